@@ -1,0 +1,66 @@
+# The commands people type. `make run` and `make test` do all the set-up on a fresh clone.
+SHELL := /bin/bash
+PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
+UV := $(PYTHON_BIN) -m uv
+PY := .venv/bin/python
+PORT ?= 8000
+WORKERS ?= 2
+THREADS ?= 8
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: run test setup deps static system-deps lint migrations-check pytest serve demo clean-db bench
+
+run: setup
+	JIXIAO_DEMO_MODE=true $(PY) manage.py migrate --noinput
+	JIXIAO_DEMO_MODE=true $(PY) manage.py seed_demo --if-empty
+	JIXIAO_DEMO_MODE=true $(PY) manage.py demo_accounts
+	JIXIAO_DEMO_MODE=true .venv/bin/granian --interface wsgi jixiao.wsgi:application \
+		--host 127.0.0.1 --port $(PORT) --workers $(WORKERS) --blocking-threads $(THREADS) --backpressure $(THREADS)
+
+test: setup system-deps lint migrations-check pytest
+
+setup: deps static
+
+# uv comes from PyPI when it is missing; the virtualenv follows the lock file.
+deps: .venv/.synced
+.venv/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON_BIN) -m pip install --quiet uv
+	$(UV) sync --frozen --python $(PYTHON_BIN)
+	@touch $@
+
+# Bootstrap, icons, ECharts and axe-core from npm, copied into the git-ignored static_vendor/.
+static: staticfiles/.collected
+static_vendor/.copied: package.json package-lock.json scripts/copy_static.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	node scripts/copy_static.mjs
+	@touch $@
+staticfiles/.collected: static_vendor/.copied .venv/.synced $(shell find jixiao/static -type f 2>/dev/null)
+	JIXIAO_DEMO_MODE=true $(PY) manage.py collectstatic --noinput -v 0
+	@touch $@
+
+# Debian's Chromium drives the browser tests; the CJK font makes Chinese screenshots readable.
+system-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "installing chromium and fonts-noto-cjk from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+lint: deps
+	.venv/bin/ruff check .
+
+migrations-check: deps
+	JIXIAO_DEMO_MODE=true $(PY) manage.py makemigrations --check --dry-run
+
+pytest: deps static
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+demo: setup
+	JIXIAO_DEMO_MODE=true $(PY) manage.py migrate --noinput
+	JIXIAO_DEMO_MODE=true $(PY) manage.py seed_demo --reset
+
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; JIXIAO_DEMO_MODE=true $(PY) $$script || exit 1; done
+
+clean-db:
+	rm -f var/jixiao.sqlite3 var/jixiao.sqlite3-wal var/jixiao.sqlite3-shm

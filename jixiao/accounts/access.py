@@ -1,0 +1,141 @@
+"""The one choke point for what a user may see and do. Every view starts here.
+
+A user acts through one *active membership* (a role in a unit), chosen in the header. What that
+membership allows is written down in ACTIONS below; which units it can see is `visible_units`.
+Objects that belong to a unit are resolved with `get_for_user`, which answers 404 for objects outside
+the user's reach (so ids of other units' objects reveal nothing) and 403 for a forbidden action on a
+visible object.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q
+from django.http import Http404
+
+from jixiao.accounts.models import Membership
+from jixiao.accounts.roles import DISTRICT_WIDE_ROLES, SEPARATED_ROLES, Role
+from jixiao.org.models import Unit
+
+R = Role
+# action -> roles whose active membership allows it.
+ACTIONS: dict[str, frozenset[str]] = {
+    # Organisation: the office runs it; leaders read it.
+    "org.view": frozenset({R.OFFICE_ADMIN, R.LEADER}),
+    "org.manage": frozenset({R.OFFICE_ADMIN}),
+    "org.view_own_unit": frozenset({R.OFFICE_ADMIN, R.LEADER, R.ASSESSOR, R.REPORTER, R.REVIEWER, R.SUPERVISOR, R.RATER}),
+    "cycle.view": frozenset({R.OFFICE_ADMIN, R.LEADER}),
+    "cycle.manage": frozenset({R.OFFICE_ADMIN}),
+    # Accounts: the security admin grants; nobody else does.
+    "accounts.manage": frozenset({R.SECURITY_ADMIN}),
+    # Audit log: the audit admin reads it, and nothing else.
+    "audit.view": frozenset({R.AUDIT_ADMIN}),
+    # System: health, backups, tasks.
+    "system.view": frozenset({R.SYSTEM_ADMIN}),
+}
+
+SESSION_KEY = "active_membership_id"
+
+
+class NoMembership(PermissionDenied):
+    """The user has no active role at all."""
+
+
+def memberships(user) -> list[Membership]:
+    """The user's current memberships, loaded once per user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_jixiao_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.active()
+            .filter(user=user, unit__valid_to__isnull=True)
+            .select_related("unit")
+            .order_by("id")
+        )
+        user._jixiao_memberships = cached
+    return cached
+
+
+def active_membership(request) -> Membership | None:
+    """The membership the user acts through now: the one chosen in the header, else the first."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    cached = getattr(request, "_jixiao_active", None)
+    if cached is not None:
+        return cached
+    options = memberships(user)
+    if not options:
+        return None
+    chosen_id = request.session.get(SESSION_KEY)
+    chosen = next((m for m in options if m.pk == chosen_id), options[0])
+    request._jixiao_active = chosen
+    user._jixiao_active = chosen
+    return chosen
+
+
+def current_membership(user) -> Membership | None:
+    """The active membership bound to this user object by `active_membership`, else the first one."""
+    active = getattr(user, "_jixiao_active", None)
+    if active is not None:
+        return active
+    options = memberships(user)
+    return options[0] if options else None
+
+
+def role_of(user) -> str:
+    membership = current_membership(user)
+    return membership.role if membership else ""
+
+
+def can(user, action: str) -> bool:
+    """Whether the user's active role allows the action at all."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}: add it to accounts/access.py")
+    return role_of(user) in ACTIONS[action]
+
+
+def require(user, action: str, obj: Model | None = None) -> None:
+    """Raise 404 when `obj` lies outside the user's reach, 403 when the action is not allowed."""
+    if obj is not None and not is_visible(user, obj):
+        raise Http404("对象不存在或无权访问")
+    if not can(user, action):
+        raise PermissionDenied("您当前的角色无权执行此操作")
+
+
+def visible_units(user):
+    """Units whose data the user's active membership may see."""
+    membership = current_membership(user)
+    if membership is None or membership.role in SEPARATED_ROLES:
+        return Unit.objects.none()
+    if membership.role in DISTRICT_WIDE_ROLES:
+        return Unit.objects.all()
+    unit = membership.unit
+    # A street's people also see their villages; everyone else sees their own unit.
+    return Unit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk, kind="village"))
+
+
+def unit_of(obj: Model) -> Unit | None:
+    """The unit an object belongs to, by the convention that it has `unit` or is a Unit."""
+    if isinstance(obj, Unit):
+        return obj
+    return getattr(obj, "unit", None)
+
+
+def is_visible(user, obj: Model) -> bool:
+    if role_of(user) in DISTRICT_WIDE_ROLES:
+        return True
+    unit = unit_of(obj)
+    if unit is None:
+        return False
+    return visible_units(user).filter(pk=unit.pk).exists()
+
+
+def get_for_user(user, model: type[Model], pk, action: str, queryset=None):
+    """Fetch one object for a view: 404 if absent or outside the user's reach, 403 if not allowed."""
+    qs = queryset if queryset is not None else model._default_manager.all()
+    try:
+        obj = qs.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("对象不存在或无权访问") from None
+    require(user, action, obj)
+    return obj

@@ -1,0 +1,5 @@
+"""Demo accounts, one per role (placeholder)."""
+
+
+def build(rng) -> str:
+    return "账号 0 个"

@@ -1,0 +1,164 @@
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CycleStatus(models.TextChoices):
+    PLANNING = "planning", _("筹备中")
+    RUNNING = "running", _("考核中")
+    SCORING = "scoring", _("评分中")
+    PUBLISHED = "published", _("已发布")
+    ARCHIVED = "archived", _("已归档")
+
+
+class Cycle(models.Model):
+    """One assessment year (考核年度)."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    name = models.CharField("名称", max_length=60)
+    status = models.CharField("状态", max_length=12, choices=CycleStatus.choices, default=CycleStatus.PLANNING)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+
+    class Meta:
+        verbose_name = "考核年度"
+        verbose_name_plural = "考核年度"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")), name="cycle_dates_ordered")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    CITY = "city", _("市")
+    DISTRICT = "district", _("区")
+    DEPARTMENT = "department", _("区直部门")
+    BUREAU = "bureau", _("委办局")
+    STREET = "street", _("街道")
+    PARK = "park", _("园区")
+    VILLAGE = "village", _("村/社区")
+
+
+# Which kinds may sit under which: keeps the tree shaped like a real administrative network.
+ALLOWED_PARENT_KINDS = {
+    UnitKind.CITY: set(),
+    UnitKind.DISTRICT: {UnitKind.CITY},
+    UnitKind.DEPARTMENT: {UnitKind.DISTRICT},
+    UnitKind.BUREAU: {UnitKind.DISTRICT},
+    UnitKind.STREET: {UnitKind.DISTRICT},
+    UnitKind.PARK: {UnitKind.DISTRICT},
+    UnitKind.VILLAGE: {UnitKind.STREET},
+}
+
+
+class UnitQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(valid_from__lte=day).filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
+
+    def current(self):
+        return self.filter(valid_to__isnull=True)
+
+
+class Unit(models.Model):
+    """Any organisation in the tree: the district, its departments, streets, parks and villages."""
+
+    code = models.CharField("单位编码", max_length=20, unique=True)
+    name = models.CharField("单位名称", max_length=80)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    kind = models.CharField("类型", max_length=12, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级单位"
+    )
+    is_assessor = models.BooleanField("考核责任单位", default=False)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    valid_from = models.DateField("启用日期", default=datetime.date(2020, 1, 1))
+    valid_to = models.DateField("撤销日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="unit_validity_ordered",
+            ),
+            models.CheckConstraint(condition=~models.Q(parent=models.F("id")), name="unit_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_retired(self):
+        return self.valid_to is not None
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+
+class GroupPurpose(models.TextChoices):
+    FRONT = "front", _("战线")
+    PEER = "peer", _("考核组别")
+
+
+class Group(models.Model):
+    """A peer set of units compared and ranked together in one cycle (考核组别/战线)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="groups", verbose_name="考核年度")
+    code = models.CharField("组别编码", max_length=20)
+    name = models.CharField("组别名称", max_length=60)
+    purpose = models.CharField("用途", max_length=8, choices=GroupPurpose.choices, default=GroupPurpose.PEER)
+    units = models.ManyToManyField(Unit, related_name="peer_groups", verbose_name="成员单位", blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "考核组别"
+        verbose_name_plural = "考核组别"
+        ordering = ["cycle", "sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "code"], name="group_code_unique_per_cycle")]
+
+    def __str__(self):
+        return self.name
+
+
+class CadrePost(models.TextChoices):
+    MAIN_LEADER = "main", _("主要领导")
+    TEAM_MEMBER = "member", _("班子成员")
+
+
+class Cadre(models.Model):
+    """A leader of a unit whose record follows the unit's result (干部)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cadres", verbose_name="单位")
+    name = models.CharField("姓名", max_length=40)
+    post = models.CharField("岗位类别", max_length=8, choices=CadrePost.choices)
+    title = models.CharField("职务", max_length=60)
+    tenure_from = models.DateField("任职起始")
+    tenure_to = models.DateField("任职截止", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "干部"
+        verbose_name_plural = "干部"
+        ordering = ["unit", "post", "tenure_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tenure_to__isnull=True) | models.Q(tenure_to__gte=models.F("tenure_from")),
+                name="cadre_tenure_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.title}）"
+
+    @property
+    def in_office(self):
+        return self.tenure_to is None

@@ -1,0 +1,43 @@
+"""The left navigation: each entry shows only to roles whose active membership allows its action."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from jixiao.accounts import access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    action: str
+    section: str = ""
+
+
+NAV = [
+    NavItem("工作台", "ui:home", "speedometer2", "", "概览"),
+    NavItem("单位管理", "org:unit_tree", "diagram-3", "org.view", "组织机构"),
+    NavItem("干部名册", "org:cadre_list", "person-badge", "org.view", "组织机构"),
+    NavItem("考核年度", "org:cycle_list", "calendar3", "cycle.view", "组织机构"),
+    NavItem("本单位", "org:my_unit", "building", "org.view_own_unit", "本单位"),
+    NavItem("用户与授权", "accounts:user_list", "people", "accounts.manage", "安全管理"),
+    NavItem("审计日志", "audit:event_list", "journal-text", "audit.view", "审计"),
+    NavItem("系统状态", "ui:system", "hdd-stack", "system.view", "系统"),
+]
+
+
+def items_for(user, path: str = "") -> list[dict]:
+    sections: dict[str, list] = {}
+    for item in NAV:
+        if item.action and not access.can(user, item.action):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = path == url or (url != "/" and path.startswith(url))
+        entry = {"label": item.label, "url": url, "icon": item.icon, "active": active}
+        sections.setdefault(item.section, []).append(entry)
+    return [{"title": title, "items": items} for title, items in sections.items()]

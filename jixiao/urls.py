@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("jixiao.ui.urls")),
+    path("", include("jixiao.accounts.urls")),
+    path("org/", include("jixiao.org.urls")),
+    path("audit/", include("jixiao.audit.urls")),
+]
