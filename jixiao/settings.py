@@ -111,6 +111,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "jixiao.accounts.passwords.NoReuseValidator", "OPTIONS": {"history": 5}},
 ]
+if TESTING:
+    # Hashing strength is not under test; a fast hasher keeps the suite quick.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PASSWORD_MAX_AGE_DAYS = env_int("JIXIAO_PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
 SESSION_IDLE_SECONDS = env_int("JIXIAO_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_ABSOLUTE_SECONDS = env_int("JIXIAO_SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=300)
