@@ -5,7 +5,7 @@ UV := $(PYTHON_BIN) -m uv
 PY := .venv/bin/python
 PORT ?= 8000
 WORKERS ?= 2
-THREADS ?= 8
+THREADS ?= 4
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
