@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "jixiao.audit",
     "jixiao.accounts",
     "jixiao.org",
+    "jixiao.indicators",
     "jixiao.ui",
     "jixiao.demo",
 ]
@@ -105,7 +106,7 @@ AUTHENTICATION_BACKENDS = [
     "jixiao.accounts.backends.CaseInsensitiveModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "jixiao.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "jixiao.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

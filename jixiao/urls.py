@@ -4,5 +4,6 @@ urlpatterns = [
     path("", include("jixiao.ui.urls")),
     path("", include("jixiao.accounts.urls")),
     path("org/", include("jixiao.org.urls")),
+    path("indicators/", include("jixiao.indicators.urls")),
     path("audit/", include("jixiao.audit.urls")),
 ]
