@@ -1,4 +1,8 @@
-"""Session policy: absolute lifetime, forced password change, second factor (SECURITY.md)."""
+"""Session policy: absolute lifetime, forced password change, second factor (SECURITY.md).
+
+The idle timeout needs no code here: sessions live in the database, expire SESSION_COOKIE_AGE
+(30 minutes) after the last request, and every request saves the session (SESSION_SAVE_EVERY_REQUEST).
+"""
 
 import time
 
@@ -8,10 +12,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 AUTH_AT_KEY = "auth_at"
+# Set between a correct password and a correct one-time code. The person is not logged in yet:
+# the session holds only {"user_id", "at", "next"}, so nothing but the code page is reachable.
 TOTP_PENDING_KEY = "totp_pending"
 
-# Paths a logged-in user may reach before finishing the second factor or a forced password change.
-OPEN_PATHS = ("/login/", "/logout/", "/healthz", "/static/", "/account/password/")
+# Paths a logged-in user may always reach.
+OPEN_PATHS = ("/login/", "/logout/", "/healthz", "/static/")
+# Paths a logged-in user may reach while a password change is due.
+PASSWORD_PATHS = ("/account/password/",)
 
 
 class SessionPolicyMiddleware:
@@ -31,10 +39,15 @@ class SessionPolicyMiddleware:
         if auth_at is None or time.time() - auth_at > settings.SESSION_ABSOLUTE_SECONDS:
             logout(request)
             return redirect(f"{reverse('accounts:login')}?expired=1")
+        if user.is_demo and not settings.DEMO_MODE:
+            logout(request)
+            return redirect("accounts:login")
         if request.path.startswith(OPEN_PATHS):
             return None
         if request.session.get(TOTP_PENDING_KEY):
             return redirect("accounts:totp")
+        if request.path.startswith(PASSWORD_PATHS):
+            return None
         if needs_password_change(user):
             return redirect("accounts:password_change")
         return None

@@ -20,6 +20,8 @@ class User(AbstractUser):
     must_change_password = models.BooleanField("下次登录须修改密码", default=True)
     totp_secret = models.CharField("动态口令密钥", max_length=64, blank=True)
     totp_confirmed = models.BooleanField("已绑定动态口令", default=False)
+    # The last 30-second time step a code was accepted for, so a code cannot be replayed.
+    totp_last_step = models.BigIntegerField("动态口令最近使用时间片", default=0)
     is_demo = models.BooleanField("示范账号", default=False)
 
     objects = CaseInsensitiveUserManager()

@@ -3,6 +3,7 @@
 import string
 
 from django.contrib.auth.hashers import check_password
+from django.contrib.auth.password_validation import MinimumLengthValidator as DjangoMinimumLengthValidator
 from django.core.exceptions import ValidationError
 
 
@@ -50,3 +51,13 @@ class NoReuseValidator:
 
     def get_help_text(self):
         return f"不能使用最近 {self.history} 次用过的密码。"
+
+
+class MinimumLengthValidator(DjangoMinimumLengthValidator):
+    """Django's length rule with a Chinese message (Django 5.2 ships no translation for its new wording)."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"
