@@ -30,6 +30,15 @@ ACTIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({R.AUDIT_ADMIN}),
     # System: health, backups, tasks.
     "system.view": frozenset({R.SYSTEM_ADMIN}),
+    # Indicators and schemes: the office builds them; leaders and assessor units read them.
+    "indicators.view": frozenset({R.OFFICE_ADMIN, R.LEADER, R.ASSESSOR}),
+    "indicators.manage": frozenset({R.OFFICE_ADMIN}),
+    "indicators.view_assessed": frozenset({R.ASSESSOR}),
+    # Targets: the district table for the office and leaders; a unit sees and may contest its own.
+    "targets.view_all": frozenset({R.OFFICE_ADMIN, R.LEADER}),
+    "targets.view_own": frozenset({R.ASSESSOR, R.REPORTER, R.REVIEWER}),
+    "targets.request_adjustment": frozenset({R.REPORTER, R.REVIEWER}),
+    "targets.decide_adjustment": frozenset({R.OFFICE_ADMIN}),
 }
 
 SESSION_KEY = "active_membership_id"
