@@ -39,6 +39,21 @@ MATRIX: dict[str, Case] = {
     "accounts:logout": Case(LOGGED_IN, method="post", ok=(302,), public=True),
     "accounts:switch_unit": Case(LOGGED_IN, method="post", data={"membership": "0"}, ok=(302,)),
     "accounts:password_change": Case(LOGGED_IN),
+    # Without a password given first, the code page sends everyone back to the login page.
+    "accounts:totp": Case(EVERYONE, ok=(302,), public=True),
+    "accounts:user_list": Case({"secadmin"}),
+    "accounts:user_create": Case({"secadmin"}),
+    "accounts:user_detail": Case({"secadmin"}, kwargs=lambda c: {"pk": c.reporter.pk}),
+    "accounts:user_grant": Case({"secadmin"}, kwargs=lambda c: {"pk": c.reporter.pk}, method="post", ok=(422,)),
+    "accounts:user_revoke": Case({"secadmin"}, method="post", ok=(302,), kwargs=lambda c: {
+        "pk": c.reporter.pk, "membership_pk": c.reporter.memberships.get().pk}),
+    "accounts:user_reset_password": Case({"secadmin"}, kwargs=lambda c: {"pk": c.reporter.pk}, method="post",
+                                         ok=(422,)),
+    "accounts:user_unlock": Case({"secadmin"}, kwargs=lambda c: {"pk": c.reporter.pk}, method="post", ok=(302,)),
+    "accounts:user_set_active": Case({"secadmin"}, kwargs=lambda c: {"pk": c.reporter.pk}, method="post",
+                                     data={"active": "1"}, ok=(302,)),
+    "accounts:user_reset_totp": Case({"secadmin"}, kwargs=lambda c: {"pk": c.reporter.pk}, method="post",
+                                     ok=(302,)),
 }
 
 # URL names that are not pages a role reaches (redirect helpers, etc.), each with the reason.
