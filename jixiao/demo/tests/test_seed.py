@@ -146,3 +146,18 @@ def test_demo_accounts_says_so_outside_demo_mode(db, settings):
     call_command("demo_accounts", stdout=out)
     assert "不是示范模式" in out.getvalue()
     assert "Demo#2026" not in out.getvalue()
+
+
+def test_docs_list_every_demo_account():
+    from django.conf import settings
+
+    text = (settings.BASE_DIR / "docs" / "demo.md").read_text(encoding="utf-8")
+    for acct in accounts.DEMO_ACCOUNTS:
+        assert f"| `{acct.username}` | `{acct.password}` |" in text
+    assert accounts.DEMO_TOTP_SECRET in text
+
+
+def test_village_count_matches_the_docs(demo):
+    villages = Unit.objects.filter(kind="village")
+    assert villages.count() == 61
+    assert villages.filter(valid_to__isnull=True).count() == 60
