@@ -402,7 +402,7 @@ def request_adjustment(target: Target, *, requested_value: Decimal, reason: str,
     """A unit asks to change its target; only before the cycle's deadline and one open request at a time."""
     deadline = adjustment_deadline(target.cycle)
     if not adjustment_open(target.cycle):
-        raise ValidationError(f"目标调整申请已于 {deadline:%Y年%m月%d日} 截止。")
+        raise ValidationError(f"目标调整申请已于 {deadline.year}年{deadline.month}月{deadline.day}日 截止。")
     if not (reason or "").strip():
         raise ValidationError("请填写申请理由。")
     if target.adjustments.filter(status=AdjustmentStatus.PENDING).exists():

@@ -1,4 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jixiao.indicators import target_views, views
 
 app_name = "indicators"
-urlpatterns = []
+urlpatterns = [
+    path("library/", views.indicator_list, name="indicator_list"),
+    path("library/new/", views.indicator_create, name="indicator_create"),
+    path("library/<int:pk>/", views.indicator_detail, name="indicator_detail"),
+    path("library/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("library/<int:pk>/definition/", views.indicator_revise, name="indicator_revise"),
+    path("library/rules/", views.rule_list, name="rule_list"),
+    path("schemes/", views.scheme_list, name="scheme_list"),
+    path("schemes/new/", views.scheme_create, name="scheme_create"),
+    path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
+    path("schemes/<int:pk>/publish/", views.scheme_publish, name="scheme_publish"),
+    path("schemes/<int:pk>/copy/", views.scheme_copy, name="scheme_copy"),
+    path("schemes/<int:pk>/<slug:kind>/new/", views.part_edit, name="part_add"),
+    path("schemes/<int:pk>/<slug:kind>/<int:part_pk>/", views.part_edit, name="part_edit"),
+    path("schemes/<int:pk>/<slug:kind>/<int:part_pk>/delete/", views.part_delete, name="part_delete"),
+    path("targets/", target_views.target_list, name="target_list"),
+    path("targets/mine/", target_views.my_targets, name="my_targets"),
+    path("targets/assessed/", target_views.assessed, name="assessed"),
+    path("targets/<int:pk>/", target_views.target_detail, name="target_detail"),
+    path("targets/<int:pk>/edit/", target_views.target_edit, name="target_edit"),
+    path("targets/<int:pk>/adjust/", target_views.adjustment_request, name="adjustment_request"),
+    path("adjustments/", target_views.adjustment_queue, name="adjustment_queue"),
+    path("adjustments/<int:pk>/decide/", target_views.adjustment_decide, name="adjustment_decide"),
+    path("adjustments/deadline/<int:year>/", target_views.deadline_set, name="deadline_set"),
+]
