@@ -80,14 +80,15 @@ def move_unit(unit: Unit, new_parent: Unit | None, *, by) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_retired:
         raise ValidationError("已撤销的单位不能调整上级")
-    check_parent(unit.kind, new_parent)
     if new_parent is not None:
+        new_parent = Unit.objects.get(pk=new_parent.pk)  # fresh: it may have been retired meanwhile
         parent_of = dict(Unit.objects.values_list("pk", "parent_id"))
         parent_of[unit.pk] = new_parent.pk
         if loop_path(unit.pk, parent_of):
-            raise ValidationError("不能把单位调整到它自己或它的下级单位之下")
-    if new_parent is not None and new_parent.pk == unit.parent_id:
-        raise ValidationError("新的上级单位与原上级单位相同")
+            raise ValidationError("不能把单位调整到它自己或它的下级单位之下（会形成循环）")
+        if new_parent.pk == unit.parent_id:
+            raise ValidationError("新的上级单位与原上级单位相同")
+    check_parent(unit.kind, new_parent)
     before = log.snapshot(unit, ["parent"])
     unit.parent = new_parent
     unit.save(update_fields=["parent"])
