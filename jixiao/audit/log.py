@@ -1,13 +1,32 @@
-"""Writing audit events. Call `record` inside the action's transaction: if it fails, the action fails."""
+"""Writing and verifying audit events. Call `record` inside the action's transaction: if it fails, the action fails."""
 
 import datetime
+import decimal
+import hashlib
+import ipaddress
+import json
+import re
+import time
+import uuid
+from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from jixiao.audit import context
-from jixiao.audit.models import GENESIS_HASH, ChainHead, Event, Outcome
+from jixiao.audit.models import (
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    ChainCheck,
+    ChainHead,
+    Event,
+    Outcome,
+    canonical_text,
+)
+
+CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
@@ -17,15 +36,44 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
 
 
 def _jsonable(value):
+    """Plain JSON values that read back from both databases exactly as written (the hash depends on it)."""
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, (list, tuple, set)):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
         return [_jsonable(v) for v in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, bool) or value is None:
         return value
-    return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        # PostgreSQL's jsonb writes 1e20 back as an integer and refuses NaN: store such floats as text.
+        return value if value == value and abs(value) < 1e15 else str(value)
+    if isinstance(value, str):
+        return _clean_text(value)
+    if isinstance(value, (decimal.Decimal, uuid.UUID, FieldFile)):
+        return str(value)
+    return _clean_text(str(value))
+
+
+def _clean_text(text: str, limit: int | None = None) -> str:
+    # PostgreSQL text cannot hold NUL; a too long value would fail the whole business transaction.
+    text = str(text).replace("\x00", "")
+    return text[:limit] if limit else text
+
+
+def _clean_ip(value: str | None) -> str | None:
+    """The address as the database will store it (IPv6 compressed), or None when it is not an address."""
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(str(value).strip())
+    except ValueError:
+        return None
+    return str(address)
 
 
 def record(
@@ -39,24 +87,32 @@ def record(
     object_repr: str | None = None,
 ) -> Event:
     """Append one event to the chain, attributed to `user` or to the request's actor."""
+    if not CODE_PATTERN.fullmatch(code) or len(code) > 60:
+        raise ValueError(f"audit event code {code!r} must be dotted lower case, e.g. 'unit.created'")
+    if outcome not in Outcome.values:
+        raise ValueError(f"unknown audit outcome {outcome!r}")
     actor = context.current()
+    same_person = user is None or user.pk == actor.user_id
+    if object_repr is None:
+        object_repr = str(obj) if obj is not None else ""
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
         event = Event(
+            # Taken under the lock, so times never go backwards along the chain.
             at=timezone.now(),
             user_id=user.pk if user is not None else actor.user_id,
-            username=user.get_username() if user is not None else actor.username,
-            role=actor.role if user is None or user.pk == actor.user_id else "",
-            unit_code=actor.unit_code if user is None or user.pk == actor.user_id else "",
+            username=_clean_text(user.get_username() if user is not None else actor.username, 150),
+            role=_clean_text(actor.role, 20) if same_person else "",
+            unit_code=_clean_text(actor.unit_code, 20) if same_person else "",
             code=code,
             object_type=obj._meta.label if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-            object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
-            outcome=outcome,
-            ip=actor.ip,
-            request_id=actor.request_id,
-            before=before,
-            after=after,
+            object_id=_clean_text(obj.pk, 40) if obj is not None and obj.pk is not None else "",
+            object_repr=_clean_text(object_repr, 200),
+            outcome=str(outcome),
+            ip=_clean_ip(actor.ip),
+            request_id=_clean_text(actor.request_id, 36),
+            before=_jsonable(before),
+            after=_jsonable(after),
             prev_hash=head.last_hash,
         )
         event.hash = event.compute_hash()
@@ -67,26 +123,201 @@ def record(
     return event
 
 
-def verify_chain(batch_size: int = 2000):
-    """Walk the chain from the start. Returns (checked, first_bad_event_or_None, reason)."""
-    expected_prev = GENESIS_HASH
-    checked = 0
-    last_id = 0
+# --- Verification ---------------------------------------------------------------------------------
+
+ALTERED = "altered"
+BROKEN_LINK = "broken_link"
+MISSING_TAIL = "missing_tail"
+HEAD_MISMATCH = "head_mismatch"
+UNREGISTERED = "unregistered"
+
+PROBLEMS = {
+    ALTERED: "该条记录的内容与其哈希不符（记录被修改）",
+    BROKEN_LINK: "该条记录的前一条哈希与上一条记录不符（中间有记录被删除、插入或调换）",
+    MISSING_TAIL: "链头登记的条数多于实际条数（末尾有记录被删除）",
+    HEAD_MISMATCH: "链头登记的最后哈希与该条记录不符（末尾记录被替换）",
+    UNREGISTERED: "该条记录未在链头登记（末尾有记录被插入）",
+}
+
+
+@dataclass
+class Verdict:
+    """The result of walking the chain. Unpacks as (checked, event, reason) like the first version."""
+
+    checked: int
+    event: Event | None = None  # the first broken row; for a removed tail, the last intact row
+    problem: str = ""  # one of PROBLEMS, "" when intact
+    last_id: int | None = None  # the last row checked and found intact
+    last_hash: str = ""
+    seconds: float = 0.0
+    full: bool = True  # walked from the first row, not on from an earlier check
+
+    @property
+    def intact(self) -> bool:
+        return not self.problem
+
+    @property
+    def reason(self) -> str:
+        return PROBLEMS.get(self.problem, "")
+
+    def __iter__(self):
+        return iter((self.checked, self.event, self.reason))
+
+
+def _row_hash(row: tuple) -> str:
+    return hashlib.sha256(canonical_text(**dict(zip(HASHED_FIELDS, row, strict=True))).encode("utf-8")).hexdigest()
+
+
+def verify_chain(batch_size: int = 2000, *, start: ChainCheck | None = None) -> Verdict:
+    """Walk the chain in id order from the start (or on from an earlier intact check) and stop at the first break.
+
+    The chain head is read first: rows appended while we walk are checked too, and are not mistaken
+    for rows inserted behind the head's back.
+    """
+    started = time.monotonic()
+    head = ChainHead.objects.filter(pk=1).first()
+    expected_prev, checked, last_id = GENESIS_HASH, 0, 0
+    if start is not None and start.intact and start.last_event_id:
+        expected_prev, checked, last_id = start.last_hash, start.checked, start.last_event_id
+        anchor = Event.objects.filter(pk=last_id).values_list("hash", flat=True).first()
+        if anchor != expected_prev:
+            return verify_chain(batch_size)  # the anchor itself changed: only a full walk can say where
+    verdict = Verdict(checked=checked, last_id=last_id or None, last_hash=expected_prev, full=not last_id)
+    fields = ("id", "hash", *HASHED_FIELDS)
     while True:
-        rows = list(Event.objects.filter(pk__gt=last_id).order_by("pk")[:batch_size])
+        rows = list(Event.objects.filter(pk__gt=last_id).order_by("pk").values_list(*fields)[:batch_size])
         if not rows:
             break
-        for event in rows:
-            if event.prev_hash != expected_prev:
-                return checked, event, "prev_hash does not match the previous row (a row was removed or reordered)"
-            if event.compute_hash() != event.hash:
-                return checked, event, "hash does not match the row's content (the row was altered)"
-            expected_prev = event.hash
+        for row in rows:
+            pk, stored_hash, prev_hash = row[0], row[1], row[-1]
+            if prev_hash != expected_prev:
+                return _broken(verdict, pk, BROKEN_LINK, started)
+            if _row_hash(row[2:]) != stored_hash:
+                return _broken(verdict, pk, ALTERED, started)
             checked += 1
-            last_id = event.pk
+            if head is not None and checked == head.count and stored_hash != head.last_hash:
+                return _broken(verdict, pk, HEAD_MISMATCH, started)
+            expected_prev, last_id = stored_hash, pk
+            verdict.checked, verdict.last_id, verdict.last_hash = checked, pk, stored_hash
+    return _check_tail(verdict, head, started)
+
+
+def _check_tail(verdict: Verdict, head: ChainHead | None, started: float) -> Verdict:
+    if head is not None and verdict.checked < head.count:
+        last = Event.objects.filter(pk=verdict.last_id).first() if verdict.last_id else None
+        verdict.event, verdict.problem = last, MISSING_TAIL
+    else:
+        head_now = ChainHead.objects.filter(pk=1).first()
+        registered = head_now.count if head_now is not None else 0
+        if verdict.checked > registered:
+            verdict.event = Event.objects.order_by("pk")[registered]
+            verdict.problem = UNREGISTERED
+    verdict.seconds = time.monotonic() - started
+    return verdict
+
+
+def _broken(verdict: Verdict, pk: int, problem: str, started: float) -> Verdict:
+    verdict.event = Event.objects.get(pk=pk)
+    verdict.problem = problem
+    verdict.seconds = time.monotonic() - started
+    return verdict
+
+
+def describe(verdict: Verdict) -> str:
+    """One Chinese sentence naming the first broken row: id, time (Beijing), event code, why."""
+    if verdict.intact:
+        return f"审计日志完整：已校验 {verdict.checked} 条记录，哈希链无断点。"
+    event = verdict.event
+    if event is None:
+        return f"审计日志异常：{verdict.reason}。已校验 {verdict.checked} 条记录，库中已无任何记录。"
+    at = timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
+    where = "最后一条完好记录" if verdict.problem == MISSING_TAIL else "首条异常记录"
+    return (
+        f"审计日志异常：{where} 编号 {event.pk}，时间 {at}，事件 {event.code}；原因：{verdict.reason}。"
+        f"此前已校验 {verdict.checked} 条记录完好。"
+    )
+
+
+def build_check(verdict: Verdict) -> ChainCheck:
+    """A verification run as a (not yet saved) ChainCheck row."""
+    return ChainCheck(
+        at=timezone.now(), full=verdict.full, intact=verdict.intact, checked=verdict.checked,
+        last_event_id=verdict.last_id, last_hash=verdict.last_hash if verdict.last_id else "",
+        broken_event_id=verdict.event.pk if verdict.event is not None and not verdict.intact else None,
+        problem=verdict.problem, message=describe(verdict)[:300], seconds=round(verdict.seconds, 3),
+    )
+
+
+def save_check(verdict: Verdict) -> ChainCheck:
+    """Remember a verification run, so the audit page can show the last known state."""
+    check = build_check(verdict)
+    check.save()
+    return check
+
+
+def as_text(value) -> str:
+    """A before/after value as one line of readable text (JSON for lists and dicts)."""
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def diff(before: dict | None, after: dict | None) -> list[dict]:
+    """Rows of a before/after table: field, old, new, and whether it changed."""
+    before, after = before or {}, after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [{"field": "", "before": as_text(before), "after": as_text(after), "changed": before != after}]
+    keys = sorted(set(before) | set(after))
+    return [
+        {"field": key, "before": as_text(before.get(key)), "after": as_text(after.get(key)),
+         "changed": key not in before or key not in after or before[key] != after[key]}
+        for key in keys
+    ]
+
+
+# The chain page verifies at most this many new rows inline (about half a second); beyond that it shows
+# the last known state and leaves the full walk to `manage.py verify_audit`.
+INLINE_LIMIT = 10_000
+
+
+@dataclass
+class ChainStatus:
+    """What the chain page shows: the check it relies on, and whether it ran it just now."""
+
+    total: int
+    check: ChainCheck | None
+    last_full: ChainCheck | None
+    ran_now: bool
+    pending: int  # rows not covered by the check shown
+
+
+def chain_status(limit: int | None = None) -> ChainStatus:
+    """A full walk for a small log; for a large one only the rows since the last intact check, when few.
+
+    Otherwise the last recorded check is shown and the full walk is left to `manage.py verify_audit`.
+    """
+    limit = INLINE_LIMIT if limit is None else limit
     head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and head.count != checked:
-        return checked, None, f"chain head counts {head.count} events but {checked} were found (rows removed at the end)"
-    if head is not None and head.last_hash != expected_prev:
-        return checked, None, "chain head hash differs from the last row (rows removed at the end)"
-    return checked, None, ""
+    total = head.count if head is not None else 0
+    last = ChainCheck.objects.order_by("-id").first()
+    if total <= limit:
+        verdict = verify_chain()
+    elif last is not None and last.intact and total - last.checked <= limit:
+        verdict = verify_chain(start=last)
+    else:
+        covered = last.checked if last is not None and last.intact else 0
+        return ChainStatus(total, last, _last_full(), ran_now=False, pending=max(total - covered, 0))
+    check = build_check(verdict)
+    if last is None or _summary(check) != _summary(last):
+        check.save()
+    return ChainStatus(total, check, _last_full(), ran_now=True, pending=max(total - verdict.checked, 0))
+
+
+def _last_full() -> ChainCheck | None:
+    return ChainCheck.objects.filter(full=True).order_by("-id").first()
+
+
+def _summary(check: ChainCheck) -> tuple:
+    return (check.full, check.intact, check.checked, check.last_event_id, check.broken_event_id, check.problem)
