@@ -103,7 +103,7 @@ def _detail_context(request, unit, cadre_form=None):
 def unit_export(request):
     access.require(request.user, "org.view")
     buffer = io.BytesIO()
-    unitbook.write(buffer, tree.all_units())
+    unitbook.write(buffer)
     return _xlsx_response(buffer, f"units-{timezone.localdate():%Y%m%d}.xlsx")
 
 

@@ -238,3 +238,11 @@ def test_only_the_office_can_import(cast, login, role):
     response = preview(login(getattr(cast, role)), workbook_bytes([row("B05", "甲局")]))
     assert response.status_code == 403
     assert not Unit.objects.filter(code="B05").exists()
+
+
+def test_export_query_count_does_not_grow_with_units(cast, login, django_assert_max_num_queries):
+    client = login(cast.office)
+    Unit.objects.bulk_create(Unit(code=f"S01V{i:02d}X", name=f"村{i}", kind=UnitKind.VILLAGE, parent=cast.street)
+                             for i in range(40))
+    with django_assert_max_num_queries(10):
+        export(client)

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jixiao.org import examples, tree, unitbook
+from jixiao.org import examples, unitbook
+from jixiao.org.models import Unit
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--example", action="store_true", help="写出示例单位名册，而不是数据库中的单位")
 
     def handle(self, *args, **options):
-        units = examples.units() if options["example"] else tree.all_units()
+        units = examples.units() if options["example"] else list(Unit.objects.all())
         try:
             unitbook.write(options["file"], units)
         except OSError as exc:
