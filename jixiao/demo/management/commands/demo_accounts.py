@@ -37,6 +37,8 @@ class Command(BaseCommand):
 def account_row(acct, names: dict[str, str]) -> tuple[str, str, str, str]:
     roles = "；".join(f"{Role(role).label}{'*' if acct.needs_totp else ''} {role}" for role in acct.roles)
     units = "；".join(f"{names.get(code, code)} ({code})" for _, code in acct.memberships)
+    if acct.note:
+        units += f"（{acct.note}）"
     return acct.username, acct.password, roles, units
 
 
