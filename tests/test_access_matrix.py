@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from jixiao.indicators.tests.access_cases import CASES as INDICATOR_CASES
+
 ROLES = ["office", "leader", "reporter", "reviewer", "assessor", "street_reporter", "supervisor", "rater",
          "sysadmin", "secadmin", "auditor", "outsider"]
 UNIT_ROLES = {"reporter", "reviewer", "assessor", "street_reporter", "supervisor", "rater"}
@@ -55,6 +57,9 @@ MATRIX: dict[str, Case] = {
     "accounts:user_reset_totp": Case({"secadmin"}, kwargs=lambda c: {"pk": c.reporter.pk}, method="post",
                                      ok=(302,)),
 }
+
+# The indicators app keeps its cases next to its own tests (jixiao/indicators/tests/access_cases.py).
+MATRIX.update({name: Case(**spec) for name, spec in INDICATOR_CASES.items()})
 
 # URL names that are not pages a role reaches (redirect helpers, etc.), each with the reason.
 NOT_APPLICABLE: dict[str, str] = {}
