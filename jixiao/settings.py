@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "jixiao.accounts",
     "jixiao.org",
     "jixiao.indicators",
+    "jixiao.evaluation",
+    "jixiao.portal",
     "jixiao.ui",
     "jixiao.demo",
 ]

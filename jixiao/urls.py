@@ -6,4 +6,6 @@ urlpatterns = [
     path("org/", include("jixiao.org.urls")),
     path("indicators/", include("jixiao.indicators.urls")),
     path("audit/", include("jixiao.audit.urls")),
+    path("evaluation/", include("jixiao.evaluation.urls")),
+    path("p/", include("jixiao.portal.urls")),
 ]

@@ -30,6 +30,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({R.AUDIT_ADMIN}),
     # System: health, backups, tasks.
     "system.view": frozenset({R.SYSTEM_ADMIN}),
+    # Evaluation (综合评议): the office runs campaigns; leaders follow them; leaders and raters rate; units read
+    # the comments and follow-up items addressed to them.
+    "evaluation.view": frozenset({R.OFFICE_ADMIN, R.LEADER}),
+    "evaluation.manage": frozenset({R.OFFICE_ADMIN}),
+    "evaluation.rate": frozenset({R.LEADER, R.RATER}),
+    "evaluation.feedback": frozenset({R.REPORTER, R.REVIEWER}),
     # Indicators and schemes: the office builds them; leaders and assessor units read them.
     "indicators.view": frozenset({R.OFFICE_ADMIN, R.LEADER, R.ASSESSOR}),
     "indicators.manage": frozenset({R.OFFICE_ADMIN}),

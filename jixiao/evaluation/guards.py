@@ -1,0 +1,70 @@
+"""Counters in the database for rate limits and for spotting bursts and same-source floods.
+
+Django's default cache (locmem) lives in one process, and granian runs several workers: a limit kept there
+would multiply by the worker count. The counters therefore live in a small table (`Counter`), one row per key
+and fixed window, bumped with a conditional UPDATE, so every worker sees the same figure.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jixiao.evaluation.models import Counter
+
+# Public channel limits (per client-address bucket and per phone key).
+ADDRESS_LIMIT, ADDRESS_WINDOW = 60, 600  # requests that check or submit a code, per 10 minutes
+PHONE_LIMIT, PHONE_WINDOW = 5, 3600  # submissions giving the same phone number, per hour
+# Flags.
+MIN_DWELL_SECONDS = 5  # faster than this is refused outright: no person reads the form that fast
+SPEEDER_SECONDS_PER_RATING, SPEEDER_MIN_SECONDS = 3, 15
+STRAIGHT_MIN_RATINGS = 8
+DUPLICATE_MIN_RATINGS = 8
+BURST_LIMIT, BURST_WINDOW = 20, 600  # answers for one group (and department) in 10 minutes
+SAME_SOURCE_LIMIT, SAME_SOURCE_WINDOW = 10, 3600  # answers from one address bucket in an hour
+KEEP_COUNTERS = datetime.timedelta(days=2)
+
+
+def window_start(now: datetime.datetime, seconds: int) -> datetime.datetime:
+    epoch = int(now.timestamp())
+    return datetime.datetime.fromtimestamp(epoch - epoch % seconds, tz=datetime.UTC)
+
+
+def bump(key: str, seconds: int, now: datetime.datetime | None = None) -> int:
+    """Count one hit for `key` in the current window and return the window's total."""
+    start = window_start(now or timezone.now(), seconds)
+    rows = Counter.objects.filter(key=key, window_start=start)
+    if not rows.update(hits=F("hits") + 1):
+        try:
+            with transaction.atomic():
+                Counter.objects.create(key=key, window_start=start, hits=1)
+                return 1
+        except IntegrityError:
+            rows.update(hits=F("hits") + 1)
+    return rows.values_list("hits", flat=True).get()
+
+
+def over(key: str, limit: int, seconds: int, now: datetime.datetime | None = None) -> bool:
+    return bump(key, seconds, now) > limit
+
+
+def purge(now: datetime.datetime | None = None) -> int:
+    """Forget windows older than two days."""
+    deleted, _ = Counter.objects.filter(window_start__lt=(now or timezone.now()) - KEEP_COUNTERS).delete()
+    return deleted
+
+
+def content_flags(values: dict, seconds: int | None) -> list[tuple[str, str]]:
+    """Flags that follow from the answer alone: (kind, Chinese detail)."""
+    from jixiao.evaluation.models import FlagKind
+
+    flags = []
+    count = len(values)
+    if seconds is not None:
+        expected = max(SPEEDER_MIN_SECONDS, SPEEDER_SECONDS_PER_RATING * count)
+        if seconds < expected:
+            flags.append((FlagKind.SPEEDER, f"{count} 项评分仅用时 {seconds} 秒（低于 {expected} 秒）"))
+    if count >= STRAIGHT_MIN_RATINGS and len(set(values.values())) == 1:
+        flags.append((FlagKind.STRAIGHT, f"{count} 项评分全部相同"))
+    return flags

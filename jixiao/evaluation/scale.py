@@ -1,0 +1,31 @@
+"""The rating scales and what a stored value (0–100) means.
+
+Five-level answers are stored as the points they map to (非常满意 100 … 非常不满意 20), so both scales
+aggregate the same way. A rating of 不满意 or worse (≤ 40), or under 60 on the 100-point scale, becomes a
+follow-up item for the department.
+"""
+
+from jixiao.evaluation.models import Scale
+
+FIVE_LEVELS = [(100, "非常满意"), (80, "满意"), (60, "基本满意"), (40, "不满意"), (20, "非常不满意")]
+FIVE_LEVEL_VALUES = frozenset(v for v, _ in FIVE_LEVELS)
+FOLLOW_UP_FIVE_LEVEL = 40  # 不满意 or worse
+FOLLOW_UP_POINTS = 60  # under 60 points
+
+
+def is_allowed(scale: str, value: int) -> bool:
+    if scale == Scale.FIVE_LEVEL:
+        return value in FIVE_LEVEL_VALUES
+    return 0 <= value <= 100
+
+
+def needs_follow_up(scale: str, value: int) -> bool:
+    if scale == Scale.FIVE_LEVEL:
+        return value <= FOLLOW_UP_FIVE_LEVEL
+    return value < FOLLOW_UP_POINTS
+
+
+def label(scale: str, value: int) -> str:
+    if scale == Scale.FIVE_LEVEL:
+        return dict(FIVE_LEVELS).get(value, str(value))
+    return f"{value}分"

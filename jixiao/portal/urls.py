@@ -1,0 +1,12 @@
+from django.urls import path
+
+from jixiao.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("pingyi/", views.evaluate, name="evaluate"),
+    path("pingyi/submit/", views.evaluate_submit, name="evaluate_submit"),
+    path("pingyi/done/", views.done, name="done"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+]
