@@ -30,9 +30,9 @@ def shot(page):
     """Save a full-page screenshot under test-artifacts/ for a person to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def _shot(name: str):
+    def _shot(name: str, on=None):
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (on or page).screenshot(path=str(path), full_page=True)
         return path
 
     return _shot

@@ -5,7 +5,10 @@
     var source = document.getElementById(el.dataset.optionId);
     if (!source || !window.echarts) return;
     var chart = window.echarts.init(el, null, { renderer: "svg" });
-    chart.setOption(JSON.parse(source.textContent));
+    var option = JSON.parse(source.textContent);
+    // Office screens are read, not watched: no animation unless a chart asks for it.
+    if (option.animation === undefined) option.animation = false;
+    chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
   }
   function renderAll(root) {

@@ -1,0 +1,64 @@
+"""Log in as each demo account through the real login (and TOTP) pages and look at its home page."""
+
+import re
+
+import pytest
+
+from jixiao.demo.accounts import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_district(transactional_db, settings):
+    from jixiao.demo import build
+
+    settings.DEMO_MODE = True
+    build.load()
+
+
+def log_in(page, base_url, account):
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("用户名").fill(account.username)
+    page.get_by_label("密码").fill(account.password)
+    page.get_by_role("button", name="登录").click()
+    if account.needs_totp:
+        page.wait_for_url(re.compile(r"/login/totp/"))
+        code = page.get_by_test_id("demo-totp").locator("strong").inner_text().strip()
+        page.get_by_label("6 位验证码").fill(code)
+        page.get_by_role("button", name=re.compile("验证并登录|绑定并登录")).click()
+    page.wait_for_url(f"{base_url}/")
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=[a.username for a in DEMO_ACCOUNTS])
+def test_demo_account_reaches_its_home_page(account, demo_district, live_server, page, shot, external_requests):
+    log_in(page, live_server.url, account)
+    header = page.get_by_test_id("active-unit").inner_text()
+    assert header.strip() != "无角色"
+    assert page.locator("h1").first.is_visible()
+    shot(f"home-{account.username}")
+    assert external_requests == [], external_requests
+
+
+def test_office_home_on_a_phone(demo_district, live_server, browser, shot):
+    context = browser.new_context(viewport={"width": 320, "height": 720}, locale="zh-CN")
+    page = context.new_page()
+    office = next(a for a in DEMO_ACCOUNTS if a.username == "office")
+    log_in(page, live_server.url, office)
+    # Nothing may be wider than the screen except inside the horizontally scrolling table wrappers.
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= 320, overflow
+    shot("home-office-320px", on=page)
+    context.close()
+
+
+def test_multi_unit_user_switches_unit_in_header(demo_district, live_server, page, shot):
+    multi = next(a for a in DEMO_ACCOUNTS if a.username == "multi")
+    log_in(page, live_server.url, multi)
+    assert "填报员" in page.get_by_test_id("active-unit").inner_text()
+    page.get_by_test_id("active-unit").click()
+    page.get_by_role("button", name=re.compile("审核人")).click()
+    page.wait_for_load_state()
+    assert "审核人" in page.get_by_test_id("active-unit").inner_text()
+    assert page.get_by_role("heading", name=re.compile("街道")).is_visible()
+    shot("home-multi-switched")
