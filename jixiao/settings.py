@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jixiao.indicators",
     "jixiao.evaluation",
     "jixiao.portal",
+    "jixiao.notifications",
     "jixiao.ui",
     "jixiao.demo",
 ]

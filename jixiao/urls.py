@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("jixiao.ui.urls")),
     path("", include("jixiao.accounts.urls")),
     path("org/", include("jixiao.org.urls")),
+    path("notices/", include("jixiao.notifications.urls")),
     path("indicators/", include("jixiao.indicators.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("evaluation/", include("jixiao.evaluation.urls")),

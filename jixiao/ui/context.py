@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from jixiao.accounts import access
+from jixiao.notifications.models import Notice
 from jixiao.ui import nav
 
 
@@ -16,4 +17,5 @@ def shell(request):
         "active_membership": active,
         "all_memberships": access.memberships(user),
         "nav_sections": nav.items_for(user, request.path),
+        "unread_notices": Notice.objects.for_user(user).unread().count(),
     }
