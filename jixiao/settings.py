@@ -200,7 +200,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Background tasks -----------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `make run` starts a `db_worker` beside the web server; tests run tasks immediately, in-process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # --- Mail (optional) ------------------------------------------------------------------------------
 EMAIL_HOST = env_str("JIXIAO_SMTP_HOST")
