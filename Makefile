@@ -15,7 +15,11 @@ run: setup
 	JIXIAO_DEMO_MODE=true $(PY) manage.py migrate --noinput
 	JIXIAO_DEMO_MODE=true $(PY) manage.py seed_demo --if-empty
 	JIXIAO_DEMO_MODE=true $(PY) manage.py demo_accounts
-	JIXIAO_DEMO_MODE=true .venv/bin/granian --interface wsgi jixiao.wsgi:application \
+	@echo "后台任务进程（db_worker）与网站一同启动；按 Ctrl+C 同时停止。"
+	@export JIXIAO_DEMO_MODE=true; \
+		$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		.venv/bin/granian --interface wsgi jixiao.wsgi:application \
 		--host 127.0.0.1 --port $(PORT) --workers $(WORKERS) --blocking-threads $(THREADS) --backpressure $(THREADS)
 
 test: setup system-deps lint migrations-check pytest
