@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jixiao.org.models import Unit
+from jixiao.org.models import Unit, UnitKind
 from jixiao.org.rules import KIND_ORDER
 
 TREE_FIELDS = ["id", "code", "name", "short_name", "kind", "parent_id", "is_assessor", "sort_order",
@@ -21,12 +21,18 @@ class Node:
 
 @dataclass
 class Entry:
-    """One line of the flattened tree; `closes` says how many open branches end after it."""
+    """One line of the flattened tree, with plain values ready for the template (it renders thousands).
+
+    `closes` says how many open branches end after this line.
+    """
 
     node: Node
     has_children: bool
     open: bool
     closes: int = 0
+    url: str = ""
+    kind_label: str = ""
+    retired_on: str = ""
 
     @property
     def close_range(self):
@@ -89,19 +95,23 @@ def _matches(unit: Unit, kind: str, query: str) -> bool:
     return True
 
 
-def flatten(roots: list[Node], open_depth: int = 1) -> list[Entry]:
+def flatten(roots: list[Node], open_depth: int = 1, url_of=None) -> list[Entry]:
     """The tree as a list the template renders in one loop (no recursive includes)."""
     entries: list[Entry] = []
-    _flatten(roots, entries, open_depth)
+    labels = {kind: str(label) for kind, label in UnitKind.choices}
+    _flatten(roots, entries, open_depth, url_of or (lambda pk: ""), labels)
     return entries
 
 
-def _flatten(nodes: list[Node], entries: list[Entry], open_depth: int) -> None:
+def _flatten(nodes: list[Node], entries: list[Entry], open_depth: int, url_of, labels) -> None:
     for node in nodes:
-        entry = Entry(node, bool(node.children), node.depth < open_depth)
+        unit = node.unit
+        entry = Entry(node, bool(node.children), node.depth < open_depth, url=url_of(unit.pk),
+                      kind_label=labels.get(unit.kind, unit.kind),
+                      retired_on=unit.valid_to.isoformat() if unit.valid_to else "")
         entries.append(entry)
         if node.children:
-            _flatten(node.children, entries, open_depth)
+            _flatten(node.children, entries, open_depth, url_of, labels)
             entries[-1].closes += 1
 
 
