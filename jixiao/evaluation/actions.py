@@ -357,15 +357,18 @@ def current_questionnaire(group: RaterGroup) -> Questionnaire:
             .prefetch_related("questions__dimension").first())
 
 
+def check_code_answer(campaign: Campaign, scope: CodeScope, values: Values, comments: dict[int, str]) -> list[str]:
+    names = {u.pk: u.label for u in scope.units}
+    return check_answer(campaign, scope.questionnaire, set(names), values, comments,
+                        required=set(names) if scope.group.per_unit else None, unit_names=names)
+
+
 def submit_with_code(campaign: Campaign, answer_in: CodeAnswer, now=None) -> Answer:
     """Store a public answer. The code is consumed by a conditional UPDATE in the same transaction as the insert."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     scope = resolve_code(campaign, answer_in.code, now)
-    names = {u.pk: u.label for u in scope.units}
-    allowed = set(names)
-    errors = check_answer(campaign, scope.questionnaire, allowed, answer_in.values, answer_in.comments,
-                          required=allowed if scope.group.per_unit else None, unit_names=names)
+    errors = check_code_answer(campaign, scope, answer_in.values, answer_in.comments)
     if answer_in.follow_up and not answer_in.phone:
         errors.append("如需回访，请填写手机号码。")
     if errors:

@@ -125,7 +125,9 @@ def evaluate_submit(request):
         errors.append("手机号码格式不正确，请填写11位手机号码，或留空。")
     if phone and guards.over(f"phone:{privacy.phone_key(phone)[:32]}", guards.PHONE_LIMIT, guards.PHONE_WINDOW):
         errors.append(BUSY)
-    if not errors:
+    if errors:
+        errors += actions.check_code_answer(campaign, scope, values, comments)
+    else:
         try:
             actions.submit_with_code(campaign, actions.CodeAnswer(
                 code=text, values=values, comments=comments, seconds=seconds, phone=phone,
