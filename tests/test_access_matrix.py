@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from jixiao.audit.tests.access_cases import CASES as AUDIT_CASES
 from jixiao.evaluation.tests.access_cases import CASES as EVALUATION_CASES
 from jixiao.indicators.tests.access_cases import CASES as INDICATOR_CASES
 from jixiao.org.tests.access_cases import CASES as ORG_CASES
@@ -64,6 +65,7 @@ MATRIX: dict[str, Case] = {
 MATRIX.update({name: Case(**spec) for name, spec in INDICATOR_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in ORG_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in EVALUATION_CASES.items()})
+MATRIX.update({name: Case(**spec) for name, spec in AUDIT_CASES.items()})
 
 # URL names that are not pages a role reaches (redirect helpers, etc.), each with the reason.
 NOT_APPLICABLE: dict[str, str] = {}
