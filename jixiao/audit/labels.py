@@ -12,6 +12,8 @@ EVENT_LABELS: dict[str, str] = {
     "user.deactivated": "停用用户",
     "user.reactivated": "启用用户",
     "user.unlocked": "解除锁定",
+    "user.totp_enrolled": "绑定动态口令",
+    "user.totp_reset": "重置动态口令",
     "membership.granted": "授予角色",
     "membership.revoked": "撤销角色",
     "unit.created": "新增单位",
@@ -25,6 +27,7 @@ EVENT_LABELS: dict[str, str] = {
     "cycle.created": "新增考核年度",
     "cycle.status_changed": "变更年度状态",
     "audit.exported": "导出审计日志",
+    "demo.seeded": "载入示范数据",
 }
 
 # The first part of a code names its area; the search offers these as prefixes.
