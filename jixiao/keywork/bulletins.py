@@ -14,7 +14,7 @@ OFFICE_NAME = "绩效考核办公室"
 NUMBER_PREFIX = "绩效办"
 SECTION_NUMBERS = "一二三四五六七八九十"
 TABLE_HEADER = ["序号", "工作名称", "牵头单位", "责任区领导", "本期节点目标", "进展情况"]
-TABLE_WIDTHS = [11, 34, 23, 17, 35, 36]  # mm, 156 in all
+TABLE_WIDTHS = [13, 35, 22, 18, 33, 35]  # mm, 156 in all
 
 
 @dataclass
