@@ -45,6 +45,19 @@ ACTIONS: dict[str, frozenset[str]] = {
     "targets.view_own": frozenset({R.ASSESSOR, R.REPORTER, R.REVIEWER}),
     "targets.request_adjustment": frozenset({R.REPORTER, R.REVIEWER}),
     "targets.decide_adjustment": frozenset({R.OFFICE_ADMIN}),
+    # Key work (重点工作·督查督办·通报): the office runs it; leaders and the 督查室 follow every task; units report
+    # on their own tasks and answer directives; assessor units, the 督查室 and the office score.
+    "keywork.board": frozenset({R.OFFICE_ADMIN, R.LEADER, R.SUPERVISOR}),
+    "keywork.manage": frozenset({R.OFFICE_ADMIN}),
+    "keywork.my_tasks": frozenset({R.LEADER}),
+    "keywork.unit": frozenset({R.ASSESSOR, R.REPORTER, R.REVIEWER}),
+    "keywork.view_task": frozenset({R.OFFICE_ADMIN, R.LEADER, R.SUPERVISOR, R.ASSESSOR, R.REPORTER, R.REVIEWER}),
+    "keywork.report": frozenset({R.REPORTER, R.REVIEWER}),
+    "keywork.assess": frozenset({R.OFFICE_ADMIN, R.SUPERVISOR, R.ASSESSOR}),
+    "keywork.supervise": frozenset({R.OFFICE_ADMIN, R.SUPERVISOR}),
+    "keywork.reply": frozenset({R.REPORTER, R.REVIEWER}),
+    "keywork.bulletins": frozenset({R.OFFICE_ADMIN, R.LEADER, R.SUPERVISOR, R.ASSESSOR, R.REPORTER, R.REVIEWER}),
+    "keywork.publish": frozenset({R.OFFICE_ADMIN}),
 }
 
 SESSION_KEY = "active_membership_id"
