@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "jixiao.accounts",
     "jixiao.org",
     "jixiao.indicators",
+    "jixiao.reporting",
     "jixiao.keywork",
     "jixiao.evaluation",
     "jixiao.portal",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("org/", include("jixiao.org.urls")),
     path("notices/", include("jixiao.notifications.urls")),
     path("indicators/", include("jixiao.indicators.urls")),
+    path("reporting/", include("jixiao.reporting.urls")),
     path("keywork/", include("jixiao.keywork.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("evaluation/", include("jixiao.evaluation.urls")),

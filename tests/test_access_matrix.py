@@ -16,6 +16,7 @@ from jixiao.audit.tests.access_cases import CASES as AUDIT_CASES
 from jixiao.evaluation.tests.access_cases import CASES as EVALUATION_CASES
 from jixiao.indicators.tests.access_cases import CASES as INDICATOR_CASES
 from jixiao.org.tests.access_cases import CASES as ORG_CASES
+from jixiao.reporting.tests.access_cases import CASES as REPORTING_CASES
 
 ROLES = ["office", "leader", "reporter", "reviewer", "assessor", "street_reporter", "supervisor", "rater",
          "sysadmin", "secadmin", "auditor", "outsider"]
@@ -64,6 +65,7 @@ MATRIX: dict[str, Case] = {
 # The indicators app keeps its cases next to its own tests (jixiao/indicators/tests/access_cases.py).
 MATRIX.update({name: Case(**spec) for name, spec in INDICATOR_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in ORG_CASES.items()})
+MATRIX.update({name: Case(**spec) for name, spec in REPORTING_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in EVALUATION_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in AUDIT_CASES.items()})
 

@@ -45,6 +45,13 @@ ACTIONS: dict[str, frozenset[str]] = {
     "targets.view_own": frozenset({R.ASSESSOR, R.REPORTER, R.REVIEWER}),
     "targets.request_adjustment": frozenset({R.REPORTER, R.REVIEWER}),
     "targets.decide_adjustment": frozenset({R.OFFICE_ADMIN}),
+    # Reporting (网上报件): units enter, their reviewer approves, assessor units verify, the office runs periods.
+    "reporting.view": frozenset({R.OFFICE_ADMIN, R.LEADER, R.REPORTER, R.REVIEWER}),
+    "reporting.enter": frozenset({R.REPORTER}),
+    "reporting.review": frozenset({R.REVIEWER}),
+    "reporting.verify": frozenset({R.ASSESSOR}),
+    "reporting.board": frozenset({R.OFFICE_ADMIN, R.LEADER}),
+    "reporting.manage": frozenset({R.OFFICE_ADMIN}),
     # Key work (重点工作·督查督办·通报): the office runs it; leaders and the 督查室 follow every task; units report
     # on their own tasks and answer directives; assessor units, the 督查室 and the office score.
     "keywork.board": frozenset({R.OFFICE_ADMIN, R.LEADER, R.SUPERVISOR}),

@@ -1,0 +1,60 @@
+"""What each unit must report in a period, read from the cycle's published schemes in a fixed number of queries.
+
+An indicator is due in a period when its frequency is the period's kind (a quarterly indicator in Q1–Q4, a
+yearly one in Y) and a published scheme of the cycle lists it for a group the unit belongs to. Figures are
+cumulative for the year to date (累计值), so the last period of the year carries the annual actual.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Q
+
+from jixiao.indicators.models import SchemeItem, SchemeStatus
+from jixiao.org.models import Group
+
+
+def assessor_id_of(item) -> int | None:
+    """The assessor unit owning a scheme item: the item's own, else the definition's default."""
+    return item.assessor_id or item.version.default_assessor_id
+
+
+def _items(period):
+    return (SchemeItem.objects.filter(scheme__cycle_id=period.cycle_id, scheme__status=SchemeStatus.PUBLISHED,
+                                      indicator__frequency=period.kind)
+            .select_related("indicator", "version", "assessor", "version__default_assessor", "scheme")
+            .order_by("indicator__sort_order", "indicator__code", "scheme_id", "group_id"))
+
+
+def items_for_unit(period, unit) -> list:
+    """The scheme items due from `unit` in `period`, one per indicator."""
+    seen, rows = set(), []
+    for item in _items(period).filter(group__units=unit):
+        if item.indicator_id not in seen:
+            seen.add(item.indicator_id)
+            rows.append(item)
+    return rows
+
+
+def items_for_assessor(period, assessor) -> list:
+    """The scheme items of `period` owned by the assessor unit, one per indicator."""
+    qs = _items(period).filter(Q(assessor=assessor) | Q(assessor__isnull=True, version__default_assessor=assessor))
+    seen, rows = set(), []
+    for item in qs:
+        if item.indicator_id not in seen:
+            seen.add(item.indicator_id)
+            rows.append(item)
+    return rows
+
+
+def scope_by_unit(period) -> dict[int, dict[int, object]]:
+    """unit id -> {indicator id -> scheme item} for every unit assessed in `period` (two queries)."""
+    items = list(_items(period))
+    by_group = defaultdict(list)
+    for item in items:
+        by_group[item.group_id].append(item)
+    members = Group.units.through.objects.filter(group_id__in=by_group).values_list("group_id", "unit_id")
+    scope: dict[int, dict[int, object]] = defaultdict(dict)
+    for group_id, unit_id in members:
+        for item in by_group[group_id]:
+            scope[unit_id].setdefault(item.indicator_id, item)
+    return scope
