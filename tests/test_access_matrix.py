@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jixiao.audit.tests.access_cases import CASES as AUDIT_CASES
 from jixiao.evaluation.tests.access_cases import CASES as EVALUATION_CASES
 from jixiao.indicators.tests.access_cases import CASES as INDICATOR_CASES
+from jixiao.keywork.tests.access_cases import CASES as KEYWORK_CASES
 from jixiao.org.tests.access_cases import CASES as ORG_CASES
 from jixiao.reporting.tests.access_cases import CASES as REPORTING_CASES
 
@@ -68,6 +69,7 @@ MATRIX.update({name: Case(**spec) for name, spec in ORG_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in REPORTING_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in EVALUATION_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in AUDIT_CASES.items()})
+MATRIX.update({name: Case(**spec) for name, spec in KEYWORK_CASES.items()})
 
 # URL names that are not pages a role reaches (redirect helpers, etc.), each with the reason.
 NOT_APPLICABLE: dict[str, str] = {}

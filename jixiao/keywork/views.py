@@ -170,6 +170,11 @@ def progress_create(request, pk):
             actions.record_refusal("keywork.progress_refused", None, error, by=request.user, outcome=Outcome.DENIED)
         raise
     membership = access.current_membership(request.user)
+    if membership.unit_id not in actions.reporting_units(task):
+        error = PermissionDenied(f"“{task.name}”不由{membership.unit.name}牵头或配合，不能报送其进展。")
+        if request.method == "POST":
+            actions.record_refusal("keywork.progress_refused", task, error, by=request.user, outcome=Outcome.DENIED)
+        raise error
     form = ProgressForm(request.POST or None, initial={"period_code": periods.quarter_of(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         try:
