@@ -45,3 +45,18 @@ def fill(cast, unit, period, items, by, numbers=None):
         number = Decimal(numbers[i]) if numbers else Decimal(100 * (i + 1))
         values.append(actions.save_value(unit, period, item, by=by, number=number))
     return values
+
+
+def history(cast, w, by_year: dict):
+    """Verified Q1 figures of the first indicator of 华明街道 for earlier years (creating those cycles)."""
+    from jixiao.org.models import Cycle
+    from jixiao.reporting.models import Submission, Value
+
+    for year, number in by_year.items():
+        cycle, _ = Cycle.objects.get_or_create(year=year, defaults={
+            "name": f"{year}年度", "starts_on": datetime.date(year, 1, 1), "ends_on": datetime.date(year, 12, 31)})
+        period = Period.objects.create(cycle=cycle, code="Q1", kind="quarter",
+                                       **actions.default_dates(year, "Q1"))
+        sub = Submission.objects.create(unit=cast.street, period=period, cycle=cycle, status="locked")
+        Value.objects.create(submission=sub, cycle=cycle, unit=cast.street, indicator=w["items"][0].indicator,
+                             number=Decimal(number), verified_at=timezone.now())

@@ -1,0 +1,222 @@
+"""The value workbook: export, import back, all or nothing, and the hostile files it must survive."""
+
+import io
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from jixiao.audit.models import Event
+from jixiao.lib.excel import WorkbookError
+from jixiao.reporting import actions, imports
+from jixiao.reporting.models import ImportJob, JobStatus, Status, Submission, Value, ValueRevision
+from jixiao.reporting.tests.builders import IN_Q1_WINDOW, fill, world
+
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(IN_Q1_WINDOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def w(cast):
+    return world(cast)
+
+
+def template(w, cast, **who) -> bytes:
+    buffer = io.BytesIO()
+    imports.export_template(buffer, w["q1"], **(who or {"unit": cast.street}))
+    return buffer.getvalue()
+
+
+def edit(data: bytes, change) -> bytes:
+    """Change the workbook with openpyxl (as a person in Excel would) and return the new bytes."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    change(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def set_values(*numbers):
+    def change(book):
+        sheet = book["数据"]
+        for row, number in enumerate(numbers, start=2):
+            sheet.cell(row=row, column=8, value=number)
+    return change
+
+
+def errors_of(data, **expect) -> list[str]:
+    with pytest.raises(WorkbookError) as info:
+        imports.import_file(data, by=None, **expect)
+    return [str(e) for e in info.value.errors]
+
+
+def test_round_trip_creates_values_with_revisions(cast, w):
+    data = edit(template(w, cast), set_values(120, 80.5))
+    summary = imports.import_file(data, by=cast.street_reporter, expect_period=w["q1"], expect_unit=cast.street)
+    assert summary["created"] == 2
+    numbers = sorted(Value.objects.values_list("number", flat=True))
+    assert numbers == [Decimal("80.5"), Decimal(120)]
+    assert ValueRevision.objects.count() == 2
+    assert Event.objects.filter(code="values.imported").count() == 1
+    # The export now carries the values and their versions; importing it unchanged writes nothing.
+    again = imports.import_file(template(w, cast), by=cast.street_reporter)
+    assert again["created"] == again["changed"] == 0 and again["unchanged"] == 2
+
+
+def test_stale_version_in_the_file_is_refused(cast, w):
+    fill(cast, cast.street, w["q1"], w["items"], cast.street_reporter)
+    old = edit(template(w, cast), set_values(111, 222))
+    actions.save_value(cast.street, w["q1"], w["items"][0], by=cast.street_reporter, number=Decimal(5), version=1)
+    problems = errors_of(old)
+    assert "已被修改" in problems[0]
+    assert Value.objects.get(indicator=w["items"][0].indicator).number == Decimal(5)
+    assert Value.objects.get(indicator=w["items"][1].indicator).number == Decimal(200)  # nothing half-written
+
+
+def test_wrong_template(cast, w):
+    data = edit(template(w, cast), lambda book: book["说明"].cell(row=2, column=2, value="other"))
+    assert "模板类型不符" in errors_of(data)[0]
+    data = edit(template(w, cast), lambda book: book.remove(book["说明"]))
+    assert "不是本平台导出的填报模板" in errors_of(data)[0]
+
+
+def test_wrong_period(cast, w):
+    from jixiao.reporting.models import Period
+
+    q2 = Period.objects.get(cycle=cast.cycle, code="Q2")
+    assert "报送期不符" in errors_of(template(w, cast), expect_period=q2)[0]
+
+
+def test_another_units_file_and_rows(cast, w):
+    other = template(w, cast, unit=cast.other_street)
+    assert "单位不符" in errors_of(other, expect_unit=cast.street)[0]
+
+    def smuggle(book):
+        book["数据"].cell(row=3, column=1, value="S02")
+    problems = errors_of(edit(template(w, cast), smuggle))
+    assert problems == ["工作表“数据”, 第3行, A列（单位编码）: “S02”不是本单位（S01）的数据，不能导入其他单位的行"]
+
+
+def test_text_in_number_cells_lists_every_row_and_writes_nothing(cast, w):
+    problems = errors_of(edit(template(w, cast), set_values("一百", "12.5万")))
+    assert len(problems) == 2 and "第2行" in problems[0] and "H列" in problems[0] and "不是数字" in problems[0]
+    assert not Value.objects.exists()
+
+
+def test_formulas_are_refused(cast, w):
+    problems = errors_of(edit(template(w, cast), set_values("=1+1", 3)))
+    assert "公式" in problems[0] and "第2行" in problems[0]
+
+
+def test_merged_cells_are_refused(cast, w):
+    data = edit(edit(template(w, cast), set_values(1, 2)), lambda book: book["数据"].merge_cells("H2:H3"))
+    assert "合并单元格" in errors_of(data)[0]
+
+
+def test_a_million_rows_are_refused_before_parsing(cast, w):
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 1_000_002))
+    sheet = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'<sheetData>{rows}</sheetData></worksheet>')
+
+    def swap(name, original):
+        return sheet.encode() if name == "xl/worksheets/sheet2.xml" else original
+
+    problems = errors_of(rezip(template(w, cast), swap))
+    assert "超过" in problems[0] and "上限" in problems[0]
+
+
+def rezip(data: bytes, change) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, change(info.filename, src.read(info.filename)))
+    return out.getvalue()
+
+
+def test_zip_bomb_is_refused_from_the_directory(cast, w, monkeypatch):
+    monkeypatch.setattr("jixiao.lib.excel.MAX_EXPANDED_BYTES", 1024 * 1024)
+    out = io.BytesIO(template(w, cast))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/media/padding.bin", b"\0" * (2 * 1024 * 1024))
+    assert "解压后体积" in errors_of(out.getvalue())[0]
+
+
+def test_macro_enabled_and_renamed_files(cast, w):
+    out = io.BytesIO(template(w, cast))
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr("xl/vbaProject.bin", b"macro")
+    assert "宏" in errors_of(out.getvalue())[0]
+    assert "不是 Excel" in errors_of("单位编码,指标编码\nS01,E202600\n".encode())[0]
+    assert "旧版 Excel" in errors_of(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)[0]
+
+
+def test_import_into_a_submitted_submission_is_refused(cast, w):
+    fill(cast, cast.street, w["q1"], w["items"], cast.street_reporter)
+    actions.submit(Submission.objects.get(), by=cast.street_reporter)
+    assert "不能修改" in errors_of(edit(template(w, cast), set_values(1, 2)))[0]
+
+
+def test_assessor_template_arrives_verified(cast, w):
+    data = template(w, cast, assessor=cast.tjj)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book["数据"].max_row == 1 + 4  # two streets × two indicators
+    summary = imports.import_file(edit(data, set_values(1, 2, 3, 4)), by=cast.assessor, expect_assessor=cast.tjj)
+    assert summary["created"] == 4
+    assert Value.objects.filter(verified_at__isnull=False, by_assessor=True).count() == 4
+    assert Event.objects.filter(code="values.entered_by_assessor").count() == 1
+
+
+def test_commands(cast, w, tmp_path):
+    path = tmp_path / "t.xlsx"
+    call_command("export_template", "--cycle", "2026", "--period", "Q1", "--unit", "S01", str(path))
+    path.write_bytes(edit(path.read_bytes(), set_values(10, 20)))
+    call_command("import_values", str(path), "--user", "street_reporter")
+    assert Value.objects.count() == 2
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(edit(path.read_bytes(), set_values("x", 20)))
+    with pytest.raises(CommandError, match="未写入任何数据"):
+        call_command("import_values", str(bad))
+    assert Event.objects.filter(code="values.import_refused", outcome="failure").exists()
+    with pytest.raises(CommandError, match="Q9"):
+        call_command("export_template", "--cycle", "2026", "--period", "Q9", "--unit", "S01", str(path))
+
+
+def test_upload_page_inline_and_as_a_background_job(cast, w, login, monkeypatch,
+                                                  django_capture_on_commit_callbacks):
+    client = login(cast.street_reporter)
+    url = reverse("reporting:unit_upload", args=[cast.street.pk, w["q1"].pk])
+    bad = edit(template(w, cast), set_values("abc", 1))
+    response = client.post(url, {"file": _upload(bad)})
+    assert response.status_code == 422 and "不是数字" in response.content.decode()
+    assert Event.objects.filter(code="values.import_refused").exists()
+    monkeypatch.setattr("jixiao.reporting.views.BACKGROUND_BYTES", 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"file": _upload(edit(template(w, cast), set_values(5, 6)))})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reporting:job", args=[job.pk])
+    assert job.status == JobStatus.DONE and "新增 2 项" in job.summary
+    page = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert "已完成" in page.content.decode() and "hx-trigger" not in page.content.decode()
+    assert Value.objects.count() == 2
+    # Someone else cannot follow the job.
+    assert login(cast.office).get(response["Location"]).status_code == 404
+
+
+def _upload(data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("模板.xlsx", data)
+
+
+def test_status_after_import_is_still_draft(cast, w):
+    imports.import_file(edit(template(w, cast), set_values(1, 2)), by=cast.street_reporter)
+    assert Submission.objects.get().status == Status.DRAFT
