@@ -10,6 +10,7 @@ from django.utils import timezone
 from jixiao.accounts import access
 from jixiao.accounts.roles import Role
 from jixiao.audit import log
+from jixiao.indicators import schemeplan
 from jixiao.indicators.models import (
     AdjustmentCategory,
     AdjustmentStatus,
@@ -459,3 +460,195 @@ def refuse_adjustment(adjustment: TargetAdjustment, *, by, reason: str) -> None:
 
 def _s(value) -> str | None:
     return None if value is None else str(value)
+
+
+# --- Scheme workbook import ------------------------------------------------------------------------
+
+
+class ImportRefused(ValidationError):
+    """The workbook is fine but the import may not run as asked (a locked scheme without a reason)."""
+
+
+@transaction.atomic
+def import_scheme_book(book: dict, *, by, reason: str = "", file_name: str = ""):
+    """Apply a parsed scheme workbook: every row or none. Plans again inside the transaction, then writes.
+
+    Changed existing rows get one audit event each with before/after (`target.imported`, `item.imported` …;
+    changes to a locked scheme `scheme.changed_after_lock` with the reason); new rows are listed in the one
+    summary event `scheme.imported`. Raises WorkbookError (row-level problems) or ImportRefused.
+    """
+    plan = schemeplan.plan(book)  # raises WorkbookError
+    if plan.locked:
+        if by is not None and not is_office_admin(by):
+            raise PermissionDenied("方案已锁定，只有绩效办管理员可以修改。")
+        if not (reason or "").strip():
+            raise ImportRefused(f"以下方案已锁定（已发布或本年度考核已开始），修改须填写修改理由：{'、'.join(plan.locked)}")
+    if plan.has_changes:
+        _BookWriter(plan, by, (reason or "").strip()).write()
+        log.record("scheme.imported", plan.cycle, object_repr=f"{plan.cycle.year}年度考核方案工作簿",
+                   after={"file": file_name, "counts": plan.counts, "reason": (reason or "").strip(),
+                          "created": {op_sheet: keys for op_sheet, keys in _created_keys(plan).items() if keys}},
+                   **({"user": by} if by is not None else {}))
+    return plan
+
+
+def _created_keys(plan) -> dict:
+    created = {}
+    for spec_key, ops in plan.ops.items():
+        created[spec_key] = [op.key for op in ops if op.status == "new"]
+    return created
+
+
+PART_FIELDS = {
+    "blocks": ["name", "weight", "kind", "sort_order"],
+    "groups": ["group", "sort_order"],
+    "categories": ["name", "kind", "cap", "outside_total", "sort_order"],
+    "vetoes": ["name", "effect", "cap_grade", "sort_order"],
+    "grades": ["min_score", "quota_percent"],
+}
+PART_MODELS = {"blocks": SchemeBlock, "groups": SchemeGroup, "categories": AdjustmentCategory,
+               "vetoes": VetoCondition, "grades": GradeRule}
+PART_NAMES = {"schemes": "scheme", "blocks": "block", "groups": "scheme_group", "items": "item",
+              "categories": "adjustment_category", "vetoes": "veto", "grades": "grade"}
+
+
+class _BookWriter:
+    """Writes a checked plan: schemes, then their parts, then targets, decomposition links and milestones."""
+
+    def __init__(self, plan, by, reason):
+        self.plan, self.by, self.reason = plan, by, reason
+        self.state = plan.state
+        self.who = {"user": by} if by is not None else {}
+        self.schemes = dict(self.state.schemes)
+        self.blocks = dict(self.state.blocks)
+
+    def write(self):
+        self.write_schemes()
+        for key in ("blocks", "groups", "categories", "vetoes", "grades"):
+            self.write_parts(key)
+        self.write_items()
+        self.write_targets()
+        self.write_links()
+        self.write_milestones()
+
+    def audit_change(self, key, op, obj):
+        before = {title: old for title, old, _new in op.diffs}
+        after = {title: new for title, _old, new in op.diffs}
+        scheme = self.schemes.get(op.row.get("scheme")) if key != "targets" else None
+        if scheme is not None and scheme.is_locked:
+            log.record("scheme.changed_after_lock", scheme, before={"part": PART_NAMES[key], "id": obj.pk,
+                                                                    "values": before},
+                       after={"part": PART_NAMES[key], "id": obj.pk, "values": after, "reason": self.reason,
+                              "source": "import"}, **self.who)
+        else:
+            code = "target.imported" if key == "targets" else f"{PART_NAMES[key]}.imported"
+            log.record(code, obj, before=before, after=after, **self.who)
+
+    def write_schemes(self):
+        for op in self.plan.ops["schemes"]:
+            row = op.row
+            scheme = op.existing or Scheme(cycle=self.plan.cycle, code=row["scheme"],
+                                           assessing_unit=self.state.units[row["assessing_unit"]])
+            scheme.name, scheme.total_points = row["name"], row["total_points"]
+            scheme.full_clean(validate_unique=op.existing is None)
+            scheme.save()
+            self.schemes[row["scheme"]] = scheme
+            if op.existing is not None:
+                self.audit_change("schemes", op, scheme)
+
+    def write_parts(self, key):
+        model = PART_MODELS[key]
+        for op in self.plan.ops[key]:
+            row = op.row
+            part = op.existing
+            if part is None:
+                part = model(scheme=self.schemes[row["scheme"]])
+                if key in ("blocks", "categories", "vetoes"):
+                    part.code = row["code"]
+                elif key == "grades":
+                    part.grade = row["grade"]
+            for name in PART_FIELDS[key]:
+                setattr(part, name, op.values[name])
+            part.save()
+            if key == "blocks":
+                self.blocks[(row["scheme"], row["code"])] = part
+            if op.existing is not None:
+                self.audit_change(key, op, part)
+
+    def write_items(self):
+        new, changed = [], []
+        for op in self.plan.ops["items"]:
+            row, values = op.row, op.values
+            item = op.existing or SchemeItem(scheme=self.schemes[row["scheme"]],
+                                             group=self.state.groups[row["group"]],
+                                             indicator=self.state.indicators[row["indicator"]])
+            item.block = self.blocks[(row["scheme"], values["block_code"])]
+            for name in ("points", "rule", "params", "assessor", "not_applicable_policy", "sort_order", "version"):
+                setattr(item, name, values[name])
+            (changed if op.existing is not None else new).append((op, item))
+        SchemeItem.objects.bulk_create([item for _op, item in new])
+        for op, item in changed:
+            item.save()
+            self.audit_change("items", op, item)
+
+    def write_targets(self):
+        cycle, state = self.plan.cycle, self.state
+        new, changed = [], []
+        for op in self.plan.ops["targets"]:
+            row = op.row
+            if op.existing is None:
+                new.append(Target(cycle=cycle, unit=state.units[row["unit"]],
+                                  indicator=state.indicators[row["indicator"]], **op.values))
+            else:
+                changed.append((op, Target(pk=op.existing["id"], cycle=cycle, unit=state.units[row["unit"]],
+                                           indicator=state.indicators[row["indicator"]], **op.values)))
+        Target.objects.bulk_create(new, batch_size=500)
+        if changed:
+            Target.objects.bulk_update([t for _op, t in changed], schemeplan.TARGET_FIELDS, batch_size=500)
+            for op, target in changed:
+                self.audit_change("targets", op, target)
+
+    def target_ids(self, keys) -> dict:
+        units = {u: self.state.units[u].pk for u, _i in keys}
+        indicators = {i: self.state.indicators[i].pk for _u, i in keys}
+        rows = Target.objects.filter(cycle=self.plan.cycle, unit_id__in=units.values(),
+                                     indicator_id__in=indicators.values()).values_list(
+            "id", "unit__code", "indicator__code")
+        return {(u, i): pk for pk, u, i in rows}
+
+    def write_links(self):
+        ops = self.plan.ops["decompositions"]
+        if not ops:
+            return
+        keys = set()
+        for op in ops:
+            keys |= {(op.row["unit"], op.row["indicator"]), (op.row["parent_unit"], op.row["indicator"])}
+        ids = self.target_ids(keys)
+        children = []
+        for op in ops:
+            child = Target(pk=ids[(op.row["unit"], op.row["indicator"])],
+                           parent_id=ids[(op.row["parent_unit"], op.row["indicator"])])
+            children.append(child)
+        Target.objects.bulk_update(children, ["parent"], batch_size=500)
+        for op, child in zip(ops, children, strict=True):
+            if op.existing is not None:
+                log.record("target.imported", Target.objects.get(pk=child.pk),
+                           before={"上级单位编码": op.diffs[0][1]}, after={"上级单位编码": op.diffs[0][2]}, **self.who)
+
+    def write_milestones(self):
+        ops = self.plan.ops["milestones"]
+        if not ops:
+            return
+        ids = self.target_ids({(op.row["unit"], op.row["indicator"]) for op in ops})
+        target_ids = [ids[(op.row["unit"], op.row["indicator"])] for op in ops]
+        TargetMilestone.objects.filter(target_id__in=target_ids).delete()
+        TargetMilestone.objects.bulk_create([
+            TargetMilestone(target_id=target_id, period=period, value=value)
+            for op, target_id in zip(ops, target_ids, strict=True)
+            for period, value in op.values.items() if value is not None
+        ], batch_size=500)
+        for op, target_id in zip(ops, target_ids, strict=True):
+            if op.existing is not None:
+                log.record("target.milestones_imported", Target.objects.get(pk=target_id),
+                           before={t: old for t, old, _n in op.diffs}, after={t: new for t, _o, new in op.diffs},
+                           **self.who)

@@ -216,3 +216,14 @@ class DecisionForm(StyledForm):
 
 class DeadlineForm(StyledForm):
     deadline = forms.DateField(label="目标调整申请截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BookUploadForm(StyledForm):
+    file = forms.FileField(label="考核方案工作簿（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class BookConfirmForm(StyledForm):
+    token = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="修改理由", required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="本次导入修改已锁定的方案时必填，记入审计日志。")

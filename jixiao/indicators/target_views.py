@@ -55,6 +55,7 @@ def target_list(request):
         "cycles": cycles, "cycle": cycle, "page": page, "f": f, "query": query.urlencode(),
         "groups": Group.objects.filter(cycle=cycle), "units": Unit.objects.current().exclude(kind="village"),
         "categories": Category.choices, "assessors": Unit.objects.current().filter(is_assessor=True),
+        "can_manage": access.can(request.user, "indicators.manage"),
     })
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.indicators import target_views, views
+from jixiao.indicators import book_views, target_views, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("library/rules/", views.rule_list, name="rule_list"),
     path("schemes/", views.scheme_list, name="scheme_list"),
     path("schemes/new/", views.scheme_create, name="scheme_create"),
+    path("schemes/workbook/<int:year>.xlsx", book_views.book_export, name="book_export"),
+    path("schemes/workbook/import/", book_views.book_import, name="book_import"),
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
     path("schemes/<int:pk>/publish/", views.scheme_publish, name="scheme_publish"),
     path("schemes/<int:pk>/copy/", views.scheme_copy, name="scheme_copy"),

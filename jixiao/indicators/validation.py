@@ -142,24 +142,28 @@ def aggregate(values: list[Decimal], how: str) -> Decimal:
 
 
 def check_decomposition(parent: Target) -> str | None:
-    """None when the children cover the parent under the indicator's aggregation, else a Chinese message.
+    """None when the children cover the parent under the indicator's aggregation, else a Chinese message."""
+    children = list(parent.children.select_related("unit"))
+    return coverage_message(parent.indicator, parent.target_value, [(c.unit.name, c.target_value) for c in children])
+
+
+def coverage_message(indicator, parent_value, parts: list[tuple[str, Decimal | None]]) -> str | None:
+    """Whether parts (name, value) cover the parent's value; None when they do, else a Chinese message.
 
     "Cover" follows the direction: for higher-is-better the parts may add up to more than the whole
     (the district over-fulfils), for lower-is-better (a ceiling) to less; otherwise they must match.
     """
-    children = list(parent.children.select_related("unit"))
-    if not children:
+    if not parts:
         return "该目标尚未分解到单位"
-    if parent.target_value is None:
+    if parent_value is None:
         return "上级目标没有数值，无法校验分解"
-    missing = [c.unit.name for c in children if c.target_value is None]
+    missing = [name for name, value in parts if value is None]
     if missing:
         return f"以下单位的分解目标没有数值：{'、'.join(missing)}"
-    indicator = parent.indicator
     how = indicator.aggregation
-    got = aggregate([c.target_value for c in children], how)
+    got = aggregate([value for _name, value in parts], how)
     label = Aggregation(how).label
-    gap = got - parent.target_value
+    gap = got - parent_value
     if abs(gap) <= TOLERANCE:
         return None
     if indicator.direction == Direction.HIGHER_BETTER and gap > 0:
@@ -167,6 +171,6 @@ def check_decomposition(parent: Target) -> str | None:
     if indicator.direction == Direction.LOWER_BETTER and gap < 0:
         return None
     return (
-        f"分解未覆盖上级目标：下级目标{label}为 {_n(got)}，上级目标为 {_n(parent.target_value)}"
+        f"分解未覆盖上级目标：下级目标{label}为 {_n(got)}，上级目标为 {_n(parent_value)}"
         f"（相差 {_n(gap)}）"
     )

@@ -171,6 +171,7 @@ def scheme_list(request):
     return render(request, "indicators/scheme_list.html", {
         "cycles": cycles, "cycle": cycle, "schemes": schemes,
         "can_manage": access.can(request.user, "indicators.manage"),
+        "can_export": access.can(request.user, "targets.view_all"),
     })
 
 
@@ -222,6 +223,7 @@ def scheme_detail(request, pk):
         "grades": scheme.grade_rules.all(), "problems": validate_scheme(scheme),
         "categories": Category.choices, "assessors": Unit.objects.filter(assessed_items__scheme=scheme).distinct(),
         "can_manage": access.can(request.user, "indicators.manage"), "reason_form": ReasonForm(),
+        "can_export": access.can(request.user, "targets.view_all"),
     })
 
 

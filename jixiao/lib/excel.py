@@ -7,8 +7,10 @@ xlsxwriter. See docs/decisions/0003-excel.md for the choices and the checks an u
 from __future__ import annotations
 
 import datetime
+import html
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -271,3 +273,173 @@ def header_index(header: Sequence, wanted: Iterable[str]) -> dict[str, int]:
     """Map each wanted title to its column index in a header row (titles matched after stripping)."""
     positions = {cell_text(title): i for i, title in enumerate(header) if cell_text(title)}
     return {title: positions[title] for title in wanted if title in positions}
+
+
+# --- Strict reading: look inside the package before calamine does ------------------------------------
+# Exchange formats that carry many rows of numbers (the scheme workbook) refuse what calamine would
+# silently flatten: formulas (calamine returns the cached value, which may be stale or forged), merged
+# cells (only the top-left cell holds the value), hidden sheets (data nobody reviewed) and external links.
+# The package is streamed part by part, so a sheet with a million rows is refused after reading only as
+# many rows as the cap allows.
+
+STREAM_CHUNK = 1024 * 1024
+STREAM_OVERLAP = 4096
+MAX_LISTED_PER_SHEET = 10
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MERGE_TAG = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*>")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """A worksheet of a package: its name, the zip member holding it and whether it is hidden."""
+
+    name: str
+    path: str
+    hidden: bool
+
+
+def _attrs(tag: bytes) -> dict[str, str]:
+    return {key.decode().split(":")[-1]: html.unescape(value.decode("utf-8", "replace"))
+            for key, value in _ATTR.findall(tag)}
+
+
+def sheet_parts(package: zipfile.ZipFile) -> list[SheetPart]:
+    """The worksheets in workbook order, read from xl/workbook.xml and its relationships."""
+    workbook = package.read("xl/workbook.xml")
+    try:
+        rels = package.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        rels = b""
+    targets = {}
+    for tag in _REL_TAG.findall(rels):
+        attrs = _attrs(tag)
+        target = attrs.get("Target", "")
+        targets[attrs.get("Id", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    parts = []
+    for tag in _SHEET_TAG.findall(workbook):
+        attrs = _attrs(tag)
+        parts.append(SheetPart(attrs.get("name", ""), targets.get(attrs.get("id", ""), ""),
+                               attrs.get("state", "visible") in ("hidden", "veryHidden")))
+    return parts
+
+
+def _cell_error(sheet: str, ref: str, message: str) -> CellError:
+    match = _CELL_REF.match(ref or "")
+    if not match:
+        return CellError(sheet, None, "", message)
+    return CellError(sheet, int(match.group(2)), match.group(1), message)
+
+
+@dataclass
+class _SheetScan:
+    rows: int = 0
+    too_many: bool = False
+    formulas: list[str] = field(default_factory=list)
+    n_formulas: int = 0
+    merges: list[str] = field(default_factory=list)
+
+
+def _formula_ref(buffer: bytes, at: int) -> str:
+    start = buffer.rfind(b"<c ", 0, at)
+    if start < 0:
+        return ""
+    match = re.search(rb'\br="([A-Z]{1,3}\d+)"', buffer[start:at])
+    return match.group(1).decode() if match else ""
+
+
+def _scan_chunk(scan: _SheetScan, buffer: bytes, limit: int) -> None:
+    """Count rows and note formulas and merges whose tag starts before `limit` in `buffer`."""
+    scan.rows += sum(1 for m in _ROW_TAG.finditer(buffer) if m.start() < limit)
+    for match in _FORMULA_TAG.finditer(buffer):
+        if match.start() < limit:
+            scan.n_formulas += 1
+            if len(scan.formulas) < MAX_LISTED_PER_SHEET:
+                scan.formulas.append(_formula_ref(buffer, match.start()))
+    for match in _MERGE_TAG.finditer(buffer):
+        if match.start() < limit and len(scan.merges) < MAX_LISTED_PER_SHEET:
+            scan.merges.append(_attrs(match.group(0)).get("ref", ""))
+
+
+def scan_sheet(package: zipfile.ZipFile, path: str, max_rows: int) -> _SheetScan:
+    """Stream one sheet part: rows (stopping once past `max_rows`), formula cells and merged ranges."""
+    scan = _SheetScan()
+    with package.open(path) as stream:
+        tail = b""
+        first = True
+        while True:
+            chunk = stream.read(STREAM_CHUNK)
+            buffer = tail + chunk
+            if first:
+                first = False
+                dimension = _DIMENSION.search(buffer[:4096])
+                if dimension and int(dimension.group(1)) > max_rows + 1:
+                    scan.too_many, scan.rows = True, int(dimension.group(1))
+                    return scan
+            if not chunk:
+                _scan_chunk(scan, buffer, len(buffer))
+                break
+            limit = max(len(buffer) - STREAM_OVERLAP, 0)
+            _scan_chunk(scan, buffer, limit)
+            tail = buffer[limit:]
+            if scan.rows > max_rows + 1:
+                scan.too_many = True
+                return scan
+    scan.too_many = scan.rows > max_rows + 1
+    return scan
+
+
+def inspect_package(data: bytes, *, max_rows: int, ignore_sheets: Iterable[str] = ()) -> list[CellError]:
+    """Problems that make a package unfit for a strict import (empty list: fine).
+
+    `max_rows` caps the data rows of every sheet (the header row comes on top). Sheets named in
+    `ignore_sheets` (e.g. an explanation sheet) are still checked for being hidden and for size.
+    """
+    ignored = set(ignore_sheets)
+    problems: list[CellError] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = set(package.namelist())
+        if any(name.lower().startswith("xl/externallinks/") for name in names):
+            problems.append(CellError("", None, "", "文件包含指向其他工作簿的外部链接，出于安全原因不予接收，"
+                                                    "请在 Excel 中“断开链接”后另存。"))
+        for part in sheet_parts(package):
+            if part.hidden:
+                problems.append(CellError(part.name, None, "", "工作表被隐藏。请在 Excel 中取消隐藏并核对其内容，"
+                                                               "或删除该工作表后重新上传。"))
+            if part.path not in names:
+                continue
+            scan = scan_sheet(package, part.path, max_rows)
+            if scan.too_many:
+                problems.append(CellError(part.name, None, "", f"工作表超过 {max_rows} 行数据的上限，不予读取。"
+                                                               "请拆分后分批导入。"))
+                continue
+            if part.name in ignored:
+                continue
+            problems += [_cell_error(part.name, ref, "单元格含公式。导入只接受数值和文本：请复制后“选择性粘贴为数值”。")
+                         for ref in scan.formulas]
+            if scan.n_formulas > len(scan.formulas):
+                problems.append(CellError(part.name, None, "", f"另有 {scan.n_formulas - len(scan.formulas)} 个"
+                                                               "单元格含公式（未逐一列出）。"))
+            problems += [_cell_error(part.name, ref.split(":")[0], f"合并单元格 {ref}。请取消合并，并在每个单元格"
+                                                                     "中填写各自的值。") for ref in scan.merges]
+    return problems
+
+
+def read_workbook_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: Iterable[str] = ()
+                         ) -> dict[str, list[list]]:
+    """`read_workbook` plus `inspect_package`: refuses formulas, merged cells, hidden sheets, external
+    links and sheets longer than `max_rows`, all before calamine parses anything."""
+    data = _read_limited(file, max_bytes)
+    _check_package(data)
+    try:
+        problems = inspect_package(data, max_rows=max_rows, ignore_sheets=ignore_sheets)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise WorkbookError("文件已损坏，无法作为 Excel 工作簿（.xlsx）打开。") from exc
+    if problems:
+        raise WorkbookError(problems)
+    return read_workbook(data, max_bytes)

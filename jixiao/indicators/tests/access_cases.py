@@ -63,6 +63,8 @@ CASES = {
     "indicators:rule_list": {"allowed": VIEWERS},
     "indicators:scheme_list": {"allowed": VIEWERS},
     "indicators:scheme_create": {"allowed": OFFICE},
+    "indicators:book_export": {"allowed": {"office", "leader"}, "kwargs": lambda cast: {"year": world(cast)["scheme"].cycle.year}},
+    "indicators:book_import": {"allowed": OFFICE},
     "indicators:scheme_detail": {"allowed": VIEWERS, "kwargs": _scheme},
     "indicators:scheme_publish": {"allowed": OFFICE, "kwargs": _scheme, "method": "post", "ok": (302,)},
     "indicators:scheme_copy": {"allowed": OFFICE, "kwargs": _scheme, "method": "post", "ok": (302,)},

@@ -1,0 +1,474 @@
+"""The scheme workbook (考核方案工作簿): a cycle's schemes with all their parts, the targets, milestones and
+decompositions, one sheet each. Format: docs/formats.md §2.
+
+This module knows the sheets and their columns, writes the export and parses an upload cell by cell into
+plain row dicts (`Book`). `schemeplan.plan` checks a Book against the database and says what would change;
+`actions.import_scheme_book` writes. Nothing here touches the database except the export's reads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from jixiao.indicators.models import (
+    GRADE_ORDER,
+    PERIOD_CODES,
+    AdjustmentCategory,
+    AdjustmentKind,
+    BlockKind,
+    Grade,
+    GradeRule,
+    NotApplicablePolicy,
+    Scheme,
+    SchemeBlock,
+    SchemeGroup,
+    SchemeItem,
+    Target,
+    TargetMilestone,
+    TargetSource,
+    VetoCondition,
+    VetoEffect,
+)
+from jixiao.indicators.rule_specs import RULES, format_params_text
+from jixiao.lib.excel import (
+    CellError,
+    Sheet,
+    WorkbookError,
+    cell_text,
+    column_letter,
+    header_index,
+    read_workbook_strict,
+    write_workbook,
+)
+from jixiao.org.rules import formula_problem
+
+CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,29}$")
+MAX_ROWS = 50_000  # data rows per sheet; the demo district's biggest sheet has about 9,000
+README = "说明"
+YES, NO = "是", "否"
+
+CODE, TEXT, AMOUNT, POINTS, PERCENT, INT, BOOL, CHOICE, PARAMS, INFO = (
+    "code", "text", "amount", "points", "percent", "int", "bool", "choice", "params", "info")
+PLACES = {AMOUNT: 4, POINTS: 2, PERCENT: 2}
+NUMBER_KINDS = set(PLACES)
+
+
+def _choices(text_choices, extra: dict | None = None) -> dict[str, str]:
+    """Accept the Chinese label or the stored code; export writes the label."""
+    found = {str(c.label): c.value for c in text_choices}
+    found.update({c.value: c.value for c in text_choices})
+    found.update(extra or {})
+    return found
+
+
+RULE_BY_TEXT = {**{spec.name: code for code, spec in RULES.items()}, **{code: code for code in RULES}}
+NA_CHOICES = {"重新分配": NotApplicablePolicy.REDISTRIBUTE, "不计分": NotApplicablePolicy.DROP,
+              **_choices(NotApplicablePolicy)}
+NA_LABELS = {NotApplicablePolicy.REDISTRIBUTE: "重新分配", NotApplicablePolicy.DROP: "不计分"}
+
+
+@dataclass(frozen=True)
+class Col:
+    field: str
+    title: str
+    kind: str = TEXT
+    required: bool = False
+    choices: dict | None = None
+    max_length: int = 100
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    key: str
+    name: str
+    columns: tuple[Col, ...]
+    key_fields: tuple[str, ...]
+
+    @property
+    def titles(self) -> list[str]:
+        return [c.title for c in self.columns]
+
+    def col(self, field: str) -> Col:
+        return next(c for c in self.columns if c.field == field)
+
+    def title(self, field: str) -> str:
+        return self.col(field).title
+
+    @property
+    def data_columns(self) -> list[Col]:
+        return [c for c in self.columns if c.kind != INFO]
+
+
+SCHEME_CODE = Col("scheme", "方案编码", CODE, True, note="必填；同一年度内唯一，各工作表用它指明所属方案")
+
+SCHEMES = SheetSpec("schemes", "方案", (
+    SCHEME_CODE,
+    Col("name", "方案名称", TEXT, True),
+    Col("year", "年度", INT, True, note="必填；一个文件只能有一个年度"),
+    Col("assessing_unit", "考核主体编码", CODE, True, note="区（D01）或街道（如 S01）；已有方案不能改考核主体"),
+    Col("total_points", "总分", POINTS, True),
+    Col("status", "状态", INFO),
+), ("scheme",))
+
+BLOCKS = SheetSpec("blocks", "板块", (
+    SCHEME_CODE,
+    Col("code", "板块编码", CODE, True),
+    Col("name", "板块名称", TEXT, True, max_length=60),
+    Col("weight", "分值", POINTS, True, note="各板块分值之和须等于方案总分"),
+    Col("kind", "计分来源", CHOICE, True, _choices(BlockKind), note="按指标计分 / 综合评议折算"),
+    Col("sort_order", "排序", INT),
+), ("scheme", "code"))
+
+GROUPS = SheetSpec("groups", "组别", (
+    SCHEME_CODE,
+    Col("group", "组别编码", CODE, True, note="本年度已有的考核组别编码（单位管理 → 考核组别）"),
+    Col("group_name", "组别名称", INFO),
+    Col("members", "成员单位数", INFO),
+    Col("sort_order", "排序", INT),
+), ("scheme", "group"))
+
+ITEMS = SheetSpec("items", "方案指标", (
+    SCHEME_CODE,
+    Col("block", "板块编码", CODE, True),
+    Col("group", "组别编码", CODE, True),
+    Col("indicator", "指标编码", CODE, True, note="指标库中的指标编码"),
+    Col("indicator_name", "指标名称", INFO),
+    Col("points", "分值", POINTS, True, note="同一组别在同一板块的分值之和须等于板块分值"),
+    Col("rule", "计分规则", CHOICE, True, RULE_BY_TEXT, note="规则名称或编码，见“计分规则”页"),
+    Col("params", "计分参数", PARAMS, max_length=500, note="参数名=值，多个用分号分隔，如 cap=1.2; negative_growth_zero=是"),
+    Col("assessor", "考核责任单位编码", CODE, note="留空则用指标口径中的默认考核责任单位"),
+    Col("not_applicable", "不适用时", CHOICE, choices=NA_CHOICES, note="重新分配 / 不计分；留空为重新分配"),
+    Col("sort_order", "排序", INT),
+), ("scheme", "group", "indicator"))
+
+CATEGORIES = SheetSpec("categories", "加减分项目", (
+    SCHEME_CODE,
+    Col("code", "编码", CODE, True),
+    Col("name", "名称", TEXT, True, max_length=80),
+    Col("kind", "类型", CHOICE, True, _choices(AdjustmentKind)),
+    Col("cap", "上限分值", POINTS, True),
+    Col("outside_total", "不计入总分", BOOL, note="是：单列，不计入总分"),
+    Col("sort_order", "排序", INT),
+), ("scheme", "code"))
+
+VETOES = SheetSpec("vetoes", "一票否决", (
+    SCHEME_CODE,
+    Col("code", "编码", CODE, True),
+    Col("name", "否决事项", TEXT, True, max_length=120),
+    Col("effect", "后果", CHOICE, True, _choices(VetoEffect)),
+    Col("cap_grade", "最高等次", CHOICE, choices=_choices(Grade), note="后果为“等次封顶”时必填"),
+    Col("sort_order", "排序", INT),
+), ("scheme", "code"))
+
+GRADES = SheetSpec("grades", "等次", (
+    SCHEME_CODE,
+    Col("grade", "等次", CHOICE, True, _choices(Grade)),
+    Col("min_score", "最低分", POINTS, True),
+    Col("quota", "比例上限(%)", PERCENT, note="组内该等次单位数占比上限，留空为不限"),
+), ("scheme", "grade"))
+
+UNIT = Col("unit", "单位编码", CODE, True)
+INDICATOR = Col("indicator", "指标编码", CODE, True)
+
+TARGETS = SheetSpec("targets", "目标值", (
+    UNIT, Col("unit_name", "单位名称", INFO),
+    INDICATOR, Col("indicator_name", "指标名称", INFO), Col("measure_unit", "计量单位", INFO),
+    Col("target_value", "目标值", AMOUNT, note="数量型指标必填；区间型指标为下限"),
+    Col("upper_value", "区间上限", AMOUNT, note="只用于区间型指标"),
+    Col("target_text", "目标描述", TEXT, max_length=200, note="定性、节点类指标填写"),
+    Col("baseline", "基数（上年实际）", AMOUNT),
+    Col("actual", "年度实际值", AMOUNT, note="年末核定后回填，作为下一年度的基数"),
+    Col("source", "来源", CHOICE, choices=_choices(TargetSource), note="市下达 / 区定；留空为区定"),
+), ("unit", "indicator"))
+
+MILESTONES = SheetSpec("milestones", "节点目标", (
+    UNIT, Col("unit_name", "单位名称", INFO), INDICATOR, Col("indicator_name", "指标名称", INFO),
+    *(Col(code, code, AMOUNT) for code in PERIOD_CODES),
+), ("unit", "indicator"))
+
+DECOMPOSITIONS = SheetSpec("decompositions", "目标分解", (
+    INDICATOR, Col("indicator_name", "指标名称", INFO),
+    Col("parent_unit", "上级单位编码", CODE, True, note="被分解的目标所属单位，通常为区（D01）"),
+    Col("parent_name", "上级单位名称", INFO),
+    Col("unit", "下级单位编码", CODE, True),
+    Col("unit_name", "下级单位名称", INFO),
+), ("indicator", "unit"))
+
+SPECS = [SCHEMES, BLOCKS, GROUPS, ITEMS, CATEGORIES, VETOES, GRADES, TARGETS, MILESTONES, DECOMPOSITIONS]
+SPEC_BY_KEY = {s.key: s for s in SPECS}
+
+Book = dict[str, list[dict]]  # sheet key -> parsed rows; each row has "row" (Excel row number)
+
+
+# --- Export -----------------------------------------------------------------------------------------
+
+
+def number(value):
+    """A Decimal as Excel wants it: int when whole, else float (write_workbook writes Decimals as text)."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _label(choices_cls, value) -> str:
+    return str(choices_cls(value).label) if value else ""
+
+
+def export_rows(cycle) -> dict[str, list[list]]:
+    """Every sheet's rows for `cycle`, in a fixed number of queries."""
+    schemes = list(Scheme.objects.filter(cycle=cycle).select_related("assessing_unit").order_by("code"))
+    code_of = {s.pk: s.code for s in schemes}
+    rows = {spec.key: [] for spec in SPECS}
+    rows["schemes"] = [[s.code, s.name, cycle.year, s.assessing_unit.code, number(s.total_points),
+                        s.get_status_display()] for s in schemes]
+    rows["blocks"] = [[code_of[b.scheme_id], b.code, b.name, number(b.weight), _label(BlockKind, b.kind), b.sort_order]
+                      for b in SchemeBlock.objects.filter(scheme__in=schemes).order_by("scheme__code", "sort_order",
+                                                                                     "code")]
+    rows["groups"] = [[code_of[g.scheme_id], g.group.code, g.group.name, g.n_units, g.sort_order] for g in _scheme_groups(schemes)]
+    rows["items"] = [_item_row(code_of, i) for i in SchemeItem.objects.for_table().filter(scheme__in=schemes)
+                     .order_by("scheme__code", "block__sort_order", "group__sort_order", "group__code", "sort_order",
+                               "indicator__sort_order", "indicator__code")]
+    rows["categories"] = [[code_of[c.scheme_id], c.code, c.name, _label(AdjustmentKind, c.kind), number(c.cap),
+                           YES if c.outside_total else NO, c.sort_order]
+                          for c in AdjustmentCategory.objects.filter(scheme__in=schemes).order_by(
+                              "scheme__code", "sort_order", "code")]
+    rows["vetoes"] = [[code_of[v.scheme_id], v.code, v.name, _label(VetoEffect, v.effect), _label(Grade, v.cap_grade),
+                       v.sort_order] for v in VetoCondition.objects.filter(scheme__in=schemes).order_by(
+                           "scheme__code", "sort_order", "code")]
+    grades = sorted(GradeRule.objects.filter(scheme__in=schemes),
+                    key=lambda g: (code_of[g.scheme_id], GRADE_ORDER.index(g.grade)))
+    rows["grades"] = [[code_of[g.scheme_id], _label(Grade, g.grade), number(g.min_score), number(g.quota_percent)]
+                      for g in grades]
+    _target_rows(cycle, rows)
+    return rows
+
+
+def _scheme_groups(schemes):
+    from django.db.models import Count
+
+    return (SchemeGroup.objects.filter(scheme__in=schemes).select_related("group")
+            .annotate(n_units=Count("group__units")).order_by("scheme__code", "sort_order", "group__code"))
+
+
+def _item_row(code_of, item: SchemeItem) -> list:
+    params = format_params_text(item.params).replace("\n", "; ")
+    return [code_of[item.scheme_id], item.block.code, item.group.code, item.indicator.code, item.indicator.name,
+            number(item.points), RULES[item.rule].name if item.rule in RULES else item.rule, params,
+            item.assessor.code if item.assessor_id else "", NA_LABELS.get(item.not_applicable_policy, ""),
+            item.sort_order]
+
+
+def _target_rows(cycle, rows) -> None:
+    targets = list(Target.objects.filter(cycle=cycle).select_related("unit", "indicator", "parent__unit"))
+    for t in targets:
+        rows["targets"].append([
+            t.unit.code, t.unit.name, t.indicator.code, t.indicator.name, t.indicator.measure_unit,
+            number(t.target_value), number(t.upper_value), t.target_text, number(t.baseline), number(t.actual),
+            _label(TargetSource, t.source),
+        ])
+        if t.parent_id is not None:
+            rows["decompositions"].append([t.indicator.code, t.indicator.name, t.parent.unit.code, t.parent.unit.name,
+                                           t.unit.code, t.unit.name])
+    by_target = {}
+    for m in TargetMilestone.objects.filter(target__cycle=cycle).only("target_id", "period", "value"):
+        by_target.setdefault(m.target_id, {})[m.period] = number(m.value)
+    for t in targets:
+        if t.pk in by_target:
+            values = by_target[t.pk]
+            rows["milestones"].append([t.unit.code, t.unit.name, t.indicator.code, t.indicator.name,
+                                       *(values.get(code) for code in PERIOD_CODES)])
+    rows["decompositions"].sort(key=lambda r: (r[0], r[2], r[4]))
+
+
+README_LINES = [
+    ("这是考核方案工作簿（示范区绩效管理平台导出）。格式说明见 docs/formats.md 第 2 节。", ""),
+    ("按编码匹配：已有的为修改，新的为新增；文件中没有的内容保持不变，导入不会删除任何内容。", ""),
+    ("灰色说明列（名称、状态、成员单位数等）仅供阅读，导入时忽略。", ""),
+    ("不接受公式、合并单元格、隐藏工作表和宏；有任何问题时整份文件不导入，并列出“工作表, 行, 列: 问题”。", ""),
+    ("已锁定方案（已发布或年度已开始）的修改须由绩效办管理员填写理由，记入审计日志。", ""),
+]
+
+
+def sheets_for(cycle) -> list[Sheet]:
+    rows = export_rows(cycle)
+    sheets = [Sheet(README, ["说明", ""], README_LINES, widths=[100, 4])]
+    for spec in SPECS:
+        notes = {i: c.note for i, c in enumerate(spec.columns) if c.note}
+        for i, c in enumerate(spec.columns):
+            if c.kind == INFO:
+                notes[i] = "仅供阅读，导入时忽略"
+        sheets.append(Sheet(spec.name, spec.titles, rows[spec.key], notes=notes))
+    return sheets
+
+
+def write(path_or_buffer, cycle) -> None:
+    write_workbook(path_or_buffer, sheets_for(cycle))
+
+
+# --- Parse (cell by cell) ---------------------------------------------------------------------------
+
+
+class Errors:
+    """Collects CellErrors; knows where each column of each sheet sits in the uploaded header."""
+
+    def __init__(self):
+        self.items: list[CellError] = []
+        self.positions: dict[str, dict[str, int]] = {}
+
+    def add(self, spec: SheetSpec, row: int | None, field: str | None, message: str) -> None:
+        title = spec.title(field) if field else ""
+        index = self.positions.get(spec.key, {}).get(title) if field else None
+        if index is None and field:
+            index = spec.titles.index(title)
+        letter = column_letter(index) if index is not None else ""
+        self.items.append(CellError(spec.name, row, letter, message, title if letter else ""))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise WorkbookError(self.items)
+
+
+def read_book(file, max_bytes: int) -> Book:
+    """Read an uploaded workbook strictly and parse every sheet (raises WorkbookError)."""
+    sheets = read_workbook_strict(file, max_bytes, max_rows=MAX_ROWS, ignore_sheets=[README])
+    return parse(sheets)
+
+
+def parse(sheets: dict[str, list[list]]) -> Book:
+    errors = Errors()
+    if SCHEMES.name not in sheets:
+        names = "、".join(sheets) or "无"
+        raise WorkbookError(CellError(SCHEMES.name, None, "", f"找不到名为“{SCHEMES.name}”的工作表（文件中的工作表：{names}）。"))
+    book: Book = {}
+    for spec in SPECS:
+        book[spec.key] = _parse_sheet(spec, sheets.get(spec.name), errors)
+    errors.raise_if_any()
+    if not book["schemes"]:
+        raise WorkbookError(CellError(SCHEMES.name, 2, "", "“方案”工作表中没有数据行。"))
+    return book
+
+
+def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> list[dict]:
+    if rows is None:
+        return []
+    if not rows:
+        errors.add(spec, 1, None, "工作表是空的，第 1 行应为表头。")
+        return []
+    positions = header_index(rows[0], spec.titles)
+    errors.positions[spec.key] = positions
+    missing = [c.title for c in spec.columns if c.required and c.title not in positions]
+    if missing:
+        errors.add(spec, 1, None, f"表头缺少必需的列：{'、'.join(missing)}。")
+        return []
+    parsed, seen = [], {}
+    columns = [(c, positions.get(c.title)) for c in spec.data_columns]
+    for number_, raw in enumerate(rows[1:], start=2):
+        cells = [(c, raw[i] if i is not None and i < len(raw) else None) for c, i in columns]
+        if all(value is None for _, value in cells):
+            continue
+        row = {"row": number_}
+        for col, value in cells:
+            row[col.field] = _parse_cell(spec, col, value, number_, errors)
+        key = tuple(row.get(f) for f in spec.key_fields)
+        if all(key):
+            if key in seen:
+                errors.add(spec, number_, spec.key_fields[-1], f"与第 {seen[key]} 行重复（{' / '.join(map(str, key))}）")
+                continue
+            seen[key] = number_
+        parsed.append(row)
+    return parsed
+
+
+def _parse_cell(spec, col: Col, value, row: int, errors: Errors):
+    def bad(message):
+        errors.add(spec, row, col.field, message)
+
+    if value is None:
+        if col.required:
+            bad(f"{col.title}为空")
+        return None
+    if col.kind in NUMBER_KINDS:
+        return _decimal(value, PLACES[col.kind], col, bad)
+    if col.kind == INT:
+        text = cell_text(value)
+        if text.isdigit() and int(text) <= 2_147_483_647:
+            return int(text)
+        bad(f"{col.title}应为不小于 0 的整数，而不是“{text}”")
+        return None
+    if col.kind == BOOL:
+        if isinstance(value, bool):
+            return value
+        text = cell_text(value)
+        if text in (YES, NO):
+            return text == YES
+        bad(f"应填“是”或“否”，而不是“{text}”")
+        return None
+    text = cell_text(value)
+    if col.kind == CHOICE:
+        if text in col.choices:
+            return col.choices[text]
+        options = "、".join(dict.fromkeys(k for k in col.choices if not k.isascii())) or "、".join(col.choices)
+        bad(f"无法识别“{text}”，应为：{options}")
+        return None
+    if col.kind == CODE:
+        if not CODE_RE.match(text):
+            bad(f"编码“{text}”格式不正确：只能由字母、数字和 - _ . 组成")
+            return None
+        return text
+    if len(text) > col.max_length:
+        bad(f"{col.title}过长：{len(text)} 个字，最多 {col.max_length} 个字")
+        return None
+    if col.kind == TEXT and (problem := formula_problem(text)):
+        bad(f"{col.title}{problem}")
+        return None
+    return text
+
+
+def _decimal(value, places: int, col: Col, bad) -> Decimal | None:
+    if isinstance(value, bool):
+        bad(f"{col.title}应为数字")
+        return None
+    if isinstance(value, float):
+        number_ = Decimal(repr(value))
+    elif isinstance(value, int):
+        number_ = Decimal(value)
+    else:
+        text = cell_text(value).replace(",", "")
+        try:
+            number_ = Decimal(text)
+        except InvalidOperation:
+            number_ = None
+        if number_ is None or not number_.is_finite():
+            bad(f"{col.title}应为数字，而不是“{cell_text(value)}”")
+            return None
+    quantum = Decimal(1).scaleb(-places)
+    rounded = number_.quantize(quantum)
+    if abs(rounded - number_) > Decimal("1e-9"):
+        bad(f"{col.title}最多保留 {places} 位小数（“{cell_text(value)}”）")
+        return None
+    if abs(rounded) >= Decimal(10) ** 14:
+        bad(f"{col.title}数值过大")
+        return None
+    return rounded
+
+
+# --- The parsed book travels from the preview to the confirmation as JSON ------------------------------
+
+
+def book_to_json(book: Book) -> dict:
+    return {key: [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()} for row in rows]
+            for key, rows in book.items()}
+
+
+def book_from_json(data: dict) -> Book:
+    book: Book = {}
+    for spec in SPECS:
+        kinds = {c.field: c.kind for c in spec.columns}
+        book[spec.key] = [{k: (Decimal(v) if kinds.get(k) in NUMBER_KINDS and v is not None else v)
+                           for k, v in row.items()} for row in data.get(spec.key, [])]
+    return book

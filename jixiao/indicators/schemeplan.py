@@ -1,0 +1,601 @@
+"""Check a parsed scheme workbook against the database and plan its changes (reads, never writes).
+
+`plan(book)` loads what the cycle already holds in a fixed number of queries, checks every row against it
+(references, directions, rule parameters, sums, decomposition cover, locks) and returns a `Plan`: per sheet
+the new and changed rows with their old → new values, and the operations `actions.import_scheme_book`
+applies. Any problem raises WorkbookError with every row-level message; then nothing may be written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.indicators import schemebook as sb
+from jixiao.indicators.models import (
+    GRADE_ORDER,
+    AdjustmentCategory,
+    BlockKind,
+    Grade,
+    GradeRule,
+    Indicator,
+    IndicatorVersion,
+    NotApplicablePolicy,
+    Scheme,
+    SchemeBlock,
+    SchemeGroup,
+    SchemeItem,
+    Target,
+    TargetMilestone,
+    TargetSource,
+    VetoCondition,
+)
+from jixiao.indicators.rule_specs import (
+    RULES,
+    clean_params,
+    describe_params,
+    parse_params_text,
+    validate_params,
+)
+from jixiao.indicators.validation import coverage_message, target_value_problems
+from jixiao.lib.excel import cell_text
+from jixiao.org.models import Cycle, CycleStatus, Group, Unit, UnitKind
+
+STATUS_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
+TARGET_FIELDS = ["target_value", "upper_value", "target_text", "baseline", "actual", "source"]
+OPEN_TARGET_STATUSES = {CycleStatus.PLANNING, CycleStatus.RUNNING}
+ASSESSING_KINDS = {UnitKind.CITY, UnitKind.DISTRICT, UnitKind.STREET}
+
+
+@dataclass
+class Op:
+    """One row that changes something: its sheet, the existing row (None when new) and the new values."""
+
+    spec: sb.SheetSpec
+    row: dict
+    status: str
+    existing: object
+    values: dict
+    diffs: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return " / ".join(str(self.row.get(f)) for f in self.spec.key_fields)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def sheet(self) -> str:
+        return self.spec.name
+
+
+@dataclass
+class Plan:
+    cycle: Cycle
+    ops: dict[str, list[Op]]
+    counts: dict[str, dict[str, int]]
+    locked: list[str]  # names of locked schemes this import changes (needs the office admin and a reason)
+    state: State
+
+    @property
+    def changes(self) -> list[Op]:
+        return [op for spec in sb.SPECS for op in self.ops[spec.key]]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {s: sum(c[s] for c in self.counts.values()) for s in STATUS_LABELS}
+
+    def count_rows(self) -> list[tuple[str, dict]]:
+        return [(spec.name, self.counts[spec.key]) for spec in sb.SPECS if sum(self.counts[spec.key].values())]
+
+
+def show(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return "0" if text == "-0" else text
+    if isinstance(value, bool):
+        return sb.YES if value else sb.NO
+    return cell_text(value)
+
+
+# --- What the database holds ---------------------------------------------------------------------------
+
+
+class State:
+    """The cycle's schemes, parts, targets and milestones, and the library, loaded in a fixed number of queries."""
+
+    def __init__(self, cycle: Cycle):
+        self.cycle = cycle
+        self.schemes = {s.code: s for s in Scheme.objects.filter(cycle=cycle).select_related("assessing_unit", "cycle")}
+        ids = [s.pk for s in self.schemes.values()]
+        code_of = {s.pk: s.code for s in self.schemes.values()}
+        self.blocks = {(code_of[b.scheme_id], b.code): b for b in SchemeBlock.objects.filter(scheme_id__in=ids)}
+        self.links = {(code_of[g.scheme_id], g.group.code): g
+                      for g in SchemeGroup.objects.filter(scheme_id__in=ids).select_related("group")}
+        self.items = {(code_of[i.scheme_id], i.group.code, i.indicator.code): i
+                      for i in SchemeItem.objects.filter(scheme_id__in=ids).select_related(
+                          "block", "group", "indicator", "assessor")}
+        self.categories = {(code_of[c.scheme_id], c.code): c
+                           for c in AdjustmentCategory.objects.filter(scheme_id__in=ids)}
+        self.vetoes = {(code_of[v.scheme_id], v.code): v for v in VetoCondition.objects.filter(scheme_id__in=ids)}
+        self.grades = {(code_of[g.scheme_id], g.grade): g for g in GradeRule.objects.filter(scheme_id__in=ids)}
+        self.groups = {g.code: g for g in Group.objects.filter(cycle=cycle)}
+        self.units = {u.code: u for u in Unit.objects.all()}
+        self.unit_code = {u.pk: u.code for u in self.units.values()}
+        self.indicators = {i.code: i for i in Indicator.objects.all()}
+        self.versions = {}
+        for version in IndicatorVersion.objects.filter(valid_from_year__lte=cycle.year).order_by(
+                "indicator_id", "valid_from_year"):
+            self.versions[version.indicator_id] = version
+        self._load_targets()
+
+    def _load_targets(self) -> None:
+        indicator_code = {i.pk: i.code for i in self.indicators.values()}
+        columns = ["id", "unit_id", "indicator_id", *TARGET_FIELDS, "parent_id"]
+        rows = Target.objects.filter(cycle=self.cycle).values_list(*columns)
+        self.targets = {}
+        by_id = {}
+        for values in rows:
+            data = dict(zip(columns, values, strict=True))
+            key = (self.unit_code[data["unit_id"]], indicator_code[data["indicator_id"]])
+            self.targets[key] = data
+            by_id[data["id"]] = key
+        for data in self.targets.values():
+            data["parent_key"] = by_id.get(data["parent_id"])
+        self.milestones = defaultdict(dict)
+        for target_id, period, value in TargetMilestone.objects.filter(target__cycle=self.cycle).values_list(
+                "target_id", "period", "value"):
+            self.milestones[by_id[target_id]][period] = value
+        previous = Target.objects.filter(cycle__year=self.cycle.year - 1, actual__isnull=False).values_list(
+            "unit_id", "indicator_id", "actual")
+        self.previous_actual = {(self.unit_code[u], indicator_code[i]): a for u, i, a in previous}
+
+
+# --- Planning -------------------------------------------------------------------------------------------
+
+
+def cycle_of(book: sb.Book) -> Cycle:
+    years = {row.get("year") for row in book["schemes"]}
+    first = book["schemes"][0]
+    errors = sb.Errors()
+    if len(years) != 1:
+        for row in book["schemes"][1:]:
+            if row.get("year") != first.get("year"):
+                errors.add(sb.SCHEMES, row["row"], "year", f"一个文件只能包含一个年度：第 {first['row']} 行为 "
+                                                          f"{first.get('year')}，本行为 {row.get('year')}")
+    year = first.get("year")
+    cycle = Cycle.objects.filter(year=year).first() if year else None
+    if year and cycle is None:
+        errors.add(sb.SCHEMES, first["row"], "year", f"{year}年度尚未建立，请先在“考核年度”中新建")
+    errors.raise_if_any()
+    return cycle
+
+
+def plan(book: sb.Book) -> Plan:
+    cycle = cycle_of(book)
+    planner = Planner(book, State(cycle))
+    planner.run()
+    planner.errors.raise_if_any()
+    return planner.result()
+
+
+class Planner:
+    def __init__(self, book: sb.Book, state: State):
+        self.book = book
+        self.state = state
+        self.errors = sb.Errors()
+        self.ops: dict[str, list[Op]] = {spec.key: [] for spec in sb.SPECS}
+        self.counts = {spec.key: {s: 0 for s in STATUS_LABELS} for spec in sb.SPECS}
+        self.changed_schemes: set[str] = set()
+        self.file_targets = {(r.get("unit"), r.get("indicator")): r for r in book["targets"]}
+
+    def error(self, spec, row, field_name, message):
+        self.errors.add(spec, row["row"] if row else None, field_name, message)
+
+    def result(self) -> Plan:
+        locked = sorted({self.scheme_name(code) for code in self.changed_schemes
+                         if code in self.state.schemes and self.state.schemes[code].is_locked})
+        return Plan(self.state.cycle, self.ops, self.counts, locked, self.state)
+
+    def scheme_name(self, code):
+        scheme = self.state.schemes.get(code)
+        return scheme.name if scheme else code
+
+    def record(self, spec, row, existing, values: dict, show_fields: dict | None = None):
+        """Compare `values` with `existing` (a model row, a dict, or None) and note a change."""
+        if existing is None:
+            status, diffs = "new", []
+        else:
+            diffs = []
+            for name, new in values.items():
+                old = existing.get(name) if isinstance(existing, dict) else getattr(existing, name)
+                if old != new:
+                    title = (show_fields or {}).get(name) or _title(spec, name)
+                    diffs.append((title, _show(old), _show(new)))
+            status = "changed" if diffs else "unchanged"
+        self.counts[spec.key][status] += 1
+        if status != "unchanged":
+            self.ops[spec.key].append(Op(spec, row, status, existing, values, diffs))
+            if "scheme" in row and row.get("scheme"):
+                self.changed_schemes.add(row["scheme"])
+        return status
+
+    def run(self):
+        self.check_schemes()
+        self.check_parts()
+        self.check_targets()
+        self.check_milestones()
+        self.check_decompositions()
+        self.check_scheme_sums()
+
+    # -- schemes and parts --
+
+    def file_schemes(self):
+        return {row["scheme"] for row in self.book["schemes"] if row.get("scheme")}
+
+    def check_schemes(self):
+        state = self.state
+        owners = {s.assessing_unit.code: code for code, s in state.schemes.items()}
+        for row in self.book["schemes"]:
+            code, unit_code = row.get("scheme"), row.get("assessing_unit")
+            if not code or not unit_code:
+                continue
+            unit = state.units.get(unit_code)
+            existing = state.schemes.get(code)
+            if unit is None:
+                self.error(sb.SCHEMES, row, "assessing_unit", f"单位编码“{unit_code}”不存在")
+                continue
+            if unit.kind not in ASSESSING_KINDS:
+                self.error(sb.SCHEMES, row, "assessing_unit", f"“{unit.name}”不是区、街道或市，不能作为考核主体")
+                continue
+            if existing is not None and existing.assessing_unit.code != unit_code:
+                self.error(sb.SCHEMES, row, "assessing_unit",
+                           f"已有方案的考核主体为“{existing.assessing_unit.code}”，不能通过导入修改")
+                continue
+            if existing is None and owners.get(unit_code, code) != code:
+                self.error(sb.SCHEMES, row, "assessing_unit",
+                           f"{state.cycle.year}年度“{unit.name}”已有方案“{owners[unit_code]}”")
+                continue
+            owners[unit_code] = code
+            if row.get("total_points") is not None and row["total_points"] <= 0:
+                self.error(sb.SCHEMES, row, "total_points", "总分须大于 0")
+                continue
+            self.record(sb.SCHEMES, row, existing, {"name": row.get("name"), "total_points": row.get("total_points")})
+
+    def scheme_known(self, spec, row) -> bool:
+        code = row.get("scheme")
+        if not code:
+            return False
+        if code in self.state.schemes or code in self.file_schemes():
+            return True
+        self.error(spec, row, "scheme", f"方案编码“{code}”在“方案”工作表和系统中都不存在")
+        return False
+
+    def check_parts(self):
+        state = self.state
+        for row in self.book["blocks"]:
+            if self.scheme_known(sb.BLOCKS, row) and row.get("code"):
+                self.record(sb.BLOCKS, row, state.blocks.get((row["scheme"], row["code"])), {
+                    "name": row.get("name"), "weight": row.get("weight"), "kind": row.get("kind"),
+                    "sort_order": row.get("sort_order") or 0})
+        for row in self.book["groups"]:
+            if not (self.scheme_known(sb.GROUPS, row) and row.get("group")):
+                continue
+            group = state.groups.get(row["group"])
+            if group is None:
+                self.error(sb.GROUPS, row, "group", f"{state.cycle.year}年度没有编码为“{row['group']}”的考核组别")
+                continue
+            self.record(sb.GROUPS, row, state.links.get((row["scheme"], row["group"])),
+                        {"group": group, "sort_order": row.get("sort_order") or 0}, {"group": "组别编码"})
+        for row in self.book["items"]:
+            self.check_item(row)
+        for row in self.book["categories"]:
+            if self.scheme_known(sb.CATEGORIES, row) and row.get("code"):
+                if row.get("cap") is not None and row["cap"] <= 0:
+                    self.error(sb.CATEGORIES, row, "cap", "上限分值须大于 0")
+                    continue
+                self.record(sb.CATEGORIES, row, state.categories.get((row["scheme"], row["code"])), {
+                    "name": row.get("name"), "kind": row.get("kind"), "cap": row.get("cap"),
+                    "outside_total": bool(row.get("outside_total")), "sort_order": row.get("sort_order") or 0})
+        for row in self.book["vetoes"]:
+            if self.scheme_known(sb.VETOES, row) and row.get("code"):
+                if row.get("effect") == "cap_grade" and not row.get("cap_grade"):
+                    self.error(sb.VETOES, row, "cap_grade", "后果为“等次封顶”时须填写最高等次")
+                    continue
+                self.record(sb.VETOES, row, state.vetoes.get((row["scheme"], row["code"])), {
+                    "name": row.get("name"), "effect": row.get("effect"), "cap_grade": row.get("cap_grade") or "",
+                    "sort_order": row.get("sort_order") or 0})
+        for row in self.book["grades"]:
+            if self.scheme_known(sb.GRADES, row) and row.get("grade"):
+                quota = row.get("quota")
+                if quota is not None and not Decimal(0) <= quota <= Decimal(100):
+                    self.error(sb.GRADES, row, "quota", "比例上限须在 0～100 之间")
+                    continue
+                self.record(sb.GRADES, row, state.grades.get((row["scheme"], row["grade"])), {
+                    "min_score": row.get("min_score"), "quota_percent": quota}, {"quota_percent": "比例上限(%)"})
+
+    def final_blocks(self, scheme_code) -> dict[str, tuple]:
+        """block code -> (weight, kind, row or None) after the import."""
+        blocks = {code: (b.weight, b.kind, None) for (s, code), b in self.state.blocks.items() if s == scheme_code}
+        for row in self.book["blocks"]:
+            if row.get("scheme") == scheme_code and row.get("code"):
+                blocks[row["code"]] = (row.get("weight"), row.get("kind"), row)
+        return blocks
+
+    def final_groups(self, scheme_code) -> set[str]:
+        groups = {g for (s, g) in self.state.links if s == scheme_code}
+        groups |= {row["group"] for row in self.book["groups"] if row.get("scheme") == scheme_code and row.get("group")
+                   and row["group"] in self.state.groups}
+        return groups
+
+    def check_item(self, row):
+        spec, state = sb.ITEMS, self.state
+        if not self.scheme_known(spec, row) or not all(row.get(f) for f in ("block", "group", "indicator", "rule")):
+            return
+        scheme = row["scheme"]
+        block = self.final_blocks(scheme).get(row["block"])
+        ok = True
+        if block is None:
+            self.error(spec, row, "block", f"方案“{scheme}”没有编码为“{row['block']}”的板块")
+            ok = False
+        elif block[1] == BlockKind.EVALUATION:
+            self.error(spec, row, "block", f"板块“{row['block']}”按综合评议折算，不能包含指标")
+            ok = False
+        if row["group"] not in self.final_groups(scheme):
+            self.error(spec, row, "group", f"组别“{row['group']}”未列入方案“{scheme}”（见“组别”工作表）")
+            ok = False
+        indicator = state.indicators.get(row["indicator"])
+        version = state.versions.get(indicator.pk) if indicator else None
+        if indicator is None:
+            self.error(spec, row, "indicator", f"指标编码“{row['indicator']}”不在指标库中")
+            ok = False
+        elif version is None:
+            self.error(spec, row, "indicator", f"指标“{indicator.name}”在{state.cycle.year}年度没有适用的口径")
+            ok = False
+        params, problems = parse_params_text(row["rule"], row.get("params") or "")
+        problems += [] if problems else validate_params(row["rule"], params)
+        if problems:
+            self.error(spec, row, "params", "；".join(problems))
+            ok = False
+        assessor = self.item_assessor(row, version)
+        if assessor is False:
+            ok = False
+        if not ok:
+            return
+        if row.get("points") is not None and row["points"] < 0:
+            self.error(spec, row, "points", "分值不能为负数")
+            return
+        existing = state.items.get((scheme, row["group"], row["indicator"]))
+        values = {"block_code": row["block"], "points": row.get("points"), "rule": row["rule"],
+                  "params": clean_params(row["rule"], params), "assessor": assessor,
+                  "not_applicable_policy": row.get("not_applicable") or NotApplicablePolicy.REDISTRIBUTE,
+                  "sort_order": row.get("sort_order") or 0, "version": version}
+        before = None
+        if existing is not None:
+            before = {"block_code": existing.block.code, "points": existing.points, "rule": existing.rule,
+                      "params": _clean(existing.rule, existing.params), "assessor": existing.assessor,
+                      "not_applicable_policy": existing.not_applicable_policy, "sort_order": existing.sort_order,
+                      "version": values["version"]}
+        self.record(spec, row, before, values, {"block_code": "板块编码", "params": "计分参数",
+                                                "not_applicable_policy": "不适用时", "assessor": "考核责任单位编码"})
+        if self.ops[spec.key] and self.ops[spec.key][-1].row is row:
+            self.ops[spec.key][-1].existing = existing
+
+    def item_assessor(self, row, version):
+        code = row.get("assessor")
+        if code:
+            unit = self.state.units.get(code)
+            if unit is None:
+                self.error(sb.ITEMS, row, "assessor", f"单位编码“{code}”不存在")
+                return False
+            if not unit.is_assessor:
+                self.error(sb.ITEMS, row, "assessor", f"“{unit.name}”不是考核责任单位")
+                return False
+            return unit
+        if version is not None and version.default_assessor_id is not None:
+            return next(u for u in self.state.units.values() if u.pk == version.default_assessor_id)
+        if version is not None:
+            self.error(sb.ITEMS, row, "assessor", "未填写考核责任单位，且该指标口径没有默认考核责任单位")
+            return False
+        return None
+
+    # -- targets --
+
+    def check_targets(self):
+        spec, state = sb.TARGETS, self.state
+        closed = state.cycle.status not in OPEN_TARGET_STATUSES
+        for row in self.book["targets"]:
+            unit, indicator = state.units.get(row.get("unit")), state.indicators.get(row.get("indicator"))
+            if row.get("unit") and unit is None:
+                self.error(spec, row, "unit", f"单位编码“{row['unit']}”不存在")
+            if row.get("indicator") and indicator is None:
+                self.error(spec, row, "indicator", f"指标编码“{row['indicator']}”不在指标库中")
+            if unit is None or indicator is None:
+                continue
+            problems = target_value_problems(indicator.direction, row.get("target_value"), row.get("upper_value"),
+                                             row.get("target_text") or "")
+            if problems:
+                column = "upper_value" if "上限" in problems[0] and row.get("target_value") is not None else "target_value"
+                self.error(spec, row, column, f"{indicator.name}（{indicator.get_direction_display()}）：{problems[0]}")
+                continue
+            key = (row["unit"], row["indicator"])
+            existing = state.targets.get(key)
+            values = {name: row.get(name) for name in TARGET_FIELDS}
+            values["target_text"] = values["target_text"] or ""
+            values["source"] = values["source"] or TargetSource.DISTRICT_SET
+            if existing is None and values["baseline"] is None:
+                values["baseline"] = state.previous_actual.get(key)
+            status = self.record(spec, row, existing, values)
+            if status != "unchanged" and closed:
+                self.error(spec, row, "target_value", f"{state.cycle.year}年度已{state.cycle.get_status_display()}，"
+                                                      "目标值不能再修改")
+
+    def final_target(self, key) -> dict | None:
+        return self.file_targets.get(key) or self.state.targets.get(key)
+
+    def check_milestones(self):
+        spec, state = sb.MILESTONES, self.state
+        for row in self.book["milestones"]:
+            key = (row.get("unit"), row.get("indicator"))
+            if not all(key):
+                continue
+            if self.final_target(key) is None:
+                self.error(spec, row, "unit", f"单位“{key[0]}”在本年度没有指标“{key[1]}”的目标值（见“目标值”工作表）")
+                continue
+            values = {code: row[code] for code in sb.PERIOD_CODES if row.get(code) is not None}
+            negative = [code for code, value in values.items() if value < 0]
+            if negative:
+                self.error(spec, row, negative[0], "节点目标值不能为负数")
+                continue
+            current = state.milestones.get(key)
+            before = {code: current.get(code) for code in sb.PERIOD_CODES} if current else None
+            self.record(spec, row, before, {code: values.get(code) for code in sb.PERIOD_CODES})
+
+    def check_decompositions(self):
+        spec, state = sb.DECOMPOSITIONS, self.state
+        touched = set()
+        for row in self.book["decompositions"]:
+            indicator, parent_unit, unit = row.get("indicator"), row.get("parent_unit"), row.get("unit")
+            if not (indicator and parent_unit and unit):
+                continue
+            if parent_unit == unit:
+                self.error(spec, row, "unit", "上级单位与下级单位不能相同")
+                continue
+            if self.final_target((parent_unit, indicator)) is None:
+                self.error(spec, row, "parent_unit", f"单位“{parent_unit}”没有指标“{indicator}”的目标值，无法分解")
+                continue
+            if self.final_target((unit, indicator)) is None:
+                self.error(spec, row, "unit", f"单位“{unit}”没有指标“{indicator}”的目标值（见“目标值”工作表）")
+                continue
+            existing = state.targets.get((unit, indicator))
+            before = {"parent_key": existing["parent_key"]} if existing else None
+            status = self.record(spec, row, before, {"parent_key": (parent_unit, indicator)},
+                                 {"parent_key": "上级单位编码"})
+            if status != "unchanged":
+                touched.add((parent_unit, indicator))
+        self.check_cover(touched)
+
+    def check_cover(self, touched):
+        """Parents whose decomposition this import changes (a link, the parent's or a child's value) must be covered."""
+        links = {key: data["parent_key"] for key, data in self.state.targets.items() if data["parent_key"]}
+        rows_by_parent = defaultdict(list)
+        for row in self.book["decompositions"]:
+            key = (row.get("unit"), row.get("indicator"))
+            links[key] = (row.get("parent_unit"), row.get("indicator"))
+            rows_by_parent[links[key]].append(row)
+        changed_targets = {(op.row["unit"], op.row["indicator"]) for op in self.ops["targets"]}
+        for child, parent in links.items():
+            if child in changed_targets or parent in changed_targets:
+                touched.add(parent)
+        children = defaultdict(list)
+        for child, parent in links.items():
+            children[parent].append(child)
+        for parent in sorted(touched, key=str):
+            parent_row = self.final_target(parent)
+            indicator = self.state.indicators.get(parent[1])
+            if parent_row is None or indicator is None:
+                continue
+            parts = [(c[0], (self.final_target(c) or {}).get("target_value")) for c in children[parent]]
+            message = coverage_message(indicator, parent_row.get("target_value"), parts)
+            if message:
+                where = rows_by_parent[parent][0] if rows_by_parent[parent] else None
+                self.error(sb.DECOMPOSITIONS, where, "parent_unit" if where else None,
+                           f"指标“{indicator.code} {indicator.name}”{parent[0]}的目标分解：{message}")
+
+    # -- sums of the schemes this import changes --
+
+    def check_scheme_sums(self):
+        for code in sorted(self.changed_schemes):
+            self.check_one_scheme(code)
+
+    def check_one_scheme(self, code):
+        scheme_row = next((r for r in self.book["schemes"] if r.get("scheme") == code), None)
+        existing = self.state.schemes.get(code)
+        total = scheme_row.get("total_points") if scheme_row else existing.total_points
+        blocks = self.final_blocks(code)
+        weight_sum = sum((w or Decimal(0) for w, _k, _r in blocks.values()), Decimal(0))
+        if weight_sum != total:
+            message = f"方案“{code}”各板块分值合计 {show(weight_sum)}，应等于方案总分 {show(total)}"
+            if scheme_row:
+                self.error(sb.SCHEMES, scheme_row, "total_points", message)
+            else:
+                self.errors.add(sb.BLOCKS, None, None, message)
+        sums, first_row = defaultdict(Decimal), {}
+        items = {(g, i): (it.block.code, it.points) for (s, g, i), it in self.state.items.items() if s == code}
+        for row in self.book["items"]:
+            if row.get("scheme") == code and row.get("group") and row.get("indicator"):
+                items[(row["group"], row["indicator"])] = (row.get("block"), row.get("points") or Decimal(0))
+                first_row.setdefault((row["group"], row.get("block")), row)
+        for (group, _indicator), (block, points) in items.items():
+            sums[(group, block)] += points
+        for block_code, (weight, kind, _row) in sorted(blocks.items()):
+            if kind != BlockKind.ITEMS:
+                continue
+            for group in sorted(self.final_groups(code)):
+                got = sums.get((group, block_code), Decimal(0))
+                if got != weight:
+                    row = first_row.get((group, block_code))
+                    self.errors.add(sb.ITEMS, row["row"] if row else None, "points" if row else None,
+                                    f"方案“{code}”组别“{group}”在板块“{block_code}”的指标分值合计 {show(got)}，"
+                                    f"应为 {show(weight)}")
+        self.check_grades(code, total)
+
+    def check_grades(self, code, total):
+        grades = {g: r.min_score for (s, g), r in self.state.grades.items() if s == code}
+        rows = {}
+        for row in self.book["grades"]:
+            if row.get("scheme") == code and row.get("grade") and row.get("min_score") is not None:
+                grades[row["grade"]] = row["min_score"]
+                rows[row["grade"]] = row
+        present = [g for g in GRADE_ORDER if g in grades]
+        for higher, lower in zip(present, present[1:], strict=False):
+            if grades[higher] <= grades[lower]:
+                self.error(sb.GRADES, rows.get(lower) or rows.get(higher), "min_score",
+                           f"方案“{code}”等次最低分须逐级递减：{Grade(higher).label} {show(grades[higher])} 不高于 "
+                           f"{Grade(lower).label} {show(grades[lower])}")
+        for grade in present:
+            if grades[grade] > total:
+                self.error(sb.GRADES, rows.get(grade), "min_score",
+                           f"方案“{code}”等次“{Grade(grade).label}”最低分超过方案总分")
+
+
+def _clean(rule, params):
+    return clean_params(rule, params) if rule in RULES and not validate_params(rule, params) else params
+
+
+def _title(spec, name) -> str:
+    try:
+        return spec.title(name)
+    except StopIteration:
+        return name
+
+
+def _show(value) -> str:
+    if isinstance(value, dict):
+        return "；".join(f"{k}={show(v)}" for k, v in value.items() if v is not None)
+    if isinstance(value, tuple):
+        return value[0] or ""
+    if isinstance(value, (Unit, Group)):
+        return value.code
+    if isinstance(value, IndicatorVersion):
+        return f"{value.valid_from_year}年起"
+    for choices in (TargetSource, BlockKind, NotApplicablePolicy, Grade):
+        if isinstance(value, str) and value in choices.values:
+            return str(choices(value).label)
+    return show(value)
+
+
+def describe(op: Op) -> str:
+    """A one-line reading of a new row for the preview."""
+    if op.spec is sb.ITEMS:
+        return f"{op.values['points']} 分，{RULES[op.values['rule']].name}（{describe_params(op.values['rule'], op.values['params'])}）"
+    return "；".join(f"{_title(op.spec, k)} {_show(v)}" for k, v in op.values.items() if v not in (None, "", {}))
