@@ -158,7 +158,7 @@ def completion_ratio(ri: RuleInput) -> RuleOutcome:
     ratio = ri.actual / ri.target
     used = clamp(ratio, ZERO, cap)
     note = f"，封顶按 {pct(used)} 计" if used != ratio else ""
-    return scored(ri.points * used, f"{head}，完成率 {pct(ratio)}{note}；完成率计分 {num(ri.points)} × {pct(used)}")
+    return scored(ri.points * used, f"{head}，完成率 {pct(ratio)}{note}；完成率计分 {pts(ri.points)} × {pct(used)}")
 
 
 def reverse_control(ri: RuleInput) -> RuleOutcome:
@@ -184,8 +184,8 @@ def reverse_control(ri: RuleInput) -> RuleOutcome:
     used = clamp(factor, ZERO, cap)
     note = "，达到目标 2 倍及以上不得分" if factor <= 0 else (f"，封顶按 {num(cap)} 计" if used != factor else "")
     return scored(ri.points * used,
-                  f"{head}，逆向控制计分 {num(ri.points)} × (2 − {num(ri.actual)} ÷ {num(ri.target)}) = "
-                  f"{num(ri.points)} × {num(factor.quantize(Decimal('0.0001'), ROUND_HALF_UP))}{note}")
+                  f"{head}，逆向控制计分 {pts(ri.points)} × (2 − {num(ri.actual)} ÷ {num(ri.target)}) = "
+                  f"{pts(ri.points)} × {num(factor.quantize(Decimal('0.0001'), ROUND_HALF_UP))}{note}")
 
 
 def all_or_nothing(ri: RuleInput) -> RuleOutcome:
@@ -209,7 +209,7 @@ def all_or_nothing(ri: RuleInput) -> RuleOutcome:
     if reached:
         return scored(ri.points, f"{head}，已达标，达标计分得全部分值")
     fraction = dec(ri.params, "partial_fraction", "0")
-    return scored(ri.points * fraction, f"{head}，未达标，按 {pct(fraction)} 计：{num(ri.points)} × {pct(fraction)}")
+    return scored(ri.points * fraction, f"{head}，未达标，按 {pct(fraction)} 计：{pts(ri.points)} × {pct(fraction)}")
 
 
 def competition_rank(value: Decimal, values: list[Decimal], lower_better: bool = False) -> int:
@@ -235,8 +235,8 @@ def rank_based(ri: RuleInput) -> RuleOutcome:
     share = max(first - (rank - 1) * step, floor)
     return scored(ri.points * share / HUNDRED,
                   f"实际值 {num(ri.actual)}，组内 {len(values)} 个单位中排第 {rank} 名；排名计分 "
-                  f"{num(ri.points)} × max({num(first)}% − {rank - 1} × {num(step)}%, {num(floor)}%) = "
-                  f"{num(ri.points)} × {num(share)}%")
+                  f"{pts(ri.points)} × max({num(first)}% − {rank - 1} × {num(step)}%, {num(floor)}%) = "
+                  f"{pts(ri.points)} × {num(share)}%")
 
 
 def _adjusted(value: Decimal, coefficient: Decimal, lower_better: bool) -> Decimal:
@@ -267,14 +267,14 @@ def relative_to_best(ri: RuleInput) -> RuleOutcome:
         if own <= 0:
             return scored(ri.points, f"{head}，为组内最优，对标最优计分得全部分值")
         ratio = clamp(best / own, ZERO, cap) if best >= 0 else ZERO
-        return scored(ri.points * ratio, f"{head}，组内最优 {num(best)}；对标最优计分 {num(ri.points)} × "
-                                         f"{num(best)} ÷ {num(own)} = {num(ri.points)} × {pct(ratio)}")
+        return scored(ri.points * ratio, f"{head}，组内最优 {num(best)}；对标最优计分 {pts(ri.points)} × "
+                                         f"{num(best)} ÷ {num(own)} = {pts(ri.points)} × {pct(ratio)}")
     best = max(adjusted)
     if best <= 0:
         return scored(ZERO, f"{head}，组内最优值 {num(best)} 不大于 0，无法对标，不得分")
     ratio = clamp(own / best, ZERO, cap)
-    return scored(ri.points * ratio, f"{head}，组内最优 {num(best)}；对标最优计分 {num(ri.points)} × "
-                                     f"{num(own)} ÷ {num(best)} = {num(ri.points)} × {pct(ratio)}")
+    return scored(ri.points * ratio, f"{head}，组内最优 {num(best)}；对标最优计分 {pts(ri.points)} × "
+                                     f"{num(own)} ÷ {num(best)} = {pts(ri.points)} × {pct(ratio)}")
 
 
 def efficacy_coefficient(ri: RuleInput) -> RuleOutcome:
@@ -296,7 +296,7 @@ def efficacy_coefficient(ri: RuleInput) -> RuleOutcome:
     return scored(ri.points * efficacy / HUNDRED,
                   f"实际值 {num(ri.actual)}，满意值 {num(good)}，不允许值 {num(bad)}；功效分 {num(base)} + "
                   f"{num(span)} × ({num(ri.actual)} − {num(bad)}) ÷ ({num(good)} − {num(bad)}) = "
-                  f"{num(raw.quantize(CENT, ROUND_HALF_UP))}{note}；折算 {num(ri.points)} × {num(efficacy.quantize(CENT, ROUND_HALF_UP))} ÷ 100")
+                  f"{num(raw.quantize(CENT, ROUND_HALF_UP))}{note}；折算 {pts(ri.points)} × {num(efficacy.quantize(CENT, ROUND_HALF_UP))} ÷ 100")
 
 
 def step_deduction(ri: RuleInput) -> RuleOutcome:
@@ -318,7 +318,7 @@ def step_deduction(ri: RuleInput) -> RuleOutcome:
     result = max(ri.points - steps * k, floor)
     note = f"，不低于保底分 {num(floor)}" if result == floor else ""
     return scored(result, f"{head}，差额 {pct(shortfall)}，每 {num(d)}% 扣 {num(k)} 分，计 {num(steps)} 档；"
-                          f"差额扣分 {num(ri.points)} − {num(steps)} × {num(k)}{note}")
+                          f"差额扣分 {pts(ri.points)} − {num(steps)} × {num(k)}{note}")
 
 
 def per_event_deduction(ri: RuleInput) -> RuleOutcome:
@@ -334,7 +334,7 @@ def per_event_deduction(ri: RuleInput) -> RuleOutcome:
     floor = min(dec(ri.params, "floor", "0"), ri.points)
     result = max(ri.points - ri.events * each, floor)
     note = f"，不低于保底分 {num(floor)}" if result == floor and ri.events else ""
-    return scored(result, f"发生 {ri.events} 次，每次扣 {num(each)} 分；按次扣分 {num(ri.points)} − "
+    return scored(result, f"发生 {ri.events} 次，每次扣 {num(each)} 分；按次扣分 {pts(ri.points)} − "
                           f"{ri.events} × {num(each)}{note}")
 
 
@@ -355,7 +355,7 @@ def growth_vs_baseline(ri: RuleInput) -> RuleOutcome:
     used = clamp(growth / goal, ZERO, cap)
     return scored(ri.points * used,
                   f"实际值 {num(ri.actual)}，上年基数 {num(ri.baseline)}，增长 {pct(growth)}，目标增长 {pct(goal)}；"
-                  f"自身增长计分 {num(ri.points)} × {pct(used)}")
+                  f"自身增长计分 {pts(ri.points)} × {pct(used)}")
 
 
 def milestone_prorate(ri: RuleInput) -> RuleOutcome:
@@ -375,7 +375,7 @@ def milestone_prorate(ri: RuleInput) -> RuleOutcome:
     done = on_time + late * fraction
     return scored(ri.points * done / due,
                   f"节点 {due} 个，按期完成 {on_time} 个，逾期完成 {late} 个（按 {num(fraction)} 折算）；"
-                  f"节点进度折算 {num(ri.points)} × {num(done)} ÷ {due}")
+                  f"节点进度折算 {pts(ri.points)} × {num(done)} ÷ {due}")
 
 
 def qualitative_grade(ri: RuleInput) -> RuleOutcome:
@@ -391,7 +391,7 @@ def qualitative_grade(ri: RuleInput) -> RuleOutcome:
         return missing(f"评定等级「{grade}」不在等级系数表（{'、'.join(grades)}）中")
     coefficient = grades[grade]
     return scored(ri.points * coefficient, f"评定等级「{grade}」，系数 {num(coefficient)}；定性评级 "
-                                           f"{num(ri.points)} × {num(coefficient)}")
+                                           f"{pts(ri.points)} × {num(coefficient)}")
 
 
 def manual(ri: RuleInput) -> RuleOutcome:
@@ -413,7 +413,7 @@ def manual(ri: RuleInput) -> RuleOutcome:
     if base and ri.points != base:
         return scored(ri.manual_score * ri.points / base,
                       f"人工评分 {num(ri.manual_score)}（满分 {num(base)}），理由：{reason}；按调整后分值折算 "
-                      f"{num(ri.manual_score)} × {num(ri.points)} ÷ {num(base)}")
+                      f"{num(ri.manual_score)} × {pts(ri.points)} ÷ {num(base)}")
     return scored(ri.manual_score, f"人工评分 {num(ri.manual_score)}（满分 {num(base)}），理由：{reason}")
 
 
