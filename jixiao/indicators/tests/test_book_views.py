@@ -1,0 +1,78 @@
+"""The workbook pages: export, upload → preview (nothing written) → confirm, and refusals."""
+
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from jixiao.audit.models import Event
+from jixiao.indicators.models import Target
+from jixiao.indicators.tests import bookworld as bw
+
+IMPORT = reverse("indicators:book_import")
+
+
+def upload(client, data, name="scheme.xlsx"):
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, data)})
+
+
+def test_export_gives_the_cycle_workbook(cast, login):
+    cycle, _scheme = bw.build(cast)
+    response = login(cast.leader).get(reverse("indicators:book_export", args=[cycle.year]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith("scheme-2027.xlsx")
+    assert bw.contents(response.content) == bw.contents(bw.export(cycle))
+
+
+def test_upload_previews_then_confirm_writes(cast, login):
+    cycle, _scheme = bw.build(cast)
+    client = login(cast.office)
+    data = bw.edit(bw.export(cycle), bw.set_cell("目标值", "目标值", 1500, 单位编码="S01", 指标编码="E202701"))
+    preview = upload(client, data)
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "修改 1" in page and "1200 → <strong>1500</strong>" in page
+    target = Target.objects.get(cycle=cycle, unit=cast.street, indicator__code="E202701")
+    assert target.target_value == Decimal(1200)
+    token = preview.context["confirm"].initial["token"]
+    done = client.post(IMPORT, {"token": token})
+    assert done.status_code == 302
+    target.refresh_from_db()
+    assert target.target_value == Decimal(1500)
+    assert Event.objects.filter(code="target.imported", object_id=str(target.pk)).exists()
+
+
+def test_bad_upload_lists_errors_and_writes_nothing(cast, login):
+    cycle, _scheme = bw.build(cast)
+    data = bw.edit(bw.export(cycle), bw.set_cell("目标值", "指标编码", "NOPE", 单位编码="S01", 指标编码="E202701"))
+    response = upload(login(cast.office), data)
+    assert response.status_code == 422
+    assert "指标编码“NOPE”不在指标库中" in response.content.decode()
+    response = upload(login(cast.office), b"not a workbook", "renamed.xlsx")
+    assert response.status_code == 422
+    assert "文件不是 Excel 工作簿" in response.content.decode()
+
+
+def test_tampered_or_foreign_token_is_refused(cast, login):
+    cycle, _scheme = bw.build(cast)
+    client = login(cast.office)
+    data = bw.edit(bw.export(cycle), bw.set_cell("目标值", "目标值", 1500, 单位编码="S01", 指标编码="E202701"))
+    token = upload(client, data).context["confirm"].initial["token"]
+    response = client.post(IMPORT, {"token": token[:-2] + "xx"}, follow=True)
+    assert "导入预览已过期或无效" in response.content.decode()
+    assert Target.objects.get(cycle=cycle, unit=cast.street, indicator__code="E202701").target_value == 1200
+
+
+def test_locked_scheme_needs_a_reason_on_the_page(cast, login):
+    cycle, _scheme = bw.build(cast, year=2025, status="running")
+    client = login(cast.office)
+    data = bw.edit(bw.export(cycle), bw.set_cell("方案指标", "分值", 50, 指标编码="E202500"))
+    data = bw.edit(data, bw.set_cell("方案指标", "分值", 30, 指标编码="E202501"))
+    preview = upload(client, data)
+    assert "须填写修改理由" in preview.content.decode()
+    token = preview.context["confirm"].initial["token"]
+    refused = client.post(IMPORT, {"token": token, "reason": ""})
+    assert refused.status_code == 422
+    done = client.post(IMPORT, {"token": token, "reason": "权重调整经委员会同意"})
+    assert done.status_code == 302
+    assert Event.objects.filter(code="scheme.changed_after_lock").count() == 2
