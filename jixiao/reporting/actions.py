@@ -218,6 +218,7 @@ def _write(submission, value, item, *, by, number, text, note, explanation, outl
     changed = old_number != number or old_text != text
     fields = {"number": number, "text": text, "note": note, "explanation": explanation, "is_outlier": bool(outlier),
               "updated_by": by, "updated_at": now, "version": value.version + 1}
+    old_version = value.version
     if changed:
         fields["verified_at"], fields["verified_by"] = None, None
         if after_approval:
@@ -225,6 +226,7 @@ def _write(submission, value, item, *, by, number, text, note, explanation, outl
     if value.pk is None:
         for name, val in fields.items():
             setattr(value, name, val)
+        value.entered_by, value.entered_at = by, now
         value.save()
     else:
         # The version in the WHERE clause makes the check hold even against a concurrent writer.
@@ -232,10 +234,11 @@ def _write(submission, value, item, *, by, number, text, note, explanation, outl
             raise Conflict("该数值已被他人修改，本次保存未生效，请刷新页面后再修改。")
         for name, val in fields.items():
             setattr(value, name, val)
-    if changed:
+    if changed and old_version:
         ValueRevision.objects.create(value=value, at=now, by=by, old_number=old_number, new_number=number,
                                      old_text=old_text, new_text=text, reason=reason.strip(),
                                      status=submission.status, after_approval=after_approval, source=source)
+    if changed:
         code = "value.changed_after_approval" if after_approval else "value.changed"
         log.record(code, value, user=by, before={"value": ValueRevision.show(old_number, old_text)},
                    after={"value": ValueRevision.show(number, text), "reason": reason.strip(), "source": source,
@@ -297,7 +300,8 @@ def submit(submission, *, by) -> Submission:
 def entered_by(submission) -> set[int]:
     """Everyone who typed a value of this submission (maker-checker: none of them may approve it)."""
     ids = set(ValueRevision.objects.filter(value__submission=submission).values_list("by_id", flat=True))
-    ids |= set(submission.values.values_list("updated_by_id", flat=True))
+    for updated, entered in submission.values.values_list("updated_by_id", "entered_by_id"):
+        ids |= {updated, entered}
     return {i for i in ids if i is not None}
 
 

@@ -197,6 +197,11 @@ class Value(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name="填报人")
     updated_at = models.DateTimeField("更新时间", null=True, blank=True)
+    # The first entry lives on the row (who and when; what = the oldest revision's old value, or the current
+    # value when there is none); every later change of the figure writes a ValueRevision.
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="首次填报人", db_index=False)
+    entered_at = models.DateTimeField("首次填报时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "填报数值"
@@ -245,7 +250,7 @@ class Evidence(models.Model):
 
 
 class ValueRevision(models.Model):
-    """One change of a value: who, when, old → new, why (never edited)."""
+    """One change of an existing value: who, when, old → new, why (never edited)."""
 
     value = models.ForeignKey(Value, on_delete=models.PROTECT, related_name="revisions", verbose_name="填报数值")
     at = models.DateTimeField("时间")

@@ -228,10 +228,13 @@ def evidence_file(request, pk):
 @require_GET
 def value_history(request, pk):
     value = _get(request, Value, pk, "reporting.view",
-                 queryset=Value.objects.select_related("unit", "indicator", "submission__period__cycle"))
-    revisions = value.revisions.select_related("by")
+                 queryset=Value.objects.select_related("unit", "indicator", "submission__period__cycle",
+                                                      "entered_by"))
+    revisions = list(value.revisions.select_related("by"))
+    first = revisions[-1].old_display if revisions else value.display
     template = "reporting/_history.html" if request.htmx else "reporting/history.html"
-    return render(request, template, {"value": value, "revisions": revisions})
+    return render(request, template, {"value": value, "revisions": revisions, "first": first,
+                                      "entered_by": value.entered_by})
 
 
 def _submission(request, pk, action):

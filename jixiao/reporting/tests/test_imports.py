@@ -59,17 +59,22 @@ def errors_of(data, **expect) -> list[str]:
     return [str(e) for e in info.value.errors]
 
 
-def test_round_trip_creates_values_with_revisions(cast, w):
+def test_round_trip_creates_values_and_revises_them(cast, w):
     data = edit(template(w, cast), set_values(120, 80.5))
     summary = imports.import_file(data, by=cast.street_reporter, expect_period=w["q1"], expect_unit=cast.street)
     assert summary["created"] == 2
     numbers = sorted(Value.objects.values_list("number", flat=True))
     assert numbers == [Decimal("80.5"), Decimal(120)]
-    assert ValueRevision.objects.count() == 2
+    assert ValueRevision.objects.count() == 0  # the first entry lives on the value row
+    assert set(Value.objects.values_list("entered_by", flat=True)) == {cast.street_reporter.pk}
     assert Event.objects.filter(code="values.imported").count() == 1
     # The export now carries the values and their versions; importing it unchanged writes nothing.
     again = imports.import_file(template(w, cast), by=cast.street_reporter)
     assert again["created"] == again["changed"] == 0 and again["unchanged"] == 2
+    imports.import_file(edit(template(w, cast), set_values(130, 80.5)), by=cast.street_reporter)
+    revision = ValueRevision.objects.get()
+    assert (revision.old_number, revision.new_number, revision.source) == (Decimal(120), Decimal(130), "excel")
+    assert Value.objects.get(number=Decimal(130)).version == 2
 
 
 def test_stale_version_in_the_file_is_refused(cast, w):

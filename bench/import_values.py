@@ -1,0 +1,136 @@
+"""Import of a 50,000-value workbook (an assessor unit's template: 500 units × 100 indicators).
+
+Runs in-process against a throw-away SQLite database. Measures the whole import (read with the strict package
+checks, validate every row, write values and revisions in one transaction) and, as the baseline, python-calamine
+reading the same file in the same run. The last line is one JSON object.
+"""
+
+import datetime
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+_tmp = tempfile.mkdtemp(prefix="jixiao-bench-")
+os.environ["JIXIAO_SQLITE_PATH"] = str(Path(_tmp) / "bench.sqlite3")
+os.environ["JIXIAO_MEDIA_ROOT"] = str(Path(_tmp) / "media")
+os.environ["JIXIAO_DEMO_MODE"] = "true"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import json  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from python_calamine import CalamineWorkbook  # noqa: E402
+
+UNITS = int(os.environ.get("BENCH_UNITS", "500"))
+INDICATORS = int(os.environ.get("BENCH_INDICATORS", "100"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
+
+def build():
+    """A published scheme: one group of UNITS streets, INDICATORS quarterly indicators owned by one assessor."""
+    from jixiao.accounts.models import User
+    from jixiao.indicators.models import Indicator, IndicatorVersion, Scheme, SchemeBlock, SchemeItem
+    from jixiao.org.models import Cycle, Group, Unit
+    from jixiao.reporting import actions
+
+    district = Unit.objects.create(code="D01", name="示范区", kind="district")
+    assessor = Unit.objects.create(code="B02", name="区统计局", kind="bureau", parent=district, is_assessor=True)
+    units = Unit.objects.bulk_create([Unit(code=f"S{i:04d}", name=f"街道{i}", kind="street", parent=district)
+                                      for i in range(UNITS)])
+    cycle = Cycle.objects.create(year=2026, name="2026年度", status="running", starts_on=datetime.date(2026, 1, 1),
+                                 ends_on=datetime.date(2026, 12, 31))
+    group = Group.objects.create(cycle=cycle, code="G1", name="街道")
+    group.units.set(units)
+    inds = Indicator.objects.bulk_create([Indicator(code=f"E{i:03d}", name=f"指标{i}", category="economic_core",
+                                                    direction="higher_better", measure_unit="万元")
+                                          for i in range(INDICATORS)])
+    versions = IndicatorVersion.objects.bulk_create([IndicatorVersion(indicator=ind, valid_from_year=2026,
+                                                                      definition="口径", default_assessor=assessor)
+                                                     for ind in inds])
+    scheme = Scheme.objects.create(cycle=cycle, assessing_unit=district, code="D01-2026", name="方案",
+                                   status="published", published_at=timezone.now())
+    block = SchemeBlock.objects.create(scheme=scheme, code="A", name="指标", weight=Decimal(100))
+    SchemeItem.objects.bulk_create([SchemeItem(scheme=scheme, block=block, group=group, indicator=ind, version=ver,
+                                               points=Decimal(1), rule="completion_ratio", assessor=assessor)
+                                    for ind, ver in zip(inds, versions, strict=True)])
+    user = User.objects.create(username="bench", full_name="统计局录入员")
+    actions.generate_periods(cycle, by=user)
+    return assessor, user
+
+
+def filled_template(path, assessor):
+    """The exported template with every value cell filled, written as a person's Excel would save it."""
+    from jixiao.lib.excel import Sheet, write_workbook
+    from jixiao.reporting import imports
+    from jixiao.reporting.models import Period
+
+    period = Period.objects.get(code="Q1")
+    rows = imports.template_rows(period, assessor=assessor)
+    for i, row in enumerate(rows):
+        row[7] = round(1000 + (i * 37) % 900 + 0.25, 2)
+    info = [["模板", imports.TEMPLATE_ID], ["考核年度", 2026], ["报送期", "Q1"], ["考核责任单位", assessor.code]]
+    write_workbook(path, [Sheet(imports.INFO_SHEET, ["项目", "内容"], info),
+                          Sheet(imports.DATA_SHEET, imports.COLUMNS, rows)])
+    return period, len(rows)
+
+
+def calamine_read(path):
+    book = CalamineWorkbook.from_path(str(path))
+    return sum(len(book.get_sheet_by_name(name).to_python()) for name in book.sheet_names)
+
+
+def import_once(path, user, period):
+    from django.db import transaction
+
+    from jixiao.reporting import imports
+    from jixiao.reporting.models import Submission, Value, ValueRevision
+
+    started = time.perf_counter()
+    summary = imports.import_file(path, by=user)
+    seconds = time.perf_counter() - started
+    with transaction.atomic():  # start the next run from an empty period again
+        ValueRevision.objects.all().delete()
+        Value.objects.all().delete()
+        Submission.objects.all().delete()
+    return seconds, summary
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    assessor, user = build()
+    path = Path(_tmp) / "values.xlsx"
+    period, rows = filled_template(path, assessor)
+    size = path.stat().st_size
+    baseline, imported, summary = [], [], None
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        calamine_read(path)
+        baseline.append(time.perf_counter() - started)
+        seconds, summary = import_once(path, user, period)
+        imported.append(seconds)
+    result = {
+        "values": rows, "file_bytes": size, "runs": RUNS, "created": summary["created"],
+        "import_seconds": round(statistics.median(imported), 3),
+        "baseline_calamine_seconds": round(statistics.median(baseline), 3),
+    }
+    result["ratio_to_calamine"] = round(result["import_seconds"] / result["baseline_calamine_seconds"], 2)
+    result["goal_seconds_met"] = result["import_seconds"] <= 3
+    result["goal_ratio_met"] = result["ratio_to_calamine"] <= 2
+    print(f"{rows} values, {size / 1024 / 1024:.1f} MB: import {result['import_seconds']} s, "
+          f"calamine read {result['baseline_calamine_seconds']} s, ratio {result['ratio_to_calamine']}")
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
