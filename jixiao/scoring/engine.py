@@ -18,6 +18,7 @@ import json
 from collections import defaultdict
 from dataclasses import fields, is_dataclass, replace
 from decimal import ROUND_FLOOR, Decimal
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from jixiao.indicators.rule_specs import clean_params, validate_params
 from jixiao.scoring import rules
@@ -37,7 +38,6 @@ from jixiao.scoring.types import (
     NO_AWARD,
     NOT_APPLICABLE,
     REDISTRIBUTE,
-    SCORED,
     TIE_BLOCKS,
     TIE_SHARED,
     AppliedAdjustment,
@@ -58,23 +58,41 @@ ENGINE_VERSION = "1"
 # --- Digest -------------------------------------------------------------------------------------------
 
 
-def _plain(value):
-    """A JSON-ready form in which the order of tuples does not matter and 10.0 equals 10."""
-    if is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Decimal):
-        return {"d": num(value)}
+_FIELDS: dict[type, list[str] | None] = {}
+
+
+def _fields_of(cls: type) -> list[str] | None:
+    if cls not in _FIELDS:
+        _FIELDS[cls] = sorted(f.name for f in fields(cls)) if is_dataclass(cls) else None
+    return _FIELDS[cls]
+
+
+def _canon(value) -> str:
+    """Canonical JSON text: keys sorted, arrays sorted by their text (order never matters), 10.0 == 10."""
+    if value is None:
+        return "null"
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is Decimal:
+        return encode_basestring(num(value))
+    names = _fields_of(kind)
+    if names is not None:
+        return "{" + ",".join(f'"{name}":{_canon(getattr(value, name))}' for name in names) + "}"
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return "{" + ",".join(f"{encode_basestring(str(k))}:{_canon(value[k])}" for k in sorted(value, key=str)) + "}"
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_plain(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+        return "[" + ",".join(sorted(_canon(v) for v in value)) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def canonical_json(inputs: ScoringInputs) -> str:
-    """The canonical JSON of the inputs: sorted keys, sorted lists, normalised decimals, UTF-8."""
-    return json.dumps(_plain(inputs), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """The canonical JSON of the inputs: sorted keys, sorted arrays, decimals as normalised strings, UTF-8."""
+    return _canon(inputs)
 
 
 def inputs_digest(inputs: ScoringInputs) -> str:
@@ -210,6 +228,9 @@ class _Run:
         self.groups = sorted(scheme.groups, key=lambda g: (g.sort_order, g.code))
         self.items = sorted(scheme.items, key=lambda i: (i.sort_order, i.indicator, i.id))
         self.params = {i.id: clean_params(i.rule, i.params or {}) for i in self.items}
+        self.items_of = defaultdict(list)  # (group, block) -> items
+        for item in self.items:
+            self.items_of[(item.group, item.block)].append(item)
         self.values = {(v.unit, v.item): v for v in inputs.values}
         self.block_scores = {(s.unit, s.block): s for s in inputs.block_scores}
         self.adjustments = defaultdict(list)
@@ -234,31 +255,34 @@ class _Run:
         return tuple(peers)
 
 
-def _rule_input(run: _Run, unit: Unit, item: Item, points: Decimal) -> RuleInput:
-    value = run.values.get((unit.id, item.id))
-    data = {}
-    if value is not None:
-        data = {name: getattr(value, name) for name in (
-            "actual", "target", "baseline", "upper", "text", "events", "milestones_due", "milestones_on_time",
-            "milestones_late", "manual_score", "justification")}
-    return RuleInput(points=points, params=run.params[item.id], base_points=item.points, unit_code=unit.code,
-                     direction=item.direction, peers=run.peers.get(item.id, ()), **data)
+def _rule_input(run: _Run, unit: Unit, item: Item, points: Decimal, value) -> RuleInput:
+    common = {"points": points, "params": run.params[item.id], "base_points": item.points, "unit_code": unit.code,
+              "direction": item.direction, "peers": run.peers.get(item.id, ())}
+    if value is None:
+        return RuleInput(**common)
+    return RuleInput(
+        **common, actual=value.actual, target=value.target, baseline=value.baseline, upper=value.upper,
+        text=value.text, events=value.events, milestones_due=value.milestones_due,
+        milestones_on_time=value.milestones_on_time, milestones_late=value.milestones_late,
+        manual_score=value.manual_score, justification=value.justification,
+    )
 
 
 def _first_pass(run: _Run, unit: Unit, item: Item) -> Line:
     """Score an item at its own points and decide whether it applies; missing data follows the option."""
     value = run.values.get((unit.id, item.id))
-    line = Line(unit.id, item.id, item.block, item.indicator, item.name, item.rule, SCORED, ZERO, item.points,
-                item.points, "")
     if value is not None and value.not_applicable:
         note = f"（{value.note}）" if value.note else ""
-        return replace(line, status=NOT_APPLICABLE, explanation=f"经核定本单位不适用该指标{note}")
-    outcome = rules.RULE_FUNCTIONS[item.rule](_rule_input(run, unit, item, item.points))
-    if outcome.status == MISSING:
-        if (item.missing_data or run.scheme.missing_data) == MISSING_NOT_APPLICABLE:
-            return replace(line, status=NOT_APPLICABLE, explanation=f"{outcome.explanation}，按不适用处理")
-        return replace(line, status=MISSING, explanation=f"{outcome.explanation}，按缺报计 0 分（满分 {pts(item.points)}）")
-    return replace(line, status=outcome.status, points=outcome.points, explanation=outcome.explanation)
+        status, points, text = NOT_APPLICABLE, ZERO, f"经核定本单位不适用该指标{note}"
+    else:
+        outcome = rules.RULE_FUNCTIONS[item.rule](_rule_input(run, unit, item, item.points, value))
+        status, points, text = outcome.status, outcome.points, outcome.explanation
+        if status == MISSING and (item.missing_data or run.scheme.missing_data) == MISSING_NOT_APPLICABLE:
+            status, text = NOT_APPLICABLE, f"{text}，按不适用处理"
+        elif status == MISSING:
+            text = f"{text}，按缺报计 0 分（满分 {pts(item.points)}）"
+    return Line(unit.id, item.id, item.block, item.indicator, item.name, item.rule, status, points, item.points,
+                item.points, text)
 
 
 def _na_line(line: Line, item: Item) -> Line:
@@ -296,7 +320,8 @@ def _redistributed(run: _Run, unit: Unit, item: Item, line: Line, maximum: Decim
     head = f"含不适用指标调入分值，满分 {pts(item.points)} → {pts(maximum)}；"
     if line.status == MISSING:
         return replace(line, max_points=maximum, explanation=head + line.explanation)
-    outcome = rules.RULE_FUNCTIONS[item.rule](_rule_input(run, unit, item, maximum))
+    value = run.values.get((unit.id, item.id))
+    outcome = rules.RULE_FUNCTIONS[item.rule](_rule_input(run, unit, item, maximum, value))
     return replace(line, points=outcome.points, max_points=maximum, explanation=head + outcome.explanation)
 
 
@@ -495,7 +520,7 @@ def _score_unit(run: _Run, unit: Unit, group_code: str) -> dict:
     blocks, lines = [], []
     for block in run.blocks:
         if block.kind == ITEMS:
-            items = [i for i in run.items if i.block == block.code and i.group == group_code]
+            items = run.items_of.get((group_code, block.code), [])
             result, block_lines = _score_items_block(run, unit, block, items) if items else _block_not_applicable(block, [])
             blocks.append(result)
             lines += block_lines
