@@ -474,6 +474,9 @@ def _quotas(run: _Run, parts: list[dict], warnings: list[str], group_name: str) 
     for rule in _grade_rules(run):
         if rule.quota_percent is None:
             continue
+        if _lower_grade(run, rule.grade) == rule.grade:
+            warnings.append(f"最低等次「{GRADE_LABELS[rule.grade]}」的比例上限无法执行，已忽略")
+            continue
         allowed = quota_allowed(len(parts), rule.quota_percent)
         holders = sorted((p for p in parts if p["grade"] == rule.grade), key=lambda p: p["rank"])
         kept, cut = 0, False

@@ -266,6 +266,13 @@ def test_quota_rounds_down():
     assert {u.grade for u in score_scheme(totals_inputs([99, 98, 97, 96])).units} == {"good"}
 
 
+def test_quota_on_the_lowest_grade_is_ignored_with_a_warning():
+    rules = (GradeRule("excellent", D(90)), GradeRule("poor", D(0), D(10)))
+    result = score_scheme(totals_inputs([50, 40, 30], grade_rules=rules))
+    assert {u.grade for u in result.units} == {"poor"}
+    assert any("无法执行" in w for w in result.warnings)
+
+
 VETOES = (VetoCondition("V1", "重大安全生产事故", "cap_grade", "average"),
           VetoCondition("V2", "违反计划生育政策", "no_award"))
 
