@@ -32,6 +32,7 @@ from jixiao.scoring.types import (
     GRADE_LABELS,
     GRADE_ORDER,
     ITEMS,
+    KEY_WORK,
     MISSING,
     MISSING_NOT_APPLICABLE,
     MISSING_ZERO,
@@ -345,7 +346,7 @@ def _block_not_applicable(block: Block, lines: list[Line]) -> tuple[BlockResult,
 def _score_external_block(run: _Run, unit: Unit, block: Block) -> BlockResult:
     """Evaluation / key work: weight × score ÷ 100 from the unit's 0–100 score; missing follows the option."""
     entry = run.block_scores.get((unit.id, block.code))
-    what = "综合评议得分" if block.kind != "key_work" else "重点工作得分率"
+    what = "重点工作得分率" if block.kind == KEY_WORK else "综合评议得分"
     reason = None
     if entry is None:
         reason = f"未取得{what}"

@@ -311,7 +311,11 @@ class Result:
     warnings: tuple[str, ...] = ()
 
     def for_unit(self, unit_id: int) -> UnitResult:
-        return next(u for u in self.units if u.unit == unit_id)
+        """The unit's result; KeyError when the unit was not scored."""
+        for unit in self.units:
+            if unit.unit == unit_id:
+                return unit
+        raise KeyError(unit_id)
 
     def for_group(self, group_code: str) -> tuple[UnitResult, ...]:
         return tuple(u for u in self.units if u.group == group_code)
