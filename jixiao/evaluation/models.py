@@ -252,11 +252,13 @@ class Answer(models.Model):
 class Rating(models.Model):
     """One score (0–100) an answer gives one department on one dimension."""
 
-    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="ratings")
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
-    rater_group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    # The biggest table: one composite index serves the aggregation, the unique constraint serves the answer;
+    # single-column foreign-key indexes would only slow the inserts down.
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="ratings", db_index=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+", db_index=False)
+    rater_group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="+", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+", db_index=False)
     value = models.PositiveSmallIntegerField("得分")
 
     class Meta:

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jixiao.accounts import access
 from jixiao.evaluation import actions, sheets
 from jixiao.evaluation.forms import CampaignEditForm, CampaignForm, CodeBatchForm
-from jixiao.evaluation.models import Campaign, CodeBatch, RaterGroup
+from jixiao.evaluation.models import Answer, Campaign, CodeBatch, RaterGroup
 from jixiao.org.models import Unit, UnitKind
 
 
@@ -32,9 +32,12 @@ def _fail(request, exc: actions.EvaluationError):
 @require_GET
 def campaign_list(request):
     access.require(request.user, "evaluation.view")
+    # Two subqueries, not two joins: joining answers and units would multiply the rows.
+    answers = Answer.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign").annotate(n=Count("id"))
+    units = (Campaign.units.through.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
+             .annotate(n=Count("id")))
     campaigns = (Campaign.objects.select_related("cycle")
-                 .annotate(answer_count=Count("answers", distinct=True),
-                           unit_count=Count("units", distinct=True))
+                 .annotate(answer_count=Subquery(answers.values("n")), unit_count=Subquery(units.values("n")))
                  .order_by("-cycle__year"))
     return render(request, "evaluation/campaign_list.html", {
         "campaigns": campaigns, "can_manage": access.can(request.user, "evaluation.manage")})
