@@ -1,4 +1,5 @@
-"""Server time and query count of the office admin's home page and unit tree, at 1× and 10× units.
+"""Server time and query count of the office admin's home page, unit tree and reporting board at 1× and 10×
+units, and of a unit's data-entry page with 8 and 80 indicators.
 
 Runs in-process against a throw-away SQLite database loaded with the demo district, measures each page
 `RUNS` times through Django's test client (the whole request cycle: middleware, session, view, template),
@@ -79,17 +80,83 @@ def multiply_units(factor: int) -> int:
     return Unit.objects.count()
 
 
+def reporting_period():
+    """2026 Q1 of the demo (its periods come from the reporting demo step; generated here when missing)."""
+    from jixiao.org.models import Cycle
+    from jixiao.reporting import actions
+    from jixiao.reporting.models import Period
+
+    cycle = Cycle.objects.get(year=2026)
+    if not Period.objects.filter(cycle=cycle).exists():
+        actions.generate_periods(cycle, by=None)
+    return Period.objects.select_related("cycle").get(cycle=cycle, code="Q1")
+
+
+def join_groups(year: int = 2026) -> None:
+    """Put every unit copy made by multiply_units into its original's groups, so the board covers all units."""
+    from jixiao.org.models import Group, Unit
+
+    through = Group.units.through
+    by_code = dict(Unit.objects.values_list("code", "pk"))
+    links = list(through.objects.filter(group__cycle__year=year).values_list("group_id", "unit__code"))
+    rows = [through(group_id=g, unit_id=by_code[clone]) for g, code in links for clone in by_code
+            if clone.startswith("X") and clone[2:] == code]
+    through.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def unit_with_indicators(period, n: int):
+    """A new unit in a new group of the published 2026 district scheme, with n quarterly indicators filled in."""
+    from decimal import Decimal
+
+    from jixiao.indicators.models import Indicator, IndicatorVersion, Scheme, SchemeItem
+    from jixiao.org.models import Group, Unit
+    from jixiao.reporting import imports
+
+    scheme = Scheme.objects.filter(cycle=period.cycle, status="published").order_by("id").first()
+    block = scheme.blocks.filter(kind="items").first()
+    district = Unit.objects.get(code="D01")
+    unit = Unit.objects.create(code=f"BENCH{n}", name=f"测试单位（{n}项指标）", kind="department", parent=district)
+    group = Group.objects.create(cycle=period.cycle, code=f"BENCH{n}", name=f"测试组{n}")
+    group.units.add(unit)
+    items = []
+    for i in range(n):
+        ind = Indicator.objects.create(code=f"Z{n}{i:03d}", name=f"测试指标{i}", category="common",
+                                       direction="higher_better", measure_unit="万元", frequency="quarter")
+        ver = IndicatorVersion.objects.create(indicator=ind, valid_from_year=2020, definition="测试口径")
+        items.append(SchemeItem.objects.create(scheme=scheme, block=block, group=group, indicator=ind, version=ver,
+                                               points=Decimal(0), rule="completion_ratio"))
+    entries = [imports.Entry(unit.pk, item, Decimal(100 + i), "", "", "", None, i) for i, item in enumerate(items)]
+    imports.bulk_save(period, entries, by=None, as_assessor=True, source="bench")
+    return unit
+
+
+def entry_page_figures(client, baseline, period) -> dict:
+    result = {}
+    for n in (8, 80):
+        unit = unit_with_indicators(period, n)
+        figures = measure(client, f"/reporting/units/{unit.pk}/periods/{period.pk}/")
+        figures["ratio_to_baseline"] = round(figures["median_ms"] / baseline["median_ms"], 1)
+        result[f"entry_page_{n}_indicators"] = figures
+        print(f"entry page {n:>2} indicators  {figures['median_ms']:8.2f} ms  {figures['queries']:3d} queries  "
+              f"×{figures['ratio_to_baseline']} of /healthz")
+    result["entry_page_queries_constant"] = (result["entry_page_8_indicators"]["queries"]
+                                             == result["entry_page_80_indicators"]["queries"])
+    return result
+
+
 def main():
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
     client = office_client()
-    pages = {"home": "/", "unit_tree": "/org/units/"}
+    period = reporting_period()
+    pages = {"home": "/", "unit_tree": "/org/units/", "reporting_board": f"/reporting/board/?period={period.pk}"}
     result = {"runs": RUNS}
     baseline = measure(client, "/healthz")
     result["baseline_healthz"] = baseline
     for factor in (1, 10):
         if factor > 1:
             multiply_units(factor)
+            join_groups()
         from jixiao.org.models import Unit
 
         result[f"units_{factor}x"] = Unit.objects.count()
@@ -101,6 +168,7 @@ def main():
                   f"×{figures['ratio_to_baseline']} of /healthz")
     for name in pages:
         result[f"{name}_queries_constant"] = result[f"{name}_1x"]["queries"] == result[f"{name}_10x"]["queries"]
+    result.update(entry_page_figures(client, baseline, period))
     print(json.dumps(result, ensure_ascii=False))
 
 

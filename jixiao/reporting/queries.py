@@ -30,6 +30,10 @@ class EntryRow:
     def indicator(self):
         return self.item.indicator
 
+    @property
+    def assessor(self):
+        return self.item.assessor or self.item.version.default_assessor
+
 
 def previous_code(code: str, kind: str) -> tuple[str, int]:
     """The code of the previous period of the same kind and the year offset (Q1 → Q4 of last year)."""
@@ -91,9 +95,9 @@ class BoardRow:
         return STATES[self.state]
 
 
-def board(period, day=None) -> list[BoardRow]:
+def board(period, day=None, due=None) -> list[BoardRow]:
     """One row per unit assessed in the period: its state, deadline (with exceptions) and lateness."""
-    due = scope.scope_by_unit(period)
+    due = due if due is not None else scope.scope_by_unit(period)
     units = Unit.objects.filter(pk__in=list(due)).select_related("parent").order_by("sort_order", "code")
     subs = {s.unit_id: s for s in Submission.objects.filter(period=period)}
     filled = Counter(Value.objects.filter(submission__period=period).exclude(number__isnull=True, text="")
@@ -130,9 +134,9 @@ class AssessorRow:
     verified: int = 0
 
 
-def by_assessor(period) -> list[AssessorRow]:
+def by_assessor(period, due=None) -> list[AssessorRow]:
     """Per assessor unit: values expected, not yet reached it, awaiting its verification, verified."""
-    due = scope.scope_by_unit(period)
+    due = due if due is not None else scope.scope_by_unit(period)
     status = dict(Submission.objects.filter(period=period).values_list("unit_id", "status"))
     verified = {(u, i): at for u, i, at in Value.objects.filter(submission__period=period)
                 .values_list("unit_id", "indicator_id", "verified_at")}

@@ -601,13 +601,14 @@ def board(request):
     """Completeness and timeliness of one period, per unit and per assessor unit."""
     access.require(request.user, "reporting.board")
     cycles, cycle, periods, period = _board_period(request)
-    rows = queries.board(period) if period else []
+    due = scope.scope_by_unit(period) if period else {}
+    rows = queries.board(period, due=due) if period else []
     counts = queries.board_counts(rows)
     f, shown = _filtered(request, rows)
     query = request.GET.copy()
     return render(request, "reporting/board.html", {
         "cycles": cycles, "cycle": cycle, "periods": periods, "period": period, "rows": shown, "counts": counts,
-        "f": f, "states": queries.STATES, "assessors": queries.by_assessor(period) if period else [],
+        "f": f, "states": queries.STATES, "assessors": queries.by_assessor(period, due=due) if period else [],
         "kinds": sorted({(r.unit.kind, r.unit.get_kind_display()) for r in rows}), "query": query.urlencode(),
     })
 
