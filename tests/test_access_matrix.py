@@ -42,6 +42,10 @@ MATRIX: dict[str, Case] = {
     "ui:home": Case(LOGGED_IN),
     "ui:healthz": Case(EVERYONE, public=True),
     "ui:system": Case({"sysadmin"}),
+    "notifications:list": Case(LOGGED_IN),
+    # A notice is personal: someone else's notice id answers 404 to everyone (the cast has no notices).
+    "notifications:open": Case(set(), kwargs=lambda c: {"pk": 999999}, method="post", denied=404),
+    "notifications:mark_all_read": Case(LOGGED_IN, method="post", ok=(302,)),
     "accounts:login": Case(EVERYONE, public=True),
     "accounts:logout": Case(LOGGED_IN, method="post", ok=(302,), public=True),
     "accounts:switch_unit": Case(LOGGED_IN, method="post", data={"membership": "0"}, ok=(302,)),
