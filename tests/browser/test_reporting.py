@@ -1,0 +1,127 @@
+"""Reporting in Chromium: the reporter enters and submits, the reviewer returns with a reason, the reporter sees
+it, fixes and resubmits, the reviewer approves and the assessor unit verifies; the page fits a 320 px phone."""
+
+import datetime
+
+import pytest
+import time_machine
+
+pytestmark = pytest.mark.browser
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Inside the 2026 Q1 window (it opens 31 March and is due 10 April): the clock moves on from here.
+IN_WINDOW = datetime.datetime(2026, 4, 2, 2, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def world(live_server, transactional_db, settings, tmp_path):
+    from jixiao.reporting.tests.builders import world as reporting_world
+    from tests.cast import build_cast
+
+    settings.REQUIRE_TOTP = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with time_machine.travel(IN_WINDOW, tick=True):
+        cast = build_cast()
+        cast.w = reporting_world(cast)
+        yield cast
+
+
+def log_in(page, base_url, username, password):
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def log_out(page):
+    page.get_by_test_id("logout").evaluate("b => b.form.submit()")
+    page.wait_for_url("**/login/")
+
+
+def open_q1(page, base, unit_pk, period_pk):
+    page.get_by_role("link", name="网上报件").click()
+    page.get_by_test_id("my-periods").get_by_role("link").first.click()
+    page.wait_for_url(f"{base}/reporting/units/{unit_pk}/periods/{period_pk}/")
+
+
+def save(page, code, number):
+    card = page.get_by_test_id(f"value-{code}")
+    card.get_by_label("本期累计值").fill(number)
+    card.get_by_role("button", name="保存").click()
+    page.get_by_test_id(f"value-{code}").get_by_text("已保存").wait_for()
+
+
+def test_enter_return_fix_approve_verify(world, live_server, page, shot, external_requests, tmp_path):
+    base, q1 = live_server.url, world.w["q1"]
+    codes = [item.indicator.code for item in world.w["items"]]
+
+    log_in(page, base, "street_reporter", world.password)
+    open_q1(page, base, world.street.pk, q1.pk)
+    assert "未开始" in page.get_by_test_id("status").inner_text()
+    save(page, codes[0], "250")
+    save(page, codes[1], "180.5")
+    assert "25.0%" in page.get_by_test_id(f"value-{codes[0]}").inner_text()
+    evidence = tmp_path / "一季度统计报表.pdf"
+    evidence.write_bytes(PDF)
+    card = page.get_by_test_id(f"value-{codes[0]}")
+    card.get_by_label("佐证材料").set_input_files(str(evidence))
+    card.get_by_role("button", name="上传佐证").click()
+    assert page.get_by_test_id(f"value-{codes[0]}").get_by_role("link", name="一季度统计报表.pdf").is_visible()
+    shot("reporting-entry-filled")
+    page.get_by_test_id("submit").click()
+    assert "待审核" in page.get_by_test_id("status").inner_text()
+    shot("reporting-entry-submitted")
+    log_out(page)
+
+    log_in(page, base, "street_reviewer", world.password)
+    open_q1(page, base, world.street.pk, q1.pk)
+    page.get_by_label("退回理由").fill("一般公共预算收入应为累计数，请核对后重新报送。")
+    page.get_by_test_id("return").click()
+    assert "已退回" in page.get_by_test_id("status").inner_text()
+    log_out(page)
+
+    log_in(page, base, "street_reporter", world.password)
+    assert page.get_by_test_id("notices").inner_text().strip() != ""
+    open_q1(page, base, world.street.pk, q1.pk)
+    assert "应为累计数" in page.get_by_test_id("return-reason").inner_text()
+    shot("reporting-entry-returned")
+    save(page, codes[0], "265")
+    page.get_by_test_id(f"value-{codes[0]}").get_by_role("button", name="修改记录（1）").click()
+    assert "250 → 265" in page.get_by_test_id("history").inner_text()
+    shot("reporting-entry-history")
+    page.get_by_test_id("submit").click()
+    assert "待审核" in page.get_by_test_id("status").inner_text()
+    log_out(page)
+
+    log_in(page, base, "street_reviewer", world.password)
+    open_q1(page, base, world.street.pk, q1.pk)
+    page.get_by_test_id("approve").click()
+    assert "待核定" in page.get_by_test_id("status").inner_text()
+    log_out(page)
+
+    log_in(page, base, "assessor", world.password)
+    page.get_by_role("link", name="核定与直报").click()
+    page.get_by_test_id("assessor-periods").get_by_role("link").first.click()
+    queue = page.get_by_test_id("verify-queue")
+    assert "265" in queue.inner_text()
+    shot("reporting-assessor-queue")
+    page.get_by_test_id(f"verify-{world.street.code}").click()
+    assert "待核定（0）" in page.content()
+    shot("reporting-assessor-verified")
+    assert external_requests == [], external_requests
+
+    from jixiao.reporting.models import Submission
+
+    assert Submission.objects.get(unit=world.street).status == "verified"
+
+
+def test_entry_page_on_a_phone(world, live_server, browser, shot):
+    base, q1 = live_server.url, world.w["q1"]
+    context = browser.new_context(viewport={"width": 320, "height": 720}, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, base, "street_reporter", world.password)
+    page.goto(f"{base}/reporting/units/{world.street.pk}/periods/{q1.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    shot("reporting-entry-320px", on=page)
+    context.close()
