@@ -1,5 +1,5 @@
 """Demo reporting (示范数据): periods of every cycle, 2020–2025 fully reported, verified and locked, and 2026
-Q1–Q3 (with H1 and M01–M09) reported with realistic gaps. docs/demo.md §Reporting.
+Q1–Q3 (with H1 and M01–M09) reported with realistic gaps (docs/decisions/0007-reporting.md).
 
 Figures follow the indicator step's targets: a period's cumulative value is the year's actual (Target.actual)
 times the usual share of the year (Q1 22 %, Q2 48 % …; rates and averages hover around the annual figure),
