@@ -328,6 +328,7 @@ class CodeScope:
     group: RaterGroup
     questionnaire: Questionnaire
     units: list[Unit]
+    campaign: Campaign | None = None
 
 
 def campaign_for_code(text: str) -> Campaign | None:
@@ -336,20 +337,23 @@ def campaign_for_code(text: str) -> Campaign | None:
     return Campaign.objects.filter(codes__digest=digest).select_related("cycle").first() if digest else None
 
 
-def resolve_code(campaign: Campaign, text: str, now=None) -> CodeScope:
-    """Look a code up without using it; raises EvaluationError with the reason it cannot be used."""
+def resolve_code(campaign: Campaign | None, text: str, now=None) -> CodeScope:
+    """Look a code up (in `campaign`, or in any) without using it; EvaluationError says why it cannot be used."""
     digest = codes.digest(text)
-    code = (InvitationCode.objects.select_related("rater_group", "unit").filter(digest=digest, campaign=campaign).first()
-            if digest else None)
+    found = InvitationCode.objects.select_related("campaign__cycle", "rater_group", "unit").filter(digest=digest)
+    if campaign is not None:
+        found = found.filter(campaign=campaign)
+    code = found.first() if digest else None
     if code is None or code.voided:
         raise EvaluationError("邀请码无效，请核对后重新输入。")
     if code.used_on is not None:
         raise EvaluationError("该邀请码已经使用过，每个邀请码只能提交一次。")
+    campaign = code.campaign
     if not campaign.accepts_answers(now):
         raise EvaluationError("本次评议不在开放时间内，邀请码已失效。")
     questionnaire = current_questionnaire(code.rater_group)
     units = [code.unit] if code.unit_id else list(campaign.units.order_by("sort_order", "code"))
-    return CodeScope(code=code, group=code.rater_group, questionnaire=questionnaire, units=units)
+    return CodeScope(code=code, group=code.rater_group, questionnaire=questionnaire, units=units, campaign=campaign)
 
 
 def current_questionnaire(group: RaterGroup) -> Questionnaire:
@@ -363,11 +367,16 @@ def check_code_answer(campaign: Campaign, scope: CodeScope, values: Values, comm
                         required=set(names) if scope.group.per_unit else None, unit_names=names)
 
 
-def submit_with_code(campaign: Campaign, answer_in: CodeAnswer, now=None) -> Answer:
-    """Store a public answer. The code is consumed by a conditional UPDATE in the same transaction as the insert."""
+def submit_with_code(campaign: Campaign, answer_in: CodeAnswer, now=None, scope: CodeScope | None = None) -> Answer:
+    """Store a public answer. The code is consumed by a conditional UPDATE in the same transaction as the insert.
+
+    `scope` is the caller's earlier `resolve_code` of the same code (saves the look-up); whatever happened in
+    between, the conditional UPDATE decides.
+    """
     now = now or timezone.now()
     day = timezone.localdate(now)
-    scope = resolve_code(campaign, answer_in.code, now)
+    if scope is None or scope.code.digest != codes.digest(answer_in.code):
+        scope = resolve_code(campaign, answer_in.code, now)
     errors = check_code_answer(campaign, scope, answer_in.values, answer_in.comments)
     if answer_in.follow_up and not answer_in.phone:
         errors.append("如需回访，请填写手机号码。")

@@ -37,12 +37,19 @@ def decrypt_phone(blob: bytes, campaign_id: int) -> str:
     return crypto.sm4_gcm_decrypt(key, bytes(blob), associated=f"campaign:{campaign_id}".encode()).decode()
 
 
+_salts: dict[datetime.date, str] = {}  # per process; the row in the database is the truth
+
+
 def salt_of(day: datetime.date) -> str:
     """The random salt for `day`, created on first use; salts older than yesterday are deleted."""
     from jixiao.evaluation.models import DailySalt
 
+    if day in _salts:
+        return _salts[day]
     found = DailySalt.objects.filter(day=day).values_list("salt", flat=True).first()
     if found:
+        _salts.clear()  # keep only today's in memory
+        _salts[day] = found
         return found
     try:
         with transaction.atomic():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.portal import views
+from jixiao.portal import results, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("pingyi/submit/", views.evaluate_submit, name="evaluate_submit"),
     path("pingyi/done/", views.done, name="done"),
     path("privacy/", views.privacy_notice, name="privacy"),
+    path("results/", results.results, name="results"),
 ]

@@ -58,13 +58,11 @@ def evaluate(request):
     if _too_busy(request):
         return _code_page(request, BUSY, status=429)
     text = request.POST.get("code", "")[:60]
-    campaign = actions.campaign_for_code(text)
-    if campaign is None:
-        return _code_page(request, "邀请码无效，请核对后重新输入。", text, status=422)
     try:
-        scope = actions.resolve_code(campaign, text)
+        scope = actions.resolve_code(None, text)
     except actions.EvaluationError as exc:
         return _code_page(request, str(exc), text, status=422)
+    campaign = scope.campaign
     started = signing.TimestampSigner(salt=SIGNER_SALT).sign(codes.digest(text)[:32])
     form = PublicAnswerForm(initial={"code": codes.normalize(text), "started": started})
     return _questionnaire(request, campaign, scope, form)
@@ -103,13 +101,11 @@ def evaluate_submit(request):
         return _code_page(request, BUSY, status=429)
     form = PublicAnswerForm(request.POST)
     text = request.POST.get("code", "")[:60]
-    campaign = actions.campaign_for_code(text)
-    if campaign is None:
-        return _code_page(request, "邀请码无效，请核对后重新输入。", status=422)
     try:
-        scope = actions.resolve_code(campaign, text)
+        scope = actions.resolve_code(None, text)
     except actions.EvaluationError as exc:
         return _code_page(request, str(exc), status=422)
+    campaign = scope.campaign
     values, comments, errors = parse_matrix(request.POST)
     if request.POST.get("website"):  # the honeypot: a person never sees this field
         return _code_page(request, REJECTED, status=400)
@@ -131,7 +127,7 @@ def evaluate_submit(request):
         try:
             actions.submit_with_code(campaign, actions.CodeAnswer(
                 code=text, values=values, comments=comments, seconds=seconds, phone=phone,
-                follow_up=request.POST.get("follow_up") == "on", client_ip=client_ip(request)))
+                follow_up=request.POST.get("follow_up") == "on", client_ip=client_ip(request)), scope=scope)
         except actions.EvaluationError as exc:
             errors = exc.errors
         else:
