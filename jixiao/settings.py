@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jixiao.reporting",
     "jixiao.keywork",
     "jixiao.evaluation",
+    "jixiao.results",
     "jixiao.portal",
     "jixiao.notifications",
     "jixiao.ui",

@@ -65,6 +65,14 @@ ACTIONS: dict[str, frozenset[str]] = {
     "keywork.reply": frozenset({R.REPORTER, R.REVIEWER}),
     "keywork.bulletins": frozenset({R.OFFICE_ADMIN, R.LEADER, R.SUPERVISOR, R.ASSESSOR, R.REPORTER, R.REVIEWER}),
     "keywork.publish": frozenset({R.OFFICE_ADMIN}),
+    # Results (结果运用): the office assigns and closes rectification, publishes, records talks; leaders follow;
+    # units rectify and read their own results; cadre records are personal (office and leaders only).
+    "results.view": frozenset({R.OFFICE_ADMIN, R.LEADER}),
+    "results.manage": frozenset({R.OFFICE_ADMIN}),
+    "results.own_unit": frozenset({R.REPORTER, R.REVIEWER}),
+    "results.rectification": frozenset({R.OFFICE_ADMIN, R.LEADER, R.REPORTER, R.REVIEWER}),
+    "results.rectify": frozenset({R.REPORTER, R.REVIEWER}),
+    "results.cadres": frozenset({R.OFFICE_ADMIN, R.LEADER}),
 }
 
 SESSION_KEY = "active_membership_id"

@@ -41,6 +41,7 @@ NAV = [
     NavItem("评议活动", "evaluation:campaign_list", "clipboard-check", "evaluation.view", "综合评议"),
     NavItem("参加评议", "evaluation:rate_home", "ui-checks-grid", "evaluation.rate", "综合评议"),
     NavItem("评议意见", "evaluation:feedback", "chat-left-text", "evaluation.feedback", "综合评议"),
+    NavItem("整改事项", "results:rectification_list", "tools", "results.rectification", "结果运用"),
     NavItem("用户与授权", "accounts:user_list", "people", "accounts.manage", "安全管理"),
     NavItem("审计日志", "audit:event_list", "journal-text", "audit.view", "审计"),
     NavItem("系统状态", "ui:system", "hdd-stack", "system.view", "系统"),

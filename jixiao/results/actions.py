@@ -1,0 +1,199 @@
+"""State changes of result use: rectification items, cadre records and talks. Atomic, guarded, audited.
+
+A refused change raises ValidationError with a Chinese message; the view shows it and calls `record_refusal`.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from jixiao.accounts.models import Membership
+from jixiao.accounts.roles import Role
+from jixiao.audit import log
+from jixiao.audit.models import Outcome
+from jixiao.keywork import evidence
+from jixiao.notifications.actions import notify
+from jixiao.notifications.models import NoticeKind
+from jixiao.results.models import (
+    Rectification,
+    RectificationReport,
+    RectificationSource,
+    RectificationStatus,
+)
+
+S = RectificationStatus
+UNIT_ROLES = (Role.REPORTER, Role.REVIEWER)
+FIELDS = ["status", "measures", "unit_deadline", "disclose", "return_reason", "closed_by", "closed_at"]
+# Which status each change may start from.
+ALLOWED_FROM = {
+    "submit_measures": {S.OPEN, S.IN_PROGRESS},
+    "report_progress": {S.IN_PROGRESS},
+    "verify": {S.REPORTED},
+    "send_back": {S.REPORTED},
+}
+
+
+def record_refusal(code: str, obj, error: Exception, *, by) -> None:
+    messages = getattr(error, "messages", None) or [str(error)]
+    log.record(code, obj, outcome=Outcome.FAILURE, after={"refused": messages}, user=by)
+
+
+def unit_users(unit):
+    return [m.user for m in Membership.objects.active().filter(unit=unit, role__in=UNIT_ROLES).select_related("user")]
+
+
+def office_users():
+    return [m.user for m in Membership.objects.active().filter(role=Role.OFFICE_ADMIN).select_related("user")]
+
+
+def _guard(item: Rectification, change: str) -> None:
+    if item.status not in ALLOWED_FROM[change]:
+        raise ValidationError(f"该整改事项当前状态为“{item.get_status_display()}”，不能执行此操作。")
+
+
+def _lock(item: Rectification) -> Rectification:
+    return Rectification.objects.select_for_update().select_related("unit").get(pk=item.pk)
+
+
+# --- Creating items ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_rectification(*, cycle, unit, source: str, problem: str, deadline: datetime.date, by,
+                         reference: str = "", disclose: bool = False) -> Rectification:
+    """Assign a problem to a unit; the same source record gives at most one item."""
+    problem = (problem or "").strip()
+    if not problem:
+        raise ValidationError("请填写需要整改的问题。")
+    if source not in RectificationSource.values:
+        raise ValidationError("整改来源无效。")
+    if reference and Rectification.objects.filter(source=source, reference=reference).exists():
+        raise ValidationError("该来源记录已生成过整改事项，不能重复交办。")
+    item = Rectification.objects.create(cycle=cycle, unit=unit, source=source, reference=reference[:120],
+                                        problem=problem, deadline=deadline, disclose=disclose, created_by=by,
+                                        created_at=timezone.now())
+    log.record("rectification.created", item, after=log.snapshot(item), user=by)
+    notify(unit_users(unit), f"整改交办：{problem[:40]}", f"请于 {deadline:%Y-%m-%d} 前制定整改措施并完成整改。",
+           url=item.get_absolute_url(), kind=NoticeKind.REMINDER)
+    return item
+
+
+def from_supervision(supervision, *, deadline, by, disclose=False) -> Rectification:
+    """An item from a supervision's findings (督查发现问题)."""
+    return create_rectification(
+        cycle=supervision.cycle, unit=supervision.unit, source=RectificationSource.SUPERVISION,
+        reference=f"Supervision:{supervision.pk}", problem=supervision.findings, deadline=deadline, by=by,
+        disclose=disclose)
+
+
+def from_follow_up(follow_up, *, deadline, by, disclose=False) -> Rectification:
+    """An item from a 不满意 evaluation answer and its comment (评议意见)."""
+    problem = f"综合评议“{follow_up.dimension}”得到“{follow_up.value_label}”评价"
+    if follow_up.comment:
+        problem += f"，意见：{follow_up.comment}"
+    return create_rectification(
+        cycle=follow_up.campaign.cycle, unit=follow_up.unit, source=RectificationSource.EVALUATION,
+        reference=f"FollowUp:{follow_up.pk}", problem=problem, deadline=deadline, by=by, disclose=disclose)
+
+
+# --- The unit's side --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_measures(item: Rectification, *, measures: str, unit_deadline: datetime.date, by) -> Rectification:
+    item = _lock(item)
+    _guard(item, "submit_measures")
+    if not (measures or "").strip():
+        raise ValidationError("请填写整改措施。")
+    if unit_deadline > item.deadline:
+        raise ValidationError(f"承诺完成日期不能晚于整改时限 {item.deadline:%Y-%m-%d}。")
+    before = log.snapshot(item, FIELDS)
+    item.measures, item.unit_deadline, item.status = measures.strip(), unit_deadline, S.IN_PROGRESS
+    item.save(update_fields=["measures", "unit_deadline", "status"])
+    log.record("rectification.measures", item, before=before, after=log.snapshot(item, FIELDS), user=by)
+    return item
+
+
+@transaction.atomic
+def report_progress(item: Rectification, *, text: str, completed: bool, upload=None, by) -> RectificationReport:
+    """A progress report; `completed` asks the office to verify and close (销号)."""
+    item = _lock(item)
+    _guard(item, "report_progress")
+    if not (text or "").strip():
+        raise ValidationError("请填写整改进展情况。")
+    checked = evidence.check_files([upload] if upload else [])
+    if completed and not checked:
+        raise ValidationError("申请销号须上传整改佐证材料。")
+    report = RectificationReport(rectification=item, text=text.strip(), completed=completed, reported_by=by,
+                                 reported_at=timezone.now())
+    if checked:
+        report.original_name, report.sha256 = checked[0].name, checked[0].sha256
+        report.file.save(checked[0].name, ContentFile(checked[0].data), save=False)
+    report.save()
+    before = log.snapshot(item, FIELDS)
+    if completed:
+        item.status = S.REPORTED
+        item.save(update_fields=["status"])
+        notify(office_users(), f"整改申请销号：{item.unit}", item.problem[:200], url=item.get_absolute_url(),
+               kind=NoticeKind.REMINDER)
+    log.record("rectification.reported", item, before=before,
+               after={**log.snapshot(item, FIELDS), "report": report.pk, "file": report.original_name}, user=by)
+    return report
+
+
+# --- The office's side ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def verify(item: Rectification, *, by) -> Rectification:
+    """The office checks the evidence and closes the item (销号)."""
+    item = _lock(item)
+    _guard(item, "verify")
+    before = log.snapshot(item, FIELDS)
+    item.status, item.closed_by, item.closed_at, item.return_reason = S.CLOSED, by, timezone.now(), ""
+    item.save(update_fields=["status", "closed_by", "closed_at", "return_reason"])
+    log.record("rectification.closed", item, before=before, after=log.snapshot(item, FIELDS), user=by)
+    notify(unit_users(item.unit), f"整改已销号：{item.problem[:40]}", url=item.get_absolute_url())
+    return item
+
+
+@transaction.atomic
+def send_back(item: Rectification, *, reason: str, by) -> Rectification:
+    item = _lock(item)
+    _guard(item, "send_back")
+    if not (reason or "").strip():
+        raise ValidationError("退回须说明原因。")
+    before = log.snapshot(item, FIELDS)
+    item.status, item.return_reason = S.IN_PROGRESS, reason.strip()[:300]
+    item.save(update_fields=["status", "return_reason"])
+    log.record("rectification.returned", item, before=before, after=log.snapshot(item, FIELDS), user=by)
+    notify(unit_users(item.unit), f"整改被退回：{item.problem[:40]}", reason, url=item.get_absolute_url(),
+           kind=NoticeKind.RETURNED)
+    return item
+
+
+@transaction.atomic
+def set_disclosure(item: Rectification, *, disclose: bool, by) -> Rectification:
+    item = _lock(item)
+    before = log.snapshot(item, FIELDS)
+    item.disclose = disclose
+    item.save(update_fields=["disclose"])
+    log.record("rectification.disclosure", item, before=before, after=log.snapshot(item, FIELDS), user=by)
+    return item
+
+
+def remind_overdue(day: datetime.date) -> int:
+    """Remind each overdue item's unit once a week (dedupe key per item and ISO week); returns notices made."""
+    year, week, _ = day.isocalendar()
+    sent = 0
+    for item in Rectification.objects.overdue(day).select_related("unit"):
+        with transaction.atomic():
+            sent += len(notify(unit_users(item.unit), f"整改逾期提醒：{item.problem[:40]}",
+                               f"整改时限 {item.due_on:%Y-%m-%d} 已过，请尽快完成并报告。",
+                               url=reverse("results:rectification_detail", args=[item.pk]), kind=NoticeKind.OVERDUE,
+                               dedupe_key=f"rectification.overdue:{item.pk}:{year}-W{week:02d}"))
+    return sent

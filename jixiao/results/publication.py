@@ -1,0 +1,25 @@
+"""What the public may read: published results and the rectification items marked for disclosure."""
+
+from jixiao.org.models import Cycle
+from jixiao.results.models import Rectification
+
+PUBLIC_LIMIT = 300
+
+
+def public_context(year: str) -> dict:
+    """The public page's data for a cycle (the latest with anything public when `year` is not given)."""
+    years = sorted(set(Rectification.objects.disclosed().values_list("cycle__year", flat=True)) | published_years(),
+                   reverse=True)
+    chosen = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+    cycle = Cycle.objects.filter(year=chosen).first() if chosen else None
+    disclosed = list(Rectification.objects.disclosed().filter(cycle=cycle).select_related("unit")
+                     .order_by("unit__sort_order", "unit__code", "id")[:PUBLIC_LIMIT]) if cycle else []
+    return {"years": years, "cycle": cycle, "disclosed": disclosed, "groups": published_groups(cycle)}
+
+
+def published_years() -> set:
+    return set()
+
+
+def published_groups(cycle) -> list:
+    return []
