@@ -1,0 +1,209 @@
+"""Build the engine's `ScoringInputs` for one scheme from the database, in a fixed number of queries.
+
+Every input of a run is fetched here with a constant number of queries, whatever the number of units, items
+or values (tested in tests/test_loader.py); the engine then works on plain data (engine.py, decision 0009).
+
+Where each input comes from:
+
+* **scheme rules** — indicators.Scheme, SchemeBlock, SchemeGroup (→ org.Group members), SchemeItem,
+  AdjustmentCategory, VetoCondition, GradeRule. A block whose kind is "items" but that has no items and
+  is named by key tasks (keywork.KeyTask.scheme_block) is read as a key-work block (engine kind key_work).
+* **actual values** — the *verified* reporting values (reporting.Value of a submission that is 已核定 or
+  已锁定) of the cycle, the latest period per unit × indicator (values are cumulative year-to-date, so the
+  latest verified period is the year's figure so far). **Switch point**: `ACTUAL_SOURCE`; where no verified
+  value exists the year-end `indicators.Target.actual` (年末核定回填) is used, and the line's note says so.
+* **targets, baselines, intervals** — indicators.Target of the unit × indicator × cycle.
+* **qualitative grades** — the verified value's text (e.g. 好 / 较好).
+* **events** (per_event_deduction) — the actual, as a whole number.
+* **milestones** (milestone_prorate) — key tasks led by the unit: milestones due by the day of the run (at
+  the latest the cycle's end); on time = the progress report of the milestone's quarter says it was met;
+  late = met only in a later quarter's report.
+* **evaluation blocks** — evaluation.results.block_scores(cycle, scheme's assessing unit) (0–100).
+* **key-work blocks** — keywork.scores.scores_for(cycle): Σ points earned ÷ Σ task points × 100 over the
+  block's tasks the unit was assessed on.
+* **ledger, vetoes, calibrations** — scoring.Adjustment (not cancelled), scoring.VetoFlag, scoring.Calibration.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from jixiao.evaluation.results import block_scores as evaluation_block_scores
+from jixiao.indicators.models import (
+    AdjustmentCategory,
+    GradeRule,
+    SchemeBlock,
+    SchemeGroup,
+    SchemeItem,
+    Target,
+)
+from jixiao.indicators.models import VetoCondition as VetoConditionModel
+from jixiao.keywork.models import KeyTask, Milestone, Progress
+from jixiao.keywork.scores import scores_for
+from jixiao.org.models import Group
+from jixiao.reporting.models import DONE, Value
+from jixiao.scoring import models as m
+from jixiao.scoring import types as t
+
+ACTUAL_SOURCE = "reporting"  # "reporting": verified values, Target.actual as fallback; "targets": Target.actual only
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def load(scheme, *, as_of: datetime.date | None = None) -> t.ScoringInputs:
+    """All inputs of `scheme` (an indicators.Scheme with its cycle) as the engine's plain data."""
+    cycle = scheme.cycle
+    as_of = min(as_of or timezone.localdate(), cycle.ends_on)
+    blocks = list(SchemeBlock.objects.filter(scheme=scheme).order_by("sort_order", "code"))
+    links = list(SchemeGroup.objects.filter(scheme=scheme).select_related("group"))
+    group_ids = [link.group_id for link in links]
+    members = list(Group.units.through.objects.filter(group_id__in=group_ids)
+                   .values_list("group_id", "unit_id", "unit__code", "unit__name"))
+    items = list(SchemeItem.objects.filter(scheme=scheme).select_related("indicator", "block", "group"))
+    units = {uid: t.Unit(uid, code, name) for _g, uid, code, name in members}
+    by_group = defaultdict(list)
+    for gid, uid, _c, _n in members:
+        by_group[gid].append(uid)
+
+    task_blocks = set(KeyTask.objects.filter(cycle=cycle, scheme_block__scheme=scheme)
+                      .values_list("scheme_block_id", flat=True).distinct())
+    blocks_with_items = {item.block_id for item in items}
+    kinds = {}
+    for block in blocks:
+        if block.kind == "items" and block.pk in task_blocks and block.pk not in blocks_with_items:
+            kinds[block.pk] = t.KEY_WORK
+        else:
+            kinds[block.pk] = block.kind
+
+    engine_scheme = t.Scheme(
+        code=scheme.code, name=scheme.name,
+        blocks=tuple(t.Block(b.code, b.name, b.weight, kinds[b.pk], b.sort_order) for b in blocks),
+        groups=tuple(t.Group(link.group.code, link.group.name, tuple(sorted(by_group[link.group_id])),
+                             link.sort_order) for link in links),
+        items=tuple(_item(i) for i in items),
+        adjustment_categories=tuple(
+            t.AdjustmentCategory(c.code, c.name, c.kind, c.cap, c.outside_total, c.sort_order)
+            for c in AdjustmentCategory.objects.filter(scheme=scheme)),
+        vetoes=tuple(t.VetoCondition(v.code, v.name, v.effect, v.cap_grade)
+                     for v in VetoConditionModel.objects.filter(scheme=scheme)),
+        grade_rules=tuple(t.GradeRule(g.grade, g.min_score, g.quota_percent)
+                          for g in GradeRule.objects.filter(scheme=scheme)),
+        # Switch point: indicators.Scheme has no missing-data or tie-rule option yet; the engine's defaults
+        # apply (missing → 0 points, equal totals share a rank) until such fields exist.
+        missing_data=getattr(scheme, "missing_data", t.MISSING_ZERO) or t.MISSING_ZERO,
+        tie_rule=getattr(scheme, "tie_rule", t.TIE_SHARED) or t.TIE_SHARED,
+    )
+    unit_ids = set(units)
+    values = _values(cycle, items, by_group, unit_ids, as_of)
+    block_scores = _block_scores(scheme, cycle, blocks, kinds, unit_ids)
+    adjustments = tuple(
+        t.Adjustment(a_id, unit_id, code, points, reason)
+        for a_id, unit_id, code, points, reason in m.Adjustment.objects.filter(
+            category__scheme=scheme, cancelled=False, unit_id__in=unit_ids)
+        .values_list("id", "unit_id", "category__code", "points", "reason"))
+    vetoes = tuple(
+        t.VetoFlag(unit_id, code, reason)
+        for unit_id, code, reason in m.VetoFlag.objects.filter(condition__scheme=scheme, unit_id__in=unit_ids)
+        .values_list("unit_id", "condition__code", "reason"))
+    calibrations = tuple(
+        t.Calibration(unit_id, grade, reason, name or username)
+        for unit_id, grade, reason, name, username in m.Calibration.objects.filter(scheme=scheme)
+        .values_list("unit_id", "grade", "reason", "decided_by__first_name", "decided_by__username"))
+    return t.ScoringInputs(scheme=engine_scheme, units=tuple(units.values()), values=values,
+                           block_scores=block_scores, adjustments=adjustments, veto_flags=vetoes,
+                           calibrations=calibrations)
+
+
+def _item(item) -> t.Item:
+    return t.Item(id=item.pk, block=item.block.code, group=item.group.code, indicator=item.indicator.code,
+                  name=item.indicator.name, points=item.points, rule=item.rule, params=item.params or {},
+                  not_applicable_policy=item.not_applicable_policy, direction=item.indicator.direction,
+                  sort_order=item.sort_order)
+
+
+def _values(cycle, items, by_group, unit_ids, as_of) -> tuple[t.ItemValue, ...]:
+    indicator_ids = {item.indicator_id for item in items}
+    targets = {(u, i): (tv, up, base, actual) for u, i, tv, up, base, actual in Target.objects.filter(
+        cycle=cycle, indicator_id__in=indicator_ids, unit_id__in=unit_ids)
+        .values_list("unit_id", "indicator_id", "target_value", "upper_value", "baseline", "actual")}
+    reported: dict[tuple[int, int], tuple] = {}
+    if ACTUAL_SOURCE == "reporting":
+        rows = (Value.objects.filter(cycle=cycle, submission__status__in=DONE, indicator_id__in=indicator_ids,
+                                     unit_id__in=unit_ids)
+                .order_by("submission__period__ends_on", "id")
+                .values_list("unit_id", "indicator_id", "number", "text", "submission__period__code"))
+        for unit_id, indicator_id, number, text, code in rows:
+            if number is not None or text:
+                reported[(unit_id, indicator_id)] = (number, text, code)
+    milestones = _milestones(cycle, as_of) if any(i.rule == "milestone_prorate" for i in items) else {}
+    out = []
+    for item in items:
+        for unit_id in by_group[item.group_id]:
+            key = (unit_id, item.indicator_id)
+            target, upper, baseline, year_actual = targets.get(key, (None, None, None, None))
+            number, text, code = reported.get(key, (None, "", ""))
+            if number is None and year_actual is not None:
+                number, note = year_actual, "取年末核定实际值"
+            else:
+                note = f"取已核定报送值（{code}）" if code else ""
+            fields = {"actual": number, "target": target, "baseline": baseline, "upper": upper, "text": text,
+                      "note": note}
+            if item.rule == "per_event_deduction" and number is not None and number == number.to_integral_value():
+                fields["events"] = int(number)
+            if item.rule == "milestone_prorate":
+                due, on_time, late = milestones.get(unit_id, (0, 0, 0))
+                fields.update(milestones_due=due, milestones_on_time=on_time, milestones_late=late,
+                              note="按牵头重点工作节点完成情况")
+            out.append(t.ItemValue(unit=unit_id, item=item.pk, **fields))
+    return tuple(out)
+
+
+def _milestones(cycle, as_of) -> dict[int, tuple[int, int, int]]:
+    """unit id → (milestones due, met on time, met late) over the key tasks the unit leads."""
+    lead = dict(KeyTask.objects.filter(cycle=cycle).values_list("id", "lead_unit_id"))
+    met = defaultdict(set)  # (task, unit) -> quarters whose report says the milestone was met
+    for task_id, unit_id, code in Progress.objects.filter(task__cycle=cycle, milestone_met=True).values_list(
+            "task_id", "unit_id", "period_code"):
+        met[(task_id, unit_id)].add(code)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for task_id, code in Milestone.objects.filter(task__cycle=cycle, due_on__lte=as_of).values_list(
+            "task_id", "period_code"):
+        unit_id = lead.get(task_id)
+        if unit_id is None:
+            continue
+        row = counts[unit_id]
+        row[0] += 1
+        quarters = met[(task_id, unit_id)]
+        if code in quarters:
+            row[1] += 1
+        elif any(q > code for q in quarters):
+            row[2] += 1
+    return {unit: tuple(row) for unit, row in counts.items()}
+
+
+def _block_scores(scheme, cycle, blocks, kinds, unit_ids) -> tuple[t.BlockScore, ...]:
+    out = []
+    evaluation = [b for b in blocks if kinds[b.pk] == t.EVALUATION]
+    if evaluation:
+        scores = evaluation_block_scores(cycle, scheme.assessing_unit)
+        for block in evaluation:
+            out += [t.BlockScore(u, block.code, s, "综合评议满意度") for u, s in scores.items() if u in unit_ids]
+    key_work = [b for b in blocks if kinds[b.pk] == t.KEY_WORK]
+    if key_work:
+        rows = KeyTask.objects.filter(cycle=cycle, scheme_block__in=key_work).values_list(
+            "id", "scheme_block_id", "points")
+        tasks = {task_id: block_id for task_id, block_id, _p in rows}
+        points = {task_id: p for task_id, _b, p in rows}
+        earned: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+        for (unit_id, task_id), score in scores_for(cycle).items():
+            if task_id in tasks and unit_id in unit_ids and points[task_id] > 0:
+                row = earned[(unit_id, tasks[task_id])]
+                row[0] += score
+                row[1] += points[task_id]
+        codes = {b.pk: b.code for b in key_work}
+        for (unit_id, block_id), (got, of) in earned.items():
+            rate = (got / of * HUNDRED).quantize(CENT, ROUND_HALF_UP)
+            out.append(t.BlockScore(unit_id, codes[block_id], rate, f"重点工作得分 {got} / {of}"))
+    return tuple(out)

@@ -1,0 +1,32 @@
+"""A small scoring world on top of the cast: a 2026 scheme with two groups, targets, ledger and veto rules."""
+
+import datetime
+from decimal import Decimal
+
+from jixiao.indicators.models import AdjustmentCategory, Target, VetoCondition
+from jixiao.indicators.tests import builders
+from jixiao.org.models import CycleStatus
+
+NOW = datetime.datetime(2027, 1, 10, 9, 0, tzinfo=datetime.UTC)
+
+
+def scheme_world(cast, *, n_indicators=2, extra_units=()):
+    """Groups: G1 涉农街道 (S01, S02, …extra) and G2 委办局 (B01, B02); actuals make S01 best of G1."""
+    cast.cycle.status = CycleStatus.SCORING
+    cast.cycle.save(update_fields=["status"])
+    g1 = builders.group(cast.cycle, "G1", [cast.street, cast.other_street, *extra_units], "涉农街道")
+    g2 = builders.group(cast.cycle, "G2", [cast.fgw, cast.tjj], "委办局")
+    scheme = builders.valid_scheme(cast, n_indicators=n_indicators, groups=[g1, g2])
+    AdjustmentCategory.objects.create(scheme=scheme, code="J1", name="争先创优", kind="bonus", cap=Decimal(3))
+    AdjustmentCategory.objects.create(scheme=scheme, code="K1", name="通报批评", kind="deduction", cap=Decimal(5))
+    VetoCondition.objects.create(scheme=scheme, code="V1", name="重大安全事故", effect="cap_grade",
+                                 cap_grade="average")
+    units = [cast.street, cast.other_street, *extra_units, cast.fgw, cast.tjj]
+    indicators = {item.indicator for item in scheme.items.select_related("indicator")}
+    rows = []
+    for n, unit in enumerate(units):
+        for ind in indicators:
+            rows.append(Target(cycle=cast.cycle, unit=unit, indicator=ind, target_value=Decimal(100),
+                               actual=Decimal(110 - 5 * n)))
+    Target.objects.bulk_create(rows)
+    return scheme

@@ -1,0 +1,207 @@
+"""Scoring pages: runs per cycle, a run's results by group, a unit's lines, comparison, "our result" with
+appeals, and the office's appeal queue. Thin views: access first, state changes in actions.py."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from jixiao.accounts import access
+from jixiao.indicators.models import Scheme, SchemeItem
+from jixiao.org.models import Cycle
+from jixiao.scoring import actions, queries
+from jixiao.scoring.models import Appeal, AppealStatus, RunStatus, ScoreLine, ScoreResult, ScoreRun, Stage
+
+UNIT_VISIBLE = {RunStatus.APPEAL, RunStatus.CLOSED, RunStatus.PUBLISHED}
+
+
+def _errors(request, error: ValidationError) -> None:
+    for text in getattr(error, "messages", None) or [str(error)]:
+        messages.error(request, text)
+
+
+def _pick_cycle(value):
+    cycles = Cycle.objects.order_by("-year")
+    if value:
+        return cycles.filter(year=value).first() if str(value).isdigit() else None
+    return cycles.first()
+
+
+@login_required
+@require_GET
+def run_list(request):
+    access.require(request.user, "scoring.view")
+    cycle = _pick_cycle(request.GET.get("cycle"))
+    schemes = list(Scheme.objects.filter(cycle=cycle).order_by("code")) if cycle else []
+    runs = ScoreRun.objects.filter(cycle=cycle).select_related("scheme", "created_by").order_by("scheme__code",
+                                                                                                "-created_at", "-id")
+    return render(request, "scoring/run_list.html", {
+        "cycle": cycle, "cycles": Cycle.objects.order_by("-year"), "schemes": schemes, "runs": runs,
+        "can_manage": access.can(request.user, "scoring.manage"), "stages": Stage.choices,
+    })
+
+
+@login_required
+@require_POST
+def compute(request):
+    access.require(request.user, "scoring.manage")
+    scheme = get_object_or_404(Scheme.objects.select_related("cycle"), pk=request.POST.get("scheme"))
+    try:
+        run = actions.compute(scheme, request.POST.get("stage", ""), by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect(f"/scoring/?cycle={scheme.cycle.year}")
+    messages.success(request, f"已完成计算：{run.scheme.name} {run.get_stage_display()}")
+    return redirect("scoring:run_detail", pk=run.pk)
+
+
+def _run_for(request, pk) -> ScoreRun:
+    access.require(request.user, "scoring.view")
+    return get_object_or_404(ScoreRun.objects.select_related("scheme", "cycle", "created_by", "supersedes"), pk=pk)
+
+
+@login_required
+@require_GET
+def run_detail(request, pk):
+    run = _run_for(request, pk)
+    groups: dict = {}
+    for row in queries.results_of(run):
+        groups.setdefault(row.group, []).append(row)
+    others = ScoreRun.objects.filter(scheme=run.scheme).exclude(pk=run.pk).order_by("-created_at")
+    return render(request, "scoring/run_detail.html", {
+        "run": run, "groups": groups, "others": others, "can_manage": access.can(request.user, "scoring.manage"),
+        "pending": run.appeals.filter(status=AppealStatus.PENDING).count(),
+        "default_deadline": (timezone.localtime() + datetime.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+    })
+
+
+@login_required
+@require_POST
+def open_appeals(request, pk):
+    access.require(request.user, "scoring.manage")
+    run = get_object_or_404(ScoreRun, pk=pk)
+    try:
+        deadline = datetime.datetime.fromisoformat(request.POST.get("deadline", ""))
+        if timezone.is_naive(deadline):
+            deadline = timezone.make_aware(deadline)
+        actions.open_appeals(run, deadline, by=request.user)
+        messages.success(request, "已开启反馈申诉期，各单位可查看初步结果并提出申诉")
+    except ValueError:
+        messages.error(request, "请填写有效的申诉截止时间")
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("scoring:run_detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    access.require(request.user, "scoring.manage")
+    run = get_object_or_404(ScoreRun, pk=pk)
+    try:
+        actions.publish(run, by=request.user)
+        messages.success(request, "考核结果已发布")
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("scoring:run_detail", pk=run.pk)
+
+
+def _result_for(request, pk) -> ScoreResult:
+    """A unit's result: the office and leaders see any; a unit sees its own once the run was shown to units."""
+    qs = ScoreResult.objects.select_related("run", "run__scheme", "unit", "group")
+    if access.can(request.user, "scoring.view"):
+        return access.get_for_user(request.user, ScoreResult, pk, "scoring.view", queryset=qs)
+    result = access.get_for_user(request.user, ScoreResult, pk, "scoring.view_own", queryset=qs)
+    if result.run.status not in UNIT_VISIBLE:
+        raise Http404("对象不存在或无权访问")
+    return result
+
+
+@login_required
+@require_GET
+def result_detail(request, pk):
+    result = _result_for(request, pk)
+    lines = ScoreLine.objects.filter(result=result).order_by("id")
+    return render(request, "scoring/result_detail.html", {
+        "result": result, "run": result.run, "lines": lines,
+        "lost": [line for line in lines if line.lost > 0],
+        "office": access.can(request.user, "scoring.view"),
+    })
+
+
+@login_required
+@require_GET
+def compare(request):
+    access.require(request.user, "scoring.view")
+    a = get_object_or_404(ScoreRun.objects.select_related("scheme"), pk=request.GET.get("a") or 0)
+    b = get_object_or_404(ScoreRun.objects.select_related("scheme"), pk=request.GET.get("b") or 0)
+    if a.scheme_id != b.scheme_id:
+        messages.error(request, "只能比较同一考核方案的两次计算")
+        return redirect("scoring:run_detail", pk=a.pk)
+    return render(request, "scoring/compare.html", {"a": a, "b": b, "changes": queries.diff(a, b)})
+
+
+@login_required
+@require_GET
+def our_result(request):
+    access.require(request.user, "scoring.view_own")
+    membership = access.current_membership(request.user)
+    results = list(ScoreResult.objects.filter(unit=membership.unit, run__status__in=UNIT_VISIBLE)
+                   .select_related("run", "run__scheme", "group").order_by("-run__cycle__year", "-run__created_at"))
+    current = results[0] if results else None
+    lines = list(ScoreLine.objects.filter(result=current).order_by("id")) if current else []
+    appeals = Appeal.objects.filter(unit=membership.unit).select_related("run", "item__indicator").order_by(
+        "-filed_at")
+    window_open = bool(current and current.run.status == RunStatus.APPEAL and current.run.appeal_deadline
+                       and timezone.now() <= current.run.appeal_deadline)
+    return render(request, "scoring/our_result.html", {
+        "current": current, "history": results[1:], "lines": lines, "lost": [x for x in lines if x.lost > 0],
+        "appeals": appeals, "window_open": window_open,
+        "can_appeal": window_open and access.can(request.user, "scoring.appeal"),
+    })
+
+
+@login_required
+@require_POST
+def appeal_create(request, pk):
+    """File an appeal against the unit's own result `pk` (a ScoreResult)."""
+    result = access.get_for_user(request.user, ScoreResult, pk, "scoring.appeal",
+                                 queryset=ScoreResult.objects.select_related("run", "unit"))
+    item = None
+    if request.POST.get("item"):
+        item = SchemeItem.objects.filter(pk=request.POST["item"], scheme_id=result.run.scheme_id).first()
+    try:
+        actions.file_appeal(result.run, result.unit, by=request.user, reason=request.POST.get("reason", ""),
+                            evidence=request.POST.get("evidence", ""), item=item)
+        messages.success(request, "申诉已提交，请等待绩效办处理")
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("scoring:our_result")
+
+
+@login_required
+@require_GET
+def appeal_queue(request):
+    access.require(request.user, "scoring.manage")
+    appeals = Appeal.objects.select_related("run", "run__scheme", "unit", "item__indicator", "filed_by",
+                                            "decided_by").order_by("status", "-filed_at")
+    return render(request, "scoring/appeal_queue.html", {"appeals": appeals})
+
+
+@login_required
+@require_POST
+def appeal_decide(request, pk):
+    access.require(request.user, "scoring.manage")
+    appeal = get_object_or_404(Appeal, pk=pk)
+    try:
+        actions.decide_appeal(appeal, request.POST.get("decision") == "accept", request.POST.get("reason", ""),
+                              by=request.user)
+        messages.success(request, "申诉已处理")
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("scoring:appeal_queue")
