@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jixiao.reporting",
     "jixiao.keywork",
     "jixiao.evaluation",
+    "jixiao.scoring",
     "jixiao.results",
     "jixiao.portal",
     "jixiao.notifications",

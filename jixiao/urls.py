@@ -10,6 +10,7 @@ urlpatterns = [
     path("keywork/", include("jixiao.keywork.urls")),
     path("audit/", include("jixiao.audit.urls")),
     path("evaluation/", include("jixiao.evaluation.urls")),
+    path("scoring/", include("jixiao.scoring.urls")),
     path("results/", include("jixiao.results.urls")),
     path("p/", include("jixiao.portal.urls")),
 ]

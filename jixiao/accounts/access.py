@@ -52,6 +52,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "reporting.verify": frozenset({R.ASSESSOR}),
     "reporting.board": frozenset({R.OFFICE_ADMIN, R.LEADER}),
     "reporting.manage": frozenset({R.OFFICE_ADMIN}),
+    # Scoring (网上考核): the office computes, opens appeals and publishes; leaders read every run; units read
+    # their own result once shown to them, and their reporter or reviewer may appeal within the window.
+    "scoring.view": frozenset({R.OFFICE_ADMIN, R.LEADER}),
+    "scoring.manage": frozenset({R.OFFICE_ADMIN}),
+    "scoring.view_own": frozenset({R.ASSESSOR, R.REPORTER, R.REVIEWER}),
+    "scoring.appeal": frozenset({R.REPORTER, R.REVIEWER}),
     # Key work (重点工作·督查督办·通报): the office runs it; leaders and the 督查室 follow every task; units report
     # on their own tasks and answer directives; assessor units, the 督查室 and the office score.
     "keywork.board": frozenset({R.OFFICE_ADMIN, R.LEADER, R.SUPERVISOR}),
