@@ -53,6 +53,7 @@ CODE, TEXT, AMOUNT, POINTS, PERCENT, INT, BOOL, CHOICE, PARAMS, INFO = (
     "code", "text", "amount", "points", "percent", "int", "bool", "choice", "params", "info")
 PLACES = {AMOUNT: 4, POINTS: 2, PERCENT: 2}
 NUMBER_KINDS = set(PLACES)
+LARGEST = Decimal(10) ** 13  # DecimalField(max_digits=18, decimal_places=4) holds 14 digits before the point
 
 
 def _choices(text_choices, extra: dict | None = None) -> dict[str, str]:
@@ -446,12 +447,14 @@ def _decimal(value, places: int, col: Col, bad) -> Decimal | None:
         if number_ is None or not number_.is_finite():
             bad(f"{col.title}应为数字，而不是“{cell_text(value)}”")
             return None
+    if number_.as_tuple().exponent >= -places and abs(number_) < LARGEST:
+        return number_  # the common case: already within the column's decimal places
     quantum = Decimal(1).scaleb(-places)
     rounded = number_.quantize(quantum)
     if abs(rounded - number_) > Decimal("1e-9"):
         bad(f"{col.title}最多保留 {places} 位小数（“{cell_text(value)}”）")
         return None
-    if abs(rounded) >= Decimal(10) ** 14:
+    if abs(rounded) >= LARGEST:
         bad(f"{col.title}数值过大")
         return None
     return rounded

@@ -354,15 +354,14 @@ def _formula_ref(buffer: bytes, at: int) -> str:
 
 
 def _scan_chunk(scan: _SheetScan, buffer: bytes, limit: int) -> None:
-    """Count rows and note formulas and merges whose tag starts before `limit` in `buffer`."""
-    scan.rows += sum(1 for m in _ROW_TAG.finditer(buffer) if m.start() < limit)
-    for match in _FORMULA_TAG.finditer(buffer):
-        if match.start() < limit:
-            scan.n_formulas += 1
-            if len(scan.formulas) < MAX_LISTED_PER_SHEET:
-                scan.formulas.append(_formula_ref(buffer, match.start()))
-    for match in _MERGE_TAG.finditer(buffer):
-        if match.start() < limit and len(scan.merges) < MAX_LISTED_PER_SHEET:
+    """Count rows and note formulas and merges in `buffer[:limit]` (`limit` never falls inside a tag)."""
+    scan.rows += len(_ROW_TAG.findall(buffer, 0, limit))
+    for match in _FORMULA_TAG.finditer(buffer, 0, limit):
+        scan.n_formulas += 1
+        if len(scan.formulas) < MAX_LISTED_PER_SHEET:
+            scan.formulas.append(_formula_ref(buffer, match.start()))
+    for match in _MERGE_TAG.finditer(buffer, 0, limit):
+        if len(scan.merges) < MAX_LISTED_PER_SHEET:
             scan.merges.append(_attrs(match.group(0)).get("ref", ""))
 
 
@@ -384,7 +383,8 @@ def scan_sheet(package: zipfile.ZipFile, path: str, max_rows: int) -> _SheetScan
             if not chunk:
                 _scan_chunk(scan, buffer, len(buffer))
                 break
-            limit = max(len(buffer) - STREAM_OVERLAP, 0)
+            # Cut just before a "<": no tag straddles the cut, so each tag is seen in exactly one buffer.
+            limit = max(buffer.rfind(b"<", 0, max(len(buffer) - STREAM_OVERLAP, 0)), 0)
             _scan_chunk(scan, buffer, limit)
             tail = buffer[limit:]
             if scan.rows > max_rows + 1:

@@ -1,0 +1,181 @@
+"""Import of the demo district's scheme workbook, against reading the same file with python-calamine alone.
+
+Runs in-process against a throw-away SQLite database loaded with the demo organisation, accounts and
+indicator system (the other demo steps are not needed). The workbook is the 2026 export of the demo with its
+目标值 sheet grown to the full matrix of ≈110 units × every numeric indicator (≈8,500 targets), as if the
+office had filled in every cell. Figures (seconds, median of BENCH_RUNS; wall-clock, and CPU time of this process, which is steadier when the
+machine is busy):
+
+- calamine_s: python-calamine alone opening the file and turning every sheet into Python lists — the baseline.
+- import_s: the whole import as `import_scheme` runs it (size/type/package checks, strict read, parse, plan
+  against the database, write ≈7,000 new targets in one transaction, audit); rolled back after each run.
+  Goal ≤ 3 s and import_s / calamine_s ≤ 3.
+- unchanged_s: importing the same file once it has been applied (everything compared, nothing written).
+- scheme page: the office's scheme table (/indicators/schemes/<pk>/) for the district scheme (≈660 items
+  in 2026, its three groups) and for the street scheme (6 items): the query count must not depend on
+  the number of items.
+
+The last line is one JSON object.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+_tmp = tempfile.mkdtemp(prefix="jixiao-bench-")
+os.environ["JIXIAO_SQLITE_PATH"] = str(Path(_tmp) / "bench.sqlite3")
+os.environ["JIXIAO_MEDIA_ROOT"] = str(Path(_tmp) / "media")
+os.environ["JIXIAO_DEMO_MODE"] = "true"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
+os.environ["JIXIAO_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+import django  # noqa: E402
+
+django.setup()
+
+import json  # noqa: E402
+import random  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from python_calamine import CalamineWorkbook  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+N_UNITS = 110
+
+
+def median_s(fn, runs=RUNS) -> tuple[float, float]:
+    """Median wall-clock and median CPU seconds of `fn` (CPU time is steadier on a busy machine)."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return round(statistics.median(wall), 3), round(statistics.median(cpu), 3)
+
+
+def load():
+    from jixiao.demo import accounts, build, indicators, org
+
+    call_command("migrate", verbosity=0)
+    with transaction.atomic():
+        for step in (org.build, accounts.build, indicators.build):
+            step(build.step_rng(step))
+
+
+def full_workbook(path: Path) -> tuple[int, int, int]:
+    """The 2026 export with a target for every one of ≈110 units × every numeric indicator."""
+    from jixiao.indicators import schemebook
+    from jixiao.indicators.models import Indicator
+    from jixiao.lib.excel import Sheet, write_workbook
+    from jixiao.org.models import Cycle, Unit
+
+    cycle = Cycle.objects.get(year=2026)
+    rows = schemebook.export_rows(cycle)
+    present = {(r[0], r[2]) for r in rows["targets"]}
+    units = list(Unit.objects.current().exclude(kind="village").order_by("sort_order", "code"))
+    units += list(Unit.objects.current().filter(kind="village").order_by("code")[: N_UNITS - len(units)])
+    numeric = list(Indicator.objects.filter(direction__in=["higher_better", "lower_better"]).order_by("sort_order"))
+    rng = random.Random(2026)
+    for unit in units:
+        for ind in numeric:
+            if (unit.code, ind.code) not in present:
+                value = round(rng.uniform(10, 5000), 2)
+                rows["targets"].append([unit.code, unit.name, ind.code, ind.name, ind.measure_unit, value, None, None,
+                                        round(value * 0.95, 2), None, "区定"])
+    sheets = [Sheet(spec.name, spec.titles, rows[spec.key]) for spec in schemebook.SPECS]
+    write_workbook(str(path), sheets)
+    return len(units), len(numeric), len(rows["targets"])
+
+
+def calamine_only(path: Path) -> int:
+    workbook = CalamineWorkbook.from_path(str(path))
+    return sum(len(workbook.get_sheet_by_name(name).to_python()) for name in workbook.sheet_names)
+
+
+def import_file(path: Path, *, keep: bool):
+    from jixiao.indicators import actions, schemebook
+
+    with transaction.atomic():
+        book = schemebook.read_book(path, settings.UPLOAD_MAX_BYTES)
+        plan = actions.import_scheme_book(book, by=None, reason="bench", file_name=path.name)
+        if not keep:
+            transaction.set_rollback(True)
+    return plan
+
+
+def office_client() -> Client:
+    from jixiao.accounts.middleware import AUTH_AT_KEY
+    from jixiao.accounts.models import Membership
+
+    membership = Membership.objects.select_related("user").get(user__username="office")
+    client = Client()
+    client.force_login(membership.user)
+    session = client.session
+    session[AUTH_AT_KEY] = time.time()
+    session["active_membership_id"] = membership.pk
+    session.save()
+    return client
+
+
+def page_queries(client, scheme) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/indicators/schemes/{scheme.pk}/")
+    assert response.status_code == 200, response.status_code
+    return len(captured), scheme.items.count()
+
+
+def main():
+    from jixiao.indicators.models import Scheme
+
+    load()
+    path = Path(_tmp) / "scheme-2026-full.xlsx"
+    n_units, n_indicators, n_targets = full_workbook(path)
+    rows = calamine_only(path)
+    calamine_s = median_s(lambda: calamine_only(path))
+    first = import_file(path, keep=False)
+    import_s = median_s(lambda: import_file(path, keep=False))
+    import_file(path, keep=True)
+    unchanged = import_file(path, keep=False)
+    unchanged_s = median_s(lambda: import_file(path, keep=False))
+    client = office_client()
+    big = page_queries(client, Scheme.objects.get(code="D01-2026"))
+    small = page_queries(client, Scheme.objects.get(code="S01-2026"))
+    figures = {
+        "workbook": {"units": n_units, "indicators": n_indicators, "targets": n_targets, "rows": rows,
+                     "bytes": path.stat().st_size},
+        "created_targets": first.counts["targets"]["new"],
+        "calamine_s": calamine_s[0],
+        "import_s": import_s[0],
+        "import_ratio": round(import_s[0] / calamine_s[0], 2),
+        "unchanged_s": unchanged_s[0],
+        "unchanged_ratio": round(unchanged_s[0] / calamine_s[0], 2),
+        "cpu": {"calamine_s": calamine_s[1], "import_s": import_s[1], "unchanged_s": unchanged_s[1],
+                "import_ratio": round(import_s[1] / calamine_s[1], 2),
+                "unchanged_ratio": round(unchanged_s[1] / calamine_s[1], 2)},
+        "unchanged_changes": unchanged.totals["new"] + unchanged.totals["changed"],
+        "goal": {"import_s": 3, "ratio": 3},
+        "scheme_page": {"items": [big[1], small[1]], "queries": [big[0], small[0]],
+                        "independent_of_items": big[0] == small[0]},
+        "runs": RUNS,
+    }
+    print(f"workbook: {n_units} units × {n_indicators} indicators, {n_targets} targets, {rows} rows")
+    print(f"wall: calamine alone {calamine_s[0]} s; import {import_s[0]} s (×{figures['import_ratio']}); "
+          f"unchanged re-import {unchanged_s[0]} s (×{figures['unchanged_ratio']})")
+    print(f"cpu:  calamine alone {calamine_s[1]} s; import {import_s[1]} s (×{figures['cpu']['import_ratio']}); "
+          f"unchanged re-import {unchanged_s[1]} s (×{figures['cpu']['unchanged_ratio']})")
+    print(f"scheme page queries {big[0]} ({big[1]} items) vs {small[0]} ({small[1]} items)")
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
