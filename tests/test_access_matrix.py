@@ -19,6 +19,7 @@ from jixiao.keywork.tests.access_cases import CASES as KEYWORK_CASES
 from jixiao.org.tests.access_cases import CASES as ORG_CASES
 from jixiao.reporting.tests.access_cases import CASES as REPORTING_CASES
 from jixiao.results.tests.access_cases import CASES as RESULTS_CASES
+from jixiao.scoring.tests.access_cases import CASES as SCORING_CASES
 
 ROLES = ["office", "leader", "reporter", "reviewer", "assessor", "street_reporter", "supervisor", "rater",
          "sysadmin", "secadmin", "auditor", "outsider"]
@@ -76,6 +77,7 @@ MATRIX.update({name: Case(**spec) for name, spec in EVALUATION_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in AUDIT_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in KEYWORK_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in RESULTS_CASES.items()})
+MATRIX.update({name: Case(**spec) for name, spec in SCORING_CASES.items()})
 
 # URL names that are not pages a role reaches (redirect helpers, etc.), each with the reason.
 NOT_APPLICABLE: dict[str, str] = {}

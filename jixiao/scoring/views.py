@@ -50,7 +50,11 @@ def run_list(request):
 @require_POST
 def compute(request):
     access.require(request.user, "scoring.manage")
-    scheme = get_object_or_404(Scheme.objects.select_related("cycle"), pk=request.POST.get("scheme"))
+    scheme = Scheme.objects.select_related("cycle").filter(pk=request.POST.get("scheme") or 0).first() \
+        if str(request.POST.get("scheme", "")).isdigit() else None
+    if scheme is None:
+        messages.error(request, "请选择考核方案")
+        return redirect("scoring:run_list")
     try:
         run = actions.compute(scheme, request.POST.get("stage", ""), by=request.user)
     except ValidationError as error:
@@ -138,8 +142,12 @@ def result_detail(request, pk):
 @require_GET
 def compare(request):
     access.require(request.user, "scoring.view")
-    a = get_object_or_404(ScoreRun.objects.select_related("scheme"), pk=request.GET.get("a") or 0)
-    b = get_object_or_404(ScoreRun.objects.select_related("scheme"), pk=request.GET.get("b") or 0)
+    runs = ScoreRun.objects.select_related("scheme")
+    ids = [request.GET.get(key, "") for key in ("a", "b")]
+    a, b = (runs.filter(pk=pk).first() if pk.isdigit() else None for pk in ids)
+    if a is None or b is None:
+        messages.error(request, "请选择要比较的两次计算")
+        return redirect("scoring:run_list")
     if a.scheme_id != b.scheme_id:
         messages.error(request, "只能比较同一考核方案的两次计算")
         return redirect("scoring:run_detail", pk=a.pk)

@@ -10,13 +10,18 @@ from jixiao.org.models import CycleStatus
 NOW = datetime.datetime(2027, 1, 10, 9, 0, tzinfo=datetime.UTC)
 
 
-def scheme_world(cast, *, n_indicators=2, extra_units=()):
-    """Groups: G1 涉农街道 (S01, S02, …extra) and G2 委办局 (B01, B02); actuals make S01 best of G1."""
-    cast.cycle.status = CycleStatus.SCORING
-    cast.cycle.save(update_fields=["status"])
-    g1 = builders.group(cast.cycle, "G1", [cast.street, cast.other_street, *extra_units], "涉农街道")
-    g2 = builders.group(cast.cycle, "G2", [cast.fgw, cast.tjj], "委办局")
-    scheme = builders.valid_scheme(cast, n_indicators=n_indicators, groups=[g1, g2])
+def scheme_world(cast, *, n_indicators=2, extra_units=(), cycle=None):
+    """Groups: G1 涉农街道 (S01, S02, …extra) and G2 委办局 (B01, B02); actuals make S01 best of G1.
+
+    Without `cycle`, the cast's 2026 cycle is moved to 评分中 and used.
+    """
+    if cycle is None:
+        cycle = cast.cycle
+        cycle.status = CycleStatus.SCORING
+        cycle.save(update_fields=["status"])
+    g1 = builders.group(cycle, "G1", [cast.street, cast.other_street, *extra_units], "涉农街道")
+    g2 = builders.group(cycle, "G2", [cast.fgw, cast.tjj], "委办局")
+    scheme = builders.valid_scheme(cast, cycle, n_indicators=n_indicators, groups=[g1, g2])
     AdjustmentCategory.objects.create(scheme=scheme, code="J1", name="争先创优", kind="bonus", cap=Decimal(3))
     AdjustmentCategory.objects.create(scheme=scheme, code="K1", name="通报批评", kind="deduction", cap=Decimal(5))
     VetoCondition.objects.create(scheme=scheme, code="V1", name="重大安全事故", effect="cap_grade",
@@ -26,7 +31,7 @@ def scheme_world(cast, *, n_indicators=2, extra_units=()):
     rows = []
     for n, unit in enumerate(units):
         for ind in indicators:
-            rows.append(Target(cycle=cast.cycle, unit=unit, indicator=ind, target_value=Decimal(100),
+            rows.append(Target(cycle=cycle, unit=unit, indicator=ind, target_value=Decimal(100),
                                actual=Decimal(110 - 5 * n)))
     Target.objects.bulk_create(rows)
     return scheme
