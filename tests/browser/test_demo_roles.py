@@ -14,7 +14,7 @@ def demo_district(transactional_db, settings):
     from jixiao.demo import build
 
     settings.DEMO_MODE = True
-    build.load()
+    build.load(only=("org", "accounts"))
 
 
 def log_in(page, base_url, account):

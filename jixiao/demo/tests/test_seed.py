@@ -10,6 +10,7 @@ from jixiao.accounts.models import User
 from jixiao.audit.log import verify_chain
 from jixiao.audit.models import Event
 from jixiao.demo import accounts, build
+from jixiao.demo.tests.conftest import BASE_STEPS
 from jixiao.org.models import Cadre, Group, Unit
 
 
@@ -27,21 +28,21 @@ def digest() -> str:
 
 def run(*args) -> str:
     out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", *args, "--only", ",".join(BASE_STEPS), stdout=out)
     return out.getvalue()
 
 
 def test_two_builds_are_identical(demo):
     first = digest()
-    build.load(reset=True)
+    build.load(reset=True, only=BASE_STEPS)
     assert digest() == first
     assert Unit.objects.count() > 140
 
 
 def test_adding_a_step_leaves_the_other_steps_data_alone(db, demo_mode, monkeypatch):
-    build.load()
+    build.load(only=BASE_STEPS)
     before = digest()
-    original = build.steps()
+    original = build.selected_steps(BASE_STEPS)
 
     def extra(rng):
         return f"额外 {rng.random()}"
@@ -65,7 +66,7 @@ def test_seed_writes_exactly_one_audit_event(db, demo_mode):
     events = list(Event.objects.all())
     assert [e.code for e in events] == ["demo.seeded"]
     assert events[0].username == "seed_demo"
-    assert set(events[0].after["steps"]) == {build.step_name(step) for step in build.steps()}
+    assert set(events[0].after["steps"]) == set(BASE_STEPS)
 
 
 def test_if_empty_skips_the_second_time(db, demo_mode):
@@ -114,10 +115,10 @@ def test_a_failing_step_writes_nothing(db, demo_mode, monkeypatch):
     def broken(rng):
         raise ValueError("boom")
 
-    original = build.steps()
+    original = build.selected_steps(BASE_STEPS)
     monkeypatch.setattr(build, "steps", lambda: [*original, broken])
-    with pytest.raises(ValueError):
-        run()
+    with pytest.raises(ValueError, match="boom"):
+        build.load()
     assert not Unit.objects.exists()
     assert not Event.objects.exists()
 
@@ -161,3 +162,9 @@ def test_village_count_matches_the_docs(demo):
     villages = Unit.objects.filter(kind="village")
     assert villages.count() == 61
     assert villages.filter(valid_to__isnull=True).count() == 60
+
+
+def test_only_refuses_an_unknown_step(db, demo_mode):
+    with pytest.raises(CommandError, match="未知的示范数据步骤"):
+        call_command("seed_demo", "--only", "org,nonsense", stdout=io.StringIO())
+    assert not Unit.objects.exists()
