@@ -1,0 +1,46 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from jixiao.scoring.models import ScoreRun
+from jixiao.scoring.tests.world import scheme_world
+
+
+def test_compute_and_export_json_and_xlsx(cast, tmp_path, capsys):
+    scheme_world(cast)
+    call_command("compute_scores", "--cycle", "2026")
+    run = ScoreRun.objects.get()
+    assert run.stage == "preliminary" and run.created_by is None
+    out = tmp_path / "r.json"
+    call_command("export_results", "--cycle", "2026", "--format", "json", str(out))
+    data = json.loads(out.read_text())
+    units = {u["code"]: u for u in data["schemes"][0]["units"]}
+    assert units["S01"]["total"] == "88.00" and units["S01"]["rank"] == 1 and units["S01"]["blocks"]["A"] == "88.00"
+    assert "完成率" in units["S01"]["lines"][0]["explanation"]
+    book = tmp_path / "r.xlsx"
+    call_command("export_results", "--cycle", "2026", "--format", "xlsx", str(book))
+    wb = load_workbook(book)
+    assert wb.sheetnames == ["考核结果", "得分明细"]
+    rows = list(wb["考核结果"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("方案", "组别", "单位编码", "单位", "总分") and len(rows) == 5
+    assert len(list(wb["得分明细"].iter_rows(values_only=True))) == 1 + 8
+
+
+def test_errors_are_chinese_and_write_nothing(cast, tmp_path):
+    with pytest.raises(CommandError, match="没有考核方案"):
+        call_command("compute_scores", "--cycle", "2026")
+    scheme_world(cast)
+    with pytest.raises(CommandError, match="阶段"):
+        call_command("compute_scores", "--cycle", "2026", "--stage", "draft")
+    with pytest.raises(CommandError, match="尚无初步结果"):
+        call_command("compute_scores", "--cycle", "2026", "--stage", "final")
+    assert not ScoreRun.objects.exists()
+    out = tmp_path / "none.json"
+    with pytest.raises(CommandError, match="尚无考核结果"):
+        call_command("export_results", "--cycle", "2026", "--format", "json", str(out))
+    assert not out.exists()
+    call_command("compute_scores", "--cycle", "2026")
+    with pytest.raises(CommandError, match="必须指定输出文件"):
+        call_command("export_results", "--cycle", "2026", "--format", "xlsx")

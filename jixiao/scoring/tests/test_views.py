@@ -1,0 +1,53 @@
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from jixiao.scoring import actions
+from jixiao.scoring.models import Appeal, AppealStatus, ScoreRun
+from jixiao.scoring.tests.world import scheme_world
+
+
+def test_office_computes_and_reads_results_by_group(cast, login):
+    scheme = scheme_world(cast)
+    client = login(cast.office)
+    response = client.post(reverse("scoring:compute"), {"scheme": scheme.pk, "stage": "preliminary"})
+    run = ScoreRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("scoring:run_detail", args=[run.pk])
+    page = client.get(reverse("scoring:run_detail", args=[run.pk])).content.decode()
+    assert "涉农街道" in page and "委办局" in page and "华明街道" in page and "88.00" in page
+    result = run.results.get(unit=cast.street)
+    page = client.get(reverse("scoring:result_detail", args=[result.pk])).content.decode()
+    assert "完成率" in page
+    assert "2026年度" in client.get(reverse("scoring:run_list")).content.decode()
+
+
+def test_unit_sees_its_result_only_once_shown_and_appeals(cast, login):
+    scheme = scheme_world(cast)
+    run = actions.compute(scheme, "preliminary", by=cast.office)
+    client = login(cast.street_reporter)
+    result = run.results.get(unit=cast.street)
+    assert client.get(reverse("scoring:result_detail", args=[result.pk])).status_code == 404
+    assert "尚无可查看的考核结果" in client.get(reverse("scoring:our_result")).content.decode()
+    actions.open_appeals(run, timezone.now() + datetime.timedelta(days=3), by=cast.office)
+    page = client.get(reverse("scoring:our_result")).content.decode()
+    assert "提出申诉" in page and "88.00" in page
+    response = client.post(reverse("scoring:appeal_create", args=[result.pk]),
+                           {"reason": "统计数据口径有误，请予更正", "evidence": "更正说明一份"})
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.unit == cast.street and appeal.filed_by == cast.street_reporter
+    office = login(cast.office)
+    assert "统计数据口径有误" in office.get(reverse("scoring:appeal_queue")).content.decode()
+    office.post(reverse("scoring:appeal_decide", args=[appeal.pk]), {"decision": "reject", "reason": "数据已核定"})
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.REJECTED and appeal.decision_reason == "数据已核定"
+
+
+def test_compare_lists_changed_units(cast, login):
+    scheme = scheme_world(cast)
+    first = actions.compute(scheme, "preliminary", by=cast.office)
+    actions.calibrate(scheme=scheme, unit=cast.tjj, grade="excellent", reason="委员会决定", by=cast.office)
+    second = actions.compute(scheme, "preliminary", by=cast.office)
+    page = login(cast.leader).get(reverse("scoring:compare"), {"a": first.pk, "b": second.pk}).content.decode()
+    assert "区统计局" in page and "优秀" in page and "共 1 个单位有变化" in page
