@@ -142,12 +142,12 @@ def store(run: ScoreRun, result) -> None:
 
 
 @transaction.atomic
-def open_appeals(run: ScoreRun, deadline: datetime.datetime, *, by) -> ScoreRun:
+def open_appeals(run: ScoreRun, deadline: datetime.datetime, *, by, now=None) -> ScoreRun:
     """Show the preliminary result to the units and accept appeals until `deadline` (反馈申诉期)."""
     run = ScoreRun.objects.select_for_update().get(pk=run.pk)
     if run.stage != Stage.PRELIMINARY or run.status != RunStatus.COMPUTED:
         raise ValidationError("只有尚未反馈的初步结果可以开启反馈申诉期")
-    if deadline <= timezone.now():
+    if deadline <= (now or timezone.now()):
         raise ValidationError("申诉截止时间必须晚于当前时间")
     before = log.snapshot(run, ["status", "appeal_deadline"])
     run.status, run.appeal_deadline = RunStatus.APPEAL, deadline

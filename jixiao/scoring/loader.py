@@ -26,6 +26,7 @@ Where each input comes from:
 
 import datetime
 from collections import defaultdict
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
@@ -98,6 +99,19 @@ def load(scheme, *, as_of: datetime.date | None = None) -> t.ScoringInputs:
     unit_ids = set(units)
     values = _values(cycle, items, by_group, unit_ids, as_of)
     block_scores = _block_scores(scheme, cycle, blocks, kinds, unit_ids)
+    adjustments, vetoes, calibrations = _ledger(scheme, unit_ids)
+    return t.ScoringInputs(scheme=engine_scheme, units=tuple(units.values()), values=values,
+                           block_scores=block_scores, adjustments=adjustments, veto_flags=vetoes,
+                           calibrations=calibrations)
+
+
+def with_ledger(inputs: t.ScoringInputs, scheme) -> t.ScoringInputs:
+    """`inputs` with the ledger, vetoes and calibrations read again (3 queries), the rest unchanged."""
+    adjustments, vetoes, calibrations = _ledger(scheme, {u.id for u in inputs.units})
+    return replace(inputs, adjustments=adjustments, veto_flags=vetoes, calibrations=calibrations)
+
+
+def _ledger(scheme, unit_ids):
     adjustments = tuple(
         t.Adjustment(a_id, unit_id, code, points, reason)
         for a_id, unit_id, code, points, reason in m.Adjustment.objects.filter(
@@ -111,9 +125,7 @@ def load(scheme, *, as_of: datetime.date | None = None) -> t.ScoringInputs:
         t.Calibration(unit_id, grade, reason, name or username)
         for unit_id, grade, reason, name, username in m.Calibration.objects.filter(scheme=scheme)
         .values_list("unit_id", "grade", "reason", "decided_by__first_name", "decided_by__username"))
-    return t.ScoringInputs(scheme=engine_scheme, units=tuple(units.values()), values=values,
-                           block_scores=block_scores, adjustments=adjustments, veto_flags=vetoes,
-                           calibrations=calibrations)
+    return adjustments, vetoes, calibrations
 
 
 def _item(item) -> t.Item:
