@@ -79,6 +79,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "results.rectification": frozenset({R.OFFICE_ADMIN, R.LEADER, R.REPORTER, R.REVIEWER}),
     "results.rectify": frozenset({R.REPORTER, R.REVIEWER}),
     "results.cadres": frozenset({R.OFFICE_ADMIN, R.LEADER}),
+    "results.unit": frozenset({R.OFFICE_ADMIN, R.LEADER, R.REPORTER, R.REVIEWER}),
 }
 
 SESSION_KEY = "active_membership_id"

@@ -197,3 +197,64 @@ def remind_overdue(day: datetime.date) -> int:
                                url=reverse("results:rectification_detail", args=[item.pk]), kind=NoticeKind.OVERDUE,
                                dedupe_key=f"rectification.overdue:{item.pk}:{year}-W{week:02d}"))
     return sent
+
+
+# --- Cadres (干部实绩档案, 组织谈话) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_cadres(cycle, *, by) -> int:
+    """Write each in-office cadre's record for the cycle from the units' standing results; existing records stay."""
+    from jixiao.org.models import Cadre
+    from jixiao.results import queries
+    from jixiao.results.models import CadreRecord
+
+    results = {r.unit_id: r for r in queries.results_of(queries.official_runs(cycle))}
+    done = set(CadreRecord.objects.filter(cycle=cycle).values_list("cadre_id", flat=True))
+    cadres = (Cadre.objects.filter(unit_id__in=results, tenure_from__lte=cycle.ends_on)
+              .exclude(tenure_to__lt=cycle.starts_on).exclude(pk__in=done))
+    now = timezone.now()
+    rows = [CadreRecord(cycle=cycle, cadre=c, unit_id=c.unit_id, post=c.post, title=c.title,
+                        group_name=results[c.unit_id].group.name, total=results[c.unit_id].total,
+                        rank=results[c.unit_id].rank, group_size=results[c.unit_id].group_size,
+                        grade=results[c.unit_id].grade, recorded_at=now) for c in cadres]
+    CadreRecord.objects.bulk_create(rows)
+    log.record("cadre.records_written", cycle, after={"cycle": cycle.year, "records": len(rows)}, user=by)
+    return len(rows)
+
+
+@transaction.atomic
+def record_talk(record, *, held_on: datetime.date, held_by: str, summary: str, by):
+    """Record the organisational talk with a main leader of a unit graded 一般 or worse (once per record)."""
+    from jixiao.results.models import Talk
+    from jixiao.results.queries import AVERAGE_OR_WORSE
+
+    if record.post != "main" or record.grade not in AVERAGE_OR_WORSE:
+        raise ValidationError("只对等次为“一般”及以下单位的主要领导进行组织谈话。")
+    if Talk.objects.filter(record=record).exists():
+        raise ValidationError("该干部本年度的组织谈话已记录。")
+    talk = Talk.objects.create(record=record, held_on=held_on, held_by=held_by.strip(), summary=summary.strip(),
+                               recorded_by=by, recorded_at=timezone.now())
+    log.record("cadre.talk_recorded", record, after=log.snapshot(talk), user=by)
+    return talk
+
+
+# --- Commendation ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def commend(run, *, by) -> int:
+    """List the units graded 优秀 and still award-eligible in a published run (表彰名单); once per run."""
+    from jixiao.results.models import Commendation
+
+    if not run.published:
+        raise ValidationError("只能根据已发布的考核结果确定表彰名单。")
+    if Commendation.objects.filter(run=run).exists():
+        raise ValidationError("该批次的表彰名单已确定。")
+    now = timezone.now()
+    rows = [Commendation(cycle=run.cycle, run=run, unit=r.unit, group_name=r.group.name, total=r.total, rank=r.rank,
+                         created_by=by, created_at=now)
+            for r in run.results.filter(grade="excellent", award_eligible=True).select_related("unit", "group")]
+    Commendation.objects.bulk_create(rows)
+    log.record("results.commended", run, after={"units": [r.unit.code for r in rows]}, user=by)
+    return len(rows)

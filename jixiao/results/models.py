@@ -167,3 +167,28 @@ class Talk(models.Model):
 
     def __str__(self):
         return f"组织谈话 {self.record}"
+
+
+class Commendation(models.Model):
+    """A unit commended for a cycle (表彰): graded 优秀 and still eligible for awards in a published run."""
+
+    cycle = models.ForeignKey("org.Cycle", on_delete=models.PROTECT, related_name="commendations",
+                              verbose_name="考核年度")
+    run = models.ForeignKey("scoring.ScoreRun", on_delete=models.PROTECT, related_name="commendations",
+                            verbose_name="计算批次")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="commendations", verbose_name="单位")
+    group_name = models.CharField("考核组别", max_length=60)
+    total = models.DecimalField("得分", max_digits=8, decimal_places=2)
+    rank = models.PositiveIntegerField("组内名次")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="确定人")
+    created_at = models.DateTimeField("确定时间")
+
+    class Meta:
+        verbose_name = "表彰单位"
+        verbose_name_plural = "表彰单位"
+        ordering = ["cycle", "group_name", "rank"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="commendation_once_per_cycle")]
+
+    def __str__(self):
+        return f"{self.cycle.year} {self.unit}"

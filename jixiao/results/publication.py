@@ -18,8 +18,17 @@ def public_context(year: str) -> dict:
 
 
 def published_years() -> set:
-    return set()
+    from jixiao.scoring.models import ScoreRun
+
+    return set(ScoreRun.objects.filter(published=True).values_list("cycle__year", flat=True))
 
 
 def published_groups(cycle) -> list:
-    return []
+    """Only published runs: rank, unit, score and grade label per group."""
+    from jixiao.results import queries
+
+    if cycle is None:
+        return []
+    groups = queries.by_group(queries.results_of(queries.official_runs(cycle, published_only=True)))
+    return [{"name": g["name"], "rows": [{"rank": r.rank, "unit": r.unit.name, "total": r.total,
+                                          "grade": r.get_grade_display()} for r in g["rows"]]} for g in groups]

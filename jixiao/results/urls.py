@@ -14,3 +14,20 @@ urlpatterns = [
     path("rectifications/<int:pk>/disclosure/", views.set_disclosure, name="rectification_disclosure"),
     path("rectification-files/<int:pk>/", views.report_file, name="rectification_file"),
 ]
+
+from jixiao.results import result_views as rv  # noqa: E402
+
+urlpatterns += [
+    path("cadres/", rv.cadre_records, name="cadre_records"),
+    path("cadres/write/", rv.cadre_records_write, name="cadre_records_write"),
+    path("cadres/records/<int:pk>/talk/", rv.talk_record, name="talk_record"),
+    path("cadres/<int:pk>/", rv.cadre_archive, name="cadre_archive"),
+    path("cadres/<int:pk>/export/", rv.cadre_archive_export, name="cadre_archive_export"),
+    path("publication/", rv.publication, name="publication"),
+    path("publication/bulletin.docx", rv.publication_bulletin, name="publication_bulletin"),
+    path("publication/results.xlsx", rv.publication_workbook, name="publication_workbook"),
+    path("publication/commend/", rv.commend, name="commend"),
+    path("letters/<int:pk>/", rv.feedback_letter, name="feedback_letter"),
+    path("mine/", rv.my_results, name="my_results"),
+    path("units/<int:pk>/", rv.unit_results, name="unit_results"),
+]

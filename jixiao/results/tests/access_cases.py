@@ -15,12 +15,35 @@ UNITS = {"reporter", "reviewer", "street_reporter"}
 def world(cast):
     if getattr(cast, "_results_world", None) is None:
         item = builders.rectification(cast)
-        cast._results_world = {"item": item, "report": builders.report(item, cast.street_reporter)}
+        cast._results_world = {"item": item, "report": builders.report(item, cast.street_reporter),
+                               "unit": cast.street}
     return cast._results_world
+
+
+def scored_world(cast):
+    """The scoring world is costly to build: only the URLs that need a result or a cadre record build it."""
+    found = world(cast)
+    if "result" not in found:
+        from jixiao.results import actions
+
+        run = builders.scored(cast)
+        cadre = builders.cadre(cast)
+        actions.record_cadres(cast.cycle, by=cast.office)
+        found.update(result=run.results.get(unit=cast.street), cadre=cadre, record=cadre.records.get())
+    return found
 
 
 def _pk(key):
     return lambda cast: {"pk": world(cast)[key].pk}
+
+
+def _spk(key):
+    return lambda cast: {"pk": scored_world(cast)[key].pk}
+
+
+def _scored(cast):
+    scored_world(cast)
+    return {}
 
 
 def _item_case(allowed, **extra):
@@ -41,5 +64,20 @@ CASES = {
     "results:rectification_disclosure": _item_case({"office"}, method="post", ok=(302,)),
     "results:rectification_file": {"allowed": DISTRICT | {"street_reporter"}, "kwargs": _pk("report"),
                                    "denied": 404},
+    "results:cadre_records": {"allowed": DISTRICT},
+    "results:cadre_records_write": {"allowed": {"office"}, "method": "post", "ok": (302,)},
+    "results:talk_record": {"allowed": {"office"}, "kwargs": _spk("record"), "method": "post", "ok": (302,),
+                            "denied": 404, "denied_by_role": {"leader": 403, "street_reporter": 403}},
+    "results:cadre_archive": {"allowed": DISTRICT, "kwargs": _spk("cadre"), "denied": 404,
+                              "denied_by_role": {"street_reporter": 403}},
+    "results:cadre_archive_export": {"allowed": DISTRICT, "kwargs": _spk("cadre"), "denied": 404,
+                                     "denied_by_role": {"street_reporter": 403}},
+    "results:publication": {"allowed": DISTRICT},
+    "results:publication_bulletin": {"allowed": DISTRICT, "kwargs": _scored},
+    "results:publication_workbook": {"allowed": DISTRICT, "kwargs": _scored},
+    "results:commend": {"allowed": {"office"}, "method": "post", "ok": (302,)},
+    "results:feedback_letter": {"allowed": DISTRICT | {"street_reporter"}, "kwargs": _spk("result"), "denied": 404},
+    "results:unit_results": {"allowed": DISTRICT | {"street_reporter"}, "kwargs": _pk("unit"), "denied": 404},
+    "results:my_results": {"allowed": UNITS, "ok": (302,)},
     "portal:results": {"allowed": EVERYONE, "public": True},
 }

@@ -2,6 +2,7 @@
 
 import datetime
 
+import time_machine
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -23,3 +24,29 @@ def report(item, by, completed=False) -> RectificationReport:
     row.file.save("a.pdf", ContentFile(PDF), save=False)
     row.save()
     return row
+
+
+def scored(cast, *, publish=False):
+    """The scoring test world scored (preliminary; with `publish`, final and published); returns the run."""
+    from jixiao.scoring import actions as scoring
+    from jixiao.scoring.tests.world import NOW, scheme_world
+
+    scheme = scheme_world(cast)
+    with time_machine.travel(NOW, tick=False):
+        run = scoring.compute(scheme, "preliminary", by=cast.office, now=NOW)
+        if not publish:
+            return run
+        scoring.open_appeals(run, NOW + datetime.timedelta(days=1), by=cast.office)
+    later = NOW + datetime.timedelta(days=2)
+    with time_machine.travel(later, tick=False):
+        # 华明街道 calibrated to 优秀, so the final run has a unit to commend.
+        scoring.calibrate(scheme=scheme, unit=cast.street, grade="excellent", reason="审定会议决定", by=cast.office)
+        final = scoring.compute(scheme, "final", by=cast.office, now=later)
+        return scoring.publish(final, by=cast.office, now=later)
+
+
+def cadre(cast, unit=None, post="main", name="张三"):
+    from jixiao.org.models import Cadre
+
+    return Cadre.objects.create(unit=unit or cast.street, name=name, post=post, title="党工委书记",
+                                tenure_from=datetime.date(2024, 1, 1))

@@ -1,0 +1,63 @@
+"""Read-only views of the scored results that the result pages, letters and archives use."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from jixiao.indicators.models import Scheme
+from jixiao.scoring.models import ScoreLine, ScoreResult, ScoreRun
+from jixiao.scoring.queries import current_run
+
+AVERAGE_OR_WORSE = ("average", "poor")
+
+
+def official_runs(cycle, *, published_only: bool = False) -> list[ScoreRun]:
+    """One run per scheme of the cycle: the published one (only those when `published_only`), else the current."""
+    if published_only:
+        return list(ScoreRun.objects.filter(cycle=cycle, published=True).select_related("scheme", "cycle"))
+    runs = [current_run(scheme) for scheme in Scheme.objects.filter(cycle=cycle).order_by("id")]
+    return [r for r in runs if r is not None]
+
+
+def results_of(runs):
+    return (ScoreResult.objects.filter(run__in=runs).select_related("unit", "group", "run__cycle")
+            .order_by("run_id", "group_order", "rank", "unit__code"))
+
+
+def by_group(results) -> list[dict]:
+    """Results split by group, in group order: [{"group", "name", "rows"}]."""
+    groups: dict = {}
+    for r in results:
+        entry = groups.setdefault((r.run_id, r.group_id), {"group": r.group, "name": r.group.name, "rows": []})
+        entry["rows"].append(r)
+    return list(groups.values())
+
+
+def lost_lines(result) -> list[ScoreLine]:
+    return [line for line in result.lines.order_by("block", "indicator", "id") if line.points < line.max_points]
+
+
+def group_stats(run, group_id) -> dict[str, dict]:
+    """Per indicator of one group: the average and the best points, and which unit holds the best."""
+    values: dict[str, list] = defaultdict(list)
+    for indicator, name, points, unit in (ScoreLine.objects.filter(run=run, result__group_id=group_id)
+                                          .values_list("indicator", "name", "points", "unit__name")):
+        values[indicator].append((points, unit, name))
+    stats = {}
+    for indicator, rows in values.items():
+        best = max(rows, key=lambda r: r[0])
+        stats[indicator] = {"name": rows[0][2], "average": sum(r[0] for r in rows) / Decimal(len(rows)),
+                            "best": best[0], "best_unit": best[1]}
+    return stats
+
+
+def unit_history(unit) -> list[ScoreResult]:
+    """The unit's standing result of every cycle (published, else current), oldest first."""
+    runs = {}
+    for run in ScoreRun.objects.filter(results__unit=unit).exclude(status="superseded").select_related("cycle"):
+        key = (run.cycle.year, run.scheme_id)
+        best = runs.get(key)
+        if best is None or (run.published, run.stage == "final", run.created_at) > (
+                best.published, best.stage == "final", best.created_at):
+            runs[key] = run
+    return list(ScoreResult.objects.filter(run__in=runs.values(), unit=unit).select_related("run__cycle", "group")
+                .order_by("run__cycle__year", "run_id"))

@@ -1,0 +1,196 @@
+"""Cadre records and talks, publication, feedback letters and the unit results page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jixiao.accounts import access
+from jixiao.audit import log
+from jixiao.org.models import Cadre, Unit
+from jixiao.results import actions, charts, documents, queries
+from jixiao.results.forms import TalkForm
+from jixiao.results.models import CadreRecord, Commendation
+from jixiao.results.views import _cycle
+from jixiao.scoring.models import ScoreResult
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+# --- Cadres -------------------------------------------------------------------------------------------
+
+
+@login_required
+def cadre_records(request):
+    """The cycle's cadre records; `?talk=1` lists the main leaders of units graded 一般 or worse (组织谈话)."""
+    access.require(request.user, "results.cadres")
+    cycles, cycle = _cycle(request)
+    records = (CadreRecord.objects.filter(cycle=cycle).select_related("cadre", "unit", "talk")
+               .order_by("unit__sort_order", "unit__code", "post", "id"))
+    talks_only = request.GET.get("talk") == "1"
+    if talks_only:
+        records = records.filter(post="main", grade__in=queries.AVERAGE_OR_WORSE)
+    return render(request, "results/cadre_records.html", {
+        "cycles": cycles, "cycle": cycle, "records": list(records[:1000]), "talks_only": talks_only,
+        "can_manage": access.can(request.user, "results.manage"), "form": TalkForm()})
+
+
+@login_required
+@require_POST
+def cadre_records_write(request):
+    access.require(request.user, "results.manage")
+    cycles, cycle = _cycle(request)
+    if cycle is None:
+        raise Http404("没有考核年度")
+    count = actions.record_cadres(cycle, by=request.user)
+    messages.success(request, f"已写入 {count} 条干部实绩档案。")
+    return redirect(f"{_url('results:cadre_records')}?cycle={cycle.year}")
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@login_required
+@require_POST
+def talk_record(request, pk):
+    record = access.get_for_user(request.user, CadreRecord, pk, "results.manage",
+                                 queryset=CadreRecord.objects.select_related("cycle", "cadre", "unit"))
+    form = TalkForm(request.POST)
+    back = f"{_url('results:cadre_records')}?cycle={record.cycle.year}&talk=1"
+    if not form.is_valid():
+        messages.error(request, "请完整填写谈话日期、谈话人和谈话要点。")
+        return redirect(back)
+    try:
+        actions.record_talk(record, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        actions.record_refusal("cadre.talk_recorded", record, exc, by=request.user)
+        messages.error(request, "；".join(exc.messages))
+        return redirect(back)
+    messages.success(request, "组织谈话已记录。")
+    return redirect(back)
+
+
+def _archive(cadre):
+    return list(CadreRecord.objects.filter(cadre=cadre).select_related("cycle", "unit", "talk")
+                .order_by("-cycle__year"))
+
+
+@login_required
+def cadre_archive(request, pk):
+    cadre = access.get_for_user(request.user, Cadre, pk, "results.cadres",
+                                queryset=Cadre.objects.select_related("unit"))
+    return render(request, "results/cadre_archive.html", {"cadre": cadre, "records": _archive(cadre)})
+
+
+@login_required
+def cadre_archive_export(request, pk):
+    """The archive as .xlsx; cadre data is personal, so every export is audited."""
+    cadre = access.get_for_user(request.user, Cadre, pk, "results.cadres",
+                                queryset=Cadre.objects.select_related("unit"))
+    records = _archive(cadre)
+    log.record("cadre.exported", cadre, after={"records": len(records)}, user=request.user)
+    return _download(documents.cadre_workbook(cadre, records), f"干部实绩档案-{cadre.name}.xlsx", XLSX)
+
+
+# --- Publication --------------------------------------------------------------------------------------
+
+
+@login_required
+def publication(request):
+    """Internal publication page: the cycle's standing results by group, the 通报, the table and commendations."""
+    access.require(request.user, "results.view")
+    cycles, cycle = _cycle(request)
+    runs = queries.official_runs(cycle) if cycle else []
+    return render(request, "results/publication.html", {
+        "cycles": cycles, "cycle": cycle, "runs": runs, "groups": queries.by_group(queries.results_of(runs)),
+        "commendations": list(Commendation.objects.filter(cycle=cycle).select_related("unit")),
+        "can_manage": access.can(request.user, "results.manage")})
+
+
+@login_required
+def publication_bulletin(request):
+    access.require(request.user, "results.view")
+    cycles, cycle = _cycle(request)
+    runs = queries.official_runs(cycle) if cycle else []
+    if not runs:
+        raise Http404("该年度尚无考核结果")
+    return _download(documents.bulletin(cycle, runs), f"{cycle.year}年度绩效考核结果通报.docx", DOCX)
+
+
+@login_required
+def publication_workbook(request):
+    access.require(request.user, "results.view")
+    cycles, cycle = _cycle(request)
+    runs = queries.official_runs(cycle) if cycle else []
+    if not runs:
+        raise Http404("该年度尚无考核结果")
+    return _download(documents.results_workbook(runs), f"{cycle.year}年度绩效考核结果.xlsx", XLSX)
+
+
+@login_required
+@require_POST
+def commend(request):
+    access.require(request.user, "results.manage")
+    cycles, cycle = _cycle(request)
+    done = 0
+    for run in queries.official_runs(cycle, published_only=True) if cycle else []:
+        try:
+            done += actions.commend(run, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    if cycle is not None and not queries.official_runs(cycle, published_only=True):
+        messages.error(request, "该年度考核结果尚未发布，不能确定表彰名单。")
+    elif done:
+        messages.success(request, f"已确定 {done} 个表彰单位。")
+    return redirect(f"{_url('results:publication')}?cycle={cycle.year if cycle else ''}")
+
+
+# --- Feedback letters and the unit page ---------------------------------------------------------------
+
+
+@login_required
+def feedback_letter(request, pk):
+    result = access.get_for_user(request.user, ScoreResult, pk, "results.unit",
+                                 queryset=ScoreResult.objects.select_related("unit", "group", "run__cycle"))
+    return _download(documents.feedback_letter(result), f"{result.run.cycle.year}年度绩效考核反馈函-{result.unit.name}.docx",
+                     DOCX)
+
+
+@login_required
+def my_results(request):
+    access.require(request.user, "results.own_unit")
+    membership = access.current_membership(request.user)
+    return redirect("results:unit_results", pk=membership.unit_id)
+
+
+@login_required
+def unit_results(request, pk):
+    """A unit's results over all cycles, and per indicator against its group (横比) and its own past (纵比)."""
+    unit = access.get_for_user(request.user, Unit, pk, "results.unit")
+    history = queries.unit_history(unit)
+    latest = history[-1] if history else None
+    across = charts.across(latest) if latest else []
+    over_time = charts.over_time(history)
+    return render(request, "results/unit_results.html", {
+        "unit": unit, "history": history, "latest": latest, "across": across, "over_time": over_time,
+        "across_chart": charts.across_option(across), "trend_chart": charts.trend_option(history)})
+
+

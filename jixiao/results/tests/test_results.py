@@ -1,0 +1,120 @@
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from docx import Document
+from python_calamine import CalamineWorkbook
+
+from jixiao.audit.models import Event
+from jixiao.results import actions, documents, queries
+from jixiao.results.models import CadreRecord, Commendation
+from jixiao.results.tests import builders
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_cadre_records_talk_list_and_archive_export(cast, login):
+    run = builders.scored(cast)
+    street = run.results.get(unit=cast.street)
+    main = builders.cadre(cast, unit=cast.other_street)
+    builders.cadre(cast, post="member", name="李四")
+    assert actions.record_cadres(cast.cycle, by=cast.office) == 2
+    assert actions.record_cadres(cast.cycle, by=cast.office) == 0  # records are history: written once
+    record = main.records.get()
+    other = run.results.get(unit=cast.other_street)
+    assert (record.total, record.rank, record.grade) == (other.total, other.rank, other.grade)
+    assert street.rank < other.rank
+    client = login(cast.office)
+    talk_page = client.get(reverse("results:cadre_records") + "?talk=1").content.decode()
+    if other.grade in queries.AVERAGE_OR_WORSE:
+        assert main.name in talk_page
+    CadreRecord.objects.filter(pk=record.pk).update(grade="average")
+    record.refresh_from_db()
+    response = client.post(reverse("results:talk_record", args=[record.pk]),
+                           {"held_on": "2027-02-01", "held_by": "区委组织部", "summary": "查找差距"})
+    assert response.status_code == 302 and record.__class__.objects.get(pk=record.pk).talk.held_by == "区委组织部"
+    with pytest.raises(ValidationError):
+        actions.record_talk(record, held_on=record.talk.held_on, held_by="x", summary="y", by=cast.office)
+    member = CadreRecord.objects.get(cadre__name="李四")
+    with pytest.raises(ValidationError):
+        actions.record_talk(member, held_on=record.talk.held_on, held_by="x", summary="y", by=cast.office)
+    archive = client.get(reverse("results:cadre_archive", args=[main.pk])).content.decode()
+    assert "查找差距" in archive and "2026" in archive
+    export = client.get(reverse("results:cadre_archive_export", args=[main.pk]))
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == "年度" and rows[1][0] == 2026
+    assert Event.objects.filter(code="cadre.exported", object_id=str(main.pk)).exists()
+
+
+def test_bulletin_workbook_and_commendation(cast, login):
+    run = builders.scored(cast, publish=True)
+    text = _text(documents.bulletin(cast.cycle, [run]))
+    assert "关于2026年度绩效考核结果的通报" in text and "〔2026〕1号" in text
+    for result in run.results.select_related("unit", "group"):
+        assert result.unit.name in text and result.group.name in text
+    doc = Document(io.BytesIO(documents.bulletin(cast.cycle, [run])))
+    section = doc.sections[0]
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
+    count = actions.commend(run, by=cast.office)
+    expected = run.results.filter(grade="excellent", award_eligible=True).count()
+    assert count == expected == Commendation.objects.count() == 1
+    assert Commendation.objects.get().unit == cast.street
+    with pytest.raises(ValidationError):
+        actions.commend(run, by=cast.office)
+    client = login(cast.office)
+    workbook = client.get(reverse("results:publication_workbook") + "?cycle=2026")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(workbook.content)).get_sheet_by_index(0).to_python()
+    assert len(rows) == 1 + run.results.count()
+    assert client.get(reverse("results:publication") + "?cycle=2026").status_code == 200
+
+
+def test_commendation_refused_before_publication(cast):
+    run = builders.scored(cast)
+    with pytest.raises(ValidationError):
+        actions.commend(run, by=cast.office)
+
+
+def test_public_page_shows_only_published_runs(cast, client):
+    run = builders.scored(cast)
+    body = client.get(reverse("portal:results")).content.decode()
+    assert run.results.first().group.name not in body
+    assert "尚未公开发布" in body or "暂无公开" in body
+
+
+def test_public_page_after_publication(cast, client):
+    run = builders.scored(cast, publish=True)
+    body = client.get(reverse("portal:results")).content.decode()
+    assert run.results.get(unit=cast.street).unit.name in body
+
+
+def test_feedback_letter_lists_lost_points_and_gap(cast, login):
+    run = builders.scored(cast)
+    result = run.results.select_related("unit", "group", "run__cycle").get(unit=cast.other_street)
+    text = _text(documents.feedback_letter(result))
+    assert f"得分{result.total}分" in text and f"排名第{result.rank}位" in text
+    for line in queries.lost_lines(result):
+        assert line.explanation in text
+    assert "与本组最优单位的差距" in text and "组最优" in text
+    response = login(cast.street_reporter).get(reverse("results:feedback_letter", args=[
+        run.results.get(unit=cast.street).pk]))
+    assert response.status_code == 200 and response.content.startswith(b"PK")
+
+
+def test_unit_results_page_has_charts_and_tables(cast, login, django_assert_max_num_queries):
+    builders.scored(cast)
+    client = login(cast.street_reporter)
+    assert client.get(reverse("results:my_results"))["Location"] == reverse("results:unit_results",
+                                                                            args=[cast.street.pk])
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("results:unit_results", args=[cast.street.pk]))
+    body = page.content.decode()
+    assert 'data-option-id="across-chart"' in body and 'id="across-chart"' in body
+    assert 'data-testid="across"' in body and 'data-testid="over-time"' in body
+    assert "<script>" not in body.replace('<script src', '')
