@@ -1,0 +1,129 @@
+"""The office walks through the 2026 scheme, exports the workbook, edits one target in it and imports it back:
+upload → preview of exactly that change → confirm → the target shows the new value. Screenshots in
+test-artifacts/scheme-*.png."""
+
+import io
+import re
+
+import openpyxl
+import pytest
+
+from jixiao.demo.accounts import DEMO_ACCOUNTS
+from tests.browser.test_demo_roles import log_in
+
+pytestmark = pytest.mark.browser
+OFFICE = next(a for a in DEMO_ACCOUNTS if a.username == "office")
+
+
+@pytest.fixture
+def indicator_district(transactional_db, settings):
+    """The demo steps this journey needs: organisation, accounts and the indicator system."""
+    from jixiao.demo import accounts, build, indicators, org
+
+    settings.DEMO_MODE = True
+    for step in (org.build, accounts.build, indicators.build):
+        step(build.step_rng(step))
+
+
+def edited_workbook(data: bytes, unit: str, indicator: str, value) -> tuple[bytes, object]:
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook["目标值"]
+    header = [c.value for c in sheet[1]]
+    col_unit, col_ind, col_value = (header.index(t) + 1 for t in ("单位编码", "指标编码", "目标值"))
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, col_unit).value == unit and sheet.cell(row, col_ind).value == indicator:
+            old = sheet.cell(row, col_value).value
+            sheet.cell(row, col_value).value = value
+            out = io.BytesIO()
+            workbook.save(out)
+            return out.getvalue(), old
+    raise LookupError((unit, indicator))
+
+
+def test_office_reviews_the_scheme_and_imports_an_edited_target(indicator_district, live_server, page, shot,
+                                                                 external_requests, tmp_path):
+    base = live_server.url
+    log_in(page, base, OFFICE)
+
+    page.goto(f"{base}/indicators/schemes/?cycle=2026")
+    assert page.get_by_role("link", name=re.compile("示范区2026年度目标管理绩效考核方案")).is_visible()
+    shot("scheme-list-2026")
+    page.get_by_role("link", name=re.compile("示范区2026年度目标管理绩效考核方案")).click()
+    page.wait_for_load_state()
+    assert "方案校验通过" in page.content()
+    items = page.get_by_test_id("items")
+    assert items.locator("tbody tr").count() == 88  # 27 in G01, 55 in G02, 6 in G03
+    shot("scheme-detail-2026")
+
+    page.get_by_label("组别", exact=True).select_option(label="涉农街道和园区")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("items").locator("tbody tr").count() == 27
+    shot("scheme-detail-2026-g01")
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("book-export").click()
+    exported = tmp_path / "scheme-2026.xlsx"
+    download_info.value.save_as(exported)
+    data, old = edited_workbook(exported.read_bytes(), "S01", "E03", 123456)
+    edited = tmp_path / "scheme-2026-edited.xlsx"
+    edited.write_bytes(data)
+
+    page.get_by_test_id("book-import").click()
+    page.wait_for_load_state()
+    page.get_by_label("考核方案工作簿（.xlsx）").set_input_files(str(edited))
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_load_state()
+    totals = page.get_by_test_id("totals").inner_text()
+    assert "修改 1" in totals and "新增 0" in totals
+    preview = page.get_by_test_id("import-preview").inner_text()
+    assert "S01 / E03" in preview and "123456" in preview and str(old) in preview
+    shot("scheme-import-preview")
+
+    page.get_by_test_id("confirm-import").click()
+    page.wait_for_load_state()
+    assert "导入完成：新增 0 行，修改 1 行" in page.content()
+    shot("scheme-import-done")
+
+    page.goto(f"{base}/indicators/targets/?cycle=2026&q=E03")
+    page.get_by_role("link", name="123456").click()
+    page.wait_for_load_state()
+    assert "华明街道 · 招商引资到位额" in page.locator("h1").inner_text()
+    assert "123456" in page.content()
+    shot("scheme-target-after-import")
+    assert external_requests == [], external_requests
+
+
+def test_bad_workbook_shows_row_level_errors(indicator_district, live_server, page, shot, tmp_path):
+    base = live_server.url
+    log_in(page, base, OFFICE)
+    page.goto(f"{base}/indicators/schemes/workbook/import/")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-links").get_by_role("link", name=re.compile("2026年度")).click()
+    exported = tmp_path / "scheme.xlsx"
+    download_info.value.save_as(exported)
+    data, _old = edited_workbook(exported.read_bytes(), "S01", "E03", "约十万")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(data)
+    page.get_by_label("考核方案工作簿（.xlsx）").set_input_files(str(bad))
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_load_state()
+    errors = page.locator("#import-errors").inner_text()
+    assert "目标值" in errors and "应为数字，而不是“约十万”" in errors
+    assert "未写入任何数据" in page.content()
+    shot("scheme-import-errors")
+
+
+def test_scheme_page_fits_a_phone(indicator_district, live_server, browser, shot):
+    context = browser.new_context(viewport={"width": 320, "height": 720}, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, live_server.url, OFFICE)
+    page.goto(f"{live_server.url}/indicators/schemes/?cycle=2026")
+    page.get_by_role("link", name=re.compile("示范区2026年度")).click()
+    page.wait_for_load_state()
+    shot("scheme-detail-320px", on=page)
+    wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321)
+        .map(e => [e.tagName, e.className, Math.round(e.getBoundingClientRect().right), e.textContent.slice(0, 20)])
+        .slice(0, 8).concat([[document.body.scrollWidth, document.body.clientWidth, window.innerWidth]])""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide
+    context.close()
