@@ -100,6 +100,26 @@ def from_follow_up(follow_up, *, deadline, by, disclose=False) -> Rectification:
         reference=f"FollowUp:{follow_up.pk}", problem=problem, deadline=deadline, by=by, disclose=disclose)
 
 
+def from_lost_points(result, *, deadline, by, minimum=None) -> list[Rectification]:
+    """One item per line of a unit's result that lost points (考核失分), its explanation as the reason.
+
+    Lines already turned into items are skipped, so the office may run it again after a new run.
+    """
+    from decimal import Decimal
+
+    minimum = Decimal(minimum if minimum is not None else "0.01")
+    made = []
+    for line in result.lines.order_by("block", "indicator", "id"):
+        reference = f"ScoreLine:{line.run_id}:{line.item_id}"
+        if line.lost < minimum or Rectification.objects.filter(source=RectificationSource.LOST_POINTS,
+                                                               reference=reference).exists():
+            continue
+        made.append(create_rectification(
+            cycle=result.run.cycle, unit=result.unit, source=RectificationSource.LOST_POINTS, reference=reference,
+            problem=f"“{line.name}”失{line.lost:.2f}分：{line.explanation}", deadline=deadline, by=by))
+    return made
+
+
 # --- The unit's side --------------------------------------------------------------------------------
 
 

@@ -43,3 +43,7 @@ class TalkForm(Styled, forms.Form):
     held_on = forms.DateField(label="谈话日期", widget=DateInput)
     held_by = forms.CharField(label="谈话人", max_length=60)
     summary = forms.CharField(label="谈话要点", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class DeadlineForm(Styled, forms.Form):
+    deadline = forms.DateField(label="整改时限", widget=DateInput)

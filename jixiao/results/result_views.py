@@ -11,7 +11,7 @@ from jixiao.accounts import access
 from jixiao.audit import log
 from jixiao.org.models import Cadre, Unit
 from jixiao.results import actions, charts, documents, queries
-from jixiao.results.forms import TalkForm
+from jixiao.results.forms import DeadlineForm, TalkForm
 from jixiao.results.models import CadreRecord, Commendation
 from jixiao.results.views import _cycle
 from jixiao.scoring.models import ScoreResult
@@ -172,6 +172,21 @@ def feedback_letter(request, pk):
                                  queryset=ScoreResult.objects.select_related("unit", "group", "run__cycle"))
     return _download(documents.feedback_letter(result), f"{result.run.cycle.year}年度绩效考核反馈函-{result.unit.name}.docx",
                      DOCX)
+
+
+@login_required
+@require_POST
+def rectify_lost_points(request, pk):
+    """Turn every lost point of a unit's result into a rectification item, due by the date given."""
+    result = access.get_for_user(request.user, ScoreResult, pk, "results.manage",
+                                 queryset=ScoreResult.objects.select_related("unit", "run__cycle"))
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写整改时限。")
+    else:
+        made = actions.from_lost_points(result, deadline=form.cleaned_data["deadline"], by=request.user)
+        messages.success(request, f"已交办 {len(made)} 项失分整改。")
+    return redirect(f"{_url('results:publication')}?cycle={result.run.cycle.year}")
 
 
 @login_required

@@ -28,6 +28,7 @@ urlpatterns += [
     path("publication/results.xlsx", rv.publication_workbook, name="publication_workbook"),
     path("publication/commend/", rv.commend, name="commend"),
     path("letters/<int:pk>/", rv.feedback_letter, name="feedback_letter"),
+    path("results/<int:pk>/rectify/", rv.rectify_lost_points, name="rectify_lost_points"),
     path("mine/", rv.my_results, name="my_results"),
     path("units/<int:pk>/", rv.unit_results, name="unit_results"),
 ]

@@ -78,6 +78,9 @@ CASES = {
     "results:commend": {"allowed": {"office"}, "method": "post", "ok": (302,)},
     "results:feedback_letter": {"allowed": DISTRICT | {"street_reporter"}, "kwargs": _spk("result"), "denied": 404},
     "results:unit_results": {"allowed": DISTRICT | {"street_reporter"}, "kwargs": _pk("unit"), "denied": 404},
+    "results:rectify_lost_points": {"allowed": {"office"}, "kwargs": _spk("result"), "method": "post",
+                                    "ok": (302,), "denied": 404,
+                                    "denied_by_role": {"leader": 403, "street_reporter": 403}},
     "results:my_results": {"allowed": UNITS, "ok": (302,)},
     "portal:results": {"allowed": EVERYONE, "public": True},
 }

@@ -101,3 +101,18 @@ def test_list_query_count_is_bounded(cast, login, django_assert_max_num_queries)
     client = login(cast.office)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("results:rectification_list")).status_code == 200
+
+
+def test_items_from_lost_points_once_per_line(cast, login):
+    run = builders.scored(cast)
+    result = run.results.get(unit=cast.tjj)  # actual 95 of target 100: the only unit that loses points
+    lost = [line for line in result.lines.all() if line.lost > 0]
+    assert lost
+    client = login(cast.office)
+    url = reverse("results:rectify_lost_points", args=[result.pk])
+    assert client.post(url, {"deadline": "2027-06-30"}).status_code == 302
+    items = list(Rectification.objects.filter(source="lost_points"))
+    assert len(items) == len(lost) and all(i.unit == cast.tjj for i in items)
+    assert lost[0].explanation in items[0].problem
+    client.post(url, {"deadline": "2027-06-30"})
+    assert Rectification.objects.filter(source="lost_points").count() == len(lost)
