@@ -80,6 +80,11 @@ def compute(scheme, stage: str, *, by, now: datetime.datetime | None = None, inp
     if previous is not None:
         previous.status = RunStatus.SUPERSEDED
         previous.save(update_fields=["status"])
+    if stage == Stage.FINAL:  # the appeal window of the preliminary result is over for good
+        for preliminary in current:
+            if preliminary.stage == Stage.PRELIMINARY and preliminary.status == RunStatus.APPEAL:
+                preliminary.status = RunStatus.CLOSED
+                preliminary.save(update_fields=["status"])
     store(run, result)
     log.record("scoring.computed", run, after={
         "scheme": scheme.code, "stage": stage, "digest": result.digest, "engine_version": result.engine_version,

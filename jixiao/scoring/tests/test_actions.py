@@ -107,6 +107,8 @@ def test_appeal_window_final_and_publication(cast, scheme):
             actions.compute(scheme, Stage.FINAL, by=cast.office)
     appeal.refresh_from_db()
     final.refresh_from_db()
+    run.refresh_from_db()
+    assert run.status == RunStatus.CLOSED
     cast.cycle.refresh_from_db()
     assert appeal.status == AppealStatus.ACCEPTED and appeal.decided_by == cast.office
     assert final.published and final.status == RunStatus.PUBLISHED
