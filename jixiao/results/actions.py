@@ -110,7 +110,7 @@ def from_lost_points(result, *, deadline, by, minimum=None) -> list[Rectificatio
     minimum = Decimal(minimum if minimum is not None else "0.01")
     made = []
     for line in result.lines.order_by("block", "indicator", "id"):
-        reference = f"ScoreLine:{line.run_id}:{line.item_id}"
+        reference = f"ScoreLine:{line.unit_id}:{line.item_id}"
         if line.lost < minimum or Rectification.objects.filter(source=RectificationSource.LOST_POINTS,
                                                                reference=reference).exists():
             continue
