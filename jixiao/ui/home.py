@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from jixiao.accounts.models import Membership, User
 from jixiao.accounts.roles import Role
+from jixiao.audit.labels import label_for
 from jixiao.audit.models import Event
 from jixiao.org.models import Cadre, Cycle, Unit, UnitKind
 
@@ -42,7 +43,10 @@ def recent_business_events(limit: int = 10):
     query = Q()
     for prefix in BUSINESS_EVENT_EXCLUDE:
         query |= Q(code__startswith=prefix)
-    return list(Event.objects.exclude(query).order_by("-id")[:limit])
+    events = list(Event.objects.exclude(query).order_by("-id")[:limit])
+    for event in events:
+        event.label = label_for(event.code)
+    return events
 
 
 def office_home(user, membership):
@@ -101,9 +105,10 @@ def audit_home(user, membership):
         "event_count": Event.objects.count(),
         "last_day": Event.objects.filter(at__gte=since).count(),
         "failures_last_day": Event.objects.filter(at__gte=since).exclude(outcome="success").count(),
-        "top_codes": list(
-            Event.objects.filter(at__gte=since).values("code").annotate(n=Count("id")).order_by("-n")[:10]
-        ),
+        "top_codes": [
+            {**row, "label": label_for(row["code"])}
+            for row in Event.objects.filter(at__gte=since).values("code").annotate(n=Count("id")).order_by("-n")[:10]
+        ],
     }
 
 
