@@ -250,7 +250,7 @@ def _write(submission, value, item, *, by, number, text, note, explanation, outl
 
 
 def _transition(submission, allowed: set, action: str) -> Submission:
-    locked = Submission.objects.select_for_update().select_related("period__cycle", "unit").get(pk=submission.pk)
+    locked = Submission.objects.select_for_update(of=("self",)).select_related("period__cycle", "unit").get(pk=submission.pk)
     if locked.status not in allowed:
         if locked.status == Status.SUBMITTED and action == "报送":
             raise Refused("该报件已报送，请勿重复提交。")
@@ -409,7 +409,7 @@ def unlock_value(value, *, by, reason: str) -> Value:
     reason = (reason or "").strip()
     if not reason:
         raise Refused("解锁时必须填写理由。")
-    value = Value.objects.select_for_update().select_related("submission__period__cycle", "unit").get(pk=value.pk)
+    value = Value.objects.select_for_update(of=("self",)).select_related("submission__period__cycle", "unit").get(pk=value.pk)
     if value.submission.status in EDITABLE or value.unlocked:
         raise Refused("该数值当前可以直接修改，无需解锁。")
     Value.objects.filter(pk=value.pk).update(unlocked=True)
@@ -423,7 +423,7 @@ def unlock_value(value, *, by, reason: str) -> Value:
 @transaction.atomic
 def verify_value(value, *, by, assessor) -> Value:
     """The assessor verifies one value changed after unlocking; it is locked again."""
-    value = Value.objects.select_for_update().select_related("item__version", "submission").get(pk=value.pk)
+    value = Value.objects.select_for_update(of=("self",)).select_related("item__version", "submission").get(pk=value.pk)
     if value.item is None or scope.assessor_id_of(value.item) != assessor.pk:
         raise Refused("该指标不由本单位核定。")
     if value.updated_by_id == by.pk:

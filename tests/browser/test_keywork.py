@@ -1,6 +1,8 @@
 """Key work in Chromium: a street reports progress with evidence, the office sees the board and publishes a
 bulletin, and the board fits a 320 px phone."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -51,6 +53,7 @@ def test_street_reports_progress_and_office_publishes_bulletin(world, live_serve
     assert "正在组织验收" in progress.inner_text() and "验收材料.pdf" in progress.inner_text()
     shot("keywork-task-detail")
     page.get_by_test_id("logout").evaluate("b => b.form.submit()")
+    page.wait_for_url(re.compile(r"/login/"))  # let the logout land before the next navigation
 
     log_in(page, base, "office", world.password)
     page.get_by_role("link", name="重点工作总览").click()
