@@ -1,11 +1,9 @@
-"""Evidence files (佐证材料): typed by their content, capped in size, stored under a content hash.
+"""Evidence files (佐证材料) of key work and rectification: checked by `jixiao.lib.evidence`, stored with a hash.
 
 Every file of a request is checked before any is stored, so a bad file refuses the whole submission.
 """
 
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,9 +12,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from jixiao.keywork.models import Evidence
+from jixiao.lib import evidence
 
-KIND_LABELS = {"pdf": "PDF", "png": "PNG 图片", "jpg": "JPEG 图片", "docx": "Word 文档", "xlsx": "Excel 工作簿"}
-ALLOWED_TEXT = "PDF、JPG、PNG、Word（.docx）或 Excel（.xlsx）"
 MAX_FILES = 10
 
 
@@ -31,57 +28,18 @@ class CheckedFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def sniff(data: bytes) -> str | None:
-    """The file's type judged from its bytes, or None when it is not one we accept."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"PK\x03\x04"):
-        return _office_kind(data)
-    return None
-
-
-def _office_kind(data: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, ValueError):
-        return None
-    if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
-        return None
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    return None
-
-
 def check_files(uploads) -> list[CheckedFile]:
     """Read and judge every upload; raise one ValidationError listing every bad file, in Chinese."""
     uploads = [u for u in uploads if u]
     if len(uploads) > MAX_FILES:
         raise ValidationError(f"一次最多上传 {MAX_FILES} 个佐证材料文件。")
-    limit = settings.UPLOAD_MAX_BYTES
     checked, problems = [], []
     for upload in uploads:
-        name = str(getattr(upload, "name", "文件"))[:200]
-        size = getattr(upload, "size", None)
-        if size is not None and size > limit:
-            problems.append(f"“{name}”大小为 {size / 1024 / 1024:.1f} MB，超过上限 {limit // 1024 // 1024} MB。")
-            continue
-        upload.seek(0)
-        data = upload.read(limit + 1)
-        if len(data) > limit:
-            problems.append(f"“{name}”超过大小上限 {limit // 1024 // 1024} MB。")
-        elif not data:
-            problems.append(f"“{name}”是空文件。")
-        elif (kind := sniff(data)) is None:
-            problems.append(f"“{name}”的内容不是可接受的类型，请上传 {ALLOWED_TEXT}（按文件内容判断，改扩展名无效）。")
-        else:
-            checked.append(CheckedFile(name, kind, data))
+        try:
+            name, data = evidence.read(upload, settings.UPLOAD_MAX_BYTES)
+            checked.append(CheckedFile(name, evidence.judge(name, data), data))
+        except evidence.EvidenceProblem as problem:
+            problems.append(str(problem))
     if problems:
         raise ValidationError(problems)
     return checked
@@ -99,8 +57,5 @@ def store(files: list[CheckedFile], *, by, **owner) -> list[Evidence]:
     return rows
 
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+
+CONTENT_TYPES = evidence.CONTENT_TYPES

@@ -75,7 +75,7 @@ def test_evidence_accepted_by_content(name, content, kind):
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("证明.pdf", b"MZ\x90\x00 executable", "不是 PDF"),
+    ("证明.pdf", b"MZ\x90\x00 executable", "不是可接受的类型"),
     ("证明.pdf", b"\x89PNG\r\n\x1a\nrest", "扩展名与内容不符"),
     ("表.xlsx", _zip({"[Content_Types].xml": "<x/>", "xl/workbook.xml": "<w/>", "xl/vbaProject.bin": "x"}), "宏"),
     ("空.pdf", b"", "空"),
