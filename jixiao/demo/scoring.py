@@ -41,10 +41,36 @@ def build(rng) -> str:
 
 def _score(rng, scheme, office, reporter, counts) -> None:
     year = scheme.cycle.year
-    cycle = scheme.cycle
-    inputs = loader.load(scheme, as_of=cycle.ends_on)
+    inputs = loader.load(scheme, as_of=scheme.cycle.ends_on)
     units = sorted(inputs.units, key=lambda u: u.code)
     unit_rows = {u.pk: u for u in Unit.objects.filter(pk__in=[u.id for u in units])}
+    deductions = enter_ledger(rng, scheme, units, unit_rows, office, counts)
+    if year == VETO_YEAR and scheme.code.startswith("D01"):
+        inputs = loader.with_ledger(inputs, scheme)
+        top = next(u for u in engine.score_scheme(inputs).units if u.group == "G01" and u.rank == 1)
+        condition = VetoCondition.objects.get(scheme=scheme, code="V1")
+        actions.flag_veto(cycle=scheme.cycle, unit=unit_rows[top.unit], condition=condition,
+                          reason=f"{year}年11月发生一起较大生产安全责任事故", by=office, now=_at(year, 12, 20))
+        counts["vetoes"] += 1
+    inputs = loader.with_ledger(inputs, scheme)
+    run = actions.compute(scheme, Stage.PRELIMINARY, by=office, now=_at(year + 1, 1, 8), inputs=inputs)
+    run = actions.open_appeals(run, _at(year + 1, 1, 15, 18), by=office, now=_at(year + 1, 1, 8, 11))
+    counts["runs"] += 1
+    if year == APPEAL_YEAR and scheme.code.startswith("D01") and deductions:
+        _appeals(run, units, unit_rows, deductions[0], office, reporter, counts)
+    final = actions.compute(scheme, Stage.FINAL, by=office, now=_at(year + 1, 1, 20),
+                            inputs=loader.with_ledger(inputs, scheme))
+    actions.publish(final, by=office, now=_at(year + 1, 1, 25))
+    counts["runs"] += 1
+    counts["published"] += 1
+
+
+def enter_ledger(rng, scheme, units, unit_rows, office, counts) -> list:
+    """A few bonus and deduction entries of the cycle (one above its cap); returns the K1 deductions.
+
+    Also used by bench/scoring.py to give a not yet scored cycle its ledger.
+    """
+    cycle, year = scheme.cycle, scheme.cycle.year
     categories = {c.code: c for c in AdjustmentCategory.objects.filter(scheme=scheme)}
     entered = _at(year, 12, 20)
     picks = rng.sample(units, k=min(5, len(units)))
@@ -64,35 +90,22 @@ def _score(rng, scheme, office, reporter, counts) -> None:
         actions.add_adjustment(cycle=cycle, unit=unit_rows[picks[0].id], category=categories["J1"],
                                points=Decimal(2), reason="获省级荣誉称号", by=office, now=entered)
         counts["entries"] += 1
-    if year == VETO_YEAR and scheme.code.startswith("D01"):
-        inputs = loader.with_ledger(inputs, scheme)
-        top = next(u for u in engine.score_scheme(inputs).units if u.group == "G01" and u.rank == 1)
-        condition = VetoCondition.objects.get(scheme=scheme, code="V1")
-        actions.flag_veto(cycle=cycle, unit=unit_rows[top.unit], condition=condition,
-                          reason=f"{year}年11月发生一起较大生产安全责任事故", by=office, now=entered)
-        counts["vetoes"] += 1
-    inputs = loader.with_ledger(inputs, scheme)
-    run = actions.compute(scheme, Stage.PRELIMINARY, by=office, now=_at(year + 1, 1, 8), inputs=inputs)
-    deadline = _at(year + 1, 1, 15, 18)
-    run = actions.open_appeals(run, deadline, by=office, now=_at(year + 1, 1, 8, 11))
-    counts["runs"] += 1
-    if year == APPEAL_YEAR and scheme.code.startswith("D01") and deductions:
-        entry = deductions[0]
-        accepted = actions.file_appeal(run, entry.unit, by=reporter, now=_at(year + 1, 1, 12),
-                                       reason=f"“{entry.reason}”所涉事项已于当年整改销号，不应扣分",
-                                       evidence="市级部门出具的整改销号通知")
-        line_unit = next(u for u in units if u.id != entry.unit_id)
-        rejected = actions.file_appeal(run, unit_rows[line_unit.id], by=reporter, now=_at(year + 1, 1, 13),
-                                       reason="本单位部分指标实际值统计口径有误，申请重新核定得分",
-                                       evidence="本单位自行整理的统计台账")
-        counts["appeals"] += 2
-        actions.decide_appeal(accepted, True, "经核实，通报事项已整改销号，撤销该项扣分", by=office,
-                              now=_at(year + 1, 1, 16))
-        actions.cancel_adjustment(entry, "申诉采纳：通报事项已整改销号", by=office)
-        actions.decide_appeal(rejected, False, "实际值已经考核责任单位核定，所附台账不足以推翻核定结果",
-                              by=office, now=_at(year + 1, 1, 16))
-    final = actions.compute(scheme, Stage.FINAL, by=office, now=_at(year + 1, 1, 20),
-                            inputs=loader.with_ledger(inputs, scheme))
-    actions.publish(final, by=office, now=_at(year + 1, 1, 25))
-    counts["runs"] += 1
-    counts["published"] += 1
+    return deductions
+
+
+def _appeals(run, units, unit_rows, entry, office, reporter, counts) -> None:
+    """One appeal accepted (its deduction is cancelled before the final run), one rejected with its reason."""
+    year = run.cycle.year
+    accepted = actions.file_appeal(run, entry.unit, by=reporter, now=_at(year + 1, 1, 12),
+                                   reason=f"“{entry.reason}”所涉事项已于当年整改销号，不应扣分",
+                                   evidence="市级部门出具的整改销号通知")
+    line_unit = next(u for u in units if u.id != entry.unit_id)
+    rejected = actions.file_appeal(run, unit_rows[line_unit.id], by=reporter, now=_at(year + 1, 1, 13),
+                                   reason="本单位部分指标实际值统计口径有误，申请重新核定得分",
+                                   evidence="本单位自行整理的统计台账")
+    counts["appeals"] += 2
+    actions.decide_appeal(accepted, True, "经核实，通报事项已整改销号，撤销该项扣分", by=office,
+                          now=_at(year + 1, 1, 16))
+    actions.cancel_adjustment(entry, "申诉采纳：通报事项已整改销号", by=office)
+    actions.decide_appeal(rejected, False, "实际值已经考核责任单位核定，所附台账不足以推翻核定结果",
+                          by=office, now=_at(year + 1, 1, 16))
