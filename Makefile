@@ -17,10 +17,11 @@ run: setup
 	JIXIAO_DEMO_MODE=true $(PY) manage.py migrate --noinput
 	JIXIAO_DEMO_MODE=true $(PY) manage.py seed_demo --if-empty
 	JIXIAO_DEMO_MODE=true $(PY) manage.py demo_accounts
-	@echo "后台任务进程（db_worker）与网站一同启动；按 Ctrl+C 同时停止。"
+	@echo "后台任务进程（db_worker）与每日定时任务（run_schedule）随网站一同启动；按 Ctrl+C 同时停止。"
 	@export JIXIAO_DEMO_MODE=true; \
 		$(PY) manage.py db_worker --interval 1 & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py run_schedule --loop & schedule=$$!; \
+		trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
 		.venv/bin/granian --interface wsgi jixiao.wsgi:application \
 		--host 127.0.0.1 --port $(PORT) --workers $(WORKERS) --blocking-threads $(THREADS) --backpressure $(THREADS)
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jixiao.results",
     "jixiao.portal",
     "jixiao.notifications",
+    "jixiao.schedule",
     "jixiao.ui",
     "jixiao.demo",
 ]
@@ -202,6 +203,8 @@ STORAGES = {
         )
     },
 }
+# The daily jobs (run_schedule --loop) run at this local time, and once when the runner starts.
+SCHEDULE_AT = env_str("JIXIAO_SCHEDULE_AT", "01:30")
 UPLOAD_MAX_BYTES = env_int("JIXIAO_UPLOAD_MAX_MB", 10, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

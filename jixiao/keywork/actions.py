@@ -225,9 +225,10 @@ def raise_warnings(cycle, period_code: str, *, by=None) -> list[Warning]:
         notify(recipients, _warning_subject(warning, task), _warning_body(warning, task),
                url=reverse("keywork:task_detail", args=[task.pk]), kind=NoticeKind.WARNING,
                dedupe_key=f"keywork.warning.{task.pk}.{period_code}")
-    log.record("keywork.warnings_raised", cycle, user=by,
-               after={"period_code": period_code, "tasks": [w.task.code for w in created],
-                      "escalated": [w.task.code for w in created if w.level == WarningLevel.ESCALATED]})
+    if created:  # a daily re-run that finds nothing new leaves no trace
+        log.record("keywork.warnings_raised", cycle, user=by,
+                   after={"period_code": period_code, "tasks": [w.task.code for w in created],
+                          "escalated": [w.task.code for w in created if w.level == WarningLevel.ESCALATED]})
     return created
 
 
