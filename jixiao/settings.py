@@ -24,6 +24,8 @@ if not SECRET_KEY:
         SECRET_KEY = "jixiao-insecure-development-key-" + "x" * 32
     else:
         raise SettingError("JIXIAO_SECRET_KEY must be set outside debug and demo mode")
+# Old keys after a rotation: sessions signed and TOTP secrets sealed under them still open.
+SECRET_KEY_FALLBACKS = env_list("JIXIAO_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("JIXIAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("JIXIAO_CSRF_TRUSTED_ORIGINS", [])
 

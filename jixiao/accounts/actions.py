@@ -72,7 +72,7 @@ def confirm_totp(user: User, secret: str, step: int) -> None:
     user.totp_secret = secret
     user.totp_confirmed = True
     user.totp_last_step = step
-    user.save(update_fields=["totp_secret", "totp_confirmed", "totp_last_step"])
+    user.save(update_fields=["totp_sealed", "totp_confirmed", "totp_last_step"])
     log.record("user.totp_enrolled", user, user=user)
 
 
@@ -80,12 +80,12 @@ def confirm_totp(user: User, secret: str, step: int) -> None:
 def reset_totp(user: User, *, by: User) -> None:
     """Unbind a lost authenticator; the person enrolls a new one at next login."""
     _not_self(user, by, "不能重置自己的动态口令。")
-    if not user.totp_secret and not user.totp_confirmed:
+    if not user.totp_sealed and not user.totp_confirmed:
         raise ValidationError("该用户尚未绑定动态口令。")
     user.totp_secret = ""
     user.totp_confirmed = False
     user.totp_last_step = 0
-    user.save(update_fields=["totp_secret", "totp_confirmed", "totp_last_step"])
+    user.save(update_fields=["totp_sealed", "totp_confirmed", "totp_last_step"])
     log.record("user.totp_reset", user, before={"totp_confirmed": True}, after={"totp_confirmed": False})
 
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from jixiao.accounts import sealing
 from jixiao.accounts.roles import Role
 
 
@@ -18,7 +19,8 @@ class User(AbstractUser):
     phone = models.CharField("联系电话", max_length=20, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
     must_change_password = models.BooleanField("下次登录须修改密码", default=True)
-    totp_secret = models.CharField("动态口令密钥", max_length=64, blank=True)
+    # The authenticator's secret, sealed with SM4-GCM (see sealing.py); read and set it as `totp_secret`.
+    totp_sealed = models.CharField("动态口令密钥（加密）", max_length=200, blank=True)
     totp_confirmed = models.BooleanField("已绑定动态口令", default=False)
     # The last 30-second time step a code was accepted for, so a code cannot be replayed.
     totp_last_step = models.BigIntegerField("动态口令最近使用时间片", default=0)
@@ -33,6 +35,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    @property
+    def totp_secret(self) -> str:
+        return sealing.unseal(self.totp_sealed)
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str) -> None:
+        self.totp_sealed = sealing.seal(secret)
 
     @property
     def display_name(self):

@@ -8,6 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from jixiao.accounts.middleware import TOTP_PENDING_KEY
+from jixiao.accounts.models import User
 from jixiao.accounts.views import LOCKED_OUT, TOTP_FAILED
 from jixiao.audit.models import Event
 from tests.cast import PASSWORD
@@ -177,3 +178,19 @@ def test_no_demo_hint_outside_demo_mode(cast, enrolled, post_login, client, sett
     settings.DEMO_MODE = False
     post_login("office", PASSWORD)
     assert "示范模式" not in client.get("/login/totp/").content.decode()
+
+
+def test_the_secret_is_sealed_at_rest_and_opens_after_a_key_rotation(cast, settings):
+    from django.db import connection
+
+    cast.office.totp_secret = SECRET
+    cast.office.save()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT totp_sealed FROM accounts_user WHERE id = %s", [cast.office.pk])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("sm4:") and SECRET not in stored
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-rotated-secret-key-" + "y" * 40
+    assert User.objects.get(pk=cast.office.pk).totp_secret == SECRET
+    settings.SECRET_KEY_FALLBACKS = []
+    assert User.objects.get(pk=cast.office.pk).totp_secret == ""
