@@ -165,6 +165,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# Peers allowed to name the client in X-Real-IP (the reverse proxy); the header from anyone else is ignored.
+TRUSTED_PROXIES = set(env_list("JIXIAO_TRUSTED_PROXIES", ["127.0.0.1", "::1"]))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,9 +1,19 @@
+from django.conf import settings
+
 from jixiao.audit import context
 
 
 def client_ip(request) -> str | None:
-    # Behind nginx the real address arrives in X-Real-IP; we trust only that header, set by our proxy.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    """The client's address: X-Real-IP when the request came through one of our proxies, else the peer's.
+
+    Only a peer listed in JIXIAO_TRUSTED_PROXIES (default: loopback, where nginx runs) may name the client;
+    anyone else sending the header is ignored, so rate limits and audit addresses cannot be spoofed.
+    """
+    peer = request.META.get("REMOTE_ADDR") or None
+    forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
+    if forwarded and peer in settings.TRUSTED_PROXIES:
+        return forwarded
+    return peer
 
 
 class RequestContextMiddleware:
