@@ -146,6 +146,32 @@ def publish_scheme(scheme: Scheme, *, by) -> Scheme:
     return scheme
 
 
+SCHEME_OPTIONS = ["missing_data", "tie_rule"]
+
+
+@transaction.atomic
+def set_scheme_options(scheme: Scheme, *, by, reason: str = "", **options) -> Scheme:
+    """Change the scheme's scoring options (missing data, tie rule); refused once its results are published."""
+    unknown = set(options) - set(SCHEME_OPTIONS)
+    if unknown:
+        raise ValueError(f"not scheme options: {sorted(unknown)}")
+    if scheme.score_runs.filter(published=True).exists():
+        raise ValidationError("该方案的考核结果已发布，不能再修改计分选项。")
+    locked = _guard_change(scheme, by, reason)
+    before = log.snapshot(scheme, SCHEME_OPTIONS)
+    for name, value in options.items():
+        setattr(scheme, name, value)
+    scheme.full_clean()
+    scheme.save(update_fields=list(options))
+    after = log.snapshot(scheme, SCHEME_OPTIONS)
+    if locked:
+        log.record("scheme.changed_after_lock", scheme, before={"part": "options", "values": before},
+                   after={"part": "options", "values": after, "reason": reason.strip()}, user=by)
+    else:
+        log.record("scheme.options_changed", scheme, before=before, after=after, user=by)
+    return scheme
+
+
 PART_AUDIT_NAMES = {
     SchemeBlock: "block",
     SchemeGroup: "scheme_group",
@@ -280,6 +306,7 @@ def copy_to_next_year(scheme: Scheme, *, by) -> Scheme:
     new = Scheme.objects.create(
         cycle=next_cycle, assessing_unit=scheme.assessing_unit, code=_next_code(scheme.code, year),
         name=_next_code(scheme.name, year), total_points=scheme.total_points, copied_from=scheme,
+        missing_data=scheme.missing_data, tie_rule=scheme.tie_rule,
     )
     blocks = _copy_rows(scheme.blocks.all(), scheme=new)
     groups = {}

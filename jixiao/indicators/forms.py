@@ -88,6 +88,27 @@ class SchemeForm(StyledModelForm):
         self.fields["assessing_unit"].queryset = Unit.objects.current().filter(kind__in=["city", "district", "street"])
 
 
+class SchemeOptionsForm(StyledModelForm):
+    """The scheme's scoring options (计分选项): missing data and the tie rule; a reason once locked."""
+
+    class Meta:
+        model = Scheme
+        fields = ["missing_data", "tie_rule"]
+        help_texts = {
+            "missing_data": "指标所需数据缺报或不可用（无实际值、无目标值、目标值为 0 等）时：按缺报计 0 分（失分写入反馈函），或按不适用处理（分值按该指标的不适用规则重新分配或不计）。",
+            "tie_rule": "组内总分相同时如何排名：同分同名次（下一名次顺延），或依方案板块顺序比较板块得分。",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.is_locked:
+            self.fields["reason"] = forms.CharField(
+                label="修改理由（方案已锁定，修改将记入审计日志）", widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=500,
+            )
+            self._style()
+
+
 class PartForm(StyledModelForm):
     """A form for one part of a scheme; asks for a reason when the scheme is locked."""
 

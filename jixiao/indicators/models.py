@@ -109,6 +109,20 @@ class SchemeStatus(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
+class MissingData(models.TextChoices):
+    """What a line scores when the data its rule needs is missing or unusable (scoring engine, decision 0009 §3)."""
+
+    ZERO = "zero", _("按缺报计 0 分")
+    NOT_APPLICABLE = "not_applicable", _("按不适用处理")
+
+
+class TieRule(models.TextChoices):
+    """How equal totals are ranked within a group (decision 0009 §7)."""
+
+    SHARED = "shared", _("同分同名次")
+    BLOCKS = "blocks", _("同分依次比较各板块得分")
+
+
 class SchemeQuerySet(models.QuerySet):
     def with_parts(self):
         return self.select_related("cycle", "assessing_unit", "published_by")
@@ -125,6 +139,9 @@ class Scheme(models.Model):
     name = models.CharField("方案名称", max_length=100)
     total_points = models.DecimalField("总分", default=100, **POINTS)
     status = models.CharField("状态", max_length=10, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT)
+    missing_data = models.CharField("缺报数据处理", max_length=16, choices=MissingData.choices,
+                                    default=MissingData.ZERO)
+    tie_rule = models.CharField("同分排名规则", max_length=8, choices=TieRule.choices, default=TieRule.SHARED)
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="复制自"
     )
@@ -148,6 +165,8 @@ class Scheme(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False), name="scheme_published_has_time"
             ),
+            models.CheckConstraint(condition=Q(missing_data__in=MissingData.values), name="scheme_missing_data_known"),
+            models.CheckConstraint(condition=Q(tie_rule__in=TieRule.values), name="scheme_tie_rule_known"),
         ]
 
     def __str__(self):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
     path("schemes/<int:pk>/publish/", views.scheme_publish, name="scheme_publish"),
     path("schemes/<int:pk>/copy/", views.scheme_copy, name="scheme_copy"),
+    path("schemes/<int:pk>/options/", views.scheme_options, name="scheme_options"),
     path("schemes/<int:pk>/<slug:kind>/new/", views.part_edit, name="part_add"),
     path("schemes/<int:pk>/<slug:kind>/<int:part_pk>/", views.part_edit, name="part_edit"),
     path("schemes/<int:pk>/<slug:kind>/<int:part_pk>/delete/", views.part_delete, name="part_delete"),

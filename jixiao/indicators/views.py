@@ -10,7 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jixiao.accounts import access
 from jixiao.indicators import actions
-from jixiao.indicators.forms import PART_FORMS, DefinitionForm, IndicatorForm, ReasonForm, SchemeForm
+from jixiao.indicators.forms import (
+    PART_FORMS,
+    DefinitionForm,
+    IndicatorForm,
+    ReasonForm,
+    SchemeForm,
+    SchemeOptionsForm,
+)
 from jixiao.indicators.models import (
     Category,
     Direction,
@@ -255,6 +262,27 @@ def scheme_copy(request, pk):
         return redirect("indicators:scheme_detail", pk=pk)
     messages.success(request, f"已生成{copy.cycle.year}年度方案草稿，请修改后发布。")
     return redirect("indicators:scheme_detail", pk=copy.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_options(request, pk):
+    """The scheme's scoring options (计分选项): what missing data scores and how ties are ranked."""
+    access.require(request.user, "indicators.manage")
+    scheme = get_object_or_404(Scheme.objects.with_parts(), pk=pk)
+    form = SchemeOptionsForm(request.POST or None, instance=Scheme.objects.with_parts().get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_scheme_options(scheme, by=request.user, reason=form.cleaned_data.get("reason", ""),
+                                       **{name: form.cleaned_data[name] for name in actions.SCHEME_OPTIONS})
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "计分选项已保存。")
+            return redirect("indicators:scheme_detail", pk=pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "indicators/part_form.html",
+                  {"scheme": scheme, "form": form, "title": "计分选项", "kind": "options"}, status=status)
 
 
 def _part(scheme, kind, part_pk):

@@ -5,7 +5,7 @@ or values (tested in tests/test_loader.py); the engine then works on plain data 
 
 Where each input comes from:
 
-* **scheme rules** — indicators.Scheme, SchemeBlock, SchemeGroup (→ org.Group members), SchemeItem,
+* **scheme rules** — indicators.Scheme (with its missing-data option and tie rule), SchemeBlock, SchemeGroup (→ org.Group members), SchemeItem,
   AdjustmentCategory, VetoCondition, GradeRule. A block whose kind is "items" but that has no items and
   is named by key tasks (keywork.KeyTask.scheme_block) is read as a key-work block (engine kind key_work).
 * **actual values** — the *verified* reporting values (reporting.Value of a submission that is 已核定 or
@@ -91,10 +91,10 @@ def load(scheme, *, as_of: datetime.date | None = None) -> t.ScoringInputs:
                      for v in VetoConditionModel.objects.filter(scheme=scheme)),
         grade_rules=tuple(t.GradeRule(g.grade, g.min_score, g.quota_percent)
                           for g in GradeRule.objects.filter(scheme=scheme)),
-        # Switch point: indicators.Scheme has no missing-data or tie-rule option yet; the engine's defaults
-        # apply (missing → 0 points, equal totals share a rank) until such fields exist.
-        missing_data=getattr(scheme, "missing_data", t.MISSING_ZERO) or t.MISSING_ZERO,
-        tie_rule=getattr(scheme, "tie_rule", t.TIE_SHARED) or t.TIE_SHARED,
+        # The scheme's options (Scheme.missing_data, Scheme.tie_rule); they are part of the inputs and so of
+        # the digest: changing one gives a new snapshot.
+        missing_data=scheme.missing_data,
+        tie_rule=scheme.tie_rule,
     )
     unit_ids = set(units)
     values = _values(cycle, items, by_group, unit_ids, as_of)

@@ -68,6 +68,7 @@ CASES = {
     "indicators:scheme_detail": {"allowed": VIEWERS, "kwargs": _scheme},
     "indicators:scheme_publish": {"allowed": OFFICE, "kwargs": _scheme, "method": "post", "ok": (302,)},
     "indicators:scheme_copy": {"allowed": OFFICE, "kwargs": _scheme, "method": "post", "ok": (302,)},
+    "indicators:scheme_options": {"allowed": OFFICE, "kwargs": _scheme},
     "indicators:part_add": {"allowed": OFFICE, "kwargs": lambda cast: {"pk": _scheme(cast)["pk"], "kind": "block"}},
     "indicators:part_edit": {"allowed": OFFICE, "kwargs": _item},
     "indicators:part_delete": {"allowed": OFFICE, "kwargs": _item, "method": "post", "ok": (302,),

@@ -43,3 +43,14 @@ def test_query_count_is_the_same_for_a_bigger_scheme(cast):
 
 
 EXPECTED_QUERIES = 14
+
+
+def test_scheme_options_reach_the_engine_and_change_the_digest(cast):
+    scheme = scheme_world(cast)
+    before = loader.load(scheme)
+    assert (before.scheme.missing_data, before.scheme.tie_rule) == ("zero", "shared")
+    scheme.missing_data, scheme.tie_rule = "not_applicable", "blocks"
+    scheme.save(update_fields=["missing_data", "tie_rule"])
+    after = loader.load(scheme)
+    assert (after.scheme.missing_data, after.scheme.tie_rule) == ("not_applicable", "blocks")
+    assert engine.inputs_digest(after) != engine.inputs_digest(before)
