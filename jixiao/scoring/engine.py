@@ -53,7 +53,7 @@ from jixiao.scoring.types import (
     UnitResult,
 )
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 
 # --- Digest -------------------------------------------------------------------------------------------
@@ -347,6 +347,9 @@ def _score_external_block(run: _Run, unit: Unit, block: Block) -> BlockResult:
     """Evaluation / key work: weight × score ÷ 100 from the unit's 0–100 score; missing follows the option."""
     entry = run.block_scores.get((unit.id, block.code))
     what = "重点工作得分率" if block.kind == KEY_WORK else "综合评议得分"
+    if entry is not None and not entry.applicable:
+        return BlockResult(block.code, block.name, block.kind, block.weight, ZERO, ZERO, ZERO, False,
+                           f"{entry.note or '本单位不在本板块计分范围内'}，板块不适用，总分按其余板块折算")
     reason = None
     if entry is None:
         reason = f"未取得{what}"

@@ -18,7 +18,11 @@ Where each input comes from:
 * **milestones** (milestone_prorate) — key tasks led by the unit: milestones due by the day of the run (at
   the latest the cycle's end); on time = the progress report of the milestone's quarter says it was met;
   late = met only in a later quarter's report.
-* **evaluation blocks** — evaluation.results.block_scores(cycle, scheme's assessing unit) (0–100).
+* **evaluation blocks** — evaluation.results.block_scores(cycle, scheme's assessing unit) (0–100). A unit that
+  the cycle's campaign of the assessing unit does not evaluate at all (the campaign's 被评议单位 are 区直部门, as in
+  the seed: streets and parks are not rated) gets a not-applicable block score: the block does not apply to it and
+  its total is scaled from the other blocks (decision 0009 §5). A unit the campaign evaluates but without a score
+  (too few raters), or every unit when there is no campaign, is *missing* and follows the missing-data option.
 * **key-work blocks** — keywork.scores.scores_for(cycle): Σ points earned ÷ Σ task points × 100 over the
   block's tasks the unit was assessed on.
 * **ledger, vetoes, calibrations** — scoring.Adjustment (not cancelled), scoring.VetoFlag, scoring.Calibration.
@@ -31,6 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from jixiao.evaluation.models import Campaign
 from jixiao.evaluation.results import block_scores as evaluation_block_scores
 from jixiao.indicators.models import (
     AdjustmentCategory,
@@ -195,13 +200,25 @@ def _milestones(cycle, as_of) -> dict[int, tuple[int, int, int]]:
     return {unit: tuple(row) for unit, row in counts.items()}
 
 
+def _evaluated_units(cycle, assessing_unit) -> set[int] | None:
+    """The units the cycle's evaluation campaigns of `assessing_unit` evaluate; None when there is no campaign."""
+    rows = list(Campaign.objects.filter(cycle=cycle, assessing_unit=assessing_unit).values_list("pk", "units"))
+    if not rows:
+        return None
+    return {unit_id for _pk, unit_id in rows if unit_id is not None}
+
+
 def _block_scores(scheme, cycle, blocks, kinds, unit_ids) -> tuple[t.BlockScore, ...]:
     out = []
     evaluation = [b for b in blocks if kinds[b.pk] == t.EVALUATION]
     if evaluation:
         scores = evaluation_block_scores(cycle, scheme.assessing_unit)
+        scope = _evaluated_units(cycle, scheme.assessing_unit)
         for block in evaluation:
             out += [t.BlockScore(u, block.code, s, "综合评议满意度") for u, s in scores.items() if u in unit_ids]
+            if scope is not None:
+                out += [t.BlockScore(u, block.code, Decimal(0), f"本单位不在{cycle.year}年度综合评议的被评议单位之列",
+                                     applicable=False) for u in sorted(unit_ids - scope - set(scores))]
     key_work = [b for b in blocks if kinds[b.pk] == t.KEY_WORK]
     if key_work:
         rows = KeyTask.objects.filter(cycle=cycle, scheme_block__in=key_work).values_list(

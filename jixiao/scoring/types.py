@@ -171,6 +171,9 @@ class BlockScore:
     block: str
     score: Decimal
     note: str = ""
+    # False: the unit is outside the block's scope by design (e.g. the year's evaluation campaign does not
+    # evaluate units of its kind), so the block does not apply to it; `score` is then ignored.
+    applicable: bool = True
 
 
 @dataclass(frozen=True)

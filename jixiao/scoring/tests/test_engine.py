@@ -164,6 +164,18 @@ def test_missing_evaluation_score():
     assert score_scheme(inputs).for_unit(1).total == D("88.75")
 
 
+def test_evaluation_block_outside_the_units_scope_does_not_apply_whatever_the_missing_option():
+    """U01 not evaluated by design (not applicable block score): 55 + 16 = 71 of 80 → 71 × 100 ÷ 80 = 88.75,
+    also under the zero option, and the explanation says why."""
+    others = tuple(s for s in three_block_inputs().block_scores if not (s.unit == 1 and s.block == "E"))
+    inputs = replace(three_block_inputs(), block_scores=others + (
+        BlockScore(1, "E", D(0), "本单位不在综合评议的被评议单位之列", applicable=False),))
+    unit = score_scheme(inputs).for_unit(1)
+    assert unit.total == D("88.75")
+    assert not unit.blocks[2].applicable and "不在综合评议的被评议单位之列" in unit.blocks[2].explanation
+    assert inputs_digest(inputs) != inputs_digest(replace(inputs, block_scores=others))
+
+
 # --- Adjustments -------------------------------------------------------------------------------------
 
 

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -42,7 +43,7 @@ def test_query_count_is_the_same_for_a_bigger_scheme(cast):
     assert big == EXPECTED_QUERIES
 
 
-EXPECTED_QUERIES = 14
+EXPECTED_QUERIES = 15  # one more since evaluation blocks read the campaign scope
 
 
 def test_scheme_options_reach_the_engine_and_change_the_digest(cast):
@@ -54,3 +55,38 @@ def test_scheme_options_reach_the_engine_and_change_the_digest(cast):
     after = loader.load(scheme)
     assert (after.scheme.missing_data, after.scheme.tie_rule) == ("not_applicable", "blocks")
     assert engine.inputs_digest(after) != engine.inputs_digest(before)
+
+
+def _campaign(cast, scheme, units):
+    from django.utils import timezone
+
+    from jixiao.evaluation.models import Campaign
+
+    now = timezone.now()
+    campaign = Campaign.objects.create(cycle=scheme.cycle, assessing_unit=scheme.assessing_unit, name="综合评议",
+                                       opens_at=now, closes_at=now + datetime.timedelta(days=1))
+    campaign.units.set(units)
+
+
+def _evaluation_blocks(inputs):
+    return {(s.unit, s.block): s for s in inputs.block_scores}
+
+
+def test_units_the_campaign_does_not_evaluate_are_outside_the_evaluation_block(cast):
+    scheme = scheme_world(cast)
+    _campaign(cast, scheme, [cast.fgw, cast.tjj])  # the bureaus only, as in the seed
+    inputs = loader.load(scheme)
+    blocks = _evaluation_blocks(inputs)
+    street = blocks[(cast.street.pk, "E")]
+    assert not street.applicable and "不在2026年度综合评议的被评议单位之列" in street.note
+    assert (cast.fgw.pk, "E") not in blocks  # evaluated but without answers yet: missing, not exempt
+    result = engine.score_scheme(inputs)
+    assert not result.for_unit(cast.street.pk).blocks[-1].applicable
+    assert "按缺报计 0 分" in result.for_unit(cast.fgw.pk).blocks[-1].explanation
+
+
+def test_without_any_campaign_the_evaluation_block_is_missing_for_everyone(cast):
+    scheme = scheme_world(cast)
+    inputs = loader.load(scheme)
+    assert _evaluation_blocks(inputs) == {}
+    assert "按缺报计 0 分" in engine.score_scheme(inputs).for_unit(cast.street.pk).blocks[-1].explanation
