@@ -3,7 +3,8 @@
 Transitions of a submission: draft/returned → submitted (reporter) → approved (the unit's reviewer, never the
 person who entered or submitted) → verified (the assessor units owning its indicators; when every value is
 verified) → locked (at the period's verification deadline). A return, with a mandatory reason, is possible at
-each step; the office unlocks a whole submission or a single value with a reason.
+each step; the office unlocks a whole submission or a single value with a reason. An assessor may also return
+one value of an approved submission: only that value opens for the unit, which corrects and resubmits it.
 """
 
 import datetime
@@ -25,6 +26,7 @@ from jixiao.reporting.models import (
     DONE,
     EDITABLE,
     DeadlineException,
+    Evidence,
     Period,
     Status,
     Submission,
@@ -176,7 +178,7 @@ def check_value(item, number, text, past, last_year) -> tuple[list[str], str]:
 
 
 def _ensure_editable(submission, value, period, unit):
-    if value is not None and value.unlocked:
+    if value is not None and value.is_correctable:
         return
     if submission.status not in EDITABLE:
         raise Refused(f"报件当前状态为“{submission.get_status_display()}”，不能修改。如需更正，请联系审核人退回或绩效办解锁。")
@@ -202,6 +204,8 @@ def save_value(unit, period, item, *, by, number=None, text: str = "", note: str
         raise Refused("；".join(problems))
     if value is not None and value.unlocked and not reason.strip():
         raise Refused("该数值已核定后解锁，修改时请填写修改理由。")
+    if value is not None and value.is_returned and not reason.strip():
+        raise Refused("该数值被退回更正，修改时请填写修改理由。")
     return _write(submission, value, item, by=by, number=number, text=text, note=note, explanation=explanation,
                   outlier=outlier, reason=reason, source=source)
 
@@ -335,14 +339,16 @@ def _settle(submission, by) -> Submission:
 def verify(submission, *, by, assessor) -> Submission:
     """The assessor unit verifies its indicators' values; the submission is verified when all values are."""
     submission = _transition(submission, {Status.APPROVED}, "核定")
-    values = [v for v in submission.values.select_related("item__version", "indicator")
-              if v.item is not None and scope.assessor_id_of(v.item) == assessor.pk and v.verified_at is None]
+    pending = [v for v in submission.values.select_related("item__version", "indicator")
+               if v.item is not None and scope.assessor_id_of(v.item) == assessor.pk and v.verified_at is None]
+    values = [v for v in pending if not v.is_returned]  # a value returned alone waits for the unit's correction
     if not values:
-        raise Refused("该报件中没有待本单位核定的指标。")
+        raise Refused("本单位退回的数值尚未由单位更正重报。" if pending else "该报件中没有待本单位核定的指标。")
     if any(v.updated_by_id == by.pk for v in values):
         raise Refused("不能核定本人填报的数据。")
     now = timezone.now()
-    Value.objects.filter(pk__in=[v.pk for v in values]).update(verified_at=now, verified_by=by, unlocked=False)
+    Value.objects.filter(pk__in=[v.pk for v in values]).update(verified_at=now, verified_by=by, unlocked=False,
+                                                               return_reason="")
     log.record("submission.values_verified", submission, user=by,
                after={"assessor": assessor.code, "indicators": [v.indicator.code for v in values]})
     return _settle(submission, by)
@@ -365,6 +371,7 @@ def return_submission(submission, *, by, reason: str, stage: str) -> Submission:
     submission.returned_by, submission.returned_at = by, timezone.now()
     submission.returns += 1
     submission.approved_at = submission.approved_at  # kept: later edits count as changes after approval
+    _clear_value_returns(submission)
     _save(submission, before, "submission.returned", by,
           ["status", "return_reason", "returned_by", "returned_at", "returns"], reason=reason, stage=stage)
     notify(_people([submission.unit_id], [Role.REPORTER]), f"{submission}被退回", f"退回理由：{reason}",
@@ -396,6 +403,7 @@ def unlock_submission(submission, *, by, reason: str) -> Submission:
     before = submission.status
     submission.status, submission.reopened, submission.return_reason = Status.RETURNED, True, f"绩效办解锁：{reason}"
     submission.returned_by, submission.returned_at = by, timezone.now()
+    _clear_value_returns(submission)
     _save(submission, before, "submission.unlocked", by,
           ["status", "reopened", "return_reason", "returned_by", "returned_at"], reason=reason)
     notify(_people([submission.unit_id], [Role.REPORTER, Role.REVIEWER]), f"{submission}已解锁，可更正后重新报送",
@@ -430,8 +438,67 @@ def verify_value(value, *, by, assessor) -> Value:
         raise Refused("不能核定本人填报的数据。")
     if value.verified_at is not None:
         raise Refused("该数值已核定。")
-    Value.objects.filter(pk=value.pk).update(verified_at=timezone.now(), verified_by=by, unlocked=False)
+    if value.is_returned:
+        raise Refused("该数值已退回单位更正，尚未重新报送。")
+    Value.objects.filter(pk=value.pk).update(verified_at=timezone.now(), verified_by=by, unlocked=False,
+                                             return_reason="")
     log.record("value.verified", value, user=by, after={"value": value.display})
+    return value
+
+
+def _clear_value_returns(submission) -> None:
+    """The whole submission goes back to the unit: single-value returns merge into it."""
+    submission.values.filter(returned_at__isnull=False).update(returned_at=None, returned_by=None)
+
+
+@transaction.atomic
+def return_value(value, *, by, assessor, reason: str) -> Value:
+    """The assessor returns one value of an approved submission with a reason; its other values stay as they are.
+
+    Only this value opens for the unit (`Value.is_correctable`); the submission stays approved and becomes
+    verified once the corrected value is resubmitted and verified again.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused("退回时必须填写退回理由。")
+    _transition(value.submission, {Status.APPROVED}, "退回")  # locks the submission first, as `verify` does
+    value = (Value.objects.select_for_update(of=("self",)).select_related("item__version", "indicator", "unit")
+             .get(pk=value.pk))
+    if value.item is None or scope.assessor_id_of(value.item) != assessor.pk:
+        raise Refused("该指标不由本单位核定。")
+    if value.updated_by_id == by.pk:
+        raise Refused("不能退回本人填报的数据（核定与填报须由不同人员完成）。")
+    if value.verified_at is not None:
+        raise Refused("该数值已核定，不能单独退回。如需更正，请联系绩效办解锁。")
+    if value.is_returned:
+        raise Refused("该数值已退回，正等待单位更正。")
+    value.returned_at, value.returned_by, value.return_reason = timezone.now(), by, reason
+    value.save(update_fields=["returned_at", "returned_by", "return_reason"])
+    log.record("value.returned", value, user=by, before={"value": value.display},
+               after={"reason": reason, "assessor": assessor.code})
+    notify(_people([value.unit_id], [Role.REPORTER]), f"{value}被退回更正", f"退回理由：{reason}",
+           url=entry_url(value.submission), kind=NoticeKind.RETURNED)
+    return value
+
+
+@transaction.atomic
+def resubmit_value(value, *, by) -> Value:
+    """The unit sends a value returned alone back to its assessor (corrected, or explained in the note)."""
+    value = (Value.objects.select_for_update(of=("self",)).select_related("item__version", "indicator", "unit",
+                                                                          "submission__period__cycle")
+             .get(pk=value.pk))
+    if not value.is_returned:
+        raise Refused("该数值没有被退回，无需重新报送。")
+    if not value.is_filled:
+        raise Refused("请先填写该数值再重新报送。")
+    if value.is_outlier and not value.explanation:
+        raise Refused("该数值与历史数据差异较大，请先填写异常说明再重新报送。")
+    value.returned_at, value.returned_by = None, None
+    value.save(update_fields=["returned_at", "returned_by"])
+    log.record("value.resubmitted", value, user=by,
+               after={"value": value.display, "return_reason": value.return_reason})
+    notify(_people([scope.assessor_id_of(value.item)], [Role.ASSESSOR]), f"{value}已更正重报，请核定",
+           f"原退回理由：{value.return_reason}", url=reverse("reporting:assessor", args=[value.submission.period_id]))
     return value
 
 
@@ -478,3 +545,28 @@ def attach_evidence(value, upload, *, by):
     log.record("evidence.attached", value, user=by,
                after={"file": item.original_name, "kind": kind, "size": item.size, "sha256": item.sha256})
     return item
+
+
+@transaction.atomic
+def remove_evidence(evidence, *, by) -> Evidence:
+    """Take an evidence file off a value the unit may still edit; refused once the value is submitted or locked.
+
+    The row and the stored file are kept, marked removed (a file someone may have read stays on record); the
+    pages no longer list it, and the audit event names the file and its SHA-256.
+    """
+    evidence = Evidence.objects.select_related("value").get(pk=evidence.pk)
+    submission = (Submission.objects.select_for_update(of=("self",)).select_related("period__cycle", "unit")
+                  .get(pk=evidence.value.submission_id))
+    evidence = Evidence.objects.select_for_update(of=("self",)).select_related("value").get(pk=evidence.pk)
+    if evidence.removed_at is not None:
+        raise Refused("该佐证材料已删除。")
+    try:
+        _ensure_editable(submission, evidence.value, submission.period, submission.unit)
+    except Refused as refused:
+        raise Refused(f"不能删除佐证材料：{refused.messages[0]}") from None
+    evidence.removed_at, evidence.removed_by = timezone.now(), by
+    evidence.save(update_fields=["removed_at", "removed_by"])
+    log.record("evidence.removed", evidence.value, user=by,
+               before={"file": evidence.original_name, "kind": evidence.kind, "size": evidence.size,
+                       "sha256": evidence.sha256})
+    return evidence

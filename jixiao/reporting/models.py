@@ -194,6 +194,12 @@ class Value(models.Model):
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name="核定人")
     unlocked = models.BooleanField("已单独解锁", default=False)
+    # Set when the assessor returns this one value: the unit corrects it and resubmits it, the rest stays put.
+    # db_default: the bulk import inserts rows with an explicit column list that does not name these.
+    returned_at = models.DateTimeField("单项退回时间", null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="单项退回人", db_index=False)
+    return_reason = models.CharField("单项退回理由", max_length=500, blank=True, default="", db_default="")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name="填报人")
     updated_at = models.DateTimeField("更新时间", null=True, blank=True)
@@ -223,6 +229,22 @@ class Value(models.Model):
     def is_filled(self) -> bool:
         return self.number is not None or bool(self.text)
 
+    @property
+    def is_returned(self) -> bool:
+        """Returned alone by its assessor and not yet resubmitted (an assessor's own entry settles it too)."""
+        return self.returned_at is not None and self.verified_at is None
+
+    @property
+    def is_correctable(self) -> bool:
+        """The unit may change it although its submission is no longer editable (unlocked or returned alone)."""
+        return self.unlocked or self.is_returned
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def current(self):
+        """The files still attached (not removed by the unit)."""
+        return self.filter(removed_at__isnull=True)
+
 
 class Evidence(models.Model):
     """A file attached to a value as proof (佐证材料); its type was judged by its content."""
@@ -235,6 +257,12 @@ class Evidence(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间")
+    # Removed by the unit while the value was editable: the row and the stored file stay as the record.
+    removed_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="撤回人", db_index=False)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "佐证材料"

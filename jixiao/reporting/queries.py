@@ -6,13 +6,21 @@ Each function reads in a fixed number of queries, whatever the number of indicat
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from jixiao.indicators.models import Target, TargetMilestone
 from jixiao.org.models import Unit
 from jixiao.reporting import actions, checks, scope
-from jixiao.reporting.models import CODES_BY_KIND, DeadlineException, Period, Status, Submission, Value
+from jixiao.reporting.models import (
+    CODES_BY_KIND,
+    DeadlineException,
+    Evidence,
+    Period,
+    Status,
+    Submission,
+    Value,
+)
 
 
 @dataclass
@@ -42,13 +50,18 @@ def previous_code(code: str, kind: str) -> tuple[str, int]:
     return (codes[i - 1], 0) if i > 0 else (codes[-1], -1)
 
 
+def current_evidence() -> Prefetch:
+    """Prefetch a value's evidence without the files the unit removed."""
+    return Prefetch("evidence", queryset=Evidence.objects.current())
+
+
 def entry_rows(unit, period, submission, *, verified_only=False) -> list[EntryRow]:
     items = scope.items_for_unit(period, unit)
     ind_ids = [i.indicator_id for i in items]
     values = {}
     if submission is not None:
-        values = {v.indicator_id: v for v in submission.values.select_related("updated_by", "verified_by")
-                  .prefetch_related("evidence").annotate(n_revisions=Count("revisions"))}
+        values = {v.indicator_id: v for v in submission.values.select_related("updated_by", "verified_by", "returned_by")
+                  .prefetch_related(current_evidence()).annotate(n_revisions=Count("revisions"))}
     targets = {t.indicator_id: t for t in Target.objects.filter(cycle_id=period.cycle_id, unit=unit,
                                                                 indicator_id__in=ind_ids)}
     milestones = {m.target.indicator_id: m.value for m in TargetMilestone.objects.filter(

@@ -123,6 +123,7 @@ def _entry_context(request, unit, period):
     status = submission.status if submission else Status.DRAFT
     closed = actions.today() > actions.closes_on(period, exception) and not (submission and submission.reopened)
     can_enter = access.can(request.user, "reporting.enter") and status in EDITABLE and not closed
+    returned = [r for r in rows if r.value is not None and r.value.is_returned]
     return {
         "unit": unit, "period": period, "submission": submission, "rows": rows, "status": status,
         "exception": exception, "deadline": actions.deadline_for(period, exception), "closed": closed,
@@ -132,7 +133,7 @@ def _entry_context(request, unit, period):
         "can_review": access.can(request.user, "reporting.review") and status == Status.SUBMITTED,
         "can_manage": access.can(request.user, "reporting.manage"),
         "leader_view": leader_view, "show_all": show_all, "reason_form": ReasonForm(),
-        "filled": sum(1 for r in rows if r.value is not None and r.value.is_filled),
+        "filled": sum(1 for r in rows if r.value is not None and r.value.is_filled), "returned": returned,
     }
 
 
@@ -185,10 +186,15 @@ def save_value(request, unit_pk, period_pk, item_pk):
         else:
             messages.success(request, f"已保存：{item.indicator.name}")
         return redirect("reporting:entry", unit.pk, period.pk)
+    return _row(request, unit, period, item.indicator_id, status, error=error, saved=not error,
+                posted=post if error else None)
+
+
+def _row(request, unit, period, indicator_id, status=200, **extra):
+    """One refreshed value card of the entry page (the htmx answer of the actions on a value)."""
     context = _entry_context(request, unit, period)
-    row = next(r for r in context["rows"] if r.item.indicator_id == item.indicator_id)
-    context.update({"row": row, "error": error, "saved": not error,
-                    "posted": post if error else None})
+    row = next(r for r in context["rows"] if r.item.indicator_id == indicator_id)
+    context.update(row=row, **extra)
     return render(request, "reporting/_row.html", context, status=status)
 
 
@@ -211,6 +217,28 @@ def upload_evidence(request, pk):
 
 
 @login_required
+@require_POST
+def remove_evidence(request, pk):
+    """Remove an evidence file while the value is editable (htmx: answers the refreshed card)."""
+    evidence = _get(request, Evidence, pk, "reporting.enter",
+                    queryset=Evidence.objects.select_related("value__unit", "value__submission__period"))
+    value, error = evidence.value, ""
+    try:
+        actions.remove_evidence(evidence, by=request.user)
+    except actions.Refused as refused:
+        error = "；".join(refused.messages)
+        actions.refusal("evidence.remove_refused", value, request.user, error, file=evidence.original_name)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"已删除佐证材料：{evidence.original_name}")
+        return redirect("reporting:entry", value.unit_id, value.submission.period_id)
+    return _row(request, value.unit, value.submission.period, value.indicator_id, 422 if error else 200,
+                error=error, removed="" if error else evidence.original_name)
+
+
+@login_required
 @require_GET
 def evidence_file(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("value__unit", "value__item__version"), pk=pk)
@@ -220,6 +248,9 @@ def evidence_file(request, pk):
             raise Http404("对象不存在或无权访问")
     else:
         _get(request, Evidence, pk, "reporting.view", queryset=Evidence.objects.select_related("value__unit"))
+    # A removed file stays on record for the office; the pages no longer offer it to anyone else.
+    if evidence.removed_at is not None and not access.can(request.user, "reporting.manage"):
+        raise Http404("对象不存在或无权访问")
     handle = evidence.file.open("rb")
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
 
@@ -323,6 +354,40 @@ def verify_value(request, pk):
     else:
         messages.success(request, f"已核定：{value}")
     return redirect("reporting:assessor", submission.period_id)
+
+
+@login_required
+@require_POST
+def return_value(request, pk):
+    """The assessor returns one value of an approved submission with a mandatory reason."""
+    access.require(request.user, "reporting.verify")
+    value = get_object_or_404(Value.objects.select_related("submission", "unit", "indicator"), pk=pk)
+    submission, mine = _assessed_submission(request, value.submission_id)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise actions.Refused("退回时必须填写退回理由。")
+        actions.return_value(value, by=request.user, assessor=mine, reason=form.cleaned_data["reason"])
+    except actions.Refused as refused:
+        _refuse(request, refused, "value.return_refused", value)
+    else:
+        messages.success(request, f"已退回{value.unit.name}的“{value.indicator.name}”，单位将收到通知。")
+    return redirect("reporting:assessor", submission.period_id)
+
+
+@login_required
+@require_POST
+def resubmit_value(request, pk):
+    """The unit sends a value returned alone, once corrected, back to the assessor."""
+    value = _get(request, Value, pk, "reporting.enter",
+                 queryset=Value.objects.select_related("unit", "submission", "indicator"))
+    try:
+        actions.resubmit_value(value, by=request.user)
+    except actions.Refused as refused:
+        _refuse(request, refused, "value.resubmit_refused", value)
+    else:
+        messages.success(request, f"已重新报送“{value.indicator.name}”，等待考核责任单位核定。")
+    return redirect("reporting:entry", value.unit_id, value.submission.period_id)
 
 
 @login_required
@@ -460,8 +525,9 @@ def _grid(period, assessor):
     due = scope.scope_by_unit(period)
     unit_ids = [u for u, inds in due.items() if ids & set(inds)]
     units = list(Unit.objects.filter(pk__in=unit_ids).order_by("sort_order", "code"))
-    values = {(v.unit_id, v.indicator_id): v for v in Value.objects.filter(submission__period=period,
-                                                                          indicator_id__in=ids)}
+    values = {(v.unit_id, v.indicator_id): v for v in Value.objects.filter(
+        submission__period=period, indicator_id__in=ids).select_related("unit", "indicator")
+        .prefetch_related(queries.current_evidence())}
     subs = {s.unit_id: s for s in Submission.objects.filter(period=period, unit_id__in=unit_ids)}
     rows = [{"unit": u, "submission": subs.get(u.pk),
              "cells": [{"item": i, "due": i.indicator_id in due[u.pk], "value": values.get((u.pk, i.indicator_id))}
@@ -483,11 +549,14 @@ def assessor(request, period_pk):
             return redirect("reporting:assessor", period.pk)
     items, rows = _grid(period, mine)
     queue = [r for r in rows if r["submission"] is not None and r["submission"].status == Status.APPROVED
-             and any(c["due"] and c["value"] is not None and c["value"].verified_at is None for c in r["cells"])]
+             and any(c["due"] and c["value"] is not None and c["value"].verified_at is None
+                     and not c["value"].is_returned for c in r["cells"])]
+    returned = [c["value"] for r in rows for c in r["cells"] if c["value"] is not None and c["value"].is_returned]
     changed = [c["value"] for r in rows for c in r["cells"] if c["value"] is not None and c["value"].verified_at is None
                and r["submission"] is not None and r["submission"].status in (Status.VERIFIED, Status.LOCKED)]
     return render(request, "reporting/assessor.html", {
         "period": period, "unit": mine, "items": items, "rows": rows, "queue": queue, "changed": changed,
+        "returned": returned,
         "problems": problems, "reason_form": ReasonForm(), "posted": request.POST if problems else None,
     }, status=422 if problems else 200)
 

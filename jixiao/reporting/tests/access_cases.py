@@ -95,6 +95,11 @@ CASES = {
                                "denied_by_role": {"leader": 403, "street_reporter": 403},
                                "data": {"reason": "测试"}, **POST},
     "reporting:verify_value": {"allowed": {"assessor"}, "kwargs": _value, **POST},
+    "reporting:return_value": {"allowed": {"assessor"}, "kwargs": _value, "data": {"reason": "测试"}, **POST},
+    "reporting:resubmit_value": {"allowed": {"street_reporter"}, "kwargs": _value, "denied": 404,
+                                 "denied_by_role": UNIT_DISTRICT_403, **POST},
+    "reporting:remove_evidence": {"allowed": {"street_reporter"}, "kwargs": lambda c: {"pk": world(c)["evidence"].pk},
+                                  "denied": 404, "denied_by_role": UNIT_DISTRICT_403, **POST},
     "reporting:evidence": {"allowed": UNIT_PAGE | {"assessor"}, "kwargs": lambda c: {"pk": world(c)["evidence"].pk},
                            "denied": 404},
     # An import job is personal: only the person who uploaded it follows its progress.
