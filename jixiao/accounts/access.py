@@ -48,6 +48,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     # Reporting (网上报件): units enter, their reviewer approves, assessor units verify, the office runs periods.
     "reporting.view": frozenset({R.OFFICE_ADMIN, R.LEADER, R.REPORTER, R.REVIEWER}),
     "reporting.enter": frozenset({R.REPORTER}),
+    # The pre-filled Excel template holds unverified figures: it is for the people who fill in and check.
+    "reporting.template": frozenset({R.OFFICE_ADMIN, R.REPORTER, R.REVIEWER}),
     "reporting.review": frozenset({R.REVIEWER}),
     "reporting.verify": frozenset({R.ASSESSOR}),
     "reporting.board": frozenset({R.OFFICE_ADMIN, R.LEADER}),

@@ -42,6 +42,9 @@ SHARE = {"Q1": Decimal("0.22"), "Q2": Decimal("0.48"), "Q3": Decimal("0.74"), "Q
          **{f"M{m:02d}": Decimal(m) / 12 for m in range(1, 13)}}
 TEXTS = {Direction.QUALITATIVE: ["按年度任务清单推进，完成情况良好", "完成阶段任务，个别事项滞后", "已全部完成"],
          Direction.MILESTONE: ["节点任务按期完成", "主体工程完工，配套工程推进中", "完成前期手续办理"]}
+# A qualitative value is the grade from the scheme's grade table (评定等级, checked by the assessor at
+# verification); the unit's account of the work goes in the note.
+QUALITATIVE_GRADE = {"按年度任务清单推进，完成情况良好": "较好", "完成阶段任务，个别事项滞后": "一般", "已全部完成": "好"}
 RETURNS = [("B01", "“重大项目开工数”与发改委项目库不一致，请核对后重新报送并附项目清单。"),
            ("S03", "一季度至三季度税收收入累计数小于上半年数，请核实是否填报了当季数。"),
            ("M05", "佐证材料缺少单位盖章，请补充盖章扫描件。")]
@@ -149,9 +152,11 @@ def _annual(rng, target, prior) -> Decimal | None:
 
 def _row(rng, sub, period, item, target, prior, users) -> tuple:
     indicator = item.indicator
-    number, text = None, ""
+    number, text, note = None, "", ""
     if indicator.direction in TEXTS:
         text = rng.choice(TEXTS[indicator.direction])
+        if indicator.direction == Direction.QUALITATIVE:
+            text, note = QUALITATIVE_GRADE[text], text
     else:
         annual = _annual(rng, target, prior)
         if annual is not None:
@@ -162,7 +167,7 @@ def _row(rng, sub, period, item, target, prior, users) -> tuple:
     verifier = users.get("assessor") if scope.assessor_id_of(item) == _statistics_id() else None
     at, verified = sub["at"], sub["verified"]
     row = {"submission": sub["pk"], "cycle": sub["cycle"], "unit": target.unit_id, "indicator": indicator.pk,
-           "item": item.pk, "number": number, "text": text, "note": "", "explanation": "", "is_outlier": False,
+           "item": item.pk, "number": number, "text": text, "note": note, "explanation": "", "is_outlier": False,
            "version": 1, "changes_since_approval": 0, "by_assessor": False, "verified_at": verified,
            "verified_by": verifier.pk if verifier else None, "unlocked": False, "updated_by": None,
            "updated_at": at, "entered_by": None, "entered_at": at}

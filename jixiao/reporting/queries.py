@@ -68,6 +68,8 @@ def entry_rows(unit, period, submission, *, verified_only=False) -> list[EntryRo
         target__in=list(targets.values()), period=period.code).select_related("target")}
     prev_code, offset = previous_code(period.code, period.kind)
     around = Value.objects.filter(unit=unit, indicator_id__in=ind_ids).select_related("submission__period__cycle")
+    if verified_only:  # the comparison figures too: a leader's view shows no unverified figure anywhere
+        around = around.filter(verified_at__isnull=False)
     last_period = {v.indicator_id: v for v in around.filter(
         submission__period__code=prev_code, cycle__year=period.cycle.year + offset)}
     last_year = {v.indicator_id: v for v in around.filter(

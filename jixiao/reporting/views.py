@@ -85,6 +85,12 @@ def _cycles_and_cycle(request):
     return cycles, chosen
 
 
+def _hidden_from_leader(request, value) -> bool:
+    """A leader sees unverified figures only after choosing “查看含未核定的全部数据” (?all=1)."""
+    return (access.role_of(request.user) == "leader" and request.GET.get("all") != "1"
+            and value.verified_at is None)
+
+
 def _refuse(request, error, code, obj, **details):
     message = "；".join(error.messages)
     actions.refusal(code, obj, request.user, message, **details)
@@ -132,6 +138,7 @@ def _entry_context(request, unit, period):
         "can_enter": can_enter, "can_enter_unlocked": access.can(request.user, "reporting.enter"),
         "can_review": access.can(request.user, "reporting.review") and status == Status.SUBMITTED,
         "can_manage": access.can(request.user, "reporting.manage"),
+        "can_template": access.can(request.user, "reporting.template"),
         "leader_view": leader_view, "show_all": show_all, "reason_form": ReasonForm(),
         "filled": sum(1 for r in rows if r.value is not None and r.value.is_filled), "returned": returned,
     }
@@ -261,9 +268,11 @@ def value_history(request, pk):
     value = _get(request, Value, pk, "reporting.view",
                  queryset=Value.objects.select_related("unit", "indicator", "submission__period__cycle",
                                                       "entered_by"))
+    template = "reporting/_history.html" if request.htmx else "reporting/history.html"
+    if _hidden_from_leader(request, value):  # the figures of an unverified value stay out of a leader's view
+        return render(request, template, {"value": value, "hidden": True})
     revisions = list(value.revisions.select_related("by"))
     first = revisions[-1].old_display if revisions else value.display
-    template = "reporting/_history.html" if request.htmx else "reporting/history.html"
     return render(request, template, {"value": value, "revisions": revisions, "first": first,
                                       "entered_by": value.entered_by})
 
@@ -442,7 +451,8 @@ def _quote(name):
 @login_required
 @require_GET
 def unit_template(request, unit_pk, period_pk):
-    unit = _unit(request, unit_pk, "reporting.view")
+    # Pre-filled with the current, possibly unverified, figures: for the people who fill in, not for leaders.
+    unit = _unit(request, unit_pk, "reporting.template")
     period = _period(period_pk)
     return _xlsx(f"{period.cycle.year}{period.code}-{unit.code}-填报模板.xlsx",
                  lambda out: imports.export_template(out, period, unit=unit))

@@ -72,7 +72,9 @@ POST = {"method": "post", "ok": (302,)}
 CASES = {
     "reporting:home": {"allowed": DISTRICT | UNIT_ROLES},
     "reporting:entry": {"allowed": UNIT_PAGE, "kwargs": _unit_period, "denied": 404},
-    "reporting:unit_template": {"allowed": UNIT_PAGE, "kwargs": _unit_period, "denied": 404},
+    # The template is pre-filled with unverified figures: leaders, who see verified data, do not get it.
+    "reporting:unit_template": {"allowed": {"office", "street_reporter"}, "kwargs": _unit_period, "denied": 404,
+                                "denied_by_role": {"leader": 403}},
     "reporting:save_value": {"allowed": {"street_reporter"}, "kwargs": _save, "denied": 404,
                              "denied_by_role": UNIT_DISTRICT_403, "data": {"number": "7", "version": "1"}, **POST},
     "reporting:unit_upload": {"allowed": {"street_reporter"}, "kwargs": _unit_period, "denied": 404,
