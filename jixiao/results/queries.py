@@ -18,6 +18,11 @@ def official_runs(cycle, *, published_only: bool = False) -> list[ScoreRun]:
     return [r for r in runs if r is not None]
 
 
+def scored_years() -> set[int]:
+    """Years that have a standing (not superseded) run of any scheme."""
+    return set(ScoreRun.objects.exclude(status="superseded").values_list("cycle__year", flat=True).distinct())
+
+
 def results_of(runs):
     return (ScoreResult.objects.filter(run__in=runs).select_related("unit", "group", "run__cycle")
             .order_by("run_id", "group_order", "rank", "unit__code"))

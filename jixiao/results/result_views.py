@@ -54,7 +54,7 @@ def cadre_records(request):
 @require_POST
 def cadre_records_write(request):
     access.require(request.user, "results.manage")
-    cycles, cycle = _cycle(request)
+    _cycles, cycle, _scored = _results_cycle(request)
     if cycle is None:
         raise Http404("没有考核年度")
     count = actions.record_cadres(cycle, by=request.user)
@@ -113,14 +113,23 @@ def cadre_archive_export(request, pk):
 # --- Publication --------------------------------------------------------------------------------------
 
 
+def _results_cycle(request):
+    """The cycle of `?cycle=YEAR`; without it (or for an unknown year) the latest cycle that has results."""
+    cycles, chosen = _cycle(request)
+    scored = queries.scored_years()
+    if request.GET.get("cycle", "") not in {str(c.year) for c in cycles}:
+        chosen = next((c for c in cycles if c.year in scored), chosen)
+    return cycles, chosen, scored
+
+
 @login_required
 def publication(request):
     """Internal publication page: the cycle's standing results by group, the 通报, the table and commendations."""
     access.require(request.user, "results.view")
-    cycles, cycle = _cycle(request)
+    cycles, cycle, scored = _results_cycle(request)
     runs = queries.official_runs(cycle) if cycle else []
     return render(request, "results/publication.html", {
-        "cycles": cycles, "cycle": cycle, "runs": runs, "groups": queries.by_group(queries.results_of(runs)),
+        "cycles": cycles, "cycle": cycle, "runs": runs, "scored_years": scored, "groups": queries.by_group(queries.results_of(runs)),
         "commendations": list(Commendation.objects.filter(cycle=cycle).select_related("unit")),
         "can_manage": access.can(request.user, "results.manage")})
 
@@ -128,7 +137,7 @@ def publication(request):
 @login_required
 def publication_bulletin(request):
     access.require(request.user, "results.view")
-    cycles, cycle = _cycle(request)
+    _cycles, cycle, _scored = _results_cycle(request)
     runs = queries.official_runs(cycle) if cycle else []
     if not runs:
         raise Http404("该年度尚无考核结果")
@@ -138,7 +147,7 @@ def publication_bulletin(request):
 @login_required
 def publication_workbook(request):
     access.require(request.user, "results.view")
-    cycles, cycle = _cycle(request)
+    _cycles, cycle, _scored = _results_cycle(request)
     runs = queries.official_runs(cycle) if cycle else []
     if not runs:
         raise Http404("该年度尚无考核结果")

@@ -7,6 +7,7 @@ from docx import Document
 from python_calamine import CalamineWorkbook
 
 from jixiao.audit.models import Event
+from jixiao.indicators.tests import builders as indicator_builders
 from jixiao.results import actions, documents, queries
 from jixiao.results.models import CadreRecord, Commendation
 from jixiao.results.tests import builders
@@ -119,3 +120,16 @@ def test_unit_results_page_has_charts_and_tables(cast, login, django_assert_max_
     assert 'data-option-id="across-chart"' in body and 'id="across-chart"' in body
     assert 'data-testid="across"' in body and 'data-testid="over-time"' in body
     assert "<script>" not in body.replace('<script src', '')
+
+
+def test_publication_page_picks_the_cycle(cast, login):
+    builders.scored(cast)
+    indicator_builders.cycle(2027)  # newer, without results
+    client = login(cast.office)
+    url = reverse("results:publication")
+    body = client.get(url).content.decode()
+    assert "考核结果 · 2026" in body and "2027（尚无结果）" in body  # no parameter: the latest year with results
+    assert "该年度尚无考核结果" in client.get(url + "?cycle=2027").content.decode()
+    assert "考核结果 · 2026" in client.get(url + "?cycle=abc").content.decode()
+    assert client.get(reverse("results:publication_workbook")).status_code == 200
+    assert client.get(reverse("results:publication_workbook") + "?cycle=2027").status_code == 404
