@@ -125,3 +125,86 @@ def test_entry_page_on_a_phone(world, live_server, browser, shot):
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     shot("reporting-entry-320px", on=page)
     context.close()
+
+
+def approved_with_wrong_evidence(world):
+    """The street's Q1 filled, a wrong attachment on the first value, submitted and approved by its reviewer."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.reporting import actions
+    from jixiao.reporting.models import Submission
+    from jixiao.reporting.tests.builders import fill
+
+    values = fill(world, world.street, world.w["q1"], world.w["items"], world.street_reporter, numbers=["250", "180"])
+    actions.attach_evidence(values[0], SimpleUploadedFile("草稿未盖章.pdf", PDF), by=world.street_reporter)
+    sub = actions.submit(Submission.objects.get(unit=world.street), by=world.street_reporter)
+    actions.approve(sub, by=world.street_reviewer)
+
+
+def test_assessor_returns_one_value_unit_corrects_assessor_verifies(world, live_server, page, shot,
+                                                                    external_requests, tmp_path):
+    base, q1 = live_server.url, world.w["q1"]
+    first, second = (item.indicator.code for item in world.w["items"])
+    street = world.street.code
+    approved_with_wrong_evidence(world)
+
+    log_in(page, base, "assessor", world.password)
+    page.get_by_role("link", name="核定与直报").click()
+    page.get_by_test_id("assessor-periods").get_by_role("link").first.click()
+    cell = page.get_by_test_id(f"cell-{street}-{first}")
+    cell.get_by_text("退回此项").click()
+    cell.get_by_placeholder("退回理由（必填）").fill("与统计年报不符（年报为 265），并请附盖章报表。")
+    shot("reporting-value-return-form")
+    cell.get_by_test_id(f"return-value-{street}-{first}").click()
+    assert "已退回、待单位更正（1）" in page.content()
+    assert "已退回" in page.get_by_test_id(f"cell-{street}-{first}").inner_text()
+    page.get_by_test_id(f"verify-{street}").click()  # the other value is fine: verify it now
+    assert "待核定（0）" in page.content()  # nothing left to verify until the unit resubmits
+    assert "年报为 265" in page.get_by_test_id("returned-values").inner_text()
+    shot("reporting-value-returned-assessor")
+    log_out(page)
+
+    log_in(page, base, "street_reporter", world.password)
+    assert page.get_by_test_id("notices").inner_text().strip() != ""
+    open_q1(page, base, world.street.pk, q1.pk)
+    assert "待核定" in page.get_by_test_id("status").inner_text()
+    assert "退回了 1 项数值" in page.get_by_test_id("returned-values").inner_text()
+    card = page.get_by_test_id(f"value-{first}")
+    assert "年报为 265" in card.get_by_test_id("value-return-reason").inner_text()
+    assert page.get_by_test_id(f"value-{second}").get_by_label("本期累计值").count() == 0  # stays verified
+    shot("reporting-value-returned-unit")
+    card.get_by_label("本期累计值").fill("265")
+    card.get_by_label("修改理由（必填）").fill("按统计年报更正")
+    card.get_by_role("button", name="保存").click()
+    page.get_by_test_id(f"value-{first}").get_by_text("已保存").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id(f"value-{first}").get_by_role("button", name="删除佐证材料 草稿未盖章.pdf").click()
+    page.get_by_test_id(f"value-{first}").get_by_text("已删除佐证材料：草稿未盖章.pdf").wait_for()
+    stamped = tmp_path / "统计年报盖章页.pdf"
+    stamped.write_bytes(PDF)
+    card = page.get_by_test_id(f"value-{first}")
+    card.get_by_label("佐证材料").set_input_files(str(stamped))
+    card.get_by_role("button", name="上传佐证").click()
+    card = page.get_by_test_id(f"value-{first}")
+    assert card.get_by_role("link", name="统计年报盖章页.pdf").is_visible()
+    assert card.get_by_role("link", name="草稿未盖章.pdf").count() == 0
+    card.get_by_test_id(f"resubmit-{first}").click()
+    assert "已更正重报，待核定" in page.get_by_test_id(f"value-{first}").inner_text()
+    shot("reporting-value-resubmitted-unit")
+    log_out(page)
+
+    log_in(page, base, "assessor", world.password)
+    page.get_by_role("link", name="核定与直报").click()
+    page.get_by_test_id("assessor-periods").get_by_role("link").first.click()
+    assert "更正重报" in page.get_by_test_id(f"cell-{street}-{first}").inner_text()
+    assert "265" in page.get_by_test_id("verify-queue").inner_text()
+    shot("reporting-value-resubmitted-assessor")
+    page.get_by_test_id(f"verify-{street}").click()
+    assert "待核定（0）" in page.content()
+    assert external_requests == [], external_requests
+
+    from jixiao.reporting.models import Submission, Value
+
+    assert Submission.objects.get(unit=world.street).status == "verified"
+    value = Value.objects.get(unit=world.street, indicator__code=first)
+    assert value.number == 265 and value.changes_since_approval == 1 and value.verified_at is not None
