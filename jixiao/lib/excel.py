@@ -150,22 +150,35 @@ def write_cell(ws, row: int, col: int, value, formats) -> None:
 # --- Reading ----------------------------------------------------------------------------------------
 
 
-def read_workbook(file, max_bytes: int) -> dict[str, list[list]]:
+def read_workbook(file, max_bytes: int, *, clean: bool = True) -> dict[str, list[list]]:
     """Read every sheet of an .xlsx into rows of values, or raise WorkbookError in Chinese.
 
     `file` is a path, bytes, or a binary file object (Django's UploadedFile included). Cells come back as
     str (stripped), int (for whole numbers: calamine gives 101.0 for 101), float, bool, datetime.date /
     datetime.datetime, or None for an empty cell. Trailing empty rows are dropped.
+
+    `clean=False` leaves the cells as calamine gives them ("" for an empty cell, floats for every number,
+    text unstripped) for formats that read tens of thousands of rows but only some of their columns: they
+    pass the cells they use through `clean_value` themselves instead of paying for every cell.
     """
     data = _read_limited(file, max_bytes)
     _check_package(data)
+    return _parse(data, clean)
+
+
+def _parse(data: bytes, clean: bool) -> dict[str, list[list]]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
                   for name in workbook.sheet_names}
     except Exception as exc:  # calamine raises several types for a damaged file
         raise WorkbookError("无法读取该工作簿，文件可能已损坏或加密，请用 Excel 另存为 .xlsx 后重试。") from exc
-    return {name: _clean_rows(rows) for name, rows in sheets.items()}
+    if clean:
+        return {name: _clean_rows(rows) for name, rows in sheets.items()}
+    for rows in sheets.values():
+        while rows and all(clean_value(v) is None for v in rows[-1]):
+            rows.pop()
+    return sheets
 
 
 def _read_limited(file, max_bytes: int) -> bytes:
@@ -290,6 +303,10 @@ _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# Cheap first passes (they start with a literal, which the regex engine scans for quickly): every formula
+# tag, prefixed or not, contains `f` followed by a space, `>` or `/`; every prefixed row tag `:row`.
+_FORMULA_HINT = re.compile(rb"f[\s>/]")
+_PREFIXED_ROW = re.compile(rb":row[\s>/]")
 _MERGE_TAG = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*>")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
@@ -354,15 +371,26 @@ def _formula_ref(buffer: bytes, at: int) -> str:
 
 
 def _scan_chunk(scan: _SheetScan, buffer: bytes, limit: int) -> None:
-    """Count rows and note formulas and merges in `buffer[:limit]` (`limit` never falls inside a tag)."""
-    scan.rows += len(_ROW_TAG.findall(buffer, 0, limit))
-    for match in _FORMULA_TAG.finditer(buffer, 0, limit):
-        scan.n_formulas += 1
-        if len(scan.formulas) < MAX_LISTED_PER_SHEET:
-            scan.formulas.append(_formula_ref(buffer, match.start()))
-    for match in _MERGE_TAG.finditer(buffer, 0, limit):
-        if len(scan.merges) < MAX_LISTED_PER_SHEET:
-            scan.merges.append(_attrs(match.group(0)).get("ref", ""))
+    """Count rows and note formulas and merges in `buffer[:limit]` (`limit` never falls inside a tag).
+
+    Byte counts and literal-led searches settle the common case (unprefixed `<row ` tags, no formula, no
+    merge) at memory speed; the exact patterns run only where a prefixed or unusual row tag, a formula or a
+    merge may be, so nothing they would find is missed.
+    """
+    rows = buffer.count(b"<row ", 0, limit)
+    if rows == buffer.count(b"<row", 0, limit) and not _PREFIXED_ROW.search(buffer, 0, limit):
+        scan.rows += rows
+    else:  # <row> or <row/>, a line break after the name, a prefix, or <rowBreaks>: count exactly
+        scan.rows += len(_ROW_TAG.findall(buffer, 0, limit))
+    if _FORMULA_HINT.search(buffer, 0, limit):
+        for match in _FORMULA_TAG.finditer(buffer, 0, limit):
+            scan.n_formulas += 1
+            if len(scan.formulas) < MAX_LISTED_PER_SHEET:
+                scan.formulas.append(_formula_ref(buffer, match.start()))
+    if buffer.find(b"mergeCell", 0, limit) >= 0:
+        for match in _MERGE_TAG.finditer(buffer, 0, limit):
+            if len(scan.merges) < MAX_LISTED_PER_SHEET:
+                scan.merges.append(_attrs(match.group(0)).get("ref", ""))
 
 
 def scan_sheet(package: zipfile.ZipFile, path: str, max_rows: int) -> _SheetScan:
@@ -430,8 +458,8 @@ def inspect_package(data: bytes, *, max_rows: int, ignore_sheets: Iterable[str] 
     return problems
 
 
-def read_workbook_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: Iterable[str] = ()
-                         ) -> dict[str, list[list]]:
+def read_workbook_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: Iterable[str] = (),
+                         clean: bool = True) -> dict[str, list[list]]:
     """`read_workbook` plus `inspect_package`: refuses formulas, merged cells, hidden sheets, external
     links and sheets longer than `max_rows`, all before calamine parses anything."""
     data = _read_limited(file, max_bytes)
@@ -442,4 +470,4 @@ def read_workbook_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: 
         raise WorkbookError("文件已损坏，无法作为 Excel 工作簿（.xlsx）打开。") from exc
     if problems:
         raise WorkbookError(problems)
-    return read_workbook(data, max_bytes)
+    return _parse(data, clean)
