@@ -104,6 +104,7 @@ class BoardRow:
     late: bool
     filled: int
     due: int
+    returned_values: int = 0  # values the assessor returned alone, waiting for the unit's correction
 
     @property
     def state_label(self):
@@ -117,6 +118,8 @@ def board(period, day=None, due=None) -> list[BoardRow]:
     subs = {s.unit_id: s for s in Submission.objects.filter(period=period)}
     filled = Counter(Value.objects.filter(submission__period=period).exclude(number__isnull=True, text="")
                      .values_list("unit_id", flat=True))
+    returned = Counter(Value.objects.filter(submission__period=period, returned_at__isnull=False,
+                                            verified_at__isnull=True).values_list("unit_id", flat=True))
     exceptions = {x.unit_id: x for x in DeadlineException.objects.filter(period=period)}
     day = day or actions.today()
     rows = []
@@ -131,7 +134,7 @@ def board(period, day=None, due=None) -> list[BoardRow]:
             late = timezone.localdate(sub.first_submitted_at) > limit
         else:
             late = day > limit
-        rows.append(BoardRow(unit, state, sub, deadline, late, filled[unit.pk], len(due[unit.pk])))
+        rows.append(BoardRow(unit, state, sub, deadline, late, filled[unit.pk], len(due[unit.pk]), returned[unit.pk]))
     return rows
 
 
@@ -153,8 +156,12 @@ def by_assessor(period, due=None) -> list[AssessorRow]:
     """Per assessor unit: values expected, not yet reached it, awaiting its verification, verified."""
     due = due if due is not None else scope.scope_by_unit(period)
     status = dict(Submission.objects.filter(period=period).values_list("unit_id", "status"))
-    verified = {(u, i): at for u, i, at in Value.objects.filter(submission__period=period)
-                .values_list("unit_id", "indicator_id", "verified_at")}
+    verified, with_unit = {}, set()
+    for u, i, at, returned_at in Value.objects.filter(submission__period=period).values_list(
+            "unit_id", "indicator_id", "verified_at", "returned_at"):
+        verified[(u, i)] = at
+        if returned_at is not None and at is None:  # returned alone: back with the unit, not awaiting
+            with_unit.add((u, i))
     rows: dict[int, AssessorRow] = {}
     assessor_ids = {scope.assessor_id_of(item) for items in due.values() for item in items.values()} - {None}
     units = Unit.objects.in_bulk(list(assessor_ids))
@@ -167,7 +174,7 @@ def by_assessor(period, due=None) -> list[AssessorRow]:
             row.expected += 1
             if verified.get((unit_id, indicator_id)) is not None:
                 row.verified += 1
-            elif status.get(unit_id) == Status.APPROVED:
+            elif status.get(unit_id) == Status.APPROVED and (unit_id, indicator_id) not in with_unit:
                 row.awaiting += 1
             else:
                 row.not_yet += 1

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jixiao.audit.models import Event
 from jixiao.notifications.models import Notice
-from jixiao.reporting import actions
+from jixiao.reporting import actions, queries
 from jixiao.reporting.models import Status, Submission, Value, ValueRevision
 from jixiao.reporting.tests.builders import IN_Q1_WINDOW, fill, world
 
@@ -162,6 +162,11 @@ def test_pages_return_show_resubmit_and_verify(cast, w, login):
     response = assessor.post(reverse("reporting:return_value", args=[value.pk]), {"reason": REASON})
     assert response.status_code == 302 and value_of(w, 0).is_returned
     assert "已退回、待单位更正（1）" in assessor.get(queue).content.decode()
+    board = login(cast.office).get(reverse("reporting:board") + f"?period={w['q1'].pk}").content.decode()
+    assert "单项退回 1" in board
+    tjj = next(r for r in queries.by_assessor(w["q1"]) if r.assessor == cast.tjj)
+    assert (tjj.awaiting, tjj.verified) == (1, 0)  # the returned value is back with the unit, the other awaits
+    assessor = login(cast.assessor)
 
     reporter = login(cast.street_reporter)
     entry = reverse("reporting:entry", args=[cast.street.pk, w["q1"].pk])
