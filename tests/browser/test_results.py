@@ -1,0 +1,82 @@
+"""The results pages in Chromium on the demo district's scored history: the office's publication page (picking
+the cycle, quota and veto notes), a street's results page with its 纵比 and 横比 charts, and the public results
+page without logging in."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from jixiao.demo.accounts import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.browser
+STEPS = ("org", "accounts", "keywork", "evaluation", "indicators", "reporting", "scoring", "results")
+
+
+@pytest.fixture
+def scored_district(transactional_db, settings):
+    from jixiao.demo import build
+
+    settings.DEMO_MODE = True
+    build.load(only=STEPS)
+
+
+def log_in(page, base_url, username):
+    account = next(a for a in DEMO_ACCOUNTS if a.username == username)
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("用户名").fill(account.username)
+    page.get_by_label("密码").fill(account.password)
+    page.get_by_role("button", name="登录").click()
+    if account.needs_totp:
+        page.wait_for_url(re.compile(r"/login/totp/"))
+        code = page.get_by_test_id("demo-totp").locator("strong").inner_text().strip()
+        page.get_by_label("6 位验证码").fill(code)
+        page.get_by_role("button", name=re.compile("验证并登录|绑定并登录")).click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def test_office_publication_unit_charts_and_public_page(scored_district, live_server, page, browser, shot,
+                                                        external_requests):
+    base = live_server.url
+    log_in(page, base, "office")
+    page.goto(base + reverse("results:publication"))
+    assert "考核结果 · 2025" in page.locator("h1").inner_text()  # no parameter: the latest cycle with results
+    assert "2026（尚无结果）" in page.get_by_label("年度").inner_text()
+    shot("results-publication-2025")
+
+    page.get_by_label("年度").select_option("2021")
+    page.get_by_role("button", name="查看").click()
+    page.wait_for_url(re.compile(r"cycle=2021"))
+    tables = page.get_by_test_id("results")
+    quota = tables.locator("tr", has_text="超出名额")
+    assert quota.count() >= 1 and "良好" in quota.first.inner_text()
+    shot("results-publication-2021-quota")
+
+    page.goto(base + reverse("results:publication") + "?cycle=2023")
+    vetoed = page.get_by_test_id("results").locator("tr", has_text="一票否决")
+    assert vetoed.count() == 1 and "一般" in vetoed.inner_text() and "否" in vetoed.inner_text()
+    street = vetoed.get_by_role("link").first
+    name = street.inner_text()
+    shot("results-publication-2023-veto")
+
+    street.click()
+    page.wait_for_url(re.compile(r"/results/units/\d+/"))
+    assert name in page.locator("h1").inner_text()
+    charts = page.locator(".chart")
+    assert charts.count() == 2
+    for i in range(2):  # charts.js has ECharts draw SVG into each chart box: lines and bars, not an empty box
+        charts.nth(i).locator("svg path").first.wait_for(state="attached")
+        assert charts.nth(i).locator("svg path").count() > 5
+    assert page.get_by_test_id("history").locator("tbody tr").count() == 6  # 2020–2025
+    assert page.get_by_test_id("across").locator("tbody tr").count() > 0
+    shot("results-unit-charts")
+    assert external_requests == [], external_requests
+
+    public = browser.new_context(locale="zh-CN").new_page()  # no session: the public portal
+    public.goto(base + reverse("portal:results"))
+    assert "/login/" not in public.url
+    assert "绩效考核结果公开" in public.locator("h1").inner_text()
+    assert public.get_by_test_id("public-results").count() >= 3
+    assert "失分" not in public.content()  # only rank, unit, score and grade are public
+    shot("results-public", on=public)
+    public.context.close()
