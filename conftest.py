@@ -34,3 +34,13 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _forget_process_caches():
+    """Per-process caches must not outlive a test: its rows are rolled back, and ids come back with other content."""
+    yield
+    from jixiao.evaluation import frozen, privacy
+
+    frozen.clear()
+    privacy.forget_salts()

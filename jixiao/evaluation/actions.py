@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jixiao.audit.log import record, snapshot
-from jixiao.evaluation import codes, guards, privacy, scale
+from jixiao.evaluation import codes, frozen, guards, lookup, privacy, scale
 from jixiao.evaluation.models import (
     COMMENT_MAX,
     Answer,
@@ -338,12 +338,13 @@ def campaign_for_code(text: str) -> Campaign | None:
 
 
 def resolve_code(campaign: Campaign | None, text: str, now=None) -> CodeScope:
-    """Look a code up (in `campaign`, or in any) without using it; EvaluationError says why it cannot be used."""
+    """Look a code up (in `campaign`, or in any) without using it; EvaluationError says why it cannot be used.
+
+    One query (`lookup.find_code`): the code with its campaign, group and department, and the id of the
+    group's current questionnaire; the questionnaire and the unit list then come from `frozen` (per process).
+    """
     digest = codes.digest(text)
-    found = InvitationCode.objects.select_related("campaign__cycle", "rater_group", "unit").filter(digest=digest)
-    if campaign is not None:
-        found = found.filter(campaign=campaign)
-    code = found.first() if digest else None
+    code, questionnaire_pk = lookup.find_code(digest, campaign.pk if campaign else None) if digest else (None, None)
     if code is None or code.voided:
         raise EvaluationError("邀请码无效，请核对后重新输入。")
     if code.used_on is not None:
@@ -351,8 +352,8 @@ def resolve_code(campaign: Campaign | None, text: str, now=None) -> CodeScope:
     campaign = code.campaign
     if not campaign.accepts_answers(now):
         raise EvaluationError("本次评议不在开放时间内，邀请码已失效。")
-    questionnaire = current_questionnaire(code.rater_group)
-    units = [code.unit] if code.unit_id else list(campaign.units.order_by("sort_order", "code"))
+    questionnaire = frozen.questionnaire(questionnaire_pk)
+    units = [code.unit] if code.unit_id else frozen.units(campaign)
     return CodeScope(code=code, group=code.rater_group, questionnaire=questionnaire, units=units, campaign=campaign)
 
 
@@ -417,11 +418,12 @@ def _flag_new_answer(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, no
         if twins:
             found.append((FlagKind.DUPLICATE, f"与同组另外 {twins} 份答卷的全部评分完全相同"))
     burst_key = f"burst:{answer.campaign_id}:{scope.group.pk}:{scope.code.unit_id or 0}"
-    burst = guards.bump(burst_key, guards.BURST_WINDOW, now)
+    source_key = f"src:{answer.campaign_id}:{privacy.address_bucket(answer_in.client_ip, day)}"
+    # Last writes before the commit: the counter rows are shared by every answer to a department.
+    hits = guards.bump_many([(burst_key, guards.BURST_WINDOW), (source_key, guards.SAME_SOURCE_WINDOW)], now)
+    burst, same = hits[burst_key], hits[source_key]
     if burst > guards.BURST_LIMIT:
         found.append((FlagKind.BURST, f"10分钟内同一评议主体收到第 {burst} 份答卷"))
-    bucket = privacy.address_bucket(answer_in.client_ip, day)
-    same = guards.bump(f"src:{answer.campaign_id}:{bucket}", guards.SAME_SOURCE_WINDOW, now)
     if same > guards.SAME_SOURCE_LIMIT:
         found.append((FlagKind.SAME_SOURCE, f"1小时内同一网络来源提交的第 {same} 份答卷"))
     Flag.objects.bulk_create([Flag(answer=answer, campaign=answer.campaign, kind=k, detail=d[:200], created_on=day)

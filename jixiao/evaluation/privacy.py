@@ -47,17 +47,22 @@ def salt_of(day: datetime.date) -> str:
     if day in _salts:
         return _salts[day]
     found = DailySalt.objects.filter(day=day).values_list("salt", flat=True).first()
-    if found:
-        _salts.clear()  # keep only today's in memory
-        _salts[day] = found
-        return found
-    try:
-        with transaction.atomic():
-            DailySalt.objects.create(day=day, salt=secrets.token_hex(32))
-    except IntegrityError:
-        pass  # another request created it first
-    DailySalt.objects.filter(day__lt=day - datetime.timedelta(days=1)).delete()
-    return DailySalt.objects.get(day=day).salt
+    if not found:
+        try:
+            with transaction.atomic():
+                DailySalt.objects.create(day=day, salt=secrets.token_hex(32))
+        except IntegrityError:
+            pass  # another request created it first
+        DailySalt.objects.filter(day__lt=day - datetime.timedelta(days=1)).delete()
+        found = DailySalt.objects.get(day=day).salt
+    _salts.clear()  # keep only today's in memory
+    _salts[day] = found
+    return found
+
+
+def forget_salts() -> None:
+    """Drop the in-memory copy (tests roll the rows back)."""
+    _salts.clear()
 
 
 def address_bucket(ip: str | None, day: datetime.date) -> str:
