@@ -31,6 +31,7 @@ from jixiao.indicators.models import (
 )
 from jixiao.indicators.rule_specs import clean_params, validate_params
 from jixiao.indicators.validation import check_decomposition, target_value_problems, validate_scheme
+from jixiao.lib.rows import insert_rows
 from jixiao.org.models import Cycle, Group
 
 INDICATOR_FIELDS = ["code", "name", "category", "measure_unit", "direction", "frequency", "aggregation", "active",
@@ -682,7 +683,7 @@ class _BookWriter:
 
 
 def insert_targets(rows: list[tuple]) -> None:
-    """Insert new targets, (cycle id, unit id, indicator id, *TARGET_FIELDS) each, with one executemany.
+    """Insert new targets, (cycle id, unit id, indicator id, *TARGET_FIELDS) each, as multi-row INSERTs.
 
     A workbook may bring thousands of new targets; the ORM's bulk_create spends most of its time building
     model instances and compiling the statement per batch, a plain parameterised INSERT does not. The rows
@@ -690,12 +691,6 @@ def insert_targets(rows: list[tuple]) -> None:
     """
     if not rows:
         return
-    meta = Target._meta
-    names = ["cycle", "unit", "indicator", *schemeplan.TARGET_FIELDS, "updated_at"]
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in names)
-    marks = ", ".join(["%s"] * len(names))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            cursor.executemany(sql, [(*row, now) for row in rows[start:start + 2000]])
+    insert_rows(Target, ["cycle", "unit", "indicator", *schemeplan.TARGET_FIELDS, "updated_at"],
+            [(*row, now) for row in rows])

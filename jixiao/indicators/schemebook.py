@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from jixiao.indicators.models import (
     GRADE_ORDER,
@@ -37,6 +38,7 @@ from jixiao.lib.excel import (
     Sheet,
     WorkbookError,
     cell_text,
+    clean_value,
     column_letter,
     header_index,
     read_workbook_strict,
@@ -54,6 +56,7 @@ CODE, TEXT, AMOUNT, POINTS, PERCENT, INT, BOOL, CHOICE, PARAMS, INFO = (
 PLACES = {AMOUNT: 4, POINTS: 2, PERCENT: 2}
 NUMBER_KINDS = set(PLACES)
 LARGEST = Decimal(10) ** 13  # DecimalField(max_digits=18, decimal_places=4) holds 14 digits before the point
+LARGEST_FLOAT = float(LARGEST)
 
 
 def _choices(text_choices, extra: dict | None = None) -> dict[str, str]:
@@ -336,7 +339,7 @@ class Errors:
 
 def read_book(file, max_bytes: int) -> Book:
     """Read an uploaded workbook strictly and parse every sheet (raises WorkbookError)."""
-    sheets = read_workbook_strict(file, max_bytes, max_rows=MAX_ROWS, ignore_sheets=[README])
+    sheets = read_workbook_strict(file, max_bytes, max_rows=MAX_ROWS, ignore_sheets=[README], clean=False)
     return parse(sheets)
 
 
@@ -367,22 +370,70 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
         errors.add(spec, 1, None, f"表头缺少必需的列：{'、'.join(missing)}。")
         return []
     parsed, seen = [], {}
-    columns = [(c, positions.get(c.title)) for c in spec.data_columns]
+    columns = [(c.field, _converter(spec, c, errors)) for c in spec.data_columns]
+    # Absent optional columns read as an empty cell past the header's last column.
+    width = max([*positions.values(), 0]) + 1
+    indexes = [positions.get(c.title, width) for c in spec.data_columns]
+    need = max(indexes) + 1
+    cells = itemgetter(*indexes)
+    key_fields = spec.key_fields
     for number_, raw in enumerate(rows[1:], start=2):
-        cells = [(c, raw[i] if i is not None and i < len(raw) else None) for c, i in columns]
-        if all(value is None for _, value in cells):
+        if len(raw) < need:
+            raw = list(raw) + [None] * (need - len(raw))
+        values = cells(raw)
+        if len(columns) == 1:
+            values = (values,)
+        first = values[0]
+        if not ((first.__class__ is str and first.strip()) or first.__class__ in (int, float)) and all(
+                clean_value(v) is None for v in values):
             continue
         row = {"row": number_}
-        for col, value in cells:
-            row[col.field] = _parse_cell(spec, col, value, number_, errors)
-        key = tuple(row.get(f) for f in spec.key_fields)
+        for (name, convert), value in zip(columns, values, strict=True):
+            row[name] = convert(value, number_)
+        key = tuple(row.get(f) for f in key_fields)
         if all(key):
             if key in seen:
-                errors.add(spec, number_, spec.key_fields[-1], f"与第 {seen[key]} 行重复（{' / '.join(map(str, key))}）")
+                errors.add(spec, number_, key_fields[-1], f"与第 {seen[key]} 行重复（{' / '.join(map(str, key))}）")
                 continue
             seen[key] = number_
         parsed.append(row)
     return parsed
+
+
+def _converter(spec: SheetSpec, col: Col, errors: Errors):
+    """A function (cell, row number) -> parsed value for one column, prepared once per sheet.
+
+    Cells may come raw from calamine (floats, unstripped text, "" when empty) or cleaned; the common cells
+    (a number within the column's places, a well-formed code) take a short path, everything else — empty,
+    wrong or unusual — goes through `_parse_cell`, which owns every rule and message.
+    """
+    def general(value, row):
+        if (value is None or value == "") and not col.required:
+            return None
+        return _parse_cell(spec, col, clean_value(value), row, errors)
+
+    if col.kind in NUMBER_KINDS:
+        places = PLACES[col.kind]
+
+        def number_cell(value, row):
+            if value.__class__ is float and -LARGEST_FLOAT < value < LARGEST_FLOAT:
+                if value.is_integer():
+                    return Decimal(int(value))
+                text = repr(value)
+                dot = text.find(".")
+                if dot > 0 and "e" not in text and len(text) - dot - 1 <= places:
+                    return Decimal(text)
+            return general(value, row)
+        return number_cell
+    if col.kind == CODE:
+        def code_cell(value, row):
+            if value.__class__ is str:
+                text = value.strip()
+                if CODE_RE.match(text):
+                    return text
+            return general(value, row)
+        return code_cell
+    return general
 
 
 def _parse_cell(spec, col: Col, value, row: int, errors: Errors):

@@ -27,6 +27,7 @@ from jixiao.lib.excel import (
     read_workbook_strict,
     write_workbook,
 )
+from jixiao.lib.rows import insert_rows, update_rows
 from jixiao.org.models import Cycle, Unit
 from jixiao.reporting import actions, checks, scope
 from jixiao.reporting.models import EDITABLE, Period, Status, Submission, Value, ValueRevision
@@ -305,11 +306,9 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     return summary
 
 
-# The write path uses plain parameterised statements: Django's bulk_create builds a model instance and
-# prepares every field of every row, which took 20 s for 50,000 values. New rows go in as multi-row INSERTs
-# (dozens of rows a statement: a third less work for SQLite than one executemany row at a time),
-# changed rows as one executemany UPDATE. Both run on SQLite and PostgreSQL (tests/test_imports.py runs
-# on whichever the suite uses; CI runs both).
+# The write path uses plain parameterised statements (jixiao/lib/rows.py): Django's bulk_create builds a
+# model instance and prepares every field of every row, which took 20 s for 50,000 values. New rows go in
+# as multi-row INSERTs, changed rows as one executemany UPDATE.
 VALUE_COLUMNS = ["submission", "cycle", "unit", "indicator", "item", "number", "text", "note", "explanation",
                  "is_outlier", "version", "changes_since_approval", "by_assessor", "verified_at", "verified_by",
                  "unlocked", "updated_by", "updated_at", "entered_by", "entered_at"]
@@ -318,40 +317,9 @@ REVISION_COLUMNS = ["value", "at", "by", "old_number", "new_number", "old_text",
                     "after_approval", "source"]
 STORED_COLUMNS = ["id", "submission_id", "indicator_id", "number", "text", "note", "explanation", "version",
                   "changes_since_approval", "by_assessor", "verified_at", "verified_by_id", "unlocked"]
-INSERT_ROWS = 500  # rows per INSERT statement at most
 
 
-def _sql_columns(model, names) -> str:
-    quote = connection.ops.quote_name
-    return ", ".join(quote(model._meta.get_field(n).column) for n in names)
-
-
-def _insert(model, names, rows) -> None:
-    """INSERT `rows` (tuples in the order of `names`): one executemany of multi-row statements, plus one
-    statement for the remainder. Rows per statement stay within the backend's parameter limit (999 on SQLite
-    as Django assumes it)."""
-    if not rows:
-        return
-    per = max(1, min(INSERT_ROWS, (connection.features.max_query_params or 32_766) // len(names)))
-    head = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({_sql_columns(model, names)}) VALUES "  # noqa: S608
-    one = f"({', '.join(['%s'] * len(names))})"
-    full = len(rows) - len(rows) % per
-    with connection.cursor() as cursor:
-        if full:
-            cursor.executemany(head + ", ".join([one] * per),
-                               [[v for row in rows[start:start + per] for v in row] for start in range(0, full, per)])
-        if full < len(rows):
-            cursor.execute(head + ", ".join([one] * (len(rows) - full)), [v for row in rows[full:] for v in row])
-
-
-def _update(model, names, rows) -> None:
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(model._meta.get_field(n).column)} = %s" for n in names)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote('id')} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+_insert, _update = insert_rows, update_rows  # the demo seed writes its rows with _insert too
 
 
 def _write(new, changed, revisions) -> None:
