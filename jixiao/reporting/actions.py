@@ -173,7 +173,7 @@ def history(unit_id, indicator_id, period) -> tuple[list, object]:
 
 def check_value(item, number, text, past, last_year) -> tuple[list[str], str]:
     """Problems that refuse the save, and the outlier reason (which only asks for an explanation)."""
-    problems = checks.value_problems(item.indicator, number, text)
+    problems = checks.value_problems(item.indicator, number, text, checks.grades_of(item))
     return problems, ("" if problems else checks.outlier_reason(number, past, last_year))
 
 

@@ -14,6 +14,7 @@ COUNT_UNITS = {"个", "人", "次", "件", "家", "户", "起", "项", "座", "�
 ROBUST_LIMIT = Decimal(3)  # robust deviations from the median of the unit's past values
 YEAR_ON_YEAR_LIMIT = Decimal("0.5")  # ±50 % against the same period last year
 MIN_HISTORY = 3
+GRADE_RULE = "qualitative_grade"  # scored from the value's text, which names a grade of the item's table
 
 
 class ValueProblem(ValueError):
@@ -49,13 +50,27 @@ def parse_number(raw) -> Decimal | None:
     return number
 
 
-def value_problems(indicator, number: Decimal | None, text: str) -> list[str]:
-    """What is wrong with a value for this indicator: the right kind of input and a plausible figure."""
+def grades_of(item) -> list[str]:
+    """The grades a value of this scheme item must take (定性评级: the keys of params["grades"]), else []."""
+    if item is None or item.rule != GRADE_RULE:
+        return []
+    table = (item.params or {}).get("grades")
+    return [str(grade) for grade in table] if isinstance(table, dict) else []
+
+
+def value_problems(indicator, number: Decimal | None, text: str, grades=()) -> list[str]:
+    """What is wrong with a value for this indicator: the right kind of input and a plausible figure.
+
+    `grades` (from `grades_of(item)`) is the scheme item's grade table when it is scored by 定性评级: the
+    text must then be one of them, since the scoring rule reads the grade from the text.
+    """
     if not is_numeric(indicator):
         if number is not None:
             return ["定性/节点类指标请填写文字情况，不填数值"]
         if len(text) > 500:
             return ["文字情况最多 500 字"]
+        if grades and text and text not in grades:
+            return [f"“{text[:20]}”不是评定等级，请从{'、'.join(grades)}中选择一项；工作完成情况请写在备注中"]
         return []
     if text:
         return ["该指标应填写数值"]

@@ -141,6 +141,7 @@ def _entry_context(request, unit, period):
         "can_template": access.can(request.user, "reporting.template"),
         "leader_view": leader_view, "show_all": show_all, "reason_form": ReasonForm(),
         "filled": sum(1 for r in rows if r.value is not None and r.value.is_filled), "returned": returned,
+        "grades": {r.item.pk: checks.grades_of(r.item) for r in rows},
     }
 
 
@@ -566,7 +567,7 @@ def assessor(request, period_pk):
                and r["submission"] is not None and r["submission"].status in (Status.VERIFIED, Status.LOCKED)]
     return render(request, "reporting/assessor.html", {
         "period": period, "unit": mine, "items": items, "rows": rows, "queue": queue, "changed": changed,
-        "returned": returned,
+        "returned": returned, "grades": {i.pk: checks.grades_of(i) for i in items},
         "problems": problems, "reason_form": ReasonForm(), "posted": request.POST if problems else None,
     }, status=422 if problems else 200)
 
@@ -592,7 +593,7 @@ def _save_grid(request, period, mine) -> list[str]:
             numeric = checks.is_numeric(item.indicator)
             number = checks.parse_number(raw) if numeric else None
             text = "" if numeric else raw.strip()
-            bad = checks.value_problems(item.indicator, number, text)
+            bad = checks.value_problems(item.indicator, number, text, checks.grades_of(item))
             if bad:
                 raise checks.ValueProblem("；".join(bad))
         except checks.ValueProblem as problem:
