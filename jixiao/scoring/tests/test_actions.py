@@ -42,6 +42,16 @@ def test_compute_stores_an_explained_snapshot(cast, scheme):
     assert Event.objects.filter(code="scoring.computed").count() == 1
 
 
+def test_stored_lines_read_back_exactly_as_the_engine_wrote_them(cast, scheme):
+    run = actions.compute(scheme, Stage.PRELIMINARY, by=cast.office)
+    expected = {(u.unit, line.item): (line.points, line.max_points, line.base_points, line.status, line.explanation)
+                for u in engine.score_scheme(loader.load(scheme)).units for line in u.lines}
+    stored = {(row.unit_id, row.item_id): (row.points, row.max_points, row.base_points, row.status, row.explanation)
+              for row in ScoreLine.objects.filter(run=run)}
+    assert stored == expected
+    assert all(row.result.unit_id == row.unit_id for row in ScoreLine.objects.filter(run=run).select_related("result"))
+
+
 def test_same_inputs_give_the_same_run_and_changed_inputs_a_new_one(cast, scheme):
     first = actions.compute(scheme, Stage.PRELIMINARY, by=cast.office)
     assert actions.compute(scheme, Stage.PRELIMINARY, by=cast.office).pk == first.pk
