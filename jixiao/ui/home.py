@@ -11,6 +11,7 @@ from jixiao.accounts.roles import Role
 from jixiao.audit.labels import label_for
 from jixiao.audit.models import Event
 from jixiao.org.models import Cadre, Cycle, Unit, UnitKind
+from jixiao.ui import overview
 
 # The office sees the business trail on its home page; sign-ins and failures belong to the audit admin.
 BUSINESS_EVENT_EXCLUDE = ("auth.", "audit.")
@@ -50,6 +51,8 @@ def recent_business_events(limit: int = 10):
 
 
 def office_home(user, membership):
+    """The overview of the year's work and the latest results first; then the district's make-up and, for the
+    office that runs the cycle, the recent business trail (a leader follows results, not every edit)."""
     rows = units_by_kind()
     cycles = list(Cycle.objects.annotate(group_count=Count("groups")).order_by("-year"))
     return "ui/home_office.html", {
@@ -62,7 +65,8 @@ def office_home(user, membership):
         "kind_chart": kind_chart(rows),
         "cycles": cycles,
         "current_cycle": next((c for c in cycles if c.status == "running"), None),
-        "events": recent_business_events(),
+        "events": recent_business_events() if membership.role == Role.OFFICE_ADMIN else None,
+        "overview": overview.build(user),
     }
 
 
