@@ -259,6 +259,10 @@ def evidence_file(request, pk):
     # A removed file stays on record for the office; the pages no longer offer it to anyone else.
     if evidence.removed_at is not None and not access.can(request.user, "reporting.manage"):
         raise Http404("对象不存在或无权访问")
+    # A leader sees a file of an unverified value only after choosing “查看含未核定的全部数据”, as on the page.
+    if _hidden_from_leader(request, evidence.value):
+        _refused_access(request, "reporting.Evidence", pk)
+        raise Http404("该佐证材料所属数值尚未核定")
     handle = evidence.file.open("rb")
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
 

@@ -64,3 +64,29 @@ def test_board_export_timeliness_and_template_show_no_unverified_figure(cast, w,
     assert not any(UNVERIFIED in c for c in cells)
     template = reverse("reporting:unit_template", args=[cast.street.pk, w["q1"].pk])
     assert client.get(template).status_code == 403
+
+
+def test_evidence_of_an_unverified_value_waits_for_the_leaders_choice(cast, w, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.audit.models import Event
+    from jixiao.reporting import actions
+
+    files = {}
+    for number in (UNVERIFIED, VERIFIED):
+        value = Value.objects.get(number=Decimal(number))
+        upload = SimpleUploadedFile(f"{number}.pdf", b"%PDF-1.4 " + number.encode())
+        files[number] = reverse("reporting:evidence",
+                                args=[actions.attach_evidence(value, upload, by=cast.street_reporter).pk])
+    client = login(cast.leader)
+    # Guessing the id of a file of an unverified value gets nothing, and the attempt is on record.
+    assert client.get(files[UNVERIFIED]).status_code == 404
+    assert Event.objects.filter(code="reporting.access_refused", object_repr__startswith="reporting.Evidence").exists()
+    assert client.get(files[VERIFIED]).status_code == 200
+    # Once the leader chose to see unverified data, the page links the file with that choice and it downloads.
+    entry = reverse("reporting:entry", args=[cast.street.pk, w["q1"].pk])
+    assert files[UNVERIFIED] not in client.get(entry).content.decode()
+    assert files[UNVERIFIED] + "?all=1" in client.get(entry + "?all=1").content.decode()
+    assert client.get(files[UNVERIFIED] + "?all=1").status_code == 200
+    # The unit itself downloads its files as before.
+    assert login(cast.street_reporter).get(files[UNVERIFIED]).status_code == 200
