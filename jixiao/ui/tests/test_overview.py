@@ -204,14 +204,13 @@ def test_an_unpublished_run_is_not_shown_as_the_latest_result(cast):
 
 
 def test_build_leaves_out_what_the_role_may_not_see(cast):
-    from jixiao.accounts import access
-
-    supervisor = cast.supervisor
-    access.memberships(supervisor)
-    data = overview.build(supervisor, DAY)
+    key_tasks(cast)
+    published_2025(cast)
+    data = overview.build(cast.supervisor, DAY)  # the 督查室 follows key work only
     assert data["show"] == {"reporting": False, "keywork": True, "evaluation": False, "rectification": False,
                             "results": False}
     assert data["reporting"] is None and data["results"] is None and data["rectification"] is None
+    assert data["keywork"].total == 4
 
 
 # --- The page -----------------------------------------------------------------------------------------
