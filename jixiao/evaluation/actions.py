@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jixiao.audit.log import record, snapshot
-from jixiao.evaluation import codes, frozen, guards, lookup, privacy, scale
+from jixiao.evaluation import codes, frozen, guards, inserts, lookup, privacy, scale
 from jixiao.evaluation.models import (
     COMMENT_MAX,
     Answer,
@@ -289,21 +289,25 @@ def vector_digest(values: Values) -> str:
     return sm3(text.encode())[:16]
 
 
-def _store_answer(campaign, group, questionnaire, *, channel, values: Values, comments: dict[int, str],
-                  seconds: int | None, day: datetime.date) -> Answer:
-    answer = Answer.objects.create(campaign=campaign, rater_group=group, questionnaire=questionnaire, channel=channel,
-                                   submitted_on=day, seconds=seconds, vector_digest=vector_digest(values))
-    Rating.objects.bulk_create([
-        Rating(answer=answer, campaign=campaign, rater_group=group, unit_id=u, dimension_id=d, value=v)
-        for (u, d), v in values.items()
-    ])
+def _answer_rows(campaign, group, questionnaire, *, channel, values: Values, comments: dict[int, str],
+                 seconds: int | None, day: datetime.date) -> tuple[Answer, list]:
+    """A new answer and the rows that belong to it (ratings, comments, follow-up items), not yet saved."""
+    answer = Answer(campaign=campaign, rater_group=group, questionnaire=questionnaire, channel=channel,
+                    submitted_on=day, seconds=seconds, vector_digest=vector_digest(values))
     texts = {u: t.strip() for u, t in comments.items() if t and t.strip()}
-    Comment.objects.bulk_create([Comment(answer=answer, campaign=campaign, unit_id=u, text=t) for u, t in texts.items()])
-    FollowUp.objects.bulk_create([
-        FollowUp(campaign=campaign, answer=answer, unit_id=u, rater_group=group, dimension_id=d, value=v,
-                 comment=texts.get(u, ""), created_on=day)
-        for (u, d), v in values.items() if scale.needs_follow_up(campaign.scale, v)
-    ])
+    rows = [answer]
+    rows += [Rating(answer=answer, campaign=campaign, rater_group=group, unit_id=u, dimension_id=d, value=v)
+             for (u, d), v in values.items()]
+    rows += [Comment(answer=answer, campaign=campaign, unit_id=u, text=t) for u, t in texts.items()]
+    rows += [FollowUp(campaign=campaign, answer=answer, unit_id=u, rater_group=group, dimension_id=d, value=v,
+                      comment=texts.get(u, ""), created_on=day)
+             for (u, d), v in values.items() if scale.needs_follow_up(campaign.scale, v)]
+    return answer, rows
+
+
+def _store_answer(campaign, group, questionnaire, **fields) -> Answer:
+    answer, rows = _answer_rows(campaign, group, questionnaire, **fields)
+    inserts.insert_rows(rows)
     return answer
 
 
@@ -389,14 +393,16 @@ def submit_with_code(campaign: Campaign, answer_in: CodeAnswer, now=None, scope:
         consumed = InvitationCode.objects.filter(pk=scope.code.pk, used_on__isnull=True, voided=False).update(used_on=day)
         if consumed != 1:
             raise EvaluationError("该邀请码已经使用过，每个邀请码只能提交一次。")
-        answer = _store_answer(campaign, scope.group, scope.questionnaire, channel=Channel.CODE,
-                               values=answer_in.values, comments=answer_in.comments, seconds=answer_in.seconds, day=day)
+        answer, rows = _answer_rows(campaign, scope.group, scope.questionnaire, channel=Channel.CODE,
+                                    values=answer_in.values, comments=answer_in.comments, seconds=answer_in.seconds,
+                                    day=day)
         if answer_in.phone and answer_in.follow_up:
-            Contact.objects.create(answer=answer, campaign=campaign,
-                                   phone_cipher=privacy.encrypt_phone(answer_in.phone, campaign.pk),
-                                   phone_masked=mask_phone(answer_in.phone),
-                                   keep_until=campaign.contacts_keep_until or day + datetime.timedelta(days=CONTACT_DAYS))
-        _flag_new_answer(answer, answer_in, scope, now)
+            rows.append(Contact(answer=answer, campaign=campaign,
+                                phone_cipher=privacy.encrypt_phone(answer_in.phone, campaign.pk),
+                                phone_masked=mask_phone(answer_in.phone),
+                                keep_until=campaign.contacts_keep_until or day + datetime.timedelta(days=CONTACT_DAYS)))
+        rows += _flags_for(answer, answer_in, scope, now)
+        inserts.insert_rows(rows)  # one statement on PostgreSQL: answer, ratings, comments, follow-ups, contact, flags
     return answer
 
 
@@ -409,7 +415,8 @@ def _claim_phone(campaign: Campaign, scope: CodeScope, phone: str) -> None:
         raise EvaluationError("该手机号码已参加过本项评议，每人只能评议一次。感谢您的支持！") from None
 
 
-def _flag_new_answer(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, now) -> None:
+def _flags_for(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, now) -> list[Flag]:
+    """The flags a new public answer gets (not saved). Bumps the burst and same-source counters."""
     day = timezone.localdate(now)
     found = guards.content_flags(answer_in.values, answer_in.seconds)
     if len(answer_in.values) >= guards.DUPLICATE_MIN_RATINGS:
@@ -419,15 +426,14 @@ def _flag_new_answer(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, no
             found.append((FlagKind.DUPLICATE, f"与同组另外 {twins} 份答卷的全部评分完全相同"))
     burst_key = f"burst:{answer.campaign_id}:{scope.group.pk}:{scope.code.unit_id or 0}"
     source_key = f"src:{answer.campaign_id}:{privacy.address_bucket(answer_in.client_ip, day)}"
-    # Last writes before the commit: the counter rows are shared by every answer to a department.
+    # The counter rows are shared by every answer to a department: bumped late, held only until the commit.
     hits = guards.bump_many([(burst_key, guards.BURST_WINDOW), (source_key, guards.SAME_SOURCE_WINDOW)], now)
     burst, same = hits[burst_key], hits[source_key]
     if burst > guards.BURST_LIMIT:
         found.append((FlagKind.BURST, f"10分钟内同一评议主体收到第 {burst} 份答卷"))
     if same > guards.SAME_SOURCE_LIMIT:
         found.append((FlagKind.SAME_SOURCE, f"1小时内同一网络来源提交的第 {same} 份答卷"))
-    Flag.objects.bulk_create([Flag(answer=answer, campaign=answer.campaign, kind=k, detail=d[:200], created_on=day)
-                              for k, d in found])
+    return [Flag(answer=answer, campaign=answer.campaign, kind=k, detail=d[:200], created_on=day) for k, d in found]
 
 
 # --- Internal raters ------------------------------------------------------------------------------------
