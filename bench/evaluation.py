@@ -2,9 +2,12 @@
 aggregation of 100,000 answers.
 
 1. Creates a throw-away PostgreSQL database (127.0.0.1:5432, user postgres), migrates it, loads the demo
-   organisation and opens a campaign with ANSWERS service-recipient codes.
-2. Starts granian exactly as `make run` does (2 workers, 8 blocking threads, backpressure 8) on a free port.
-3. /healthz: a bounded loop of GETs from CLIENTS threads (the baseline).
+   organisation and opens a campaign with RUNS × ANSWERS service-recipient codes.
+2. Starts granian exactly as `make run` does: WORKERS processes, THREADS blocking threads and backpressure
+   THREADS, read from the Makefile's defaults (or the same environment variables make honours), on a free port.
+3. RUNS rounds (default 3) of steps 3a and 4 on the same server; the medians are reported, and the ratio of
+   answers to /healthz is taken per round (both measured back to back, under the same load) before the median.
+3a. /healthz: a bounded loop of GETs from CLIENTS threads (the baseline).
 4. Answers: every client first opens the questionnaire for its codes (POST /p/pingyi/, which hands out the
    signed start time), waits out the minimum dwell time once, then submits them all (POST /p/pingyi/submit/);
    only the submit phase is timed. Each simulated citizen gets its own address in X-Real-IP (the header our
@@ -35,6 +38,16 @@ ANSWERS = int(os.environ.get("BENCH_ANSWERS", "2000"))
 HEALTH = int(os.environ.get("BENCH_HEALTH", "4000"))
 AGGREGATE = int(os.environ.get("BENCH_AGGREGATE", "100000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
+
+def make_default(name: str) -> int:
+    """`make run`'s value of WORKERS or THREADS: the environment first (as make does), else the Makefile."""
+    found = re.search(rf"^{name} \?= (\d+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    return int(os.environ.get(name) or found.group(1))
+
+
+WORKERS, THREADS = make_default("WORKERS"), make_default("THREADS")
 ENV = {**os.environ, "JIXIAO_DATABASE_URL": f"{PG}/{DB}", "JIXIAO_DEMO_MODE": "true",
        "JIXIAO_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
        "DJANGO_SETTINGS_MODULE": "jixiao.settings", "PYTHONPATH": str(ROOT)}
@@ -73,7 +86,7 @@ def setup_campaign() -> tuple[list[str], object]:
     units = list(campaign.units.order_by("code"))
     codes = []
     for n, unit in enumerate(units):
-        size = ANSWERS // len(units) + (1 if n < ANSWERS % len(units) else 0)
+        size = RUNS * ANSWERS // len(units) + (1 if n < RUNS * ANSWERS % len(units) else 0)
         if size:
             codes += actions.issue_codes(campaign, group, size=size, unit=unit, by=office)[1]
     return codes, campaign
@@ -88,7 +101,8 @@ def free_port() -> int:
 def start_server(port: int) -> subprocess.Popen:
     server = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "jixiao.wsgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", "2", "--blocking-threads", "8", "--backpressure", "8"],
+         "--port", str(port), "--workers", str(WORKERS), "--blocking-threads", str(THREADS),
+         "--backpressure", str(THREADS)],
         cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
@@ -161,7 +175,7 @@ def bench_health(port: int) -> dict:
             "errors": errors}
 
 
-def bench_answers(port: int, codes: list[str], campaign) -> dict:
+def bench_answers(port: int, codes: list[str], campaign, run: int) -> dict:
     from jixiao.evaluation.models import Question
 
     dims = list(Question.objects.filter(questionnaire__rater_group__campaign=campaign).values_list(
@@ -173,7 +187,7 @@ def bench_answers(port: int, codes: list[str], campaign) -> dict:
     def opener(index):
         out = []
         for n, code in enumerate(chunks[index]):
-            address = f"10.{index}.{n // 250}.{n % 250 + 1}"
+            address = f"10.{run * CLIENTS + index}.{n // 250}.{n % 250 + 1}"
             status, page = clients[index].post("/p/pingyi/", {"code": code}, address)
             started = re.search(r'name="started" value="([^"]+)"', page)
             unit = re.search(r'name="r-(\d+)-\d+"', page)
@@ -197,7 +211,7 @@ def bench_answers(port: int, codes: list[str], campaign) -> dict:
     seconds, statuses = run_threads(submitter, range(CLIENTS))
     from jixiao.evaluation.models import Answer
 
-    stored = Answer.objects.filter(campaign=campaign).count()
+    stored = Answer.objects.filter(campaign=campaign).count() - run * ANSWERS
     return {"answers": len(statuses), "stored": stored, "seconds": round(seconds, 3),
             "per_second": round(len(statuses) / seconds, 1), "errors": sum(1 for s in statuses if s != 302),
             "open_errors": len(open_errors), "open_per_second": round(ANSWERS / open_seconds, 1)}
@@ -249,8 +263,14 @@ def main():
         codes, campaign = setup_campaign()
         port = free_port()
         server = start_server(port)
-        health = bench_health(port)
-        answers = bench_answers(port, codes, campaign)
+        rounds = []
+        for run in range(RUNS):
+            health = bench_health(port)
+            answers = bench_answers(port, codes[run::RUNS], campaign, run)
+            rounds.append({"healthz": health, "answers": answers,
+                           "ratio": round(answers["per_second"] / health["per_second"], 3)})
+            print(f"round {run + 1}: /healthz {health['per_second']}/s, answers {answers['per_second']}/s "
+                  f"(ratio {rounds[-1]['ratio']}, {answers['errors']} errors)", flush=True)
         server.terminate()
         server.wait(timeout=30)
         server = None
@@ -263,14 +283,20 @@ def main():
 
         connections.close_all()
         psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-    print(f"/healthz: {health['per_second']}/s ({health['errors']} errors); answers: {answers['per_second']}/s "
-          f"({answers['errors']} errors, {answers['stored']} stored); "
+    health_median = statistics.median(r["healthz"]["per_second"] for r in rounds)
+    answers_median = statistics.median(r["answers"]["per_second"] for r in rounds)
+    ratio_median = statistics.median(r["ratio"] for r in rounds)
+    errors = sum(r["answers"]["errors"] + r["answers"]["open_errors"] + r["healthz"]["errors"] for r in rounds)
+    stored = sum(r["answers"]["stored"] for r in rounds)
+    print(f"median of {RUNS}: /healthz: {health_median}/s; answers: {answers_median}/s (ratio {ratio_median}; "
+          f"{errors} errors, {stored} of {RUNS * ANSWERS} stored); "
           f"aggregation of {aggregate['answers']} answers: {aggregate['seconds_median']} s")
     print(json.dumps({
-        "server": "granian wsgi, 2 workers, 8 blocking threads, backpressure 8", "database": "postgresql",
-        "clients": CLIENTS, "healthz": health, "answers": answers,
-        "ratio_answers_to_healthz": round(answers["per_second"] / health["per_second"], 3),
-        "aggregate": aggregate, "goals": {"answers_per_second": 300, "aggregate_seconds": 2},
+        "server": f"granian wsgi, {WORKERS} workers, {THREADS} blocking threads, backpressure {THREADS}",
+        "database": "postgresql", "clients": CLIENTS, "runs": RUNS,
+        "healthz_per_second_median": health_median, "answers_per_second_median": answers_median,
+        "ratio_answers_to_healthz_median": ratio_median, "errors": errors, "stored": stored,
+        "rounds": rounds, "aggregate": aggregate, "goals": {"answers_per_second": 300, "aggregate_seconds": 2},
     }, ensure_ascii=False))
 
 
