@@ -4,7 +4,8 @@ decompositions of the city indicators and a few 2026 adjustment requests. docs/d
 The district scheme of every cycle has three blocks — 指标考核 60 / 重点工作 20 / 综合评议 20 — and three
 peer groups: G01 (7 streets + 3 parks: 16 economic core + 8 city key + 2 common indicators), G02 (15 bureaus:
 40 harmonious-society + 12 city key + 2 common) and G03 (the other departments: 5 common indicators; this
-step adds the group to every cycle). 华明街道 (S01) runs a street-level scheme for its villages (S01G01).
+step adds the group to every cycle). 华明街道 (S01) runs a street-level scheme for its villages (S01G01):
+one block, 指标考核 100.
 Numbers are drawn from the step's rng: every unit has a trend (improving, steady or declining) so the
 multi-year comparison has something to show; each year's baseline is the previous year's actual.
 """
@@ -164,7 +165,9 @@ G01_ITEMS = [(row[0], Decimal("2.5")) for row in ECONOMIC] + [(f"K{i:02d}", Deci
 G02_ITEMS = [(row[0], Decimal(1)) for row in HARMONIOUS] + [(f"K{i:02d}", Decimal("1.25")) for i in range(9, 21)] \
     + [("C01", Decimal("2.5")), ("C04", Decimal("2.5"))]
 G03_ITEMS = [(row[0], Decimal(12)) for row in COMMON]
-VILLAGE_ITEMS = list(zip([row[0] for row in VILLAGE], map(Decimal, (15, 15, 15, 15, 10, 10)), strict=True))
+# The village scheme of the street is indicators only: the district campaign rates departments, and the
+# street runs no evaluation of its own villages in the demo.
+VILLAGE_ITEMS = list(zip([row[0] for row in VILLAGE], map(Decimal, (20, 20, 15, 15, 15, 15)), strict=True))
 QUALITATIVE_GRADES = {"好": "1", "较好": "0.8", "一般": "0.6", "差": "0.3"}
 TEXT_TARGETS = {Q: "完成年度任务清单，考核责任单位评定等级", MS: "按期完成年度各节点任务"}
 CUMULATIVE = {"Q1": Decimal("0.22"), "Q2": Decimal("0.48"), "Q3": Decimal("0.74"), "Q4": Decimal(1)}
@@ -282,7 +285,7 @@ def _schemes(cycles, units, indicators, versions, groups, office):
                      ("E", "综合评议", 20, BlockKind.EVALUATION)]
             plan = [("G01", G01_ITEMS), ("G02", G02_ITEMS), ("G03", G03_ITEMS)]
         else:
-            parts = [("A", "指标考核", 80, BlockKind.ITEMS), ("E", "综合评议", 20, BlockKind.EVALUATION)]
+            parts = [("A", "指标考核", 100, BlockKind.ITEMS)]
             plan = [(f"{STREET_SCHEME_STREET}G01", VILLAGE_ITEMS)]
         made = {code: SchemeBlock(scheme=scheme, code=code, name=name, weight=Decimal(w), kind=kind, sort_order=i)
                 for i, (code, name, w, kind) in enumerate(parts, start=1)}
