@@ -7,7 +7,8 @@ and the last period of the year carries the actual itself, so reporting and the 
 2026 the implied annual figure is the target times the unit's own ratio of last year. About 5 % of past
 submissions came in late. 2026 Q3 shows the cases the office meets: late units (one with an extension),
 returned submissions with reasons, one submission missing, one awaiting review, one awaiting verification;
-a Q2 value of 华明街道 was unlocked by the office, corrected and waits for re-verification.
+a Q2 value of 华明街道 was unlocked by the office, corrected and waits for re-verification; one Q3 value of
+丰年街道 was returned alone by 区统计局 and waits for the street's correction.
 Rows are written as plain rows (imports._insert) to keep the whole seed fast.
 """
 
@@ -51,6 +52,9 @@ RETURNS = [("B01", "“重大项目开工数”与发改委项目库不一致，
 LATE_2026 = ["S05", "B07", "M12", "M16"]
 MISSING_2026 = "M18"
 AWAITING_REVIEW, AWAITING_VERIFY = "S01", "S02"
+# 区统计局 returns one figure of 丰年街道's approved Q3 report (单项退回); the street has not corrected it yet.
+RETURNED_VALUE = ("S06", "K01", "前三季度地区生产总值累计数与区统计局季度核算数不一致，请按核算口径核对后更正，"
+                                "并在备注中说明差异原因。")
 EXTENSION = ("S04", "防汛抢险任务重，经绩效办同意延期报送")
 
 
@@ -224,12 +228,33 @@ def _stories(users) -> str:
     DeadlineException.objects.create(period=q3, unit=street, deadline=q3.deadline + datetime.timedelta(days=7),
                                      reason=EXTENSION[1], granted_by=office, granted_at=_at(q3.deadline))
     _unlocked_value(users)
+    returned = _returned_value(subs, users)
     return (f"2026年三季度：退回 {len(RETURNS)} 份、逾期 {len(LATE_2026)} 个单位、缺报 1 个、待审核 1 份、待核定 1 份、"
-            "延期 1 个单位；解锁更正的数值 1 项")
+            f"延期 1 个单位、单项退回待更正 {returned} 项；解锁更正的数值 1 项")
 
 
 def _people(unit):
     return User.objects.filter(memberships__unit=unit, memberships__role="reporter", memberships__revoked_at=None)
+
+
+def _returned_value(subs, users) -> int:
+    """丰年街道's Q3 地区生产总值, returned alone by 区统计局 through `actions.return_value`.
+
+    The submission goes back to approved (its other values stay verified, as after the assessor's per-value
+    verification); the action stamps the wall clock, so the return gets a fixed day of the story afterwards.
+    """
+    code, indicator, reason = RETURNED_VALUE
+    sub, assessor = subs.get(code), users.get("assessor")
+    value = Value.objects.filter(submission=sub, indicator__code=indicator).first() if sub else None
+    if value is None or assessor is None:
+        return 0
+    sub.status, sub.verified_at = Status.APPROVED, None
+    sub.save(update_fields=["status", "verified_at"])
+    Value.objects.filter(pk=value.pk).update(verified_at=None, verified_by=None)
+    value.verified_at = value.verified_by = None
+    actions.return_value(value, by=assessor, assessor=Unit.objects.get(pk=_statistics_id()), reason=reason)
+    Value.objects.filter(pk=value.pk).update(returned_at=sub.approved_at + datetime.timedelta(days=2, hours=-1))
+    return 1
 
 
 def _unlocked_value(users):

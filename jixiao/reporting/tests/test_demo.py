@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from jixiao.audit.models import Event
 from jixiao.demo import accounts, build, indicators, org
 from jixiao.demo import reporting as demo_reporting
 from jixiao.reporting.models import DeadlineException, Period, Status, Submission, Value, ValueRevision
@@ -45,3 +46,17 @@ def test_2026_third_quarter_has_the_office_cases(demo):
     unlocked = Value.objects.get(unlocked=True)
     revision = ValueRevision.objects.get(value=unlocked)
     assert revision.after_approval and revision.reason and unlocked.changes_since_approval == 1
+
+
+def test_2026_third_quarter_has_one_value_returned_alone(demo):
+    code, indicator, reason = demo_reporting.RETURNED_VALUE
+    value = Value.objects.select_related("submission", "returned_by").get(returned_at__isnull=False)
+    assert (value.unit.code, value.indicator.code, value.return_reason) == (code, indicator, reason)
+    assert value.is_returned and value.is_correctable and value.returned_by.username == "assessor"
+    sub = value.submission
+    assert sub.status == Status.APPROVED and sub.period.code == "Q3"
+    assert value.returned_at > sub.approved_at  # a fixed day of the story, not the day of the seed
+    # The other values stay verified; the street has not corrected the returned one yet.
+    assert not sub.values.exclude(pk=value.pk).filter(verified_at__isnull=True).exists()
+    assert not ValueRevision.objects.filter(value=value).exists()
+    assert Event.objects.get(code="value.returned").after["reason"] == reason  # through the real action
