@@ -362,6 +362,7 @@ def set_target(*, cycle: Cycle, unit, indicator: Indicator, by, **values) -> Tar
     """Create or change the target of unit × indicator in a cycle; the baseline defaults to last year's actual."""
     target = Target.objects.filter(cycle=cycle, unit=unit, indicator=indicator).first()
     before = log.snapshot(target, TARGET_FIELDS) if target is not None else None
+    old_value = target.target_value if target is not None else None
     if target is None:
         target = Target(cycle=cycle, unit=unit, indicator=indicator)
     for name, value in values.items():
@@ -371,9 +372,27 @@ def set_target(*, cycle: Cycle, unit, indicator: Indicator, by, **values) -> Tar
     _check_target(target)
     target.full_clean()
     target.save()
-    log.record("target.created" if before is None else "target.updated", target, before=before,
-               after=log.snapshot(target, TARGET_FIELDS), user=by)
+    after = log.snapshot(target, TARGET_FIELDS)
+    if before is not None:
+        _carry_milestones(target, old_value, before, after)
+    log.record("target.created" if before is None else "target.updated", target, before=before, after=after, user=by)
     return target
+
+
+def _carry_milestones(target: Target, old_value, before: dict, after: dict) -> None:
+    """When a target's value changes, its milestones keep their share of it (schemeplan.rederived_milestones;
+    the scheme workbook does the same unless the file changes that target's milestone row). The change goes
+    into the target's own audit event."""
+    milestones = list(target.milestones.all())
+    current = {m.period: m.value for m in milestones}
+    new = schemeplan.rederived_milestones(current, old_value, target.target_value)
+    if new is None or new == current:
+        return
+    for milestone in milestones:
+        milestone.value = new[milestone.period]
+    TargetMilestone.objects.bulk_update(milestones, ["value"])
+    before["milestones"] = {period: str(value) for period, value in schemeplan.ordered(current).items()}
+    after["milestones"] = {period: str(value) for period, value in new.items()}
 
 
 @transaction.atomic
@@ -467,13 +486,15 @@ def approve_adjustment(adjustment: TargetAdjustment, *, by, reason: str = "") ->
     """The office agrees: the target takes the requested value (audited as target.adjusted)."""
     target = Target.objects.select_for_update().get(pk=adjustment.target_id)
     _decide(adjustment, AdjustmentStatus.APPROVED, by, reason)
+    old_value = target.target_value
     before = {"target_value": _s(target.target_value)}
     target.target_value = adjustment.requested_value
     _check_target(target)
     target.save(update_fields=["target_value", "updated_at"])
-    log.record("target.adjusted", target, before=before,
-               after={"target_value": _s(target.target_value), "adjustment": adjustment.pk,
-                      "reason": adjustment.decision_reason}, user=by)
+    after = {"target_value": _s(target.target_value), "adjustment": adjustment.pk,
+             "reason": adjustment.decision_reason}
+    _carry_milestones(target, old_value, before, after)
+    log.record("target.adjusted", target, before=before, after=after, user=by)
     return target
 
 
@@ -556,6 +577,7 @@ class _BookWriter:
             self.write_parts(key)
         self.write_items()
         self.write_targets()
+        self.write_carried_milestones()
         self.write_links()
         self.write_milestones()
 
@@ -635,6 +657,18 @@ class _BookWriter:
             Target.objects.bulk_update([t for _op, t in changed], schemeplan.TARGET_FIELDS, batch_size=500)
             for op, target in changed:
                 self.audit_change("targets", op, target)
+
+    def write_carried_milestones(self):
+        """Milestones that follow a changed target value (the target's own audit event lists them)."""
+        carried = self.plan.rederived
+        if not carried:
+            return
+        ids = self.target_ids(set(carried))
+        by_target = {ids[key]: values for key, values in carried.items()}
+        milestones = list(TargetMilestone.objects.filter(target_id__in=by_target))
+        for milestone in milestones:
+            milestone.value = by_target[milestone.target_id][milestone.period]
+        TargetMilestone.objects.bulk_update(milestones, ["value"], batch_size=500)
 
     def target_ids(self, keys) -> dict:
         units = {u: self.state.units[u].pk for u, _i in keys}

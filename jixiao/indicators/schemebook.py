@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from operator import itemgetter
 
 from jixiao.indicators.models import (
     GRADE_ORDER,
@@ -370,27 +369,27 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
         errors.add(spec, 1, None, f"表头缺少必需的列：{'、'.join(missing)}。")
         return []
     parsed, seen = [], {}
-    columns = [(c.field, _converter(spec, c, errors)) for c in spec.data_columns]
+    data_columns = spec.data_columns
+    names = [c.field for c in data_columns]
+    converters = [_converter(spec, c, errors) for c in data_columns]
     # Absent optional columns read as an empty cell past the header's last column.
     width = max([*positions.values(), 0]) + 1
-    indexes = [positions.get(c.title, width) for c in spec.data_columns]
+    indexes = [positions.get(c.title, width) for c in data_columns]
     need = max(indexes) + 1
-    cells = itemgetter(*indexes)
+    key_at = [names.index(f) for f in spec.key_fields]
     key_fields = spec.key_fields
     for number_, raw in enumerate(rows[1:], start=2):
         if len(raw) < need:
             raw = list(raw) + [None] * (need - len(raw))
-        values = cells(raw)
-        if len(columns) == 1:
-            values = (values,)
+        values = [raw[i] for i in indexes]
         first = values[0]
         if not ((first.__class__ is str and first.strip()) or first.__class__ in (int, float)) and all(
                 clean_value(v) is None for v in values):
             continue
-        row = {"row": number_}
-        for (name, convert), value in zip(columns, values, strict=True):
-            row[name] = convert(value, number_)
-        key = tuple(row.get(f) for f in key_fields)
+        values = [convert(value, number_) for convert, value in zip(converters, values, strict=True)]
+        key = tuple([values[i] for i in key_at])
+        row = dict(zip(names, values, strict=True))
+        row["row"] = number_
         if all(key):
             if key in seen:
                 errors.add(spec, number_, key_fields[-1], f"与第 {seen[key]} 行重复（{' / '.join(map(str, key))}）")
@@ -416,6 +415,8 @@ def _converter(spec: SheetSpec, col: Col, errors: Errors):
         places = PLACES[col.kind]
 
         def number_cell(value, row):
+            if value == "" and not col.required:
+                return None
             if value.__class__ is float and -LARGEST_FLOAT < value < LARGEST_FLOAT:
                 if value.is_integer():
                     return Decimal(int(value))
@@ -433,6 +434,16 @@ def _converter(spec: SheetSpec, col: Col, errors: Errors):
                     return text
             return general(value, row)
         return code_cell
+    if col.kind == CHOICE:
+        choices = col.choices
+
+        def choice_cell(value, row):
+            if value.__class__ is str:
+                found = choices.get(value.strip())
+                if found is not None:
+                    return found
+            return general(value, row)
+        return choice_cell
     return general
 
 

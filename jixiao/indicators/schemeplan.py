@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from jixiao.indicators import schemebook as sb
 from jixiao.indicators.models import (
@@ -79,6 +79,8 @@ class Plan:
     counts: dict[str, dict[str, int]]
     locked: list[str]  # names of locked schemes this import changes (needs the office admin and a reason)
     state: State
+    # (unit code, indicator code) -> period -> value: milestones carried along with a changed target value
+    rederived: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
 
     @property
     def changes(self) -> list[Op]:
@@ -155,9 +157,19 @@ class State:
         for target_id, period, value in TargetMilestone.objects.filter(target__cycle=self.cycle).values_list(
                 "target_id", "period", "value"):
             self.milestones[by_id[target_id]][period] = value
-        previous = Target.objects.filter(cycle__year=self.cycle.year - 1, actual__isnull=False).values_list(
-            "unit_id", "indicator_id", "actual")
-        self.previous_actual = {(self.unit_code[u], indicator_code[i]): a for u, i, a in previous}
+
+    def previous_actuals(self, keys) -> dict[tuple[str, str], Decimal]:
+        """Last year's actuals of (unit code, indicator code) keys: the default baseline of a new target.
+        Asked only for the new targets the file gives no baseline, so a re-import reads none of them."""
+        if not keys:
+            return {}
+        wanted = set(keys)
+        indicators = {self.indicators[i].pk for _u, i in wanted}
+        indicator_code = {i.pk: i.code for i in self.indicators.values()}
+        previous = Target.objects.filter(cycle__year=self.cycle.year - 1, actual__isnull=False,
+                                         indicator_id__in=indicators).values_list("unit_id", "indicator_id", "actual")
+        found = {(self.unit_code[u], indicator_code[i]): a for u, i, a in previous}
+        return {key: found[key] for key in wanted if key in found}
 
 
 # --- Planning -------------------------------------------------------------------------------------------
@@ -197,6 +209,7 @@ class Planner:
         self.counts = {spec.key: {s: 0 for s in STATUS_LABELS} for spec in sb.SPECS}
         self.changed_schemes: set[str] = set()
         self.file_targets = {(r.get("unit"), r.get("indicator")): r for r in book["targets"]}
+        self.rederived: dict[tuple[str, str], dict[str, Decimal]] = {}
 
     def error(self, spec, row, field_name, message):
         self.errors.add(spec, row["row"] if row else None, field_name, message)
@@ -204,7 +217,7 @@ class Planner:
     def result(self) -> Plan:
         locked = sorted({self.scheme_name(code) for code in self.changed_schemes
                          if code in self.state.schemes and self.state.schemes[code].is_locked})
-        return Plan(self.state.cycle, self.ops, self.counts, locked, self.state)
+        return Plan(self.state.cycle, self.ops, self.counts, locked, self.state, self.rederived)
 
     def scheme_name(self, code):
         scheme = self.state.schemes.get(code)
@@ -234,6 +247,7 @@ class Planner:
         self.check_parts()
         self.check_targets()
         self.check_milestones()
+        self.carry_milestones()
         self.check_decompositions()
         self.check_scheme_sums()
 
@@ -413,13 +427,17 @@ class Planner:
     def check_targets(self):
         spec, state = sb.TARGETS, self.state
         closed = state.cycle.status not in OPEN_TARGET_STATUSES
+        units, indicators, targets = state.units, state.indicators, state.targets
+        district_set = TargetSource.DISTRICT_SET
+        no_baseline = []
         for row in self.book["targets"]:
-            unit, indicator = state.units.get(row.get("unit")), state.indicators.get(row.get("indicator"))
-            if row.get("unit") and unit is None:
-                self.error(spec, row, "unit", f"单位编码“{row['unit']}”不存在")
-            if row.get("indicator") and indicator is None:
-                self.error(spec, row, "indicator", f"指标编码“{row['indicator']}”不在指标库中")
+            unit_code, indicator_code = row.get("unit"), row.get("indicator")
+            unit, indicator = units.get(unit_code), indicators.get(indicator_code)
             if unit is None or indicator is None:
+                if unit_code and unit is None:
+                    self.error(spec, row, "unit", f"单位编码“{unit_code}”不存在")
+                if indicator_code and indicator is None:
+                    self.error(spec, row, "indicator", f"指标编码“{indicator_code}”不在指标库中")
                 continue
             problems = target_value_problems(indicator.direction, row.get("target_value"), row.get("upper_value"),
                                              row.get("target_text") or "")
@@ -427,17 +445,20 @@ class Planner:
                 column = "upper_value" if "上限" in problems[0] and row.get("target_value") is not None else "target_value"
                 self.error(spec, row, column, f"{indicator.name}（{indicator.get_direction_display()}）：{problems[0]}")
                 continue
-            key = (row["unit"], row["indicator"])
-            existing = state.targets.get(key)
+            key = (unit_code, indicator_code)
+            existing = targets.get(key)
             values = {name: row.get(name) for name in TARGET_FIELDS}
             values["target_text"] = values["target_text"] or ""
-            values["source"] = values["source"] or TargetSource.DISTRICT_SET
+            values["source"] = values["source"] or district_set
             if existing is None and values["baseline"] is None:
-                values["baseline"] = state.previous_actual.get(key)
+                no_baseline.append((key, values))
             status = self.record(spec, row, existing, values)
             if status != "unchanged" and closed:
                 self.error(spec, row, "target_value", f"{state.cycle.year}年度已{state.cycle.get_status_display()}，"
                                                       "目标值不能再修改")
+        previous = state.previous_actuals([key for key, _values in no_baseline])
+        for key, values in no_baseline:  # the Op holds this dict: the preview and the write see the default
+            values["baseline"] = previous.get(key)
 
     def final_target(self, key) -> dict | None:
         return self.file_targets.get(key) or self.state.targets.get(key)
@@ -459,6 +480,21 @@ class Planner:
             current = state.milestones.get(key)
             before = {code: current.get(code) for code in sb.PERIOD_CODES} if current else None
             self.record(spec, row, before, {code: values.get(code) for code in sb.PERIOD_CODES})
+
+    def carry_milestones(self):
+        """A changed target value carries its stored milestones along, as the target page does
+        (`rederived_milestones`), unless the file changes that target's 节点目标 row: then the file's row wins.
+        An export lists every target's milestones, so a row left as exported is no decision about them."""
+        in_file = {(op.row["unit"], op.row["indicator"]) for op in self.ops["milestones"]}
+        for op in self.ops["targets"]:
+            key = (op.row["unit"], op.row["indicator"])
+            current = self.state.milestones.get(key)
+            if op.status != "changed" or key in in_file or not current:
+                continue
+            new = rederived_milestones(current, op.existing["target_value"], op.values["target_value"])
+            if new is not None and new != current:
+                self.rederived[key] = new
+                op.diffs.append(("节点目标", _show(ordered(current)), _show(new)))
 
     def check_decompositions(self):
         spec, state = sb.DECOMPOSITIONS, self.state
@@ -566,6 +602,25 @@ class Planner:
             if grades[grade] > total:
                 self.error(sb.GRADES, rows.get(grade), "min_score",
                            f"方案“{code}”等次“{Grade(grade).label}”最低分超过方案总分")
+
+
+MILESTONE_PLACES = Decimal("0.01")
+
+
+def ordered(milestones: dict[str, Decimal]) -> dict[str, Decimal]:
+    return {code: milestones[code] for code in sb.PERIOD_CODES if code in milestones}
+
+
+def rederived_milestones(milestones: dict[str, Decimal], old: Decimal | None, new: Decimal | None
+                         ) -> dict[str, Decimal] | None:
+    """A target's milestones after its annual value changes from `old` to `new`: each keeps its share of the
+    target (milestone × new ÷ old, rounded to 0.01; one equal to the old target becomes the new target).
+    None when they cannot be derived (no milestones, no old or new value, an old value of 0) or need not be
+    (the value did not change); the milestones then stay as they are."""
+    if not milestones or old is None or new is None or old == 0 or old == new:
+        return None
+    return ordered({period: new if value == old else (value * new / old).quantize(MILESTONE_PLACES, ROUND_HALF_UP)
+                    for period, value in milestones.items()})
 
 
 def _clean(rule, params):

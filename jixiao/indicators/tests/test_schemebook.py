@@ -14,6 +14,7 @@ from jixiao.indicators.tests import bookworld as bw
 from jixiao.lib.excel import WorkbookError
 
 MB = 10 * 1024 * 1024
+D = Decimal
 
 
 @pytest.fixture
@@ -251,3 +252,52 @@ def test_commands_round_trip_and_fail_in_chinese(cast, world, tmp_path):
     assert "第5行" in err.getvalue()
     with pytest.raises(CommandError, match="没有1999年度"):
         call_command("export_scheme", "--cycle", "1999", str(path))
+
+
+def _raise_s01_first_target(value, parent):
+    """S01's first indicator (decomposed from D01, with Q1–Q4 milestones 300/600/900/1200) and D01's parent."""
+    def change(workbook):
+        bw.set_cell("目标值", "目标值", value, 单位编码="S01", 指标编码="E202700")(workbook)
+        bw.set_cell("目标值", "目标值", parent, 单位编码="D01", 指标编码="E202700")(workbook)
+    return change
+
+
+def _milestones(cycle, unit):
+    target = Target.objects.get(cycle=cycle, unit=unit, indicator__code="E202700")
+    return dict(target.milestones.values_list("period", "value"))
+
+
+def test_a_target_changed_in_excel_carries_its_milestones_as_on_the_page(cast, world):
+    """The file still holds S01's milestone row as exported: that is no decision about them."""
+    cycle, _scheme, data = world
+    edited = bw.edit(data, _raise_s01_first_target(1350.5, 2150.5))
+    preview = schemebook_plan(edited)
+    s01 = next(op for op in preview.ops["targets"] if op.row["unit"] == "S01")
+    assert ("节点目标", "Q1=300；Q2=600；Q3=900；Q4=1200", "Q1=337.63；Q2=675.25；Q3=1012.88；Q4=1350.5") in s01.diffs
+    bw.import_bytes(edited, cast.office)
+    assert _milestones(cycle, cast.street) == {"Q1": D("337.63"), "Q2": D("675.25"), "Q3": D("1012.88"),
+                                               "Q4": D("1350.5")}
+    assert _milestones(cycle, cast.other_street) == {"Q1": 200, "Q2": 400, "Q3": 600, "Q4": 800}
+    event = Event.objects.get(code="target.imported", after__has_key="节点目标")
+    assert event.before == {"目标值": "1200", "节点目标": "Q1=300；Q2=600；Q3=900；Q4=1200"}
+    # The re-exported workbook imports as no change: the carried milestones are what it now holds.
+    assert not bw.import_bytes(bw.export(cycle), cast.office).has_changes
+
+
+def test_milestones_changed_in_the_same_file_win_over_the_carried_ones(cast, world):
+    cycle, _scheme, data = world
+
+    def change(workbook):
+        _raise_s01_first_target(1500, 2300)(workbook)
+        milestones = workbook["节点目标"]
+        milestones.cell(bw.find_row(milestones, 单位编码="S01"), 5).value = 310  # Q1; Q2–Q4 stay 600/900/1200
+
+    bw.import_bytes(bw.edit(data, change), cast.office)
+    assert _milestones(cycle, cast.street) == {"Q1": 310, "Q2": 600, "Q3": 900, "Q4": 1200}
+    assert not Event.objects.filter(after__has_key="节点目标").exists()
+
+
+def schemebook_plan(data):
+    from jixiao.indicators import schemeplan
+
+    return schemeplan.plan(schemebook.read_book(data, MB))

@@ -198,3 +198,33 @@ def test_nobody_decides_their_own_request(cast, street_target):
     adjustment = actions.request_adjustment(street_target, requested_value=D("900"), reason="x", by=cast.office)
     with pytest.raises(ValidationError, match="本人"):
         actions.approve_adjustment(adjustment, by=cast.office)
+
+
+def test_a_changed_target_value_carries_its_milestones_along(cast):
+    """Each milestone keeps its share of the year's target; the change is in the target's audit event."""
+    ind = builders.indicator("F01")
+    target = actions.set_target(cycle=cast.cycle, unit=cast.street, indicator=ind, by=cast.office,
+                                target_value=D("1200"))
+    actions.set_milestones(target, {"Q1": D("300"), "H1": D("610"), "Q4": D("1200")}, by=cast.office)
+    actions.set_target(cycle=cast.cycle, unit=cast.street, indicator=ind, by=cast.office, target_value=D("1350.5"))
+    # 300 × 1350.5 / 1200 = 337.625 and 610 × … = 686.504…, rounded to 0.01; the year-end one is the target.
+    assert dict(target.milestones.values_list("period", "value")) == {
+        "Q1": D("337.63"), "H1": D("686.50"), "Q4": D("1350.5")}
+    event = Event.objects.filter(code="target.updated").latest("pk")
+    assert event.before["milestones"] == {"Q1": "300.0000", "H1": "610.0000", "Q4": "1200.0000"}
+    assert event.after["milestones"] == {"Q1": "337.63", "H1": "686.50", "Q4": "1350.5"}
+    # A change that leaves the value alone (only the baseline) leaves the milestones alone.
+    actions.set_target(cycle=cast.cycle, unit=cast.street, indicator=ind, by=cast.office, baseline=D("1100"))
+    assert "milestones" not in Event.objects.filter(code="target.updated").latest("pk").after
+    assert target.milestones.get(period="Q1").value == D("337.63")
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, 8, 0, tzinfo=datetime.UTC), tick=False)
+def test_an_approved_adjustment_carries_the_milestones_along(cast, street_target):
+    actions.set_milestones(street_target, {"Q2": D("480"), "Q4": D("1000")}, by=cast.office)
+    adjustment = actions.request_adjustment(street_target, requested_value=D("900"), reason="园区企业外迁",
+                                            by=cast.street_reporter)
+    actions.approve_adjustment(adjustment, by=cast.office, reason="情况属实")
+    assert dict(street_target.milestones.values_list("period", "value")) == {"Q2": D("432"), "Q4": D("900")}
+    event = Event.objects.get(code="target.adjusted")
+    assert event.after["milestones"] == {"Q2": "432.00", "Q4": "900"}
