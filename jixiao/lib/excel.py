@@ -307,6 +307,7 @@ _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 # tag, prefixed or not, contains `f` followed by a space, `>` or `/`; every prefixed row tag `:row`.
 _FORMULA_HINT = re.compile(rb"f[\s>/]")
 _PREFIXED_ROW = re.compile(rb":row[\s>/]")
+_CELL_TAG = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}\d+)"')
 _MERGE_TAG = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*>")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
@@ -363,11 +364,9 @@ class _SheetScan:
 
 
 def _formula_ref(buffer: bytes, at: int) -> str:
-    start = buffer.rfind(b"<c ", 0, at)
-    if start < 0:
-        return ""
-    match = re.search(rb'\br="([A-Z]{1,3}\d+)"', buffer[start:at])
-    return match.group(1).decode() if match else ""
+    """The reference of the cell whose formula starts at `at`: the last cell tag before it (prefixed or not)."""
+    cells = list(_CELL_TAG.finditer(buffer, max(0, at - 1024), at))
+    return cells[-1].group(1).decode() if cells else ""
 
 
 def _scan_chunk(scan: _SheetScan, buffer: bytes, limit: int) -> None:
