@@ -208,3 +208,42 @@ def test_assessor_returns_one_value_unit_corrects_assessor_verifies(world, live_
     assert Submission.objects.get(unit=world.street).status == "verified"
     value = Value.objects.get(unit=world.street, indicator__code=first)
     assert value.number == 265 and value.changes_since_approval == 1 and value.verified_at is not None
+
+
+def test_a_graded_indicator_is_chosen_from_the_scheme_grades(world, live_server, page, shot, external_requests):
+    """An indicator scored by 定性评级: a select of the item's grades, the account of the work in the note."""
+    base, q1 = live_server.url, world.w["q1"]
+    item = world.w["items"][1]
+    item.indicator.direction = "qualitative"
+    item.indicator.save(update_fields=["direction"])
+    item.rule, item.params = "qualitative_grade", {"grades": {"好": "1", "较好": "0.8", "一般": "0.6", "差": "0.3"}}
+    item.save(update_fields=["rule", "params"])
+    code = item.indicator.code
+
+    log_in(page, base, "street_reporter", world.password)
+    open_q1(page, base, world.street.pk, q1.pk)
+    card = page.get_by_test_id(f"value-{code}")
+    assert card.get_by_label("评定等级").evaluate("s => [...s.options].map(o => o.text)") == [
+        "（未评定）", "好", "较好", "一般", "差"]
+    card.get_by_label("评定等级").select_option("较好")
+    card.get_by_label("工作完成情况").fill("年度任务清单 12 项已完成 11 项，余 1 项因审批延后。")
+    card.get_by_role("button", name="保存").click()
+    page.get_by_test_id(f"value-{code}").get_by_text("已保存").wait_for()
+    assert page.get_by_test_id(f"value-{code}").get_by_label("评定等级").input_value() == "较好"
+    shot("reporting-grade-entry")
+    log_out(page)
+
+    log_in(page, base, "assessor", world.password)
+    page.get_by_role("link", name="核定与直报").click()
+    page.get_by_test_id("assessor-periods").get_by_role("link").first.click()
+    grade = page.get_by_test_id(f"grade-{world.street.code}-{code}")
+    assert grade.input_value() == "较好" and "年度任务清单 12 项已完成 11 项" in page.get_by_test_id("grid").inner_text()
+    page.get_by_test_id(f"grade-{world.other_street.code}-{code}").select_option("一般")
+    page.get_by_test_id("grid-save").click()
+    page.get_by_text("已保存并核定").wait_for()
+    shot("reporting-grade-assessor-grid")
+    assert external_requests == [], external_requests
+
+    from jixiao.reporting.models import Value
+
+    assert Value.objects.get(unit=world.other_street, indicator__code=code).text == "一般"
