@@ -225,3 +225,45 @@ def _upload(data):
 def test_status_after_import_is_still_draft(cast, w):
     imports.import_file(edit(template(w, cast), set_values(1, 2)), by=cast.street_reporter)
     assert Submission.objects.get().status == Status.DRAFT
+
+
+@pytest.mark.parametrize("per_statement", [1, 3, 500])
+def test_assessor_import_over_unit_values_updates_them_in_place(cast, w, monkeypatch, per_statement):
+    """The plain-SQL write path (multi-row INSERT in full statements plus a remainder, executemany UPDATE,
+    revisions) on whichever database the suite runs: 4 rows make one 3-row statement and a 1-row remainder."""
+    monkeypatch.setattr("jixiao.lib.rows.ROWS_PER_STATEMENT", per_statement)
+    fill(cast, cast.street, w["q1"], w["items"], cast.street_reporter)  # 100 and 200, typed by the unit
+    data = template(w, cast, assessor=cast.tjj)
+    summary = imports.import_file(edit(data, set_values(100, 250, 3, 4)), by=cast.assessor,
+                                  expect_assessor=cast.tjj)
+    assert (summary["created"], summary["changed"], summary["unchanged"]) == (2, 2, 0)
+    values = {(v.unit_id, v.indicator.code): v for v in Value.objects.select_related("indicator")}
+    assert len(values) == 4
+    assert all(v.verified_at is not None and v.verified_by == cast.assessor and v.by_assessor
+               for v in values.values())
+    first, second = (values[(cast.street.pk, item.indicator.code)] for item in w["items"])
+    assert (first.number, first.version, second.number, second.version) == (100, 2, 250, 2)
+    assert first.entered_by == cast.street_reporter  # the first entry stays the unit's
+    revision = ValueRevision.objects.get()  # only the figure that moved has a revision
+    assert (revision.value_id, revision.old_number, revision.new_number) == (second.pk, 200, 250)
+    # The same file again: everything is verified and identical, so nothing is written.
+    again = imports.import_file(edit(template(w, cast, assessor=cast.tjj), lambda book: None), by=cast.assessor)
+    assert (again["created"], again["changed"], again["unchanged"]) == (0, 0, 4)
+    assert ValueRevision.objects.count() == 1 and Value.objects.get(pk=second.pk).version == 2
+
+
+def test_cells_are_read_as_a_person_types_them(cast, w):
+    """Raw cells: codes typed as numbers or padded with spaces, blank and whitespace-only rows in between."""
+    def change(book):
+        sheet = book["数据"]
+        sheet.cell(row=2, column=1, value=" S01 ")
+        sheet.cell(row=2, column=8, value=120)
+        sheet.cell(row=2, column=10, value="  按月累计  ")
+        sheet.insert_rows(3, amount=2)
+        sheet.cell(row=4, column=2, value="   ")  # a row of nothing but spaces
+        sheet.cell(row=5, column=8, value=80.5)
+    summary = imports.import_file(edit(template(w, cast), change), by=cast.street_reporter)
+    assert summary["created"] == 2
+    first = Value.objects.get(indicator=w["items"][0].indicator)
+    assert (first.number, first.note) == (Decimal(120), "按月累计")
+    assert Value.objects.get(indicator=w["items"][1].indicator).number == Decimal("80.5")
