@@ -390,7 +390,7 @@ def submit_with_code(campaign: Campaign, answer_in: CodeAnswer, now=None, scope:
     with transaction.atomic():
         if answer_in.phone:
             _claim_phone(campaign, scope, answer_in.phone)
-        consumed = InvitationCode.objects.filter(pk=scope.code.pk, used_on__isnull=True, voided=False).update(used_on=day)
+        consumed = lookup.consume_code(scope.code.pk, day)  # UPDATE … WHERE used_on IS NULL AND NOT voided
         if consumed != 1:
             raise EvaluationError("该邀请码已经使用过，每个邀请码只能提交一次。")
         answer, rows = _answer_rows(campaign, scope.group, scope.questionnaire, channel=Channel.CODE,

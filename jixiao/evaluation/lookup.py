@@ -1,4 +1,4 @@
-"""The look-up of an invitation code, as one statement written once per process.
+"""The look-up and the single use of an invitation code, as statements written once per process.
 
 Every code check and every public submission starts here. Compiling the same four-table select with its
 subquery through the ORM costs more CPU than the database needs to answer it, so the statement is assembled
@@ -54,6 +54,9 @@ class _Statement:
             f"LEFT JOIN {table[Unit]} u ON u.{qn('id')} = c.{qn('unit_id')} "
             f"WHERE c.{qn('digest')} = %s")
         self.in_campaign = self.sql + f" AND c.{qn('campaign_id')} = %s"
+        # The single use of a code: PostgreSQL's second writer waits for the row and re-checks the condition.
+        self.consume = (f"UPDATE {table[InvitationCode]} SET {qn('used_on')} = %s WHERE {qn('id')} = %s "  # noqa: S608
+                        f"AND {qn('used_on')} IS NULL AND {qn('voided')} = %s")
 
     def run(self, digest: str, campaign_id: int | None):
         with connection.cursor() as cursor:
@@ -77,9 +80,20 @@ class _Statement:
 _statements: dict[str, _Statement] = {}
 
 
-def find_code(digest: str, campaign_id: int | None = None) -> tuple[InvitationCode | None, int | None]:
-    """The code with its campaign, rater group and department, and its group's current questionnaire id."""
+def _statement() -> _Statement:
     statement = _statements.get(connection.vendor)
     if statement is None:
         statement = _statements[connection.vendor] = _Statement()
-    return statement.run(digest, campaign_id)
+    return statement
+
+
+def find_code(digest: str, campaign_id: int | None = None) -> tuple[InvitationCode | None, int | None]:
+    """The code with its campaign, rater group and department, and its group's current questionnaire id."""
+    return _statement().run(digest, campaign_id)
+
+
+def consume_code(code_id: int, day) -> int:
+    """Mark an unused, valid code as used on `day`; the number of rows changed (1, or 0 when it was taken)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_statement().consume, [connection.ops.adapt_datefield_value(day), code_id, False])
+        return cursor.rowcount
