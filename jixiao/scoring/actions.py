@@ -51,7 +51,7 @@ def latest_run(scheme, stage: str | None = None) -> ScoreRun | None:
 
 @transaction.atomic
 def compute(scheme, stage: str, *, by, now: datetime.datetime | None = None, inputs=None) -> ScoreRun:
-    """Score the whole scheme from the database and store the snapshot; refused once results are published.
+    """Score the whole scheme from the database as of `now` and store the snapshot; refused once published.
 
     Same inputs as the current run of the stage → that run is returned unchanged (same digest, same results).
     """
@@ -65,7 +65,8 @@ def compute(scheme, stage: str, *, by, now: datetime.datetime | None = None, inp
         raise ValidationError("已生成最终结果，不能再计算初步结果")
     if stage == Stage.FINAL:
         _check_final_allowed(current, now or timezone.now())
-    inputs = inputs if inputs is not None else loader.load(scheme)
+    if inputs is None:  # a preliminary run before the cycle's end is scored during the year (loader.load)
+        inputs = loader.load(scheme, as_of=timezone.localdate(now) if now else None, year_end=stage == Stage.FINAL)
     try:
         result = engine.score_scheme(inputs)
     except InputError as error:

@@ -53,7 +53,7 @@ from jixiao.scoring.types import (
     UnitResult,
 )
 
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 
 
 # --- Digest -------------------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ class _Run:
         peers = []
         for unit_id in sorted(group.units):
             value = self.values.get((unit_id, item.id))
-            if value is not None and not value.not_applicable and value.actual is not None:
+            if value is not None and not value.not_applicable and not value.pending and value.actual is not None:
                 peers.append(Peer(self.units[unit_id].code, value.actual))
         return tuple(peers)
 
@@ -276,14 +276,24 @@ def _first_pass(run: _Run, unit: Unit, item: Item) -> Line:
         note = f"（{value.note}）" if value.note else ""
         status, points, text = NOT_APPLICABLE, ZERO, f"经核定本单位不适用该指标{note}"
     else:
-        outcome = rules.RULE_FUNCTIONS[item.rule](_rule_input(run, unit, item, item.points, value))
-        status, points, text = outcome.status, outcome.points, outcome.explanation
+        if value is not None and value.pending:
+            outcome = rules.missing(f"数值待核定（{value.note}）" if value.note else "数值待核定")
+        else:
+            outcome = rules.RULE_FUNCTIONS[item.rule](_rule_input(run, unit, item, item.points, value))
+        status, points, text = outcome.status, outcome.points, _sourced(value, outcome.explanation)
         if status == MISSING and (item.missing_data or run.scheme.missing_data) == MISSING_NOT_APPLICABLE:
             status, text = NOT_APPLICABLE, f"{text}，按不适用处理"
         elif status == MISSING:
             text = f"{text}，按缺报计 0 分（满分 {pts(item.points)}）"
     return Line(unit.id, item.id, item.block, item.indicator, item.name, item.rule, status, points, item.points,
                 item.points, text)
+
+
+def _sourced(value, text: str) -> str:
+    """The line's explanation led by where its figures came from (the value's note, e.g. the target used)."""
+    if value is None or not value.note or value.pending:
+        return text
+    return f"{value.note}：{text}"
 
 
 def _na_line(line: Line, item: Item) -> Line:
@@ -323,7 +333,8 @@ def _redistributed(run: _Run, unit: Unit, item: Item, line: Line, maximum: Decim
         return replace(line, max_points=maximum, explanation=head + line.explanation)
     value = run.values.get((unit.id, item.id))
     outcome = rules.RULE_FUNCTIONS[item.rule](_rule_input(run, unit, item, maximum, value))
-    return replace(line, points=outcome.points, max_points=maximum, explanation=head + outcome.explanation)
+    return replace(line, points=outcome.points, max_points=maximum,
+                   explanation=head + _sourced(value, outcome.explanation))
 
 
 def _items_block_result(block: Block, lines: list[Line]) -> BlockResult:

@@ -9,10 +9,14 @@ Where each input comes from:
   AdjustmentCategory, VetoCondition, GradeRule. A block whose kind is "items" but that has no items and
   is named by key tasks (keywork.KeyTask.scheme_block) is read as a key-work block (engine kind key_work).
 * **actual values** — the *verified* reporting values (reporting.Value of a submission that is 已核定 or
-  已锁定) of the cycle, the latest period per unit × indicator (values are cumulative year-to-date, so the
-  latest verified period is the year's figure so far). **Switch point**: `ACTUAL_SOURCE`; where no verified
-  value exists the year-end `indicators.Target.actual` (年末核定回填) is used, and the line's note says so.
-* **targets, baselines, intervals** — indicators.Target of the unit × indicator × cycle.
+  已锁定, period ended by the run's day) of the cycle, the latest period per unit × indicator (values are
+  cumulative year-to-date, so the latest verified period is the year's figure so far); a value of it changed
+  after unlocking and not verified again is `pending` (数值待核定, missing data). **Switch point**:
+  `ACTUAL_SOURCE`; where no verified value exists the year-end `indicators.Target.actual` (年末核定回填) is
+  used. The line's note says where the figure came from.
+* **targets, baselines, intervals** — indicators.Target of the unit × indicator × cycle; during the year (a
+  preliminary run before the cycle's end) the target's milestone (节点目标) for the value's period replaces
+  the annual target (decision 0009 §13).
 * **qualitative grades** — the verified value's text (e.g. 好 / 较好).
 * **events** (per_event_deduction) — the actual, as a whole number.
 * **milestones** (milestone_prorate) — key tasks led by the unit: milestones due by the day of the run (at
@@ -38,30 +42,43 @@ from django.utils import timezone
 from jixiao.evaluation.models import Campaign
 from jixiao.evaluation.results import block_scores as evaluation_block_scores
 from jixiao.indicators.models import (
+    PERIOD_CODES,
     AdjustmentCategory,
     GradeRule,
     SchemeBlock,
     SchemeGroup,
     SchemeItem,
     Target,
+    TargetMilestone,
 )
 from jixiao.indicators.models import VetoCondition as VetoConditionModel
 from jixiao.keywork.models import KeyTask, Milestone, Progress
 from jixiao.keywork.scores import scores_for
 from jixiao.org.models import Group
-from jixiao.reporting.models import DONE, Value
+from jixiao.reporting.models import DONE, Value, period_bounds
 from jixiao.scoring import models as m
 from jixiao.scoring import types as t
+from jixiao.scoring.rules import num
 
+# Rules that compare the actual with the target: during the year they read the period's milestone instead.
+TARGET_RULES = {"completion_ratio", "reverse_control", "all_or_nothing", "step_deduction"}
+PERIOD_LABELS = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度", "H1": "上半年", "H2": "下半年",
+                 "Y": "全年", **{f"M{m:02d}": f"{m}月" for m in range(1, 13)}}
 ACTUAL_SOURCE = "reporting"  # "reporting": verified values, Target.actual as fallback; "targets": Target.actual only
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
-def load(scheme, *, as_of: datetime.date | None = None) -> t.ScoringInputs:
-    """All inputs of `scheme` (an indicators.Scheme with its cycle) as the engine's plain data."""
+def load(scheme, *, as_of: datetime.date | None = None, year_end: bool = False) -> t.ScoringInputs:
+    """All inputs of `scheme` (an indicators.Scheme with its cycle) as the engine's plain data.
+
+    `as_of` (default today, at the latest the cycle's end) is the day of the run: only periods ended by then
+    count. Before the cycle's end the run is scored *during the year*: lines are compared with the target's
+    milestone for the period their data covers (`_basis`). `year_end` (the final stage) reads the cycle as
+    of its end and always compares with the annual targets.
+    """
     cycle = scheme.cycle
-    as_of = min(as_of or timezone.localdate(), cycle.ends_on)
+    as_of = cycle.ends_on if year_end else min(as_of or timezone.localdate(), cycle.ends_on)
     blocks = list(SchemeBlock.objects.filter(scheme=scheme).order_by("sort_order", "code"))
     links = list(SchemeGroup.objects.filter(scheme=scheme).select_related("group"))
     group_ids = [link.group_id for link in links]
@@ -102,7 +119,7 @@ def load(scheme, *, as_of: datetime.date | None = None) -> t.ScoringInputs:
         tie_rule=scheme.tie_rule,
     )
     unit_ids = set(units)
-    values = _values(cycle, items, by_group, unit_ids, as_of)
+    values = _values(cycle, items, by_group, unit_ids, as_of, during_year=as_of < cycle.ends_on)
     block_scores = _block_scores(scheme, cycle, blocks, kinds, unit_ids)
     adjustments, vetoes, calibrations = _ledger(scheme, unit_ids)
     return t.ScoringInputs(scheme=engine_scheme, units=tuple(units.values()), values=values,
@@ -140,33 +157,32 @@ def _item(item) -> t.Item:
                   sort_order=item.sort_order)
 
 
-def _values(cycle, items, by_group, unit_ids, as_of) -> tuple[t.ItemValue, ...]:
+def _values(cycle, items, by_group, unit_ids, as_of, *, during_year) -> tuple[t.ItemValue, ...]:
     indicator_ids = {item.indicator_id for item in items}
     targets = {(u, i): (tv, up, base, actual) for u, i, tv, up, base, actual in Target.objects.filter(
         cycle=cycle, indicator_id__in=indicator_ids, unit_id__in=unit_ids)
         .values_list("unit_id", "indicator_id", "target_value", "upper_value", "baseline", "actual")}
-    reported: dict[tuple[int, int], tuple] = {}
-    if ACTUAL_SOURCE == "reporting":
-        rows = (Value.objects.filter(cycle=cycle, submission__status__in=DONE, indicator_id__in=indicator_ids,
-                                     unit_id__in=unit_ids)
-                .order_by("submission__period__ends_on", "id")
-                .values_list("unit_id", "indicator_id", "number", "text", "submission__period__code"))
-        for unit_id, indicator_id, number, text, code in rows:
-            if number is not None or text:
-                reported[(unit_id, indicator_id)] = (number, text, code)
+    reported = _reported(cycle, indicator_ids, unit_ids, as_of) if ACTUAL_SOURCE == "reporting" else {}
+    goals = _target_milestones(cycle, indicator_ids, unit_ids) if during_year else {}
     milestones = _milestones(cycle, as_of) if any(i.rule == "milestone_prorate" for i in items) else {}
     out = []
     for item in items:
         for unit_id in by_group[item.group_id]:
             key = (unit_id, item.indicator_id)
             target, upper, baseline, year_actual = targets.get(key, (None, None, None, None))
-            number, text, code = reported.get(key, (None, "", ""))
-            if number is None and year_actual is not None:
+            number, text, code, verified = reported.get(key, (None, "", "", True))
+            pending = not verified
+            if pending:
+                number, text, note = None, "", f"{_period_label(code)}报送值修改后尚未重新核定"
+            elif number is None and year_actual is not None:
                 number, note = year_actual, "取年末核定实际值"
             else:
-                note = f"取已核定报送值（{code}）" if code else ""
+                note = f"取{_period_label(code)}已核定报送值" if code else ""
+                if during_year and code and item.rule in TARGET_RULES and upper is None and number is not None:
+                    target, basis = _basis(target, goals.get(key, {}), code, cycle.year)
+                    note = f"{note}，{basis}"
             fields = {"actual": number, "target": target, "baseline": baseline, "upper": upper, "text": text,
-                      "note": note}
+                      "note": note, "pending": pending}
             if item.rule == "per_event_deduction" and number is not None and number == number.to_integral_value():
                 fields["events"] = int(number)
             if item.rule == "milestone_prorate":
@@ -175,6 +191,54 @@ def _values(cycle, items, by_group, unit_ids, as_of) -> tuple[t.ItemValue, ...]:
                               note="按牵头重点工作节点完成情况")
             out.append(t.ItemValue(unit=unit_id, item=item.pk, **fields))
     return tuple(out)
+
+
+def _reported(cycle, indicator_ids, unit_ids, as_of) -> dict[tuple[int, int], tuple]:
+    """(unit, indicator) → (number, text, period code, verified) of the latest period verified as a whole.
+
+    The period is that of the latest submission 已核定 or 已锁定 whose period ended by `as_of`; a value of it
+    that the office unlocked and the unit changed is not verified again yet (`Value.verified_at` empty): it is
+    reported as such and the line treats it as missing, not as the figure it replaced.
+    """
+    rows = (Value.objects.filter(cycle=cycle, submission__status__in=DONE, indicator_id__in=indicator_ids,
+                                 unit_id__in=unit_ids, submission__period__ends_on__lte=as_of)
+            .order_by("submission__period__ends_on", "id")
+            .values_list("unit_id", "indicator_id", "number", "text", "submission__period__code", "verified_at"))
+    reported: dict[tuple[int, int], tuple] = {}
+    for unit_id, indicator_id, number, text, code, verified_at in rows:
+        if verified_at is None:
+            reported[(unit_id, indicator_id)] = (None, "", code, False)
+        elif number is not None or text:
+            reported[(unit_id, indicator_id)] = (number, text, code, True)
+    return reported
+
+
+def _target_milestones(cycle, indicator_ids, unit_ids) -> dict[tuple[int, int], dict[str, Decimal]]:
+    """(unit, indicator) → {period code: milestone value} of the cycle's targets (节点目标)."""
+    goals: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
+    for unit_id, indicator_id, period, value in TargetMilestone.objects.filter(
+            target__cycle=cycle, target__indicator_id__in=indicator_ids, target__unit_id__in=unit_ids).values_list(
+            "target__unit_id", "target__indicator_id", "period", "value"):
+        goals[(unit_id, indicator_id)][period] = value
+    return goals
+
+
+def _basis(target, goals: dict[str, Decimal], code: str, year: int) -> tuple[Decimal | None, str]:
+    """The target a line is compared with during the year, and how the explanation names it.
+
+    The milestone of the period the value covers (the same code, else the first milestone in PERIOD_CODES order
+    whose period ends on the same day: M09 → Q3, Q2 → H1); without one, the annual target.
+    """
+    end = period_bounds(year, code)[1]
+    same_day = [c for c in PERIOD_CODES if c in goals and period_bounds(year, c)[1] == end]
+    chosen = code if code in goals else (same_day[0] if same_day else None)
+    if chosen is None:
+        return target, f"{_period_label(code)}无节点目标，按年度目标计"
+    return goals[chosen], f"按{_period_label(chosen)}节点目标 {num(goals[chosen])} 计"
+
+
+def _period_label(code: str) -> str:
+    return PERIOD_LABELS.get(code, code)
 
 
 def _milestones(cycle, as_of) -> dict[int, tuple[int, int, int]]:

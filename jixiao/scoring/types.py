@@ -160,7 +160,9 @@ class ItemValue:
     manual_score: Decimal | None = None  # manual
     justification: str = ""
     not_applicable: bool = False
-    note: str = ""  # why not applicable, or where the value came from
+    # The latest reported value is not verified (yet): the line is missing data, explained "数值待核定".
+    pending: bool = False
+    note: str = ""  # why not applicable, or where the value came from (and which target was used); leads the line
 
 
 @dataclass(frozen=True)

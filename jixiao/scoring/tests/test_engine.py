@@ -143,6 +143,41 @@ def test_item_overrides_the_missing_data_option():
     unit = score_scheme(replace(inputs, scheme=replace(inputs.scheme, items=items))).for_unit(1)
     assert unit.lines[0].status == NOT_APPLICABLE
 
+def test_a_value_pending_verification_is_missing_data_whatever_figure_it_carries():
+    """Item 1 pending (an unlocked value changed, not verified again): 0 of 30 with "数值待核定", even with an
+    actual of 90 in the inputs; total 0 + 20 + 8 + 16 + 18 = 62. With the not_applicable option it
+    redistributes like any missing line (total 92, as above)."""
+    pending = ItemValue(1, 1, actual=D(90), target=D(100), pending=True, note="第三季度报送值修改后尚未重新核定")
+    inputs = with_values(three_block_inputs(), 1, pending, *full_values(1)[1:])
+    unit = score_scheme(inputs).for_unit(1)
+    line = unit.lines[0]
+    assert (line.status, line.points) == (MISSING, D(0)) and unit.total == D("62.00")
+    assert line.explanation == "数值待核定（第三季度报送值修改后尚未重新核定），按缺报计 0 分（满分 30.00）"
+    na = replace(inputs, scheme=replace(inputs.scheme, missing_data=MISSING_NOT_APPLICABLE))
+    assert score_scheme(na).for_unit(1).total == D("92.00")
+
+
+def test_a_pending_value_is_not_a_peer_of_rank_based_items():
+    """Rank-based among U01 (pending 500), U02 (90), U03 (80): U02 ranks 1st, U03 2nd; U01 is not ranked."""
+    item = Item(1, "A", "G1", "E01", "财政收入", D(30), "rank_based", {})
+    inputs = three_block_inputs(scheme=three_block_scheme(items=(item,)), values=(
+        ItemValue(1, 1, actual=D(500), pending=True), ItemValue(2, 1, actual=D(90)), ItemValue(3, 1, actual=D(80))))
+    result = score_scheme(inputs)
+    assert "第 1 名" in result.for_unit(2).lines[0].explanation
+    assert "第 2 名" in result.for_unit(3).lines[0].explanation
+    assert "数值待核定" in result.for_unit(1).lines[0].explanation
+
+
+def test_the_value_note_leads_the_line_explanation():
+    """The note says where the figures came from (e.g. the milestone used as target); the rule follows it."""
+    note = "取第三季度已核定报送值，按第三季度节点目标 74 计"
+    inputs = with_values(three_block_inputs(), 1, ItemValue(1, 1, actual=D(37), target=D(74), note=note),
+                         *full_values(1)[1:])
+    line = score_scheme(inputs).for_unit(1).lines[0]
+    assert line.points == D("15.00")  # 30 × 37 ÷ 74
+    assert line.explanation.startswith(f"{note}：实际值 37，目标值 74，完成率 50.00%")
+
+
 
 def test_zero_and_negative_targets_never_crash():
     """Target 0 and −5 on the completion ratio: missing data (0 points, reason given), not a crash."""

@@ -4,14 +4,15 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from jixiao.indicators.models import SchemeItem, Target, TargetMilestone
 from jixiao.org.models import Unit, UnitKind
 from jixiao.scoring import engine, loader
 from jixiao.scoring.tests.world import scheme_world
 
 
-def _count(scheme):
+def _count(scheme, **load):
     with CaptureQueriesContext(connection) as ctx:
-        inputs = loader.load(scheme)
+        inputs = loader.load(scheme, **load)
     return len(ctx.captured_queries), inputs
 
 
@@ -28,22 +29,25 @@ def test_loader_builds_inputs_from_the_database(cast):
 
 
 def test_query_count_does_not_grow_with_units_or_items(cast):
-    small, inputs = _count(scheme_world(cast, n_indicators=2))
+    scheme = scheme_world(cast, n_indicators=2)
+    small, inputs = _count(scheme, year_end=True)
     assert len(inputs.values) == 2 * 4
     assert small == EXPECTED_QUERIES
+    assert _count(scheme, as_of=datetime.date(2026, 11, 25))[0] == EXPECTED_QUERIES + 1  # + the targets' milestones
 
 
 def test_query_count_is_the_same_for_a_bigger_scheme(cast):
     extra = [Unit.objects.create(code=f"S9{i}", name=f"街道{i}", kind=UnitKind.STREET, parent=cast.district)
              for i in range(8)]
     scheme = scheme_world(cast, n_indicators=6, extra_units=extra)
-    big, inputs = _count(scheme)
+    big, inputs = _count(scheme, year_end=True)
     assert len(inputs.values) == 6 * 12
     # 3 × the units and items: still the same fixed number of queries as the small scheme above.
     assert big == EXPECTED_QUERIES
+    assert _count(scheme, as_of=datetime.date(2026, 11, 25))[0] == EXPECTED_QUERIES + 1
 
 
-EXPECTED_QUERIES = 15  # one more since evaluation blocks read the campaign scope
+EXPECTED_QUERIES = 15  # at year end; one more since evaluation blocks read the campaign scope
 
 
 def test_scheme_options_reach_the_engine_and_change_the_digest(cast):
@@ -90,3 +94,113 @@ def test_without_any_campaign_the_evaluation_block_is_missing_for_everyone(cast)
     inputs = loader.load(scheme)
     assert _evaluation_blocks(inputs) == {}
     assert "按缺报计 0 分" in engine.score_scheme(inputs).for_unit(cast.street.pk).blocks[-1].explanation
+
+
+# --- During the year: milestones as targets; verified values only ----------------------------------------
+
+NOVEMBER = datetime.date(2026, 11, 25)
+
+
+def _reported(cast, unit, code, numbers, *, status="verified", verified=True):
+    """A submission of `unit` for period `code` of 2026 with one value per indicator (in code order)."""
+    from django.utils import timezone
+
+    from jixiao.reporting.actions import default_dates
+    from jixiao.reporting.models import Period, Submission, Value
+
+    period = Period.objects.filter(cycle=cast.cycle, code=code).first() or Period.objects.create(
+        cycle=cast.cycle, code=code, kind={"Q": "quarter", "H": "half", "M": "month"}[code[0]],
+        **default_dates(2026, code))
+    sub = Submission.objects.create(unit=unit, period=period, cycle=cast.cycle, status=status)
+    indicators = sorted({i.indicator for i in SchemeItem.objects.filter(scheme__cycle=cast.cycle)},
+                        key=lambda i: i.code)
+    return [Value.objects.create(submission=sub, cycle=cast.cycle, unit=unit, indicator=ind, number=Decimal(n),
+                                 verified_at=timezone.now() if verified else None)
+            for ind, n in zip(indicators, numbers, strict=False)]
+
+
+def _milestone(cast, unit, n, period, value):
+    target = Target.objects.get(cycle=cast.cycle, unit=unit, indicator__code=f"E2026{n:02d}")
+    return TargetMilestone.objects.create(target=target, period=period, value=Decimal(value))
+
+
+def _street_lines(scheme, **load):
+    """华明街道's lines, in item order."""
+    result = engine.score_scheme(loader.load(scheme, **load))
+    return next(unit for unit in result.units if unit.code == "S01").lines
+
+
+def test_during_the_year_a_line_is_compared_with_the_milestone_of_its_latest_period(cast):
+    """Targets 100 (40 points each, completion ratio, cap 1.2). 华明街道 reported 63 and 63 by Q3.
+    Indicator 0 has a Q3 milestone of 70: 63 ÷ 70 = 90 % → 40 × 0.9 = 36.00.
+    Indicator 1 has none: the annual target, 63 ÷ 100 → 40 × 0.63 = 25.20.
+    At year end (the final stage) both use the annual target: 25.20 and 25.20."""
+    scheme = scheme_world(cast)
+    _reported(cast, cast.street, "Q3", [63, 63])
+    _milestone(cast, cast.street, 0, "Q3", 70)
+    _milestone(cast, cast.street, 0, "Q4", 100)
+    during = _street_lines(scheme, as_of=NOVEMBER)
+    assert [line.points for line in during] == [Decimal("36.00"), Decimal("25.20")]
+    assert during[0].explanation.startswith("取第三季度已核定报送值，按第三季度节点目标 70 计：实际值 63，目标值 70")
+    assert during[1].explanation.startswith("取第三季度已核定报送值，第三季度无节点目标，按年度目标计：实际值 63，目标值 100")
+    year_end = _street_lines(scheme, as_of=NOVEMBER, year_end=True)
+    assert [line.points for line in year_end] == [Decimal("25.20"), Decimal("25.20")]
+    assert all("目标计" not in line.explanation and "节点目标" not in line.explanation for line in year_end)
+
+
+def test_the_target_used_is_part_of_the_digest(cast):
+    scheme = scheme_world(cast)
+    _reported(cast, cast.street, "Q3", [63, 63])
+    milestone = _milestone(cast, cast.street, 0, "Q3", 70)
+    before = engine.inputs_digest(loader.load(scheme, as_of=NOVEMBER))
+    assert engine.inputs_digest(loader.load(scheme, as_of=NOVEMBER)) == before
+    milestone.value = Decimal(72)
+    milestone.save(update_fields=["value"])
+    assert engine.inputs_digest(loader.load(scheme, as_of=NOVEMBER)) != before
+    assert (engine.inputs_digest(loader.load(scheme, as_of=NOVEMBER, year_end=True))
+            != engine.inputs_digest(loader.load(scheme, as_of=NOVEMBER)))
+
+
+def test_a_run_reads_only_periods_ended_by_its_day_and_matches_milestones_ending_the_same_day(cast):
+    """On 15 September Q3 is not over: the Q2 value 36 counts, compared with the H1 milestone 45 (Q2 and H1 both
+    end on 30 June): 36 ÷ 45 = 80 % → 40 × 0.8 = 32.00. A monthly value of M06 would match it the same way."""
+    scheme = scheme_world(cast)
+    _reported(cast, cast.street, "Q2", [36, 36], status="locked")
+    _reported(cast, cast.street, "Q3", [63, 63])
+    _milestone(cast, cast.street, 0, "H1", 45)
+    lines = _street_lines(scheme, as_of=datetime.date(2026, 9, 15))
+    assert lines[0].points == Decimal("32.00")
+    assert lines[0].explanation.startswith("取第二季度已核定报送值，按上半年节点目标 45 计：实际值 36")
+
+
+def test_a_value_changed_after_unlocking_is_missing_until_verified_again(cast):
+    """华明街道's Q3 submission is locked, but its indicator-0 value was unlocked and changed (verified_at
+    cleared): the line scores 0 as 数值待核定 — neither the new figure nor an older period or the year-end actual.
+    The other indicator still counts (Q3, 63 of 100 → 25.20)."""
+    scheme = scheme_world(cast)
+    _reported(cast, cast.street, "Q2", [36, 36], status="locked")
+    changed, _other = _reported(cast, cast.street, "Q3", [63, 63], status="locked")
+    changed.verified_at, changed.unlocked, changed.number = None, True, Decimal(66)
+    changed.save(update_fields=["verified_at", "unlocked", "number"])
+    inputs = loader.load(scheme, as_of=NOVEMBER)
+    value = next(v for v in inputs.values if v.unit == cast.street.pk and v.actual is None)
+    assert value.pending and value.note == "第三季度报送值修改后尚未重新核定"
+    lines = _street_lines(scheme, as_of=NOVEMBER)
+    assert [line.points for line in lines] == [Decimal(0), Decimal("25.20")]
+    assert lines[0].explanation == "数值待核定（第三季度报送值修改后尚未重新核定），按缺报计 0 分（满分 40.00）"
+    changed.verified_at = changed.updated_at = datetime.datetime(2026, 11, 20, tzinfo=datetime.UTC)
+    changed.save(update_fields=["verified_at", "updated_at"])
+    assert _street_lines(scheme, as_of=NOVEMBER)[0].points == Decimal("26.40")  # 40 × 66 ÷ 100, verified again
+
+
+def test_a_submission_not_yet_verified_as_a_whole_does_not_count(cast):
+    """Q3 is approved but 区统计局 returned one value alone (and verified the other): the period is not verified
+    as a whole, so the line reads the Q2 figure (36 of 100 → 14.40), as before the Q3 report."""
+    scheme = scheme_world(cast)
+    _reported(cast, cast.street, "Q2", [36, 36], status="locked")
+    returned, _verified = _reported(cast, cast.street, "Q3", [63, 63], status="approved")
+    returned.verified_at, returned.returned_at, returned.number = None, returned.verified_at, Decimal(60)
+    returned.save(update_fields=["verified_at", "returned_at", "number"])
+    lines = _street_lines(scheme, as_of=NOVEMBER)
+    assert [line.points for line in lines] == [Decimal("14.40"), Decimal("14.40")]
+    assert all(line.explanation.startswith("取第二季度已核定报送值") for line in lines)
