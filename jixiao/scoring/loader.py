@@ -164,6 +164,7 @@ def _values(cycle, items, by_group, unit_ids, as_of, *, during_year) -> tuple[t.
         .values_list("unit_id", "indicator_id", "target_value", "upper_value", "baseline", "actual")}
     reported = _reported(cycle, indicator_ids, unit_ids, as_of) if ACTUAL_SOURCE == "reporting" else {}
     goals = _target_milestones(cycle, indicator_ids, unit_ids) if during_year else {}
+    last_year = _last_year(cycle, indicator_ids, unit_ids, {r[2] for r in reported.values()}) if goals else {}
     milestones = _milestones(cycle, as_of) if any(i.rule == "milestone_prorate" for i in items) else {}
     out = []
     for item in items:
@@ -179,8 +180,16 @@ def _values(cycle, items, by_group, unit_ids, as_of, *, during_year) -> tuple[t.
             else:
                 note = f"取{_period_label(code)}已核定报送值" if code else ""
                 if during_year and code and item.rule in TARGET_RULES and upper is None and number is not None:
-                    target, basis = _basis(target, goals.get(key, {}), code, cycle.year)
-                    note = f"{note}，{basis}"
+                    milestone, chosen = _basis(goals.get(key, {}), code, cycle.year)
+                    if chosen is None:
+                        note = f"{note}，{_period_label(code)}无节点目标，按年度目标计"
+                    else:
+                        target = milestone
+                        note = f"{note}，按{_period_label(chosen)}节点目标 {num(milestone)} 计"
+                        if baseline is not None:  # the annual base is no measure of a part of the year
+                            baseline = last_year.get((*key, code))
+                            note += (f"，基数取上年同期已核定值 {num(baseline)}" if baseline is not None
+                                     else "，上年同期无已核定值，不作负增长比较")
             fields = {"actual": number, "target": target, "baseline": baseline, "upper": upper, "text": text,
                       "note": note, "pending": pending}
             if item.rule == "per_event_deduction" and number is not None and number == number.to_integral_value():
@@ -223,18 +232,25 @@ def _target_milestones(cycle, indicator_ids, unit_ids) -> dict[tuple[int, int], 
     return goals
 
 
-def _basis(target, goals: dict[str, Decimal], code: str, year: int) -> tuple[Decimal | None, str]:
-    """The target a line is compared with during the year, and how the explanation names it.
+def _basis(goals: dict[str, Decimal], code: str, year: int) -> tuple[Decimal | None, str | None]:
+    """The milestone a line is compared with during the year, and its period code; (None, None) without one.
 
     The milestone of the period the value covers (the same code, else the first milestone in PERIOD_CODES order
-    whose period ends on the same day: M09 → Q3, Q2 → H1); without one, the annual target.
+    whose period ends on the same day: M09 → Q3, Q2 → H1).
     """
     end = period_bounds(year, code)[1]
     same_day = [c for c in PERIOD_CODES if c in goals and period_bounds(year, c)[1] == end]
     chosen = code if code in goals else (same_day[0] if same_day else None)
-    if chosen is None:
-        return target, f"{_period_label(code)}无节点目标，按年度目标计"
-    return goals[chosen], f"按{_period_label(chosen)}节点目标 {num(goals[chosen])} 计"
+    return (goals[chosen], chosen) if chosen else (None, None)
+
+
+def _last_year(cycle, indicator_ids, unit_ids, codes) -> dict[tuple[int, int, str], Decimal]:
+    """(unit, indicator, period code) → the verified figure of the same period of the year before (上年同期)."""
+    rows = Value.objects.filter(cycle__year=cycle.year - 1, submission__status__in=DONE, verified_at__isnull=False,
+                                number__isnull=False, indicator_id__in=indicator_ids, unit_id__in=unit_ids,
+                                submission__period__code__in=codes).values_list(
+        "unit_id", "indicator_id", "submission__period__code", "number")
+    return {(unit_id, indicator_id, code): number for unit_id, indicator_id, code, number in rows}
 
 
 def _period_label(code: str) -> str:

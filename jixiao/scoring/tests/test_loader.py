@@ -204,3 +204,33 @@ def test_a_submission_not_yet_verified_as_a_whole_does_not_count(cast):
     lines = _street_lines(scheme, as_of=NOVEMBER)
     assert [line.points for line in lines] == [Decimal("14.40"), Decimal("14.40")]
     assert all(line.explanation.startswith("取第二季度已核定报送值") for line in lines)
+
+
+def test_a_line_compared_with_a_milestone_checks_negative_growth_against_the_same_period_last_year(cast):
+    """Annual base (2025 actual) 90 > the Q3 figure 63: against it every Q3 figure would be 负增长 and score 0.
+    With the Q3 milestone 70 the base is the verified Q3 figure of 2025, 60: 63 ≥ 60, so 40 × 63 ÷ 70 = 36.00.
+    Without a verified 2025 Q3 figure (金桥街道) there is no comparison: 36.00 too."""
+    from django.utils import timezone
+
+    from jixiao.org.models import Cycle
+    from jixiao.reporting.actions import default_dates
+    from jixiao.reporting.models import Period, Submission, Value
+
+    scheme = scheme_world(cast)
+    Target.objects.filter(cycle=cast.cycle).update(baseline=Decimal(90))
+    for unit in (cast.street, cast.other_street):
+        _reported(cast, unit, "Q3", [63, 63])
+        _milestone(cast, unit, 0, "Q3", 70)
+    last = Cycle.objects.create(year=2025, name="2025年度", starts_on=datetime.date(2025, 1, 1),
+                                ends_on=datetime.date(2025, 12, 31))
+    q3 = Period.objects.create(cycle=last, code="Q3", kind="quarter", **default_dates(2025, "Q3"))
+    sub = Submission.objects.create(unit=cast.street, period=q3, cycle=last, status="locked")
+    Value.objects.create(submission=sub, cycle=last, unit=cast.street, number=Decimal(60), verified_at=timezone.now(),
+                         indicator=Target.objects.filter(cycle=cast.cycle, indicator__code="E202600").first().indicator)
+    result = engine.score_scheme(loader.load(scheme, as_of=NOVEMBER))
+    street, other = (next(u for u in result.units if u.code == code).lines[0] for code in ("S01", "S02"))
+    assert (street.points, other.points) == (Decimal("36.00"), Decimal("36.00"))
+    assert "按第三季度节点目标 70 计，基数取上年同期已核定值 60：" in street.explanation
+    assert "上年同期无已核定值，不作负增长比较：" in other.explanation
+    # indicator 1 has no milestone: the annual target and the annual base, 63 < 90 → 负增长, 0 points
+    assert next(u for u in result.units if u.code == "S01").lines[1].points == Decimal(0)
