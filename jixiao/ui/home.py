@@ -11,7 +11,7 @@ from jixiao.accounts.roles import Role
 from jixiao.audit.labels import label_for
 from jixiao.audit.models import Event
 from jixiao.org.models import Cadre, Cycle, Unit, UnitKind
-from jixiao.ui import overview
+from jixiao.ui import overview, todo
 
 # The office sees the business trail on its home page; sign-ins and failures belong to the audit admin.
 BUSINESS_EVENT_EXCLUDE = ("auth.", "audit.")
@@ -71,6 +71,7 @@ def office_home(user, membership):
 
 
 def unit_home(user, membership):
+    """The to-do list of the active role first (待办事项); then the unit's people, leaders and villages."""
     unit = membership.unit
     people = list(
         Membership.objects.active().filter(unit=unit).select_related("user").order_by("role", "user__username")
@@ -82,6 +83,7 @@ def unit_home(user, membership):
         "cadres": list(unit.cadres.filter(tenure_to__isnull=True).order_by("post", "tenure_from")),
         "children": list(unit.children.current().order_by("sort_order", "code")) if unit.kind == UnitKind.STREET else [],
         "current_cycle": Cycle.objects.filter(status="running").order_by("-year").first(),
+        "todo": todo.build(user, membership),
     }
 
 
