@@ -12,6 +12,9 @@ aggregation of 100,000 answers.
    signed start time), waits out the minimum dwell time once, then submits them all (POST /p/pingyi/submit/);
    only the submit phase is timed. Each simulated citizen gets its own address in X-Real-IP (the header our
    nginx sets), as real traffic would; 127.0.0.1 is the only host contacted.
+   Both timed phases also report the CPU the server spent per request (granian's processes plus the
+   PostgreSQL backends of the bench database, from /proc): unlike requests per second, that figure hardly
+   moves when other programs share the machine.
 5. Inserts AGGREGATE answers (4 ratings each) with COPY and times results.unit_scores (query + scoring).
 The database is dropped at the end. The last line is one JSON object.
 """
@@ -142,6 +145,33 @@ class Client:
         return response.status, response.read().decode("utf-8", "replace")
 
 
+def server_cpu(server_pid: int) -> dict[int, float]:
+    """CPU seconds used so far by granian (the server and its workers) and the bench database's backends, by pid."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = {row[0] for row in cursor.fetchall()}
+    tick, used = os.sysconf("SC_CLK_TCK"), {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        pid, parent = int(entry.name), int(fields[1])
+        if pid in pids or pid == server_pid or parent == server_pid:
+            used[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def cpu_since(before: dict[int, float], server_pid: int) -> float:
+    """CPU seconds since `before`; a backend that closed meanwhile (connection age) is left out, a new one counted."""
+    after = server_cpu(server_pid)
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def run_threads(target, chunks) -> tuple[float, list]:
     results: list = []
     lock = threading.Lock()
@@ -160,7 +190,7 @@ def run_threads(target, chunks) -> tuple[float, list]:
     return time.perf_counter() - started, results
 
 
-def bench_health(port: int) -> dict:
+def bench_health(port: int, server_pid: int) -> dict:
     per = HEALTH // CLIENTS
 
     def loop(_):
@@ -169,13 +199,15 @@ def bench_health(port: int) -> dict:
             statuses.append(client.get("/healthz"))
         return statuses
 
+    cpu = server_cpu(server_pid)
     seconds, statuses = run_threads(loop, range(CLIENTS))
+    cpu = cpu_since(cpu, server_pid)
     errors = sum(1 for s in statuses if s != 200)
     return {"requests": len(statuses), "seconds": round(seconds, 3), "per_second": round(len(statuses) / seconds, 1),
-            "errors": errors}
+            "errors": errors, "server_cpu_ms_per_request": round(1000 * cpu / len(statuses), 3)}
 
 
-def bench_answers(port: int, codes: list[str], campaign, run: int) -> dict:
+def bench_answers(port: int, server_pid: int, codes: list[str], campaign, run: int) -> dict:
     from jixiao.evaluation.models import Question
 
     dims = list(Question.objects.filter(questionnaire__rater_group__campaign=campaign).values_list(
@@ -208,12 +240,15 @@ def bench_answers(port: int, codes: list[str], campaign, run: int) -> dict:
             statuses.append(clients[index].post("/p/pingyi/submit/", data, address)[0])
         return statuses
 
+    cpu = server_cpu(server_pid)
     seconds, statuses = run_threads(submitter, range(CLIENTS))
+    cpu = cpu_since(cpu, server_pid)
     from jixiao.evaluation.models import Answer
 
     stored = Answer.objects.filter(campaign=campaign).count() - run * ANSWERS
     return {"answers": len(statuses), "stored": stored, "seconds": round(seconds, 3),
             "per_second": round(len(statuses) / seconds, 1), "errors": sum(1 for s in statuses if s != 302),
+            "server_cpu_ms_per_request": round(1000 * cpu / len(statuses), 3),
             "open_errors": len(open_errors), "open_per_second": round(ANSWERS / open_seconds, 1)}
 
 
@@ -265,12 +300,14 @@ def main():
         server = start_server(port)
         rounds = []
         for run in range(RUNS):
-            health = bench_health(port)
-            answers = bench_answers(port, codes[run::RUNS], campaign, run)
+            health = bench_health(port, server.pid)
+            answers = bench_answers(port, server.pid, codes[run::RUNS], campaign, run)
             rounds.append({"healthz": health, "answers": answers,
                            "ratio": round(answers["per_second"] / health["per_second"], 3)})
             print(f"round {run + 1}: /healthz {health['per_second']}/s, answers {answers['per_second']}/s "
-                  f"(ratio {rounds[-1]['ratio']}, {answers['errors']} errors)", flush=True)
+                  f"(ratio {rounds[-1]['ratio']}, {answers['errors']} errors); server CPU per request: /healthz "
+                  f"{health['server_cpu_ms_per_request']} ms, answer {answers['server_cpu_ms_per_request']} ms",
+                  flush=True)
         server.terminate()
         server.wait(timeout=30)
         server = None
@@ -286,16 +323,20 @@ def main():
     health_median = statistics.median(r["healthz"]["per_second"] for r in rounds)
     answers_median = statistics.median(r["answers"]["per_second"] for r in rounds)
     ratio_median = statistics.median(r["ratio"] for r in rounds)
+    cpu_health = statistics.median(r["healthz"]["server_cpu_ms_per_request"] for r in rounds)
+    cpu_answer = statistics.median(r["answers"]["server_cpu_ms_per_request"] for r in rounds)
     errors = sum(r["answers"]["errors"] + r["answers"]["open_errors"] + r["healthz"]["errors"] for r in rounds)
     stored = sum(r["answers"]["stored"] for r in rounds)
     print(f"median of {RUNS}: /healthz: {health_median}/s; answers: {answers_median}/s (ratio {ratio_median}; "
           f"{errors} errors, {stored} of {RUNS * ANSWERS} stored); "
+          f"server CPU per request: /healthz {cpu_health} ms, answer {cpu_answer} ms; "
           f"aggregation of {aggregate['answers']} answers: {aggregate['seconds_median']} s")
     print(json.dumps({
         "server": f"granian wsgi, {WORKERS} workers, {THREADS} blocking threads, backpressure {THREADS}",
         "database": "postgresql", "clients": CLIENTS, "runs": RUNS,
         "healthz_per_second_median": health_median, "answers_per_second_median": answers_median,
         "ratio_answers_to_healthz_median": ratio_median, "errors": errors, "stored": stored,
+        "server_cpu_ms_per_request_median": {"healthz": cpu_health, "answer": cpu_answer},
         "rounds": rounds, "aggregate": aggregate, "goals": {"answers_per_second": 300, "aggregate_seconds": 2},
     }, ensure_ascii=False))
 
