@@ -3,8 +3,13 @@
 For every published cycle: the cadres' records are written and the units graded 优秀 are commended; main leaders
 of units graded 一般 or worse had their talk recorded up to 2024 (2025's are still pending). Rectification: the
 three largest lost points of each scheme's three lowest units in 2024 and 2025, the supervisions rated 一般 or 差
-and a few evaluation follow-ups of 2025. 2024's items are all closed (one after being sent back once); 2025's are
-a mix of open (some overdue), in progress, awaiting verification and closed; a few are disclosed to the public.
+and a few evaluation follow-ups of 2025. Deadlines and the days of the story follow the cycle's year, never
+today's date, so the demo looks the same for months: 2024's items are all closed (one after being sent back
+once); 2025's lost points and evaluation comments are due in December of the next year or its first quarter
+after (2026-12-31, 2027-01-31, 2027-03-31) and are mostly open, in progress or awaiting verification; 2025's
+supervision findings were due 60 days after the supervision, most were closed in time and a handful are overdue.
+A few items are disclosed to the public. Most units have no demo account: the office enters their written
+reports for them (“单位书面报送，绩效办代为录入”).
 """
 
 import datetime
@@ -17,7 +22,7 @@ from jixiao.evaluation.models import FollowUp
 from jixiao.keywork.models import Supervision
 from jixiao.org.models import Cycle
 from jixiao.results import actions, queries
-from jixiao.results.models import CadreRecord, RectificationSource
+from jixiao.results.models import CadreRecord, Rectification, RectificationReport, RectificationSource
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 RECTIFY_YEARS = (2024, 2025)
@@ -38,7 +43,7 @@ def build(rng) -> str:
         items += _from_results(cycle, office)
         items += _from_supervision(cycle, office)
         items += _from_follow_ups(cycle, office)
-    closed = _progress(rng, items, office)
+    closed = _progress(rng, items, office, latest=max(RECTIFY_YEARS))
     return (f"干部实绩档案 {records} 条，组织谈话 {talks} 次，表彰单位 {commended} 个，"
             f"整改事项 {len(items)} 项（已销号 {closed} 项）")
 
@@ -51,16 +56,25 @@ def _talks(rng, cycle, office) -> int:
     return due.count()
 
 
+def _deadline(cycle, n: int) -> datetime.date:
+    """The office's deadline for results and evaluation comments: mid-next-year for older cycles; for the latest,
+    the end of the next year or its first quarter after (a year's work of rectification, spread over three days)."""
+    if cycle.year < max(RECTIFY_YEARS):
+        return datetime.date(cycle.year + 1, 6, 30)
+    return (datetime.date(cycle.year + 1, 12, 31), datetime.date(cycle.year + 2, 1, 31),
+            datetime.date(cycle.year + 2, 3, 31))[n % 3]
+
+
 def _from_results(cycle, office) -> list:
     items = []
-    deadline = datetime.date(cycle.year + 1, 6, 30)
     for run in queries.official_runs(cycle, published_only=True):
         for result in run.results.select_related("unit", "run__cycle").order_by("-rank")[:3]:
             lost = sorted((line for line in result.lines.all() if line.lost > 0), key=lambda line: -line.lost)[:3]
             for line in lost:
                 items.append(actions.create_rectification(
                     cycle=cycle, unit=result.unit, source=RectificationSource.LOST_POINTS,
-                    reference=f"ScoreLine:{line.unit_id}:{line.item_id}", deadline=deadline, by=office,
+                    reference=f"ScoreLine:{line.unit_id}:{line.item_id}", deadline=_deadline(cycle, len(items)),
+                    by=office,
                     problem=f"“{line.name}”失{line.lost:.2f}分：{line.explanation}"))
     return items
 
@@ -73,38 +87,69 @@ def _from_supervision(cycle, office) -> list:
 
 def _from_follow_ups(cycle, office) -> list:
     found = FollowUp.objects.filter(campaign__cycle=cycle).select_related("campaign__cycle", "unit", "dimension")
-    return [actions.from_follow_up(f, deadline=datetime.date(cycle.year + 1, 5, 31), by=office)
-            for f in found.order_by("id")[:8]]
+    return [actions.from_follow_up(f, deadline=_deadline(cycle, n), by=office)
+            for n, f in enumerate(found.order_by("id")[:8])]
 
 
-def _unit_user(unit):
-    users = actions.unit_users(unit)
-    return users[0] if users else None
-
-
-def _progress(rng, items, office) -> int:
-    """2024: all closed. 2025: a mix, so the lists and the overdue reminders have something to show."""
+def _progress(rng, items, office, *, latest: int) -> int:
+    """Older cycles: all closed. The latest: supervision findings mostly closed in time, a handful overdue; lost
+    points and evaluation comments mostly under way and not yet due."""
     closed = 0
     for n, item in enumerate(items):
-        user = _unit_user(item.unit)
-        fate = "closed" if item.cycle.year == 2024 else rng.choice(["open", "in_progress", "reported", "closed"])
-        if user is None or fate == "open":
-            continue
+        fate = _fate(rng, item, n, latest)
+        users = actions.unit_users(item.unit)
+        user, proxy = (users[0], "") if users else (office, "（单位书面报送，绩效办代为录入）")
+        _story(item, fate, n, user, proxy, office)
+        closed += fate == "closed"
+    return closed
+
+
+def _fate(rng, item, n: int, latest: int) -> str:
+    if item.cycle.year < latest:
+        return "closed"
+    if item.source == RectificationSource.SUPERVISION:
+        return "in_progress" if n % 3 == 0 else "closed"
+    return rng.choice(["open", "in_progress", "in_progress", "reported", "closed"])
+
+
+def _story(item, fate: str, n: int, user, proxy: str, office) -> None:
+    """Walk one item through the actions to `fate`, then give its steps fixed days of the story."""
+    if item.source == RectificationSource.SUPERVISION:  # assigned the day after the supervision
+        created = _day(item.deadline - datetime.timedelta(days=59))
+    else:  # assigned a week after the results were published in January
+        created = _day(datetime.date(item.cycle.year + 1, 2, 1))
+    if fate != "open":
         actions.submit_measures(item, measures="建立问题清单，明确责任人和完成时限，逐项整改。",
                                 unit_deadline=item.deadline, by=user)
-        if fate == "in_progress":
-            actions.report_progress(item, text="已完成整改任务的一半。", completed=False, by=user)
-            continue
-        actions.report_progress(item, text="已完成整改，佐证材料附后。", completed=True, upload=_evidence(), by=user)
+        actions.report_progress(item, text=f"已完成整改任务的一半。{proxy}", completed=False, by=user)
+    if fate in ("reported", "closed"):
+        actions.report_progress(item, text=f"已完成整改，佐证材料附后。{proxy}", completed=True, upload=_evidence(),
+                                by=user)
         if n % 7 == 0 and fate == "closed":
             actions.send_back(item, reason="佐证材料不能证明问题已解决，请补充。", by=office)
-            actions.report_progress(item, text="已补充佐证材料。", completed=True, upload=_evidence(), by=user)
-        if fate == "closed":
-            actions.verify(item, by=office)
-            closed += 1
-        if n % 4 == 0:
-            actions.set_disclosure(item, disclose=True, by=office)
-    return closed
+            actions.report_progress(item, text=f"已补充佐证材料。{proxy}", completed=True, upload=_evidence(),
+                                    by=user)
+    if fate == "closed":
+        actions.verify(item, by=office)
+    if fate != "open" and n % 4 == 0:
+        actions.set_disclosure(item, disclose=True, by=office)
+    _stamp(item, created)
+
+
+def _stamp(item, created: datetime.datetime) -> None:
+    """The actions stamp the wall clock: created on its day, reports a month apart, closed a week after the last."""
+    Rectification.objects.filter(pk=item.pk).update(created_at=created)
+    reports = list(RectificationReport.objects.filter(rectification=item).order_by("id"))
+    for k, report in enumerate(reports):
+        report.reported_at = created + datetime.timedelta(days=30 * (k + 1))
+    RectificationReport.objects.bulk_update(reports, ["reported_at"])
+    if reports:
+        Rectification.objects.filter(pk=item.pk, closed_at__isnull=False).update(
+            closed_at=reports[-1].reported_at + datetime.timedelta(days=7))
+
+
+def _day(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, 9, 0, tzinfo=datetime.UTC)
 
 
 def _evidence():

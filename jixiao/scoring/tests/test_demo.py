@@ -1,12 +1,15 @@
 """The demo district's scored history shows what issue 7 asks for: a quota-limited 优秀 and a vetoed unit."""
 
+import datetime
+
 import pytest
 
 from jixiao.demo import build
 from jixiao.indicators.models import GradeRule
+from jixiao.results.models import Rectification
 from jixiao.scoring.models import ScoreResult
 
-STEPS = ["org", "accounts", "keywork", "evaluation", "indicators", "reporting", "scoring"]
+STEPS = ["org", "accounts", "keywork", "evaluation", "indicators", "reporting", "scoring", "results"]
 
 
 @pytest.fixture
@@ -20,7 +23,7 @@ def _published():
 
 
 def test_demo_history_has_a_quota_limited_excellent_a_vetoed_unit_and_streets_outside_evaluation(demo):
-    """One test, one demo load (about 20 s): the three stories of the scored history."""
+    """One test, one demo load (about 20 s): the three stories of the scored history, and its rectification."""
     results = list(_published())
     limited = [r for r in results if r.threshold_grade == "excellent" and r.grade != "excellent" and not r.vetoes]
     assert limited, "no unit above the 优秀 line was held back by the quota"
@@ -41,3 +44,19 @@ def test_demo_history_has_a_quota_limited_excellent_a_vetoed_unit_and_streets_ou
     assert not evaluation["applicable"] and "不在2025年度综合评议的被评议单位之列" in evaluation["explanation"]
     bureau = _published().filter(run__scheme__code="D01-2025", group__code="G02").first()
     assert next(b for b in bureau.blocks if b["kind"] == "evaluation")["applicable"]
+    _rectification_looks_like_a_working_office()
+
+
+def _rectification_looks_like_a_working_office():
+    """2024's items are closed; 2025's are mostly under way, due from December 2026 to March 2027, and only a
+    handful (supervision findings, due 60 days after the supervision) are overdue on the demo's day."""
+    day = datetime.date(2026, 11, 25)
+    older = Rectification.objects.filter(cycle__year=2024)
+    assert older.exists() and not older.unfinished().exists()
+    latest = Rectification.objects.filter(cycle__year=2025)
+    unfinished = latest.unfinished()
+    assert unfinished.count() > latest.count() // 2
+    overdue = list(latest.overdue(day))
+    assert 1 <= len(overdue) <= 5 and all(item.source == "supervision" for item in overdue)
+    later = unfinished.exclude(source="supervision")
+    assert later.exists() and all(datetime.date(2026, 12, 1) <= i.deadline <= datetime.date(2027, 3, 31) for i in later)
