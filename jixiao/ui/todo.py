@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.accounts import access
+from jixiao.accounts.roles import Role
 from jixiao.evaluation import actions as evaluation_actions
 from jixiao.evaluation.models import Ballot, BallotStatus, Campaign, CampaignStatus, Comment, FollowUp
 from jixiao.keywork import board as keywork_board
@@ -86,9 +87,9 @@ def open_periods(unit, day: datetime.date) -> list[Period]:
 
 
 def reporting_action(role: str, state: str, returned_values: list, closed: bool) -> str:
-    if role == "reviewer":
+    if role == Role.REVIEWER:
         return "审核" if state == Status.SUBMITTED else ""
-    if role != "reporter":
+    if role != Role.REPORTER:
         return ""
     if returned_values:
         return "更正退回的数值"
@@ -132,12 +133,11 @@ def period_row(period, sub, exception, due, filled, returned_values, role, day, 
     submitted = sub is not None and sub.first_submitted_at is not None
     closed = day > reporting_actions.closes_on(period, exception) and not (sub is not None and sub.reopened)
     late = not submitted and day > period.late_after(deadline)
-    row = PeriodTodo(period=period, state=state, submission=sub, deadline=deadline, late=late,
-                     near=not late and 0 <= (deadline - day).days <= DAYS_BEFORE, closed=closed,
-                     filled=filled, due=due, returned_values=returned_values,
-                     action=reporting_action(role, state, returned_values, closed),
-                     url=reverse("reporting:entry", args=[unit.pk, period.pk]))
-    return row
+    return PeriodTodo(period=period, state=state, submission=sub, deadline=deadline, late=late,
+                      near=not late and 0 <= (deadline - day).days <= DAYS_BEFORE, closed=closed,
+                      filled=filled, due=due, returned_values=returned_values,
+                      action=reporting_action(role, state, returned_values, closed),
+                      url=reverse("reporting:entry", args=[unit.pk, period.pk]))
 
 
 # --- Reporting: the assessor unit's verification --------------------------------------------------------

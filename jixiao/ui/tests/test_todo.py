@@ -286,6 +286,18 @@ def test_each_role_gets_only_the_parts_it_may_do(cast, who, shown):
     assert data["show_latest"] == (who in ("street_reporter", "reviewer", "assessor"))
 
 
+def test_the_list_follows_the_membership_chosen_in_the_header(cast, login):
+    q1_submitted(cast)
+    both = make_user("both")
+    grant(both, cast.fgw, "reporter")
+    reviewing = grant(both, cast.street, "reviewer")
+    with time_machine.travel(IN_Q1_WINDOW, tick=False):
+        as_reporter = login(both).get("/").content.decode()
+        as_reviewer = login(both, reviewing).get("/").content.decode()
+    assert "华明街道" in as_reviewer and ">审核 <" in as_reviewer and 'data-testid="todo-count">1<' in as_reviewer
+    assert ">审核 <" not in as_reporter and "区发展和改革委员会" in as_reporter
+
+
 def test_empty_parts_say_so(cast, login):
     body = login(cast.street_reporter).get("/").content.decode()
     assert 'data-testid="todo-none"' in body and 'data-testid="todo-count"' not in body
