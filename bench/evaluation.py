@@ -145,8 +145,8 @@ class Client:
         return response.status, response.read().decode("utf-8", "replace")
 
 
-def server_cpu(server_pid: int) -> dict[int, float]:
-    """CPU seconds used so far by granian (the server and its workers) and the bench database's backends, by pid."""
+def server_cpu(server_pid: int) -> dict[int, tuple[float, bool]]:
+    """CPU seconds used so far by granian (server and workers) and the bench database's backends: pid → (s, is_db)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -162,14 +162,14 @@ def server_cpu(server_pid: int) -> dict[int, float]:
             continue  # the process ended meanwhile
         pid, parent = int(entry.name), int(fields[1])
         if pid in pids or pid == server_pid or parent == server_pid:
-            used[pid] = (int(fields[11]) + int(fields[12])) / tick
+            used[pid] = ((int(fields[11]) + int(fields[12])) / tick, pid in pids)
     return used
 
 
-def cpu_since(before: dict[int, float], server_pid: int) -> float:
-    """CPU seconds since `before`; a backend that closed meanwhile (connection age) is left out, a new one counted."""
-    after = server_cpu(server_pid)
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+def cpu_since(before: dict, server_pid: int) -> tuple[float, float]:
+    """(all, database) CPU seconds since `before`; a backend closed meanwhile is left out, a new one counted."""
+    spent = [(seconds - before.get(pid, (0.0, db))[0], db) for pid, (seconds, db) in server_cpu(server_pid).items()]
+    return sum(s for s, _ in spent), sum(s for s, db in spent if db)
 
 
 def run_threads(target, chunks) -> tuple[float, list]:
@@ -201,10 +201,11 @@ def bench_health(port: int, server_pid: int) -> dict:
 
     cpu = server_cpu(server_pid)
     seconds, statuses = run_threads(loop, range(CLIENTS))
-    cpu = cpu_since(cpu, server_pid)
+    cpu, db_cpu = cpu_since(cpu, server_pid)
     errors = sum(1 for s in statuses if s != 200)
     return {"requests": len(statuses), "seconds": round(seconds, 3), "per_second": round(len(statuses) / seconds, 1),
-            "errors": errors, "server_cpu_ms_per_request": round(1000 * cpu / len(statuses), 3)}
+            "errors": errors, "server_cpu_ms_per_request": round(1000 * cpu / len(statuses), 3),
+            "of_which_database_ms": round(1000 * db_cpu / len(statuses), 3)}
 
 
 def bench_answers(port: int, server_pid: int, codes: list[str], campaign, run: int) -> dict:
@@ -242,13 +243,14 @@ def bench_answers(port: int, server_pid: int, codes: list[str], campaign, run: i
 
     cpu = server_cpu(server_pid)
     seconds, statuses = run_threads(submitter, range(CLIENTS))
-    cpu = cpu_since(cpu, server_pid)
+    cpu, db_cpu = cpu_since(cpu, server_pid)
     from jixiao.evaluation.models import Answer
 
     stored = Answer.objects.filter(campaign=campaign).count() - run * ANSWERS
     return {"answers": len(statuses), "stored": stored, "seconds": round(seconds, 3),
             "per_second": round(len(statuses) / seconds, 1), "errors": sum(1 for s in statuses if s != 302),
             "server_cpu_ms_per_request": round(1000 * cpu / len(statuses), 3),
+            "of_which_database_ms": round(1000 * db_cpu / len(statuses), 3),
             "open_errors": len(open_errors), "open_per_second": round(ANSWERS / open_seconds, 1)}
 
 
