@@ -177,12 +177,23 @@ def check_value(item, number, text, past, last_year) -> tuple[list[str], str]:
     return problems, ("" if problems else checks.outlier_reason(number, past, last_year))
 
 
+def entry_closed(submission, period, exception=None, day: datetime.date | None = None) -> bool:
+    """Whether the entry window of a unit's submission has closed.
+
+    A submission returned for correction stays open whatever the date: the return asks for a correction (its
+    timeliness stays that of the first submission). One the office reopened is open as well.
+    """
+    if submission is not None and (submission.reopened or submission.status == Status.RETURNED):
+        return False
+    return (day or today()) > closes_on(period, exception)
+
+
 def _ensure_editable(submission, value, period, unit):
     if value is not None and value.is_correctable:
         return
     if submission.status not in EDITABLE:
         raise Refused(f"报件当前状态为“{submission.get_status_display()}”，不能修改。如需更正，请联系审核人退回或绩效办解锁。")
-    if not submission.reopened and today() > closes_on(period, exception_for(period, unit)):
+    if entry_closed(submission, period, exception_for(period, unit)):
         raise Refused(f"{period}已于 {closes_on(period, exception_for(period, unit)):%Y-%m-%d} 截止填报，数据已锁定。"
                       "如需更正，请向绩效办申请解锁。")
 
@@ -281,8 +292,7 @@ def missing_items(submission) -> tuple[list, list]:
 def submit(submission, *, by) -> Submission:
     """Send the unit's data to its reviewer: every due value filled, every outlier explained."""
     submission = _transition(submission, EDITABLE, "报送")
-    if not submission.reopened and today() > closes_on(submission.period, exception_for(submission.period,
-                                                                                       submission.unit)):
+    if entry_closed(submission, submission.period, exception_for(submission.period, submission.unit)):
         raise Refused(f"{submission.period}已截止填报，数据已锁定，不能报送。")
     missing, unexplained = missing_items(submission)
     if missing:

@@ -127,7 +127,7 @@ def _entry_context(request, unit, period):
     rows = queries.entry_rows(unit, period, submission, verified_only=not show_all)
     exception = actions.exception_for(period, unit)
     status = submission.status if submission else Status.DRAFT
-    closed = actions.today() > actions.closes_on(period, exception) and not (submission and submission.reopened)
+    closed = actions.entry_closed(submission, period, exception)
     can_enter = access.can(request.user, "reporting.enter") and status in EDITABLE and not closed
     returned = [r for r in rows if r.value is not None and r.value.is_returned]
     return {

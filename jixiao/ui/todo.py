@@ -131,7 +131,7 @@ def period_row(period, sub, exception, due, filled, returned_values, role, day, 
         return None  # verified: nothing left for the unit (an unlocked value reaches it by notice)
     deadline = reporting_actions.deadline_for(period, exception)
     submitted = sub is not None and sub.first_submitted_at is not None
-    closed = day > reporting_actions.closes_on(period, exception) and not (sub is not None and sub.reopened)
+    closed = reporting_actions.entry_closed(sub, period, exception, day)
     late = not submitted and day > period.late_after(deadline)
     return PeriodTodo(period=period, state=state, submission=sub, deadline=deadline, late=late,
                       near=not late and 0 <= (deadline - day).days <= DAYS_BEFORE, closed=closed,

@@ -67,13 +67,19 @@ def test_removal_is_refused_once_submitted_and_after_the_period_closed(cast, w, 
     assert response.status_code == 422 and "不能删除佐证材料：报件当前状态为“待审核”" in response.content.decode()
     assert Evidence.objects.current().filter(pk=evidence.pk).exists()
     assert Event.objects.filter(code="evidence.remove_refused", outcome="failure").exists()
-    # Returned to the unit it is editable again; once the period closed it is not.
+    # Returned to the unit it is editable again, even after the entry window closed: the return asks for it.
     actions.return_submission(sub, by=cast.street_reviewer, reason="请补盖章页", stage="review")
+    with time_machine.travel(datetime.datetime(2026, 5, 10, tzinfo=datetime.UTC), tick=False):
+        actions.remove_evidence(evidence, by=cast.street_reporter)
+    assert not Evidence.objects.current().exists()
+
+
+def test_removal_from_a_draft_is_refused_after_the_period_closed(cast, w):
+    evidence = attach(cast, w)
     with (time_machine.travel(datetime.datetime(2026, 5, 10, tzinfo=datetime.UTC), tick=False),
           pytest.raises(actions.Refused, match="截止填报")):
         actions.remove_evidence(evidence, by=cast.street_reporter)
-    actions.remove_evidence(evidence, by=cast.street_reporter)
-    assert not Evidence.objects.current().exists()
+    assert Evidence.objects.current().filter(pk=evidence.pk).exists()
 
 
 def test_a_value_returned_alone_may_change_its_evidence_the_others_not(cast, w):

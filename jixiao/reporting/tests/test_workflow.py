@@ -95,6 +95,26 @@ def test_return_needs_a_reason_and_notifies_the_unit(cast, w):
     assert actions.submit(sub, by=cast.street_reporter).status == Status.SUBMITTED
 
 
+def test_a_return_after_the_deadline_can_still_be_corrected_on_its_first_timeliness(cast, w):
+    sub = submitted(cast, w)
+    actions.return_submission(sub, by=cast.street_reviewer, reason="口径有误，请更正", stage="review")
+    after_window = actions.closes_on(w["q1"]) + datetime.timedelta(days=20)
+    with time_machine.travel(datetime.datetime.combine(after_window, datetime.time(10)), tick=False):
+        actions.save_value(cast.street, w["q1"], w["items"][0], by=cast.street_reporter, number=Decimal(151),
+                           version=1)
+        assert actions.submit(sub, by=cast.street_reporter).status == Status.SUBMITTED
+    # Timeliness is judged by the first submission, which was on time.
+    assert Event.objects.filter(code="submission.submitted").order_by("id").last().after["late"] is False
+
+
+def test_a_draft_after_the_deadline_stays_closed(cast, w):
+    fill(cast, cast.street, w["q1"], w["items"], cast.street_reporter)
+    after_window = actions.closes_on(w["q1"]) + datetime.timedelta(days=1)
+    with (time_machine.travel(datetime.datetime.combine(after_window, datetime.time(10)), tick=False),
+          pytest.raises(actions.Refused, match="截止填报")):
+        actions.save_value(cast.street, w["q1"], w["items"][0], by=cast.street_reporter, number=Decimal(2), version=1)
+
+
 def test_assessor_returns_an_approved_submission(cast, w):
     sub = submitted(cast, w)
     actions.approve(sub, by=cast.street_reviewer)
