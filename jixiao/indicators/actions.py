@@ -31,7 +31,7 @@ from jixiao.indicators.models import (
 )
 from jixiao.indicators.rule_specs import clean_params, validate_params
 from jixiao.indicators.validation import check_decomposition, target_value_problems, validate_scheme
-from jixiao.lib.rows import insert_rows
+from jixiao.lib.rows import gc_paused, insert_rows
 from jixiao.org.models import Cycle, Group
 
 INDICATOR_FIELDS = ["code", "name", "category", "measure_unit", "direction", "frequency", "aggregation", "active",
@@ -526,19 +526,20 @@ def import_scheme_book(book: dict, *, by, reason: str = "", file_name: str = "")
     changes to a locked scheme `scheme.changed_after_lock` with the reason); new rows are listed in the one
     summary event `scheme.imported`. Raises WorkbookError (row-level problems) or ImportRefused.
     """
-    plan = schemeplan.plan(book)  # raises WorkbookError
-    if plan.locked:
-        if by is not None and not is_office_admin(by):
-            raise PermissionDenied("方案已锁定，只有绩效办管理员可以修改。")
-        if not (reason or "").strip():
-            raise ImportRefused(f"以下方案已锁定（已发布或本年度考核已开始），修改须填写修改理由：{'、'.join(plan.locked)}")
-    if plan.has_changes:
-        _BookWriter(plan, by, (reason or "").strip()).write()
-        log.record("scheme.imported", plan.cycle, object_repr=f"{plan.cycle.year}年度考核方案工作簿",
-                   after={"file": file_name, "counts": plan.counts, "reason": (reason or "").strip(),
-                          "created": {op_sheet: keys for op_sheet, keys in _created_keys(plan).items() if keys}},
-                   **({"user": by} if by is not None else {}))
-    return plan
+    with gc_paused():  # thousands of rows: see jixiao/lib/rows.py
+        plan = schemeplan.plan(book)  # raises WorkbookError
+        if plan.locked:
+            if by is not None and not is_office_admin(by):
+                raise PermissionDenied("方案已锁定，只有绩效办管理员可以修改。")
+            if not (reason or "").strip():
+                raise ImportRefused(f"以下方案已锁定（已发布或本年度考核已开始），修改须填写修改理由：{'、'.join(plan.locked)}")
+        if plan.has_changes:
+            _BookWriter(plan, by, (reason or "").strip()).write()
+            log.record("scheme.imported", plan.cycle, object_repr=f"{plan.cycle.year}年度考核方案工作簿",
+                       after={"file": file_name, "counts": plan.counts, "reason": (reason or "").strip(),
+                              "created": {op_sheet: keys for op_sheet, keys in _created_keys(plan).items() if keys}},
+                       **({"user": by} if by is not None else {}))
+        return plan
 
 
 def _created_keys(plan) -> dict:

@@ -43,6 +43,7 @@ from jixiao.lib.excel import (
     read_workbook_strict,
     write_workbook,
 )
+from jixiao.lib.rows import gc_paused
 from jixiao.org.rules import formula_problem
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,29}$")
@@ -338,8 +339,9 @@ class Errors:
 
 def read_book(file, max_bytes: int) -> Book:
     """Read an uploaded workbook strictly and parse every sheet (raises WorkbookError)."""
-    sheets = read_workbook_strict(file, max_bytes, max_rows=MAX_ROWS, ignore_sheets=[README], clean=False)
-    return parse(sheets)
+    with gc_paused():
+        sheets = read_workbook_strict(file, max_bytes, max_rows=MAX_ROWS, ignore_sheets=[README], clean=False)
+        return parse(sheets)
 
 
 def parse(sheets: dict[str, list[list]]) -> Book:

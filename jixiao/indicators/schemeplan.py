@@ -40,6 +40,7 @@ from jixiao.indicators.rule_specs import (
 )
 from jixiao.indicators.validation import coverage_message, target_value_problems
 from jixiao.lib.excel import cell_text
+from jixiao.lib.rows import gc_paused
 from jixiao.org.models import Cycle, CycleStatus, Group, Unit, UnitKind
 
 STATUS_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
@@ -193,11 +194,12 @@ def cycle_of(book: sb.Book) -> Cycle:
 
 
 def plan(book: sb.Book) -> Plan:
-    cycle = cycle_of(book)
-    planner = Planner(book, State(cycle))
-    planner.run()
-    planner.errors.raise_if_any()
-    return planner.result()
+    with gc_paused():
+        cycle = cycle_of(book)
+        planner = Planner(book, State(cycle))
+        planner.run()
+        planner.errors.raise_if_any()
+        return planner.result()
 
 
 class Planner:

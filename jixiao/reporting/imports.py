@@ -27,7 +27,7 @@ from jixiao.lib.excel import (
     read_workbook_strict,
     write_workbook,
 )
-from jixiao.lib.rows import insert_rows, update_rows
+from jixiao.lib.rows import gc_paused, insert_rows, update_rows
 from jixiao.org.models import Cycle, Unit
 from jixiao.reporting import actions, checks, scope
 from jixiao.reporting.models import EDITABLE, Period, Status, Submission, Value, ValueRevision
@@ -422,12 +422,13 @@ def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assess
     """Read, check and write a workbook. Raises WorkbookError (nothing written) on any problem."""
     if progress is not None:
         progress("读取文件", 0, 0)
-    sheets = read(file)
-    parsed = parse(sheets, expect_period=expect_period, expect_unit=expect_unit, expect_assessor=expect_assessor,
-                   progress=progress)
-    if progress is not None:
-        progress("写入数据库", len(parsed.entries), len(parsed.entries))
-    return bulk_save(parsed.period, parsed.entries, by=by, as_assessor=parsed.as_assessor)
+    with gc_paused():  # 50,000 rows of cells, entries and tuples: see jixiao/lib/rows.py
+        sheets = read(file)
+        parsed = parse(sheets, expect_period=expect_period, expect_unit=expect_unit,
+                       expect_assessor=expect_assessor, progress=progress)
+        if progress is not None:
+            progress("写入数据库", len(parsed.entries), len(parsed.entries))
+        return bulk_save(parsed.period, parsed.entries, by=by, as_assessor=parsed.as_assessor)
 
 
 def cycle_period(year: int, code: str) -> Period:
