@@ -2,7 +2,9 @@
 
 Runs in-process against a throw-away SQLite database. Measures the whole import (read with the strict package
 checks, validate every row, write values and revisions in one transaction) and, as the baseline, python-calamine
-reading the same file in the same run. The last line is one JSON object.
+reading the same file in the same run: wall-clock medians, and under "cpu" the CPU time of this process, which
+is steadier when other work shares the machine (the write's disk waits are not in it). The last line is one
+JSON object.
 """
 
 import datetime
@@ -96,14 +98,14 @@ def import_once(path, user, period):
     from jixiao.reporting import imports
     from jixiao.reporting.models import Submission, Value, ValueRevision
 
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     summary = imports.import_file(path, by=user)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     with transaction.atomic():  # start the next run from an empty period again
         ValueRevision.objects.all().delete()
         Value.objects.all().delete()
         Submission.objects.all().delete()
-    return seconds, summary
+    return seconds, cpu, summary
 
 
 def main():
@@ -112,23 +114,32 @@ def main():
     path = Path(_tmp) / "values.xlsx"
     period, rows = filled_template(path, assessor)
     size = path.stat().st_size
-    baseline, imported, summary = [], [], None
+    baseline, imported, baseline_cpu, imported_cpu, summary = [], [], [], [], None
     for _ in range(RUNS):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         calamine_read(path)
         baseline.append(time.perf_counter() - started)
-        seconds, summary = import_once(path, user, period)
+        baseline_cpu.append(time.process_time() - started_cpu)
+        seconds, cpu, summary = import_once(path, user, period)
         imported.append(seconds)
+        imported_cpu.append(cpu)
     result = {
         "values": rows, "file_bytes": size, "runs": RUNS, "created": summary["created"],
         "import_seconds": round(statistics.median(imported), 3),
         "baseline_calamine_seconds": round(statistics.median(baseline), 3),
     }
     result["ratio_to_calamine"] = round(result["import_seconds"] / result["baseline_calamine_seconds"], 2)
+    # CPU time of this process: steadier than wall-clock when other work shares the machine.
+    result["cpu"] = {"import_seconds": round(statistics.median(imported_cpu), 3),
+                     "baseline_calamine_seconds": round(statistics.median(baseline_cpu), 3)}
+    result["cpu"]["ratio_to_calamine"] = round(result["cpu"]["import_seconds"]
+                                               / result["cpu"]["baseline_calamine_seconds"], 2)
     result["goal_seconds_met"] = result["import_seconds"] <= 3
     result["goal_ratio_met"] = result["ratio_to_calamine"] <= 2
     print(f"{rows} values, {size / 1024 / 1024:.1f} MB: import {result['import_seconds']} s, "
-          f"calamine read {result['baseline_calamine_seconds']} s, ratio {result['ratio_to_calamine']}")
+          f"calamine read {result['baseline_calamine_seconds']} s, ratio {result['ratio_to_calamine']} "
+          f"(cpu {result['cpu']['import_seconds']} s / {result['cpu']['baseline_calamine_seconds']} s, "
+          f"ratio {result['cpu']['ratio_to_calamine']})")
     print(json.dumps(result, ensure_ascii=False))
 
 
