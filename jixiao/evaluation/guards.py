@@ -12,7 +12,7 @@ current windows.
 
 import datetime
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from jixiao.evaluation.models import Counter
@@ -44,13 +44,14 @@ def bump_many(keys: list[tuple[str, int]], now: datetime.datetime | None = None)
     """Count one hit for each (key, window seconds) in one statement; returns key → the window's total."""
     now = now or timezone.now()
     rows = sorted({key: window_start(now, seconds) for key, seconds in keys}.items())
-    table, qn = Counter._meta.db_table, connection.ops.quote_name
+    conn = connections[DEFAULT_DB_ALIAS]
+    table, qn = Counter._meta.db_table, conn.ops.quote_name
     values = ", ".join(["(%s, %s, 1)"] * len(rows))
-    params = [p for key, start in rows for p in (key, connection.ops.adapt_datetimefield_value(start))]
+    params = [p for key, start in rows for p in (key, conn.ops.adapt_datetimefield_value(start))]
     k, w, h = qn("key"), qn("window_start"), qn("hits")  # only quoted names and placeholders go into the text
     sql = (f"INSERT INTO {qn(table)} ({k}, {w}, {h}) VALUES {values} ON CONFLICT ({k}, {w}) "  # noqa: S608
            f"DO UPDATE SET {h} = {qn(table)}.{h} + 1 RETURNING {k}, {h}")
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())
 

@@ -7,7 +7,7 @@ itself would apply (dates and times, booleans, decimals on SQLite). The columns 
 field needs no change here.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from jixiao.evaluation.models import Campaign, InvitationCode, Questionnaire, RaterGroup
 from jixiao.org.models import Unit
@@ -29,12 +29,12 @@ class _Reader:
             if found:
                 self.converters.append((index, found, col))
 
-    def build(self, values):
+    def build(self, values, conn):
         values = list(values)
         for index, found, col in self.converters:
             for convert in found:
-                values[index] = convert(values[index], col, connection)
-        return self.model.from_db(connection.alias, self.names, values)
+                values[index] = convert(values[index], col, conn)
+        return self.model.from_db(conn.alias, self.names, values)
 
 
 class _Statement:
@@ -58,8 +58,8 @@ class _Statement:
         self.consume = (f"UPDATE {table[InvitationCode]} SET {qn('used_on')} = %s WHERE {qn('id')} = %s "  # noqa: S608
                         f"AND {qn('used_on')} IS NULL AND {qn('voided')} = %s")
 
-    def run(self, digest: str, campaign_id: int | None):
-        with connection.cursor() as cursor:
+    def run(self, conn, digest: str, campaign_id: int | None):
+        with conn.cursor() as cursor:
             if campaign_id is None:
                 cursor.execute(self.sql, [digest])
             else:
@@ -71,29 +71,31 @@ class _Statement:
         for reader in (self.code, self.campaign, self.group, self.unit):
             parts.append(row[start:start + reader.size])
             start += reader.size
-        code = self.code.build(parts[0])
-        code.campaign, code.rater_group = self.campaign.build(parts[1]), self.group.build(parts[2])
-        code.unit = self.unit.build(parts[3]) if code.unit_id is not None else None
+        code = self.code.build(parts[0], conn)
+        code.campaign, code.rater_group = self.campaign.build(parts[1], conn), self.group.build(parts[2], conn)
+        code.unit = self.unit.build(parts[3], conn) if code.unit_id is not None else None
         return code, row[-1]
 
 
 _statements: dict[str, _Statement] = {}
 
 
-def _statement() -> _Statement:
-    statement = _statements.get(connection.vendor)
+def _statement(conn) -> _Statement:
+    statement = _statements.get(conn.vendor)
     if statement is None:
-        statement = _statements[connection.vendor] = _Statement()
+        statement = _statements[conn.vendor] = _Statement()
     return statement
 
 
 def find_code(digest: str, campaign_id: int | None = None) -> tuple[InvitationCode | None, int | None]:
     """The code with its campaign, rater group and department, and its group's current questionnaire id."""
-    return _statement().run(digest, campaign_id)
+    conn = connections[DEFAULT_DB_ALIAS]  # resolved once: the converters ask it for its settings
+    return _statement(conn).run(conn, digest, campaign_id)
 
 
 def consume_code(code_id: int, day) -> int:
     """Mark an unused, valid code as used on `day`; the number of rows changed (1, or 0 when it was taken)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_statement().consume, [connection.ops.adapt_datefield_value(day), code_id, False])
+    conn = connections[DEFAULT_DB_ALIAS]
+    with conn.cursor() as cursor:
+        cursor.execute(_statement(conn).consume, [conn.ops.adapt_datefield_value(day), code_id, False])
         return cursor.rowcount
