@@ -270,7 +270,8 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     past = _history(period, entries)
     exceptions = {x.unit_id: x for x in period.exceptions.all()}
     today = actions.today()
-    closed = {uid: today > actions.closes_on(period, exceptions.get(uid)) for uid in subs}
+    # The page's rule (actions.entry_closed): past the window only a reopened or returned submission is open.
+    closed = {uid: actions.entry_closed(sub, period, exceptions.get(uid), today) for uid, sub in subs.items()}
     # Adapted once: the database's form of "now" (SQLite stores text) for every row written.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     by_id = by.pk if by is not None else None
@@ -375,7 +376,7 @@ def _write_problem(sub, value, e, as_assessor, closed) -> str:
         return "该单位本期报件已锁定，不能再修改。" if sub.status == Status.LOCKED else ""
     if sub.status not in EDITABLE:
         return f"本期报件状态为“{sub.get_status_display()}”，不能修改。"
-    if closed and not sub.reopened:
+    if closed:
         return "本期已截止填报，数据已锁定。"
     return ""
 

@@ -267,3 +267,20 @@ def test_cells_are_read_as_a_person_types_them(cast, w):
     first = Value.objects.get(indicator=w["items"][0].indicator)
     assert (first.number, first.note) == (Decimal(120), "按月累计")
     assert Value.objects.get(indicator=w["items"][1].indicator).number == Decimal("80.5")
+
+
+def test_after_the_window_only_a_returned_submission_takes_an_import(cast, w):
+    """The page's rule (actions.entry_closed): a return asks for a correction whatever the date."""
+    import datetime
+
+    fill(cast, cast.street, w["q1"], w["items"], cast.street_reporter)
+    data = edit(template(w, cast), set_values(151, 200))
+    after_window = datetime.datetime.combine(actions.closes_on(w["q1"]) + datetime.timedelta(days=20),
+                                             datetime.time(10), tzinfo=datetime.UTC)
+    with time_machine.travel(after_window, tick=False):
+        assert "已截止" in errors_of(data)[0]
+    sub = actions.submit(Submission.objects.get(), by=cast.street_reporter)
+    actions.return_submission(sub, by=cast.street_reviewer, reason="口径有误，请更正", stage="review")
+    with time_machine.travel(after_window, tick=False):
+        summary = imports.import_file(data, by=cast.street_reporter)
+    assert summary["changed"] == 1 and Value.objects.get(number=Decimal(151)).version == 2
