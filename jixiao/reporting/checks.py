@@ -55,7 +55,17 @@ def grades_of(item) -> list[str]:
     if item is None or item.rule != GRADE_RULE:
         return []
     table = (item.params or {}).get("grades")
-    return [str(grade) for grade in table] if isinstance(table, dict) else []
+    if not isinstance(table, dict):
+        return []
+    # Best grade first, by coefficient: PostgreSQL's jsonb does not keep the order the table was written in.
+    return [str(g) for g, _c in sorted(table.items(), key=lambda row: -_coefficient(row[1]))]
+
+
+def _coefficient(value) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return Decimal(0)
 
 
 def value_problems(indicator, number: Decimal | None, text: str, grades=()) -> list[str]:

@@ -244,7 +244,7 @@ def _entry(line, cols, units, allowed, unit, errors, unit_code, ind_code, raw, t
     except checks.ValueProblem as problem:
         return _err(errors, line, cols, "数值", str(problem))
     indicator = item.indicator
-    problems = checks.value_problems(indicator, number, text)
+    problems = checks.value_problems(indicator, number, text, checks.grades_of(item))
     if problems:
         return _err(errors, line, cols, "数值" if checks.is_numeric(indicator) else "文字情况", "；".join(problems))
     if version is not None and not isinstance(version, int):

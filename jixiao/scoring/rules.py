@@ -104,7 +104,9 @@ def dec(params: dict, name: str, default: str | None = None) -> Decimal | None:
 
 
 def table(params: dict, name: str) -> dict[str, Decimal]:
-    return {str(k): Decimal(str(v)) for k, v in (params.get(name) or {}).items()}
+    """A name → coefficient table, highest first (PostgreSQL's jsonb does not keep the order it was given)."""
+    rows = [(str(k), Decimal(str(v))) for k, v in (params.get(name) or {}).items()]
+    return dict(sorted(rows, key=lambda row: -row[1]))
 
 
 def scored(points: Decimal, explanation: str) -> RuleOutcome:

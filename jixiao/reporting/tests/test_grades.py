@@ -111,3 +111,38 @@ def test_a_stored_text_outside_the_table_is_shown_and_does_not_block_the_grid(ca
     assert Value.objects.get(pk=value.pk).text == "已全部完成"
     entry = login(cast.street_reporter).get(reverse("reporting:entry", args=[cast.street.pk, w["q1"].pk]))
     assert '<option value="已全部完成" selected>已全部完成（不是评定等级，请重新选择）</option>' in entry.content.decode()
+
+
+def test_the_workbook_import_takes_grades_only(cast, w):
+    import io
+
+    import openpyxl
+
+    from jixiao.lib.excel import WorkbookError
+    from jixiao.reporting import imports
+
+    graded, manual = w["items"]
+
+    def workbook(grade):
+        buffer = io.BytesIO()
+        imports.export_template(buffer, w["q1"], unit=cast.street)
+        book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+        sheet = book["数据"]
+        for row in range(2, sheet.max_row + 1):
+            code = sheet.cell(row=row, column=3).value
+            sheet.cell(row=row, column=9, value=grade if code == graded.indicator.code else "按计划完成全部工作")
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    with pytest.raises(WorkbookError) as refused:
+        imports.import_file(workbook("已全部完成"), by=cast.street_reporter, expect_unit=cast.street)
+    assert any("“已全部完成”不是评定等级" in str(e) for e in refused.value.errors)
+    assert not Value.objects.exists()
+    imports.import_file(workbook("较好"), by=cast.street_reporter, expect_unit=cast.street)
+    assert Value.objects.get(indicator=graded.indicator).text == "较好"
+
+
+def test_grades_come_best_first_whatever_order_the_database_returns():
+    shuffled = {"差": "0.3", "较好": "0.8", "好": "1", "一般": "0.6"}
+    assert checks.grades_of(SimpleNamespace(rule="qualitative_grade", params={"grades": shuffled})) == list(GRADES)
