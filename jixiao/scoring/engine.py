@@ -4,8 +4,9 @@ Pure and deterministic: no ORM, no clock, no randomness; the order of the input 
 The steps, each documented in docs/decisions/0009-scoring-engine.md:
 
 1. items blocks: every scheme item of the unit's group is scored by its rule (`rules.py`); not-applicable
-   items redistribute their points over the block's other items or are dropped (the block is then scaled
-   back to its weight); missing data follows the item's or the scheme's option;
+   items — and, during the year, items whose data is not due yet (尚未到报送期) — redistribute their points over
+   the block's other items or are dropped (the block is then scaled back to its weight); missing data follows
+   the item's or the scheme's option;
 2. evaluation / key-work blocks: a 0–100 score per unit → weight × score ÷ 100;
 3. the bonus/deduction ledger, summed and capped per category; "outside the total" categories are listed
    apart;
@@ -33,11 +34,13 @@ from jixiao.scoring.types import (
     GRADE_ORDER,
     ITEMS,
     KEY_WORK,
+    LEFT_OUT,
     MISSING,
     MISSING_NOT_APPLICABLE,
     MISSING_ZERO,
     NO_AWARD,
     NOT_APPLICABLE,
+    NOT_DUE,
     REDISTRIBUTE,
     TIE_BLOCKS,
     TIE_SHARED,
@@ -53,7 +56,7 @@ from jixiao.scoring.types import (
     UnitResult,
 )
 
-ENGINE_VERSION = "3"
+ENGINE_VERSION = "4"
 
 
 # --- Digest -------------------------------------------------------------------------------------------
@@ -251,7 +254,8 @@ class _Run:
         peers = []
         for unit_id in sorted(group.units):
             value = self.values.get((unit_id, item.id))
-            if value is not None and not value.not_applicable and not value.pending and value.actual is not None:
+            if (value is not None and not value.not_applicable and not value.pending and not value.not_due
+                    and value.actual is not None):
                 peers.append(Peer(self.units[unit_id].code, value.actual))
         return tuple(peers)
 
@@ -275,6 +279,8 @@ def _first_pass(run: _Run, unit: Unit, item: Item) -> Line:
     if value is not None and value.not_applicable:
         note = f"（{value.note}）" if value.note else ""
         status, points, text = NOT_APPLICABLE, ZERO, f"经核定本单位不适用该指标{note}"
+    elif value is not None and value.not_due:
+        status, points, text = NOT_DUE, ZERO, f"{value.note or '尚未到报送期'}，本次不计分、权重按比例分配"
     else:
         if value is not None and value.pending:
             outcome = rules.missing(f"数值待核定（{value.note}）" if value.note else "数值待核定")
@@ -297,6 +303,10 @@ def _sourced(value, text: str) -> str:
 
 
 def _na_line(line: Line, item: Item) -> Line:
+    if line.status == NOT_DUE:
+        tail = (f"（分值 {pts(item.points)} 调入本板块其他指标）" if item.not_applicable_policy == REDISTRIBUTE
+                else f"（本板块满分减少 {pts(item.points)} 分，板块得分按比例折算）")
+        return replace(line, points=ZERO, max_points=ZERO, explanation=f"{line.explanation}{tail}")
     if item.not_applicable_policy == REDISTRIBUTE:
         tail = f"分值 {pts(item.points)} 按比例分配到本板块其他指标"
     else:
@@ -307,28 +317,36 @@ def _na_line(line: Line, item: Item) -> Line:
 def _score_items_block(run: _Run, unit: Unit, block: Block, items: list[Item]) -> tuple[BlockResult, list[Line]]:
     lines = [_first_pass(run, unit, item) for item in items]
     by_id = {item.id: item for item in items}
-    applicable = [line for line in lines if line.status != NOT_APPLICABLE]
-    pool = sum((by_id[x.item].points for x in lines
-                if x.status == NOT_APPLICABLE and by_id[x.item].not_applicable_policy == REDISTRIBUTE), ZERO)
+    applicable = [line for line in lines if line.status not in LEFT_OUT]
+    moved = [x for x in lines if x.status in LEFT_OUT and by_id[x.item].not_applicable_policy == REDISTRIBUTE]
+    pool = sum((by_id[x.item].points for x in moved), ZERO)
     own = sum((line.base_points for line in applicable), ZERO)
     if own == 0:
-        return _block_not_applicable(block, [_na_line(x, by_id[x.item]) if x.status == NOT_APPLICABLE else x
+        return _block_not_applicable(block, [_na_line(x, by_id[x.item]) if x.status in LEFT_OUT else x
                                              for x in lines])
+    source = _moved_from({x.status for x in moved if x.base_points})
     result = []
     for line in lines:
         item = by_id[line.item]
-        if line.status == NOT_APPLICABLE:
+        if line.status in LEFT_OUT:
             result.append(_na_line(line, item))
         elif pool and line.base_points:
-            result.append(_redistributed(run, unit, item, line, line.base_points * (own + pool) / own))
+            result.append(_redistributed(run, unit, item, line, line.base_points * (own + pool) / own, source))
         else:
             result.append(line)
     return _items_block_result(block, result), result
 
 
-def _redistributed(run: _Run, unit: Unit, item: Item, line: Line, maximum: Decimal) -> Line:
-    """The line rescored at its raised maximum (its share of the not-applicable items' points)."""
-    head = f"含不适用指标调入分值，满分 {pts(item.points)} → {pts(maximum)}；"
+def _moved_from(statuses: set[str]) -> str:
+    """Which items' points a line took over: 不适用指标, 尚未到报送期指标 or both."""
+    if statuses == {NOT_DUE}:
+        return "尚未到报送期指标"
+    return "不适用及尚未到报送期指标" if NOT_DUE in statuses else "不适用指标"
+
+
+def _redistributed(run: _Run, unit: Unit, item: Item, line: Line, maximum: Decimal, source: str) -> Line:
+    """The line rescored at its raised maximum (its share of the left-out items' points)."""
+    head = f"含{source}调入分值，满分 {pts(item.points)} → {pts(maximum)}；"
     if line.status == MISSING:
         return replace(line, max_points=maximum, explanation=head + line.explanation)
     value = run.values.get((unit.id, item.id))
@@ -350,8 +368,15 @@ def _items_block_result(block: Block, lines: list[Line]) -> BlockResult:
 
 
 def _block_not_applicable(block: Block, lines: list[Line]) -> tuple[BlockResult, list[Line]]:
+    statuses = {line.status for line in lines}
+    if statuses == {NOT_DUE}:
+        why = "本板块所有指标均尚未到报送期"
+    elif NOT_DUE in statuses:
+        why = "本板块所有指标均不适用或尚未到报送期"
+    else:
+        why = "本板块所有指标均不适用"
     return (BlockResult(block.code, block.name, block.kind, block.weight, ZERO, ZERO, ZERO, False,
-                        "本板块所有指标均不适用，板块不计分，总分按其余板块折算"), lines)
+                        f"{why}，板块不计分，总分按其余板块折算"), lines)
 
 
 def _score_external_block(run: _Run, unit: Unit, block: Block) -> BlockResult:

@@ -14,6 +14,11 @@ Where each input comes from:
   after unlocking and not verified again is `pending` (数值待核定, missing data). **Switch point**:
   `ACTUAL_SOURCE`; where no verified value exists the year-end `indicators.Target.actual` (年末核定回填) is
   used. The line's note says where the figure came from.
+* **not yet due** (尚未到报送期) — during the year, a line without any value whose indicator had no reporting
+  period (of its frequency) with the unit's deadline and grace days passed by the run's day: nothing could be
+  late yet, so the line is `not_due` and left out like a not-applicable one (decision 0009 §13). Periods come from
+  reporting.Period and reporting.DeadlineException; a cycle without periods of the frequency uses the platform's
+  default window (`reporting.actions.default_dates`). Milestone and manual lines read no reported value.
 * **targets, baselines, intervals** — indicators.Target of the unit × indicator × cycle; during the year (a
   preliminary run before the cycle's end) the target's milestone (节点目标) for the value's period replaces
   the annual target (decision 0009 §13).
@@ -44,6 +49,7 @@ from jixiao.evaluation.results import block_scores as evaluation_block_scores
 from jixiao.indicators.models import (
     PERIOD_CODES,
     AdjustmentCategory,
+    Frequency,
     GradeRule,
     SchemeBlock,
     SchemeGroup,
@@ -55,7 +61,8 @@ from jixiao.indicators.models import VetoCondition as VetoConditionModel
 from jixiao.keywork.models import KeyTask, Milestone, Progress
 from jixiao.keywork.scores import scores_for
 from jixiao.org.models import Group
-from jixiao.reporting.models import DONE, Value, period_bounds
+from jixiao.reporting.actions import default_dates
+from jixiao.reporting.models import CODES_BY_KIND, DONE, DeadlineException, Period, Value, period_bounds
 from jixiao.scoring import models as m
 from jixiao.scoring import types as t
 from jixiao.scoring.rules import num
@@ -64,6 +71,8 @@ from jixiao.scoring.rules import num
 TARGET_RULES = {"completion_ratio", "reverse_control", "all_or_nothing", "step_deduction"}
 PERIOD_LABELS = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度", "H1": "上半年", "H2": "下半年",
                  "Y": "全年", **{f"M{m:02d}": f"{m}月" for m in range(1, 13)}}
+# Rules whose data is not a reported value (key tasks' milestones, the assessor's score): never "not yet due".
+UNREPORTED_RULES = {"milestone_prorate", "manual"}
 ACTUAL_SOURCE = "reporting"  # "reporting": verified values, Target.actual as fallback; "targets": Target.actual only
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -166,6 +175,8 @@ def _values(cycle, items, by_group, unit_ids, as_of, *, during_year) -> tuple[t.
     goals = _target_milestones(cycle, indicator_ids, unit_ids) if during_year else {}
     last_year = _last_year(cycle, indicator_ids, unit_ids, {r[2] for r in reported.values()}) if goals else {}
     milestones = _milestones(cycle, as_of) if any(i.rule == "milestone_prorate" for i in items) else {}
+    reported_kinds = {item.indicator.frequency for item in items if item.rule not in UNREPORTED_RULES}
+    is_due = _due_check(cycle, reported_kinds, unit_ids, as_of) if during_year and reported_kinds else None
     out = []
     for item in items:
         for unit_id in by_group[item.group_id]:
@@ -192,6 +203,10 @@ def _values(cycle, items, by_group, unit_ids, as_of, *, during_year) -> tuple[t.
                                      else "，上年同期无已核定值，不作负增长比较")
             fields = {"actual": number, "target": target, "baseline": baseline, "upper": upper, "text": text,
                       "note": note, "pending": pending}
+            frequency = item.indicator.frequency
+            if (is_due is not None and item.rule not in UNREPORTED_RULES and not pending and number is None
+                    and not text and not is_due(unit_id, frequency)):
+                fields.update(not_due=True, note=f"{_frequency_label(frequency)}报送指标，截至 {as_of:%Y-%m-%d} 尚未到报送期")
             if item.rule == "per_event_deduction" and number is not None and number == number.to_integral_value():
                 fields["events"] = int(number)
             if item.rule == "milestone_prorate":
@@ -200,6 +215,40 @@ def _values(cycle, items, by_group, unit_ids, as_of, *, during_year) -> tuple[t.
                               note="按牵头重点工作节点完成情况")
             out.append(t.ItemValue(unit=unit_id, item=item.pk, **fields))
     return tuple(out)
+
+
+def _due_check(cycle, kinds, unit_ids, as_of):
+    """A function (unit id, frequency) → whether data of that frequency was due from the unit by `as_of`.
+
+    Due = some period of the cycle of that kind is past the unit's last on-time day: its deadline (or the
+    unit's extension, 延期) plus the grace days — the day after which the platform calls a report late (逾期,
+    reporting.reminders). Two queries. Without any period of the kind, its codes' default windows are used.
+    """
+    periods = defaultdict(list)  # kind -> [(period id, deadline, grace days)]
+    for pk, kind, deadline, grace in Period.objects.filter(cycle=cycle, kind__in=kinds).values_list(
+            "pk", "kind", "deadline", "grace_days"):
+        periods[kind].append((pk, deadline, grace))
+    for kind in set(kinds) - set(periods):
+        for code in CODES_BY_KIND.get(kind, []):
+            window = default_dates(cycle.year, code)
+            periods[kind].append((None, window["deadline"], window["grace_days"]))
+    extended = {(pk, unit_id): deadline for pk, unit_id, deadline in DeadlineException.objects.filter(
+        period__cycle=cycle, period__kind__in=kinds, unit_id__in=unit_ids).values_list("period_id", "unit_id",
+                                                                                       "deadline")}
+    known: dict[tuple[int, str], bool] = {}
+
+    def is_due(unit_id: int, kind: str) -> bool:
+        key = (unit_id, kind)
+        if key not in known:
+            known[key] = any(as_of > extended.get((pk, unit_id), deadline) + datetime.timedelta(days=grace)
+                             for pk, deadline, grace in periods[kind])
+        return known[key]
+
+    return is_due
+
+
+def _frequency_label(kind: str) -> str:
+    return Frequency(kind).label if kind in Frequency.values else kind
 
 
 def _reported(cycle, indicator_ids, unit_ids, as_of) -> dict[tuple[int, int], tuple]:

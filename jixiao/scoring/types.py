@@ -28,8 +28,12 @@ MISSING_ZERO, MISSING_NOT_APPLICABLE = "zero", "not_applicable"
 # Tie rules for ranks within a group.
 TIE_SHARED, TIE_BLOCKS = "shared", "blocks"
 
-# Status of a line.
-SCORED, MISSING, NOT_APPLICABLE = "scored", "missing", "not_applicable"
+# Status of a line. NOT_DUE: during the year, the indicator's data was not due yet by the run's day (尚未到报送期);
+# the line is left out and its points redistributed like a not-applicable line (decision 0009 §13).
+SCORED, MISSING, NOT_APPLICABLE, NOT_DUE = "scored", "missing", "not_applicable", "not_due"
+STATUS_LABELS = {SCORED: "已计分", MISSING: "缺报", NOT_APPLICABLE: "不适用", NOT_DUE: "尚未到报送期"}
+# Statuses whose line is left out of its block (points redistributed or dropped by the item's policy).
+LEFT_OUT = (NOT_APPLICABLE, NOT_DUE)
 
 # Adjustment kinds and veto effects (indicators.models.AdjustmentKind / VetoEffect).
 BONUS, DEDUCTION = "bonus", "deduction"
@@ -162,6 +166,9 @@ class ItemValue:
     not_applicable: bool = False
     # The latest reported value is not verified (yet): the line is missing data, explained "数值待核定".
     pending: bool = False
+    # During the year: no value, and no reporting period of the indicator had passed its deadline by the run's day
+    # (尚未到报送期). The line is left out like a not-applicable one; `note` says why.
+    not_due: bool = False
     note: str = ""  # why not applicable, or where the value came from (and which target was used); leads the line
 
 
@@ -234,7 +241,7 @@ class Line:
     indicator: str
     name: str
     rule: str
-    status: str  # scored | missing | not_applicable
+    status: str  # scored | missing | not_applicable | not_due
     points: Decimal
     max_points: Decimal  # after redistribution; 0 for a dropped or redistributed-away item
     base_points: Decimal  # the item's points in the scheme
@@ -243,6 +250,10 @@ class Line:
     @property
     def lost(self) -> Decimal:
         return self.max_points - self.points
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
 
 
 @dataclass(frozen=True)

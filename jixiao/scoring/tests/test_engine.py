@@ -22,6 +22,7 @@ from jixiao.scoring.types import (
     MISSING,
     MISSING_NOT_APPLICABLE,
     NOT_APPLICABLE,
+    NOT_DUE,
     TIE_BLOCKS,
     Adjustment,
     AdjustmentCategory,
@@ -177,6 +178,88 @@ def test_the_value_note_leads_the_line_explanation():
     assert line.points == D("15.00")  # 30 × 37 ÷ 74
     assert line.explanation.startswith(f"{note}：实际值 37，目标值 74，完成率 50.00%")
 
+
+
+# --- Not yet due (during the year) ---------------------------------------------------------------------
+
+NOT_DUE_NOTE = "年度报送指标，截至 2026-11-25 尚未到报送期"
+
+
+def items_not_due(unit, *item_ids, policy=None, inputs=None):
+    """`unit`'s items `item_ids` have no value and were not due by the run's day (the loader's not_due)."""
+    inputs = inputs or three_block_inputs()
+    if policy:
+        scheme = inputs.scheme
+        items = tuple(replace(i, not_applicable_policy=policy) if i.id in item_ids else i for i in scheme.items)
+        inputs = replace(inputs, scheme=replace(scheme, items=items))
+    kept = tuple(v for v in inputs.values if v.unit == unit and v.item not in item_ids)
+    return with_values(inputs, unit, *kept, *(ItemValue(unit, i, not_due=True, note=NOT_DUE_NOTE) for i in item_ids))
+
+
+def test_an_item_not_yet_due_redistributes_like_a_not_applicable_one():
+    """Item 2 (20 points) not due: like not applicable, items 1 and 3 (40) share its 20 → maxima 45 and 15;
+    lines 45 × 90 % = 40.50 and 15 − 2 = 13.00 → block 53.50; total 53.50 + 16 + 18 = 87.50.
+    As missing data (the option 按缺报计 0 分) it would have been 27 + 0 + 8 = 35 → total 69.00."""
+    unit = score_scheme(items_not_due(1, 2)).for_unit(1)
+    lines = {line.item: line for line in unit.lines}
+    assert (lines[2].status, lines[2].points, lines[2].max_points) == (NOT_DUE, D(0), D(0))
+    assert lines[2].status_label == "尚未到报送期"
+    assert lines[2].explanation == (
+        "年度报送指标，截至 2026-11-25 尚未到报送期，本次不计分、权重按比例分配（分值 20.00 调入本板块其他指标）")
+    assert "不适用" not in lines[2].explanation
+    assert (lines[1].max_points, lines[1].points) == (D(45), D("40.50"))
+    assert (lines[3].max_points, lines[3].points) == (D(15), D("13.00"))
+    assert lines[1].explanation.startswith("含尚未到报送期指标调入分值，满分 30.00 → 45.00；")
+    assert unit.blocks[0].score == D("53.50") and unit.total == D("87.50")
+    assert score_scheme(with_values(three_block_inputs(), 1, *full_values(1)[::2])).for_unit(1).total == D("69.00")
+
+
+def test_an_item_not_yet_due_stays_not_due_under_either_missing_data_option():
+    """The missing-data option is for data that was due: with 按不适用处理 the line is still 尚未到报送期, same 87.50."""
+    inputs = items_not_due(1, 2)
+    inputs = replace(inputs, scheme=replace(inputs.scheme, missing_data=MISSING_NOT_APPLICABLE))
+    unit = score_scheme(inputs).for_unit(1)
+    assert unit.lines[1].status == NOT_DUE and "按不适用处理" not in unit.lines[1].explanation
+    assert unit.total == D("87.50")
+
+
+def test_an_item_not_yet_due_with_policy_drop_scales_the_block():
+    """Item 2 not due, policy drop: lines 27 + 8 = 35 of the remaining 40 → block 35 × 60 ÷ 40 = 52.50;
+    total 52.50 + 16 + 18 = 86.50."""
+    unit = score_scheme(items_not_due(1, 2, policy=DROP)).for_unit(1)
+    assert (unit.blocks[0].raw, unit.blocks[0].max_points, unit.blocks[0].score) == (D("35.00"), D(40), D("52.50"))
+    assert unit.lines[1].explanation.endswith("本次不计分、权重按比例分配（本板块满分减少 20.00 分，板块得分按比例折算）")
+    assert unit.total == D("86.50")
+
+
+def test_not_due_and_not_applicable_in_one_block():
+    """Item 2 (20) not due, item 3 (10) not applicable: item 1 takes both, 30 × 60 ÷ 30 = 60 → 60 × 90 % = 54.00;
+    total 54 + 16 + 18 = 88.00."""
+    inputs = items_na(1, 3)
+    inputs = items_not_due(1, 2, inputs=inputs)
+    unit = score_scheme(inputs).for_unit(1)
+    assert [line.status for line in unit.lines] == ["scored", NOT_DUE, NOT_APPLICABLE]
+    assert unit.lines[0].points == D("54.00")
+    assert unit.lines[0].explanation.startswith("含不适用及尚未到报送期指标调入分值，满分 30.00 → 60.00；")
+    assert unit.total == D("88.00")
+
+
+def test_a_block_entirely_not_yet_due_scales_the_total_over_the_other_blocks():
+    """Block 指标 (60) not due at all: key work 16 + evaluation 18 = 34 of 40 → 34 × 100 ÷ 40 = 85.00."""
+    unit = score_scheme(items_not_due(1, 1, 2, 3)).for_unit(1)
+    assert not unit.blocks[0].applicable
+    assert unit.blocks[0].explanation.startswith("本板块所有指标均尚未到报送期，")
+    assert unit.total == D("85.00")
+    assert all(line.status == NOT_DUE and line.max_points == 0 for line in unit.lines)
+
+
+def test_not_due_is_part_of_the_digest():
+    """An item without data is missing or not yet due: different inputs, different digests and results."""
+    missing = with_values(three_block_inputs(), 1, ItemValue(1, 2), *full_values(1)[::2])
+    not_due = with_values(three_block_inputs(), 1, ItemValue(1, 2, not_due=True), *full_values(1)[::2])
+    assert inputs_digest(missing) != inputs_digest(not_due)
+    assert score_scheme(missing).for_unit(1).lines[1].status == MISSING
+    assert score_scheme(not_due).for_unit(1).lines[1].status == NOT_DUE
 
 
 def test_zero_and_negative_targets_never_crash():

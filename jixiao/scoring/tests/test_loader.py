@@ -33,7 +33,8 @@ def test_query_count_does_not_grow_with_units_or_items(cast):
     small, inputs = _count(scheme, year_end=True)
     assert len(inputs.values) == 2 * 4
     assert small == EXPECTED_QUERIES
-    assert _count(scheme, as_of=datetime.date(2026, 11, 25))[0] == EXPECTED_QUERIES + 1  # + the targets' milestones
+    # during the year: + the targets' milestones, the periods and the deadline extensions (尚未到报送期)
+    assert _count(scheme, as_of=datetime.date(2026, 11, 25))[0] == EXPECTED_QUERIES + 3
 
 
 def test_query_count_is_the_same_for_a_bigger_scheme(cast):
@@ -44,7 +45,7 @@ def test_query_count_is_the_same_for_a_bigger_scheme(cast):
     assert len(inputs.values) == 6 * 12
     # 3 × the units and items: still the same fixed number of queries as the small scheme above.
     assert big == EXPECTED_QUERIES
-    assert _count(scheme, as_of=datetime.date(2026, 11, 25))[0] == EXPECTED_QUERIES + 1
+    assert _count(scheme, as_of=datetime.date(2026, 11, 25))[0] == EXPECTED_QUERIES + 3
 
 
 EXPECTED_QUERIES = 15  # at year end; one more since evaluation blocks read the campaign scope
@@ -234,3 +235,67 @@ def test_a_line_compared_with_a_milestone_checks_negative_growth_against_the_sam
     assert "上年同期无已核定值，不作负增长比较：" in other.explanation
     # indicator 1 has no milestone: the annual target and the annual base, 63 < 90 → 负增长, 0 points
     assert next(u for u in result.units if u.code == "S01").lines[1].points == Decimal(0)
+
+
+# --- During the year: indicators not yet due (尚未到报送期) -----------------------------------------------
+
+
+def _without_year_end_actuals(cast):
+    Target.objects.filter(cycle=cast.cycle).update(actual=None)
+
+
+def test_a_yearly_indicator_is_not_yet_due_during_the_year_and_its_points_go_to_the_others(cast):
+    """Indicator 1 is reported once a year (no 2026 Y period set up: the default window, due 2027-01-10).
+    华明街道 reported 63 for indicator 0 in Q3 (annual target 100, no milestone). On 2026-11-25 indicator 1 is
+    not due: its 40 points go to indicator 0, maximum 80 → 80 × 63 ÷ 100 = 50.40.
+    金桥街道 reported nothing: its quarterly line was due (Q3 closed 2026-10-13) and scores 0 (按缺报计 0 分).
+    At year end (the final stage) everything is due: 华明街道 40 × 0.63 = 25.20 and 0 for indicator 1."""
+    from jixiao.indicators.models import Indicator
+
+    scheme = scheme_world(cast)
+    _without_year_end_actuals(cast)
+    Indicator.objects.filter(code="E202601").update(frequency="year")
+    _reported(cast, cast.street, "Q3", [63])
+    inputs = loader.load(scheme, as_of=NOVEMBER)
+    value = next(v for v in inputs.values if v.unit == cast.street.pk and v.actual is None)
+    assert value.not_due and value.note == "年度报送指标，截至 2026-11-25 尚未到报送期"
+    result = engine.score_scheme(inputs)
+    street, other = (result.for_unit(u.pk).lines for u in (cast.street, cast.other_street))
+    assert [(line.status, line.points) for line in street] == [("scored", Decimal("50.40")), ("not_due", 0)]
+    assert street[1].explanation == ("年度报送指标，截至 2026-11-25 尚未到报送期，本次不计分、权重按比例分配"
+                                     "（分值 40.00 调入本板块其他指标）")
+    assert street[0].explanation.startswith("含尚未到报送期指标调入分值，满分 40.00 → 80.00；取第三季度已核定报送值")
+    assert [line.status for line in other] == ["missing", "not_due"]
+    assert "按缺报计 0 分" in other[0].explanation
+    year_end = _street_lines(scheme, as_of=NOVEMBER, year_end=True)
+    assert [(line.status, line.points) for line in year_end] == [("scored", Decimal("25.20")), ("missing", 0)]
+
+
+def test_an_indicator_is_due_once_a_period_is_late_for_the_unit(cast):
+    """Q1 is due 2026-04-10 with 3 days' grace: on 04-13 nothing is late yet, on 04-14 it is. 华明街道 was
+    granted until 04-20, so for it the line is due only after 04-23. A value already reported is scored
+    whether due or not: 金桥街道 reported 30 and 30 by 04-13 (30 of 100 → 12.00 each)."""
+    from django.utils import timezone
+
+    from jixiao.reporting.actions import default_dates
+    from jixiao.reporting.models import DeadlineException, Period
+
+    scheme = scheme_world(cast)
+    _without_year_end_actuals(cast)
+    q1 = Period.objects.create(cycle=cast.cycle, code="Q1", kind="quarter", **default_dates(2026, "Q1"))
+    assert (q1.deadline, q1.grace_days) == (datetime.date(2026, 4, 10), 3)
+    _reported(cast, cast.other_street, "Q1", [30, 30])
+    DeadlineException.objects.create(period=q1, unit=cast.street, deadline=datetime.date(2026, 4, 20), reason="系统故障",
+                                     granted_by=cast.office, granted_at=timezone.now())
+
+    def statuses(day):
+        result = engine.score_scheme(loader.load(scheme, as_of=day))
+        return {u.code: [(line.status, line.points) for line in u.lines] for u in result.units}
+
+    april_13 = statuses(datetime.date(2026, 4, 13))
+    assert april_13["S01"] == april_13["B01"] == [("not_due", 0), ("not_due", 0)]
+    assert april_13["S02"] == [("scored", Decimal("12.00")), ("scored", Decimal("12.00"))]
+    april_14 = statuses(datetime.date(2026, 4, 14))
+    assert april_14["S01"] == [("not_due", 0), ("not_due", 0)]
+    assert april_14["B01"] == [("missing", 0), ("missing", 0)]
+    assert statuses(datetime.date(2026, 4, 24))["S01"] == [("missing", 0), ("missing", 0)]
