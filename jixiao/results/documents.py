@@ -8,6 +8,7 @@ from django.utils import timezone
 from jixiao.lib import documents as d
 from jixiao.lib.excel import Sheet, write_workbook
 from jixiao.results import queries
+from jixiao.scoring.types import NOT_DUE
 
 SIGNER = "绩效考核办公室"
 
@@ -65,12 +66,17 @@ def feedback_letter(result, sequence: int = 1) -> bytes:
                     widths_mm=[34, 16, 16, 16, 74])
     else:
         d.add_body(doc, "各项指标均未失分。")
+    lines = list(result.lines.order_by("block", "indicator", "id"))
+    not_due = [line.name for line in lines if line.status == NOT_DUE]
+    if not_due:  # a run during the year: these were not due yet, so they neither lost points nor compare
+        d.add_body(doc, f"以下{len(not_due)}项指标截至本次计算尚未到报送期，本次不计分、权重按比例分配："
+                        f"{'、'.join(not_due)}。")
     d.add_heading(doc, "二、与本组最优单位的差距")
     stats = queries.group_stats(result.run, result.group_id)
     rows = []
-    for line in result.lines.order_by("block", "indicator", "id"):
+    for line in lines:
         s = stats.get(line.indicator)
-        if s is not None:
+        if s is not None and line.status != NOT_DUE:
             rows.append([line.name, line.points, _n(s["average"]), s["best"], _n(s["best"] - line.points)])
     d.add_table(doc, ["指标", "本单位", "组平均", "组最优", "差距"], rows, widths_mm=[56, 25, 25, 25, 25])
     d.add_signature(doc, SIGNER, timezone.localdate())

@@ -18,7 +18,7 @@ def as_json(runs) -> dict:
         for line in ScoreLine.objects.filter(run=run).order_by("id"):
             lines.setdefault(line.result_id, []).append({
                 "block": line.block, "indicator": line.indicator, "name": line.name, "rule": line.rule,
-                "status": line.status, "points": _num(line.points), "max_points": _num(line.max_points.quantize(
+                "status": line.status, "status_label": line.status_label, "points": _num(line.points), "max_points": _num(line.max_points.quantize(
                     line.points)), "explanation": line.explanation})
         units = [{
             "code": r.unit.code, "name": r.unit.name, "group": r.group.name, "total": _num(r.total),
@@ -46,11 +46,12 @@ def workbook(runs) -> bytes:
                             "是" if u["award_eligible"] else "否", veto])
             for line in u["lines"]:
                 details.append([scheme["name"], u["code"], u["name"], line["block"], line["indicator"], line["name"],
-                                float(line["points"]), float(line["max_points"]), line["explanation"]])
+                                float(line["points"]), float(line["max_points"]), line["status_label"],
+                                line["explanation"]])
     buffer = io.BytesIO()
     write_workbook(buffer, [
         Sheet("考核结果", ["方案", "组别", "单位编码", "单位", "总分", *[f"板块{c}" for c in block_codes], "加减分",
                           "组内排名", "等次", "评先评优资格", "一票否决"], summary),
-        Sheet("得分明细", ["方案", "单位编码", "单位", "板块", "指标编码", "指标", "得分", "满分", "计分说明"], details),
+        Sheet("得分明细", ["方案", "单位编码", "单位", "板块", "指标编码", "指标", "得分", "满分", "状态", "计分说明"], details),
     ])
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.indicators.models import POINTS, Grade
+from jixiao.scoring.types import STATUS_LABELS
 
 SCORE = {"max_digits": 9, "decimal_places": 2}
 
@@ -241,6 +242,11 @@ class ScoreLine(ImmutableModel):
     @property
     def lost(self):
         return self.max_points - self.points
+
+    @property
+    def status_label(self) -> str:
+        """The line's status in Chinese (已计分, 缺报, 不适用, 尚未到报送期)."""
+        return STATUS_LABELS.get(self.status, self.status)
 
 
 # --- Appeals ------------------------------------------------------------------------------------------

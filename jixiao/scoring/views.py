@@ -16,6 +16,7 @@ from jixiao.indicators.models import Scheme, SchemeItem
 from jixiao.org.models import Cycle
 from jixiao.scoring import actions, queries
 from jixiao.scoring.models import Appeal, AppealStatus, RunStatus, ScoreLine, ScoreResult, ScoreRun, Stage
+from jixiao.scoring.types import NOT_DUE
 
 UNIT_VISIBLE = {RunStatus.APPEAL, RunStatus.CLOSED, RunStatus.PUBLISHED}
 
@@ -169,6 +170,7 @@ def our_result(request):
                        and timezone.now() <= current.run.appeal_deadline)
     return render(request, "scoring/our_result.html", {
         "current": current, "history": results[1:], "lines": lines, "lost": [x for x in lines if x.lost > 0],
+        "not_due": [x for x in lines if x.status == NOT_DUE],
         "appeals": appeals, "window_open": window_open,
         "can_appeal": window_open and access.can(request.user, "scoring.appeal"),
     })

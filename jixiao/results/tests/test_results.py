@@ -109,6 +109,27 @@ def test_feedback_letter_lists_lost_points_and_gap(cast, login):
     assert response.status_code == 200 and response.content.startswith(b"PK")
 
 
+def test_feedback_letter_of_a_run_during_the_year_names_lines_not_yet_due(cast):
+    """Indicator E202601 is reported once a year and has no figure on 2026-11-25: the letter names it as not due
+    and compares neither it nor its 0 points with the group's best."""
+    import datetime
+
+    from jixiao.indicators.models import Indicator, Target
+    from jixiao.scoring import actions as scoring
+    from jixiao.scoring.tests.world import scheme_world
+
+    scheme = scheme_world(cast)
+    Target.objects.filter(cycle=cast.cycle, indicator__code="E202601").update(actual=None)
+    Indicator.objects.filter(code="E202601").update(frequency="year")
+    run = scoring.compute(scheme, "preliminary", by=cast.office,
+                          now=datetime.datetime(2026, 11, 25, 9, 0, tzinfo=datetime.UTC))
+    result = run.results.select_related("unit", "group", "run__cycle").get(unit=cast.tjj)
+    data = documents.feedback_letter(result)
+    assert "以下1项指标截至本次计算尚未到报送期，本次不计分、权重按比例分配：指标E202601。" in _text(data)
+    cells = [c.text for t in Document(io.BytesIO(data)).tables for row in t.rows for c in row.cells]
+    assert "指标E202600" in cells and "指标E202601" not in cells
+
+
 def test_unit_results_page_has_charts_and_tables(cast, login, django_assert_max_num_queries):
     builders.scored(cast)
     client = login(cast.street_reporter)

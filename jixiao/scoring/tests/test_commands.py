@@ -25,7 +25,8 @@ def test_compute_and_export_json_and_xlsx(cast, tmp_path, capsys):
     assert wb.sheetnames == ["考核结果", "得分明细"]
     rows = list(wb["考核结果"].iter_rows(values_only=True))
     assert rows[0][:5] == ("方案", "组别", "单位编码", "单位", "总分") and len(rows) == 5
-    assert len(list(wb["得分明细"].iter_rows(values_only=True))) == 1 + 8
+    details = list(wb["得分明细"].iter_rows(values_only=True))
+    assert len(details) == 1 + 8 and details[0][-2:] == ("状态", "计分说明") and details[1][-2] == "已计分"
 
 
 def test_errors_are_chinese_and_write_nothing(cast, tmp_path):

@@ -51,3 +51,23 @@ def test_compare_lists_changed_units(cast, login):
     second = actions.compute(scheme, "preliminary", by=cast.office)
     page = login(cast.leader).get(reverse("scoring:compare"), {"a": first.pk, "b": second.pk}).content.decode()
     assert "区统计局" in page and "优秀" in page and "共 1 个单位有变化" in page
+
+
+def test_pages_name_lines_not_yet_due_in_chinese(cast, login):
+    """A preliminary run on 2026-11-25 of a scheme whose indicator E202601 is reported once a year: the result page
+    marks that line 尚未到报送期 and the unit's page lists it among the lines not scored this time."""
+    from jixiao.indicators.models import Indicator, Target
+
+    scheme = scheme_world(cast)
+    Target.objects.filter(cycle=cast.cycle, indicator__code="E202601").update(actual=None)
+    Indicator.objects.filter(code="E202601").update(frequency="year")
+    run = actions.compute(scheme, "preliminary", by=cast.office,
+                          now=datetime.datetime(2026, 11, 25, 9, 0, tzinfo=datetime.UTC))
+    result = run.results.get(unit=cast.street)
+    assert result.lines.get(indicator="E202601").status == "not_due"
+    page = login(cast.office).get(reverse("scoring:result_detail", args=[result.pk])).content.decode()
+    assert 'data-testid="line-status">尚未到报送期</span>' in page
+    assert "年度报送指标，截至 2026-11-25 尚未到报送期，本次不计分、权重按比例分配" in page
+    actions.open_appeals(run, timezone.now() + datetime.timedelta(days=3), by=cast.office)
+    page = login(cast.street_reporter).get(reverse("scoring:our_result")).content.decode()
+    assert "尚未到报送期、本次不计分（权重按比例分配）的指标：指标E202601。" in page
