@@ -120,7 +120,11 @@ def start_server(port: int) -> subprocess.Popen:
 
 
 class Client:
-    """One keep-alive connection with its own CSRF cookie."""
+    """One keep-alive connection with its own CSRF cookie.
+
+    A request the server drops (reset, broken pipe) counts as status 0, an error; the connection is opened
+    again for the next request, never retried.
+    """
 
     def __init__(self, port: int):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -131,18 +135,26 @@ class Client:
         self.csrf = re.search(r"csrftoken=([^;]+)", cookie).group(1)
 
     def get(self, path: str) -> int:
-        self.conn.request("GET", path)
-        response = self.conn.getresponse()
-        response.read()
-        return response.status
+        try:
+            self.conn.request("GET", path)
+            response = self.conn.getresponse()
+            response.read()
+            return response.status
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            return 0
 
     def post(self, path: str, data: dict, address: str) -> tuple[int, str]:
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf})
-        self.conn.request("POST", path, body, {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={self.csrf}",
-            "Referer": "http://127.0.0.1/p/pingyi/", "X-Real-IP": address})
-        response = self.conn.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
+        try:
+            self.conn.request("POST", path, body, {
+                "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={self.csrf}",
+                "Referer": "http://127.0.0.1/p/pingyi/", "X-Real-IP": address})
+            response = self.conn.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):
+            self.conn.close()  # http.client reconnects on the next request
+            return 0, ""
 
 
 def server_cpu(server_pid: int) -> dict[int, tuple[float, bool]]:
@@ -241,12 +253,13 @@ def bench_answers(port: int, server_pid: int, codes: list[str], campaign, run: i
             statuses.append(clients[index].post("/p/pingyi/submit/", data, address)[0])
         return statuses
 
+    from jixiao.evaluation.models import Answer
+
+    before = Answer.objects.filter(campaign=campaign).count()
     cpu = server_cpu(server_pid)
     seconds, statuses = run_threads(submitter, range(CLIENTS))
     cpu, db_cpu = cpu_since(cpu, server_pid)
-    from jixiao.evaluation.models import Answer
-
-    stored = Answer.objects.filter(campaign=campaign).count() - run * ANSWERS
+    stored = Answer.objects.filter(campaign=campaign).count() - before
     return {"answers": len(statuses), "stored": stored, "seconds": round(seconds, 3),
             "per_second": round(len(statuses) / seconds, 1), "errors": sum(1 for s in statuses if s != 302),
             "server_cpu_ms_per_request": round(1000 * cpu / len(statuses), 3),
