@@ -174,8 +174,13 @@ def evidence_path(instance, filename: str) -> str:
 class Value(models.Model):
     """One indicator's figure (or text) in a submission, with its note, version and verification."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="values", verbose_name="报件")
-    cycle = models.ForeignKey("org.Cycle", on_delete=models.PROTECT, related_name="+", verbose_name="考核年度")
+    # No single-column index where a composite one starts with the column (the unique (submission, indicator)
+    # and (cycle, unit, indicator)), nor on the people columns, which are never searched: every index is paid
+    # for on each of the tens of thousands of rows an import writes.
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="values", verbose_name="报件",
+                                   db_index=False)
+    cycle = models.ForeignKey("org.Cycle", on_delete=models.PROTECT, related_name="+", verbose_name="考核年度",
+                              db_index=False)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="单位")
     indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, related_name="+",
                                   verbose_name="指标")
@@ -192,7 +197,7 @@ class Value(models.Model):
     by_assessor = models.BooleanField("考核责任单位直报", default=False)
     verified_at = models.DateTimeField("核定时间", null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name="核定人")
+                                    related_name="+", verbose_name="核定人", db_index=False)
     unlocked = models.BooleanField("已单独解锁", default=False)
     # Set when the assessor returns this one value: the unit corrects it and resubmits it, the rest stays put.
     # db_default: the bulk import inserts rows with an explicit column list that does not name these.
@@ -201,7 +206,7 @@ class Value(models.Model):
                                     related_name="+", verbose_name="单项退回人", db_index=False)
     return_reason = models.CharField("单项退回理由", max_length=500, blank=True, default="", db_default="")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="填报人")
+                                   related_name="+", verbose_name="填报人", db_index=False)
     updated_at = models.DateTimeField("更新时间", null=True, blank=True)
     # The first entry lives on the row (who and when; what = the oldest revision's old value, or the current
     # value when there is none); every later change of the figure writes a ValueRevision.
