@@ -12,6 +12,7 @@ from jixiao.accounts.roles import Role
 from jixiao.audit import log
 from jixiao.indicators import schemeplan
 from jixiao.indicators.models import (
+    SCHEME_OPTIONS,
     AdjustmentCategory,
     AdjustmentStatus,
     CyclePolicy,
@@ -147,7 +148,6 @@ def publish_scheme(scheme: Scheme, *, by) -> Scheme:
     return scheme
 
 
-SCHEME_OPTIONS = ["missing_data", "tie_rule"]
 
 
 @transaction.atomic
@@ -601,6 +601,9 @@ class _BookWriter:
             scheme = op.existing or Scheme(cycle=self.plan.cycle, code=row["scheme"],
                                            assessing_unit=self.state.units[row["assessing_unit"]])
             scheme.name, scheme.total_points = row["name"], row["total_points"]
+            for name in SCHEME_OPTIONS:
+                if row.get(name):
+                    setattr(scheme, name, row[name])
             scheme.full_clean(validate_unique=op.existing is None)
             scheme.save()
             self.schemes[row["scheme"]] = scheme

@@ -128,6 +128,10 @@ class SchemeQuerySet(models.QuerySet):
         return self.select_related("cycle", "assessing_unit", "published_by")
 
 
+# The scheme's scoring options (计分选项): set on their own page or in the workbook's 方案 sheet.
+SCHEME_OPTIONS = ("missing_data", "tie_rule")
+
+
 class Scheme(models.Model):
     """One year's assessment rules of an assessing unit (考核方案)."""
 

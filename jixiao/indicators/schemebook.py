@@ -20,6 +20,7 @@ from jixiao.indicators.models import (
     BlockKind,
     Grade,
     GradeRule,
+    MissingData,
     NotApplicablePolicy,
     Scheme,
     SchemeBlock,
@@ -28,6 +29,7 @@ from jixiao.indicators.models import (
     Target,
     TargetMilestone,
     TargetSource,
+    TieRule,
     VetoCondition,
     VetoEffect,
 )
@@ -114,6 +116,10 @@ SCHEMES = SheetSpec("schemes", "方案", (
     Col("year", "年度", INT, True, note="必填；一个文件只能有一个年度"),
     Col("assessing_unit", "考核主体编码", CODE, True, note="区（D01）或街道（如 S01）；已有方案不能改考核主体"),
     Col("total_points", "总分", POINTS, True),
+    Col("missing_data", "缺报数据处理", CHOICE, choices=_choices(MissingData),
+        note="按缺报计 0 分 / 按不适用处理；留空：新方案按缺报计 0 分，已有方案不变"),
+    Col("tie_rule", "同分排名规则", CHOICE, choices=_choices(TieRule),
+        note="同分同名次 / 同分依次比较各板块得分；留空：新方案同分同名次，已有方案不变"),
     Col("status", "状态", INFO),
 ), ("scheme",))
 
@@ -229,7 +235,8 @@ def export_rows(cycle) -> dict[str, list[list]]:
     code_of = {s.pk: s.code for s in schemes}
     rows = {spec.key: [] for spec in SPECS}
     rows["schemes"] = [[s.code, s.name, cycle.year, s.assessing_unit.code, number(s.total_points),
-                        s.get_status_display()] for s in schemes]
+                        s.get_missing_data_display(), s.get_tie_rule_display(), s.get_status_display()]
+                       for s in schemes]
     rows["blocks"] = [[code_of[b.scheme_id], b.code, b.name, number(b.weight), _label(BlockKind, b.kind), b.sort_order]
                       for b in SchemeBlock.objects.filter(scheme__in=schemes).order_by("scheme__code", "sort_order",
                                                                                      "code")]

@@ -15,12 +15,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from jixiao.indicators import schemebook as sb
 from jixiao.indicators.models import (
     GRADE_ORDER,
+    SCHEME_OPTIONS,
     AdjustmentCategory,
     BlockKind,
     Grade,
     GradeRule,
     Indicator,
     IndicatorVersion,
+    MissingData,
     NotApplicablePolicy,
     Scheme,
     SchemeBlock,
@@ -29,6 +31,7 @@ from jixiao.indicators.models import (
     Target,
     TargetMilestone,
     TargetSource,
+    TieRule,
     VetoCondition,
 )
 from jixiao.indicators.rule_specs import (
@@ -285,7 +288,20 @@ class Planner:
             if row.get("total_points") is not None and row["total_points"] <= 0:
                 self.error(sb.SCHEMES, row, "total_points", "总分须大于 0")
                 continue
-            self.record(sb.SCHEMES, row, existing, {"name": row.get("name"), "total_points": row.get("total_points")})
+            values = {"name": row.get("name"), "total_points": row.get("total_points")}
+            # Scoring options: an empty cell keeps what the scheme has (a new scheme takes the defaults).
+            values |= {name: row[name] for name in SCHEME_OPTIONS if row.get(name)}
+            if not self.options_may_change(row, existing, values):
+                continue
+            self.record(sb.SCHEMES, row, existing, values)
+
+    def options_may_change(self, row, existing, values) -> bool:
+        changed = [n for n in SCHEME_OPTIONS if n in values and existing is not None
+                   and getattr(existing, n) != values[n]]
+        if changed and existing.score_runs.filter(published=True).exists():
+            self.error(sb.SCHEMES, row, changed[0], "该方案的考核结果已发布，不能再修改计分选项")
+            return False
+        return True
 
     def scheme_known(self, spec, row) -> bool:
         code = row.get("scheme")
@@ -645,7 +661,7 @@ def _show(value) -> str:
         return value.code
     if isinstance(value, IndicatorVersion):
         return f"{value.valid_from_year}年起"
-    for choices in (TargetSource, BlockKind, NotApplicablePolicy, Grade):
+    for choices in (TargetSource, BlockKind, NotApplicablePolicy, Grade, MissingData, TieRule):
         if isinstance(value, str) and value in choices.values:
             return str(choices(value).label)
     return show(value)

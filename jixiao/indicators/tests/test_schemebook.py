@@ -301,3 +301,37 @@ def schemebook_plan(data):
     from jixiao.indicators import schemeplan
 
     return schemeplan.plan(schemebook.read_book(data, MB))
+
+
+def test_the_scoring_options_round_trip_and_an_empty_cell_keeps_them(cast, world):
+    cycle, scheme, data = world
+    assert bw.contents(data)["方案"][1][5:7] == ["按缺报计 0 分", "同分同名次"]
+    edited = bw.edit(data, bw.set_cell("方案", "缺报数据处理", "按不适用处理", 方案编码=scheme.code))
+    bw.import_bytes(edited, cast.office)
+    scheme.refresh_from_db()
+    assert scheme.missing_data == "not_applicable" and scheme.tie_rule == "shared"
+    changes = [(e.before, e.after) for e in Event.objects.filter(code="scheme.imported")]
+    assert ({"缺报数据处理": "按缺报计 0 分"}, {"缺报数据处理": "按不适用处理"}) in changes
+    blank = bw.edit(bw.export(cycle), bw.set_cell("方案", "缺报数据处理", None, 方案编码=scheme.code))
+    assert not bw.import_bytes(blank, cast.office).has_changes
+    scheme.refresh_from_db()
+    assert scheme.missing_data == "not_applicable"
+
+
+def test_an_unknown_scoring_option_is_refused(cast, world):
+    _cycle, scheme, data = world
+    edited = bw.edit(data, bw.set_cell("方案", "同分排名规则", "抽签", 方案编码=scheme.code))
+    assert_refused(edited, cast, world, "同分排名规则")
+
+
+def test_scoring_options_of_published_results_cannot_change(cast, world):
+    from django.utils import timezone
+
+    from jixiao.scoring.models import ScoreRun
+
+    cycle, scheme, data = world
+    ScoreRun.objects.create(scheme=scheme, cycle=cycle, stage="final", digest="0" * 64, engine_version="1",
+                            created_at=timezone.now(), published=True, published_at=timezone.now())
+    edited = bw.edit(data, bw.set_cell("方案", "同分排名规则", "同分依次比较各板块得分", 方案编码=scheme.code))
+    assert_refused(edited, cast, world, "考核结果已发布，不能再修改计分选项")
+    assert not bw.import_bytes(data, cast.office).has_changes  # the unchanged file is still accepted
