@@ -12,7 +12,7 @@ from django.utils import timezone
 from jixiao.accounts.models import Membership, User
 from jixiao.accounts.roles import TOTP_ROLES, Role
 from jixiao.demo.org import DISTRICT_CODE, MAYOR_TITLE, OFFICE_CODE, STATISTICS_CODE
-from jixiao.org.models import Cadre, Unit
+from jixiao.org.models import Cadre, Unit, UnitKind
 
 # One fixed second-factor secret (base32) for the demo accounts whose roles require TOTP; in demo mode the
 # TOTP page shows the current code to is_demo users, so nobody needs an authenticator app to try it.
@@ -68,12 +68,17 @@ def build(rng) -> str:
     mayor = next(c for c in leaders if c.title == MAYOR_TITLE)
     demo_users = _demo_users(mayor.name)
     leader_users = _leader_users([c for c in leaders if c != mayor])
-    User.objects.bulk_create(demo_users + leader_users)
+    rater_units = _departments_without_rater()
+    rater_users = _rater_users(rater_units)
+    User.objects.bulk_create(demo_users + leader_users + rater_users)
     memberships = [Membership(user=user, unit=units[code], role=role)
                    for user, acct in zip(demo_users, DEMO_ACCOUNTS, strict=True) for role, code in acct.memberships]
     memberships += [Membership(user=user, unit=units[DISTRICT_CODE], role=Role.LEADER) for user in leader_users]
+    memberships += [Membership(user=user, unit=unit, role=Role.RATER)
+                    for user, unit in zip(rater_users, rater_units, strict=True)]
     Membership.objects.bulk_create(memberships)
-    return f"示范账号 {len(demo_users)} 个，区级领导用户 {len(leader_users) + 1} 名，角色授权 {len(memberships)} 条"
+    return (f"示范账号 {len(demo_users)} 个，区级领导用户 {len(leader_users) + 1} 名，"
+            f"部门评议人 {len(rater_users) + 1} 名，角色授权 {len(memberships)} 条")
 
 
 def _unit_codes() -> set[str]:
@@ -98,6 +103,25 @@ def light_hash(password: str) -> str:
     if isinstance(hasher, PBKDF2PasswordHasher):
         return hasher.encode(password, hasher.salt(), iterations=min(DEMO_HASH_ITERATIONS, hasher.iterations))
     return make_password(password)
+
+
+def _departments_without_rater() -> list[Unit]:
+    """The current departments and bureaus other than the demo rater's own: each rates the others once."""
+    taken = {code for acct in DEMO_ACCOUNTS for role, code in acct.memberships if role == Role.RATER}
+    return list(Unit.objects.current().filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.BUREAU])
+                .exclude(code__in=taken).order_by("code"))
+
+
+def _rater_users(units: list[Unit]) -> list[User]:
+    """One 评议人 per department (rater_b01 …): they answer the 区直部门 group of the campaigns; no password."""
+    now = timezone.now()
+    users = []
+    for unit in units:
+        user = User(username=f"rater_{unit.code.lower()}", full_name=f"{unit.name}评议人", is_demo=True,
+                    must_change_password=False, password_changed_at=now)
+        user.set_unusable_password()
+        users.append(user)
+    return users
 
 
 def _leader_users(cadres: list[Cadre]) -> list[User]:
