@@ -35,7 +35,7 @@ def test_street_reports_progress_and_office_publishes_bulletin(world, live_serve
                                                                 tmp_path):
     base = live_server.url
     log_in(page, base, "street_reporter", world.password)
-    page.get_by_role("link", name="本单位重点工作").click()
+    page.get_by_role("link", name="本单位重点工作", exact=True).click()
     assert page.get_by_test_id("tasks").get_by_role("link", name=world.task.name).is_visible()
     assert world.other.name not in page.get_by_test_id("tasks").inner_text()
     page.get_by_role("link", name=world.task.name).click()
