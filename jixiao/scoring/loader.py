@@ -21,7 +21,8 @@ Where each input comes from:
   default window (`reporting.actions.default_dates`). Milestone and manual lines read no reported value.
 * **targets, baselines, intervals** — indicators.Target of the unit × indicator × cycle; during the year (a
   preliminary run before the cycle's end) the target's milestone (节点目标) for the value's period replaces
-  the annual target (decision 0009 §13).
+  the annual target; the base (上年基数) of the rules that read one (negative-growth check, growth) is last year's
+  verified figure of the value's period (上年同期), none when there is no such figure (decision 0009 §13).
 * **qualitative grades** — the verified value's text (e.g. 好 / 较好).
 * **events** (per_event_deduction) — the actual, as a whole number.
 * **milestones** (milestone_prorate) — key tasks led by the unit: milestones due by the day of the run (at
@@ -69,6 +70,9 @@ from jixiao.scoring.rules import num
 
 # Rules that compare the actual with the target: during the year they read the period's milestone instead.
 TARGET_RULES = {"completion_ratio", "reverse_control", "all_or_nothing", "step_deduction"}
+# Rules that read the base (上年基数: the negative-growth check, the growth): during the year they read last year's
+# verified figure of the same period (上年同期) instead of last year's full-year actual.
+BASE_RULES = {"completion_ratio", "growth_vs_baseline"}
 PERIOD_LABELS = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度", "H1": "上半年", "H2": "下半年",
                  "Y": "全年", **{f"M{m:02d}": f"{m}月" for m in range(1, 13)}}
 # Rules whose data is not a reported value (key tasks' milestones, the assessor's score): never "not yet due".
@@ -173,7 +177,9 @@ def _values(cycle, items, by_group, unit_ids, as_of, *, during_year) -> tuple[t.
         .values_list("unit_id", "indicator_id", "target_value", "upper_value", "baseline", "actual")}
     reported = _reported(cycle, indicator_ids, unit_ids, as_of) if ACTUAL_SOURCE == "reporting" else {}
     goals = _target_milestones(cycle, indicator_ids, unit_ids) if during_year else {}
-    last_year = _last_year(cycle, indicator_ids, unit_ids, {r[2] for r in reported.values()}) if goals else {}
+    codes = {r[2] for r in reported.values() if r[0] is not None}
+    needs_base = during_year and codes and any(item.rule in BASE_RULES for item in items)
+    last_year = _last_year(cycle, indicator_ids, unit_ids, codes) if needs_base else {}
     milestones = _milestones(cycle, as_of) if any(i.rule == "milestone_prorate" for i in items) else {}
     reported_kinds = {item.indicator.frequency for item in items if item.rule not in UNREPORTED_RULES}
     is_due = _due_check(cycle, reported_kinds, unit_ids, as_of) if during_year and reported_kinds else None
@@ -197,10 +203,10 @@ def _values(cycle, items, by_group, unit_ids, as_of, *, during_year) -> tuple[t.
                     else:
                         target = milestone
                         note = f"{note}，按{_period_label(chosen)}节点目标 {num(milestone)} 计"
-                        if baseline is not None:  # the annual base is no measure of a part of the year
-                            baseline = last_year.get((*key, code))
-                            note += (f"，基数取上年同期已核定值 {num(baseline)}" if baseline is not None
-                                     else "，上年同期无已核定值，不作负增长比较")
+                if during_year and code and item.rule in BASE_RULES and baseline is not None and number is not None:
+                    # a year-to-date figure is no match for last year's full year: the same period of last year
+                    baseline = last_year.get((*key, code))
+                    note += _base_note(item.rule, baseline)
             fields = {"actual": number, "target": target, "baseline": baseline, "upper": upper, "text": text,
                       "note": note, "pending": pending}
             frequency = item.indicator.frequency
@@ -300,6 +306,15 @@ def _last_year(cycle, indicator_ids, unit_ids, codes) -> dict[tuple[int, int, st
                                 submission__period__code__in=codes).values_list(
         "unit_id", "indicator_id", "submission__period__code", "number")
     return {(unit_id, indicator_id, code): number for unit_id, indicator_id, code, number in rows}
+
+
+def _base_note(rule: str, base: Decimal | None) -> str:
+    """How a line during the year reads its base: last year's verified figure of the same period, or none."""
+    if base is not None:
+        return f"，基数取上年同期已核定值 {num(base)}"
+    if rule == "growth_vs_baseline":
+        return "，上年同期无已核定值，无法计算同比增长"
+    return "，上年同期无已核定值，不作负增长比较"
 
 
 def _period_label(code: str) -> str:

@@ -211,30 +211,136 @@ def test_a_line_compared_with_a_milestone_checks_negative_growth_against_the_sam
     """Annual base (2025 actual) 90 > the Q3 figure 63: against it every Q3 figure would be 负增长 and score 0.
     With the Q3 milestone 70 the base is the verified Q3 figure of 2025, 60: 63 ≥ 60, so 40 × 63 ÷ 70 = 36.00.
     Without a verified 2025 Q3 figure (金桥街道) there is no comparison: 36.00 too."""
-    from django.utils import timezone
-
-    from jixiao.org.models import Cycle
-    from jixiao.reporting.actions import default_dates
-    from jixiao.reporting.models import Period, Submission, Value
-
     scheme = scheme_world(cast)
     Target.objects.filter(cycle=cast.cycle).update(baseline=Decimal(90))
     for unit in (cast.street, cast.other_street):
         _reported(cast, unit, "Q3", [63, 63])
         _milestone(cast, unit, 0, "Q3", 70)
-    last = Cycle.objects.create(year=2025, name="2025年度", starts_on=datetime.date(2025, 1, 1),
-                                ends_on=datetime.date(2025, 12, 31))
-    q3 = Period.objects.create(cycle=last, code="Q3", kind="quarter", **default_dates(2025, "Q3"))
-    sub = Submission.objects.create(unit=cast.street, period=q3, cycle=last, status="locked")
-    Value.objects.create(submission=sub, cycle=last, unit=cast.street, number=Decimal(60), verified_at=timezone.now(),
-                         indicator=Target.objects.filter(cycle=cast.cycle, indicator__code="E202600").first().indicator)
+    _last_year(cast, cast.street, "Q3", {0: 60})
     result = engine.score_scheme(loader.load(scheme, as_of=NOVEMBER))
     street, other = (next(u for u in result.units if u.code == code).lines[0] for code in ("S01", "S02"))
     assert (street.points, other.points) == (Decimal("36.00"), Decimal("36.00"))
     assert "按第三季度节点目标 70 计，基数取上年同期已核定值 60：" in street.explanation
     assert "上年同期无已核定值，不作负增长比较：" in other.explanation
-    # indicator 1 has no milestone: the annual target and the annual base, 63 < 90 → 负增长, 0 points
-    assert next(u for u in result.units if u.code == "S01").lines[1].points == Decimal(0)
+
+
+def _last_year(cast, unit, code, numbers, *, status="locked", verified=True):
+    """Verified 2025 figures of `unit` for period `code`: {indicator number: figure} (indicators E20260n)."""
+    from django.utils import timezone
+
+    from jixiao.indicators.models import Indicator
+    from jixiao.org.models import Cycle
+    from jixiao.reporting.actions import default_dates
+    from jixiao.reporting.models import Period, Submission, Value
+
+    last, _ = Cycle.objects.get_or_create(year=2025, defaults={
+        "name": "2025年度", "starts_on": datetime.date(2025, 1, 1), "ends_on": datetime.date(2025, 12, 31)})
+    period = Period.objects.filter(cycle=last, code=code).first() or Period.objects.create(
+        cycle=last, code=code, kind={"Q": "quarter", "H": "half", "M": "month"}[code[0]], **default_dates(2025, code))
+    sub = Submission.objects.create(unit=unit, period=period, cycle=last, status=status)
+    return [Value.objects.create(submission=sub, cycle=last, unit=unit, number=Decimal(figure),
+                                 indicator=Indicator.objects.get(code=f"E2026{n:02d}"),
+                                 verified_at=timezone.now() if verified else None)
+            for n, figure in numbers.items()]
+
+
+def test_a_line_without_milestone_checks_negative_growth_against_the_same_period_last_year(cast):
+    """No milestones; targets 100, annual base (2025 actual) 90; 40 points each, completion ratio, cap 1.2.
+    Both streets reported 63 and 63 by Q3. Against the annual base every Q3 figure would be 负增长 (63 < 90).
+    华明街道's verified 2025 Q3 figures: 60 for indicator 0, 70 for indicator 1.
+      indicator 0: 63 ≥ 60, no negative growth → 40 × 63 ÷ 100 = 25.20;
+      indicator 1: 63 < 70, negative growth against the same period → 0.
+    金桥街道 has no 2025 Q3 figure: no comparison, 25.20 and 25.20.
+    At year end the annual base holds again: 63 < 90 → 0 for all four lines."""
+    scheme = scheme_world(cast)
+    Target.objects.filter(cycle=cast.cycle).update(baseline=Decimal(90))
+    for unit in (cast.street, cast.other_street):
+        _reported(cast, unit, "Q3", [63, 63])
+    _last_year(cast, cast.street, "Q3", {0: 60, 1: 70})
+    _last_year(cast, cast.other_street, "Q2", {0: 80, 1: 80})  # another period: no match for a Q3 figure
+    result = engine.score_scheme(loader.load(scheme, as_of=NOVEMBER))
+    street, other = (result.for_unit(u.pk).lines for u in (cast.street, cast.other_street))
+    assert [line.points for line in street] == [Decimal("25.20"), Decimal(0)]
+    assert street[0].explanation.startswith(
+        "取第三季度已核定报送值，第三季度无节点目标，按年度目标计，基数取上年同期已核定值 60：实际值 63，目标值 100")
+    assert street[1].explanation.startswith(
+        "取第三季度已核定报送值，第三季度无节点目标，按年度目标计，基数取上年同期已核定值 70：实际值 63，目标值 100，"
+        "低于上年基数 70（负增长）")
+    assert [line.points for line in other] == [Decimal("25.20"), Decimal("25.20")]
+    assert all("，上年同期无已核定值，不作负增长比较：" in line.explanation for line in other)
+    year_end = engine.score_scheme(loader.load(scheme, as_of=NOVEMBER, year_end=True))
+    for unit in (cast.street, cast.other_street):
+        lines = year_end.for_unit(unit.pk).lines
+        assert [line.points for line in lines] == [0, 0]
+        assert all("低于上年基数 90（负增长）" in line.explanation and "同期" not in line.explanation for line in lines)
+
+
+def test_only_a_verified_figure_of_last_year_is_a_base(cast):
+    """华明街道's 2025 Q3 figure 70 was changed after unlocking and not verified again: it is no base, so the
+    Q3 figure 63 is not compared (40 × 63 ÷ 100 = 25.20) — rather than 0 against an unverified 70."""
+    scheme = scheme_world(cast)
+    Target.objects.filter(cycle=cast.cycle).update(baseline=Decimal(90))
+    _reported(cast, cast.street, "Q3", [63, 63])
+    _last_year(cast, cast.street, "Q3", {0: 70}, verified=False)
+    line = _street_lines(scheme, as_of=NOVEMBER)[0]
+    assert line.points == Decimal("25.20") and "上年同期无已核定值，不作负增长比较" in line.explanation
+
+
+def test_growth_is_measured_against_the_same_period_last_year(cast):
+    """Both items are 自身增长计分 (target growth 10 %, cap 1), annual base 90, Q3 figures 63 and 63.
+    华明街道's 2025 Q3 figures: 60 and 70.
+      indicator 0: g = (63 − 60) ÷ 60 = 5 % → 40 × min(5 % ÷ 10 %, 1) = 20.00;
+      indicator 1: g = (63 − 70) ÷ 70 = −10 % → 0.00.
+    金桥街道 has no 2025 Q3 figure: growth cannot be measured, both lines are not applicable (the block does
+    not apply: the unit's total is the evaluation block's, section 5).
+    At year end the annual base: g = (63 − 90) ÷ 90 = −30 % → 0 for the four lines."""
+    scheme = scheme_world(cast)
+    SchemeItem.objects.filter(scheme=scheme).update(rule="growth_vs_baseline",
+                                                    params={"target_growth_pct": "10", "cap": "1"})
+    Target.objects.filter(cycle=cast.cycle).update(baseline=Decimal(90))
+    for unit in (cast.street, cast.other_street):
+        _reported(cast, unit, "Q3", [63, 63])
+    _last_year(cast, cast.street, "Q3", {0: 60, 1: 70})
+    result = engine.score_scheme(loader.load(scheme, as_of=NOVEMBER))
+    street, other = (result.for_unit(u.pk).lines for u in (cast.street, cast.other_street))
+    assert [(line.status, line.points) for line in street] == [("scored", Decimal("20.00")), ("scored", 0)]
+    assert street[0].explanation.startswith("取第三季度已核定报送值，基数取上年同期已核定值 60：实际值 63，上年基数 60，"
+                                            "增长 5.00%")
+    assert [line.status for line in other] == ["not_applicable", "not_applicable"]
+    assert all(line.explanation.startswith("取第三季度已核定报送值，上年同期无已核定值，无法计算同比增长：")
+               for line in other)
+    year_end = engine.score_scheme(loader.load(scheme, as_of=NOVEMBER, year_end=True))
+    for unit in (cast.street, cast.other_street):
+        lines = year_end.for_unit(unit.pk).lines
+        assert [(line.status, line.points) for line in lines] == [("scored", 0), ("scored", 0)]
+        assert all("上年基数 90，增长 -30.00%" in line.explanation for line in lines)
+
+
+def test_the_base_of_the_same_period_is_part_of_the_digest(cast):
+    scheme = scheme_world(cast)
+    Target.objects.filter(cycle=cast.cycle).update(baseline=Decimal(90))
+    _reported(cast, cast.street, "Q3", [63, 63])
+    before = engine.inputs_digest(loader.load(scheme, as_of=NOVEMBER))
+    (figure,) = _last_year(cast, cast.street, "Q3", {0: 60})
+    with_base = engine.inputs_digest(loader.load(scheme, as_of=NOVEMBER))
+    assert with_base != before
+    figure.number = Decimal(61)
+    figure.save(update_fields=["number"])
+    assert engine.inputs_digest(loader.load(scheme, as_of=NOVEMBER)) not in (before, with_base)
+    # at year end last year's periods are not read: the digest does not move with them
+    year_end = engine.inputs_digest(loader.load(scheme, as_of=NOVEMBER, year_end=True))
+    figure.number = Decimal(62)
+    figure.save(update_fields=["number"])
+    assert engine.inputs_digest(loader.load(scheme, as_of=NOVEMBER, year_end=True)) == year_end
+
+
+def test_one_more_query_during_the_year_for_the_base_of_the_same_period(cast):
+    scheme = scheme_world(cast, n_indicators=2)
+    for unit in (cast.street, cast.other_street):
+        _reported(cast, unit, "Q3", [63, 63])
+    assert _count(scheme, year_end=True)[0] == EXPECTED_QUERIES
+    # the milestones, last year's same period, the periods and the extensions
+    assert _count(scheme, as_of=NOVEMBER)[0] == EXPECTED_QUERIES + 4
 
 
 # --- During the year: indicators not yet due (尚未到报送期) -----------------------------------------------
