@@ -43,11 +43,12 @@ from jixiao.indicators.rule_specs import (
 )
 from jixiao.indicators.validation import coverage_message, target_value_problems
 from jixiao.lib.excel import cell_text
-from jixiao.lib.rows import gc_paused
+from jixiao.lib.rows import db_decimal, gc_paused, plain_rows
 from jixiao.org.models import Cycle, CycleStatus, Group, Unit, UnitKind
 
 STATUS_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
 TARGET_FIELDS = ["target_value", "upper_value", "target_text", "baseline", "actual", "source"]
+TARGET_DECIMALS = {"target_value", "upper_value", "baseline", "actual"}
 OPEN_TARGET_STATUSES = {CycleStatus.PLANNING, CycleStatus.RUNNING}
 ASSESSING_KINDS = {UnitKind.CITY, UnitKind.DISTRICT, UnitKind.STREET}
 
@@ -145,16 +146,27 @@ class State:
         self._load_targets()
 
     def _load_targets(self) -> None:
+        """The cycle's targets as plain dicts keyed by (unit code, indicator code), and their milestones.
+
+        Read with one plain SELECT: Django's per-value Decimal converters (SQLite hands back floats, rounded
+        to 15 digits and quantised per value) cost more than the rest of the plan for 9,000 targets.
+        """
         indicator_code = {i.pk: i.code for i in self.indicators.values()}
+        unit_code = self.unit_code
         columns = ["id", "unit_id", "indicator_id", *TARGET_FIELDS, "parent_id"]
-        rows = Target.objects.filter(cycle=self.cycle).values_list(*columns)
-        self.targets = {}
+        dec = db_decimal
+        self.targets = targets = {}
         by_id = {}
-        for values in rows:
-            data = dict(zip(columns, values, strict=True))
-            key = (self.unit_code[data["unit_id"]], indicator_code[data["indicator_id"]])
-            self.targets[key] = data
-            by_id[data["id"]] = key
+        for pk, unit_id, indicator_id, value, upper, text, baseline, actual, source, parent_id in plain_rows(
+                Target, columns, "cycle_id", self.cycle.pk):
+            key = (unit_code[unit_id], indicator_code[indicator_id])
+            targets[key] = {"id": pk, "unit_id": unit_id, "indicator_id": indicator_id,
+                            "target_value": None if value is None else dec(value),
+                            "upper_value": None if upper is None else dec(upper), "target_text": text,
+                            "baseline": None if baseline is None else dec(baseline),
+                            "actual": None if actual is None else dec(actual), "source": source,
+                            "parent_id": parent_id}
+            by_id[pk] = key
         for data in self.targets.values():
             data["parent_key"] = by_id.get(data["parent_id"])
         self.milestones = defaultdict(dict)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 
 from django.db import connection
 
@@ -55,6 +56,31 @@ def update_rows(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
     sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def plain_rows(model, names: Sequence[str], where_column: str, value) -> list[tuple]:
+    """`SELECT names FROM model's table WHERE where_column = value` as tuples of the driver's values, without
+    Django's per-value converters (decimals: see `db_decimal`)."""
+    quote = connection.ops.quote_name
+    sql = (f"SELECT {_columns(model, names)} FROM {quote(model._meta.db_table)} "  # noqa: S608
+           f"WHERE {quote(where_column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        return cursor.fetchall()
+
+
+def db_decimal(value) -> Decimal:
+    """A DecimalField value as the driver returns it, as a Decimal equal to what Django would give.
+
+    PostgreSQL returns Decimals. SQLite stores decimals of up to 15 significant digits as REAL (longer ones as
+    text): the shortest repr of such a float is the stored decimal itself, which is what Django's converter
+    recovers by rounding to 15 digits.
+    """
+    if value.__class__ is float:
+        return Decimal(repr(value))
+    if value.__class__ is Decimal:
+        return value
+    return Decimal(value)
 
 
 @contextmanager

@@ -1,0 +1,37 @@
+"""The plan's view of stored targets: read without Django's converters, equal to what the ORM reads."""
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.indicators import schemeplan
+from jixiao.indicators.models import Target
+from jixiao.indicators.tests import bookworld as bw
+from jixiao.lib.rows import db_decimal
+
+VALUES = ["0.1", "1234.5678", "-0.0001", "99999999999.9999", "120000", "3225.39", "0.3333", "1E+3"]
+
+
+@pytest.mark.parametrize("text", VALUES)
+def test_db_decimal_of_a_stored_value_equals_the_decimal_written(db, cast, text):
+    cycle, _scheme = bw.build(cast)
+    target = Target.objects.filter(cycle=cycle).first()
+    Target.objects.filter(pk=target.pk).update(target_value=Decimal(text), baseline=None)
+    state = schemeplan.State(cycle)
+    key = (target.unit.code, target.indicator.code)
+    assert state.targets[key]["target_value"] == Decimal(text)
+    assert state.targets[key]["baseline"] is None
+    assert db_decimal(Decimal(text)) == Decimal(text)
+
+
+def test_state_targets_match_the_orm(db, cast):
+    cycle, _scheme = bw.build(cast)
+    state = schemeplan.State(cycle)
+    fields = ["id", *schemeplan.TARGET_FIELDS, "parent_id"]
+    stored = {(t.unit.code, t.indicator.code): t for t in Target.objects.filter(cycle=cycle)
+              .select_related("unit", "indicator")}
+    assert set(state.targets) == set(stored) and stored
+    for key, target in stored.items():
+        assert {f: state.targets[key][f] for f in fields} == {f: getattr(target, f) for f in fields}
+        parent = target.parent
+        assert state.targets[key]["parent_key"] == ((parent.unit.code, parent.indicator.code) if parent else None)
