@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from jixiao.indicators.models import (
     GRADE_ORDER,
@@ -387,16 +388,21 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
     need = max(indexes) + 1
     key_at = [names.index(f) for f in spec.key_fields]
     key_fields = spec.key_fields
+    pick = _picker(indexes)
+    key_of = _picker(key_at)
+    # An empty cell ("" from calamine) of an optional column is None without a call; the rest is converted.
+    cells = [(convert, not col.required) for convert, col in zip(converters, data_columns, strict=True)]
     for number_, raw in enumerate(rows[1:], start=2):
         if len(raw) < need:
             raw = list(raw) + [None] * (need - len(raw))
-        values = [raw[i] for i in indexes]
+        values = pick(raw)
         first = values[0]
         if not ((first.__class__ is str and first.strip()) or first.__class__ in (int, float)) and all(
                 clean_value(v) is None for v in values):
             continue
-        values = [convert(value, number_) for convert, value in zip(converters, values, strict=True)]
-        key = tuple([values[i] for i in key_at])
+        values = [None if optional and value == "" else convert(value, number_)
+                  for (convert, optional), value in zip(cells, values, strict=True)]
+        key = key_of(values)
         row = dict(zip(names, values, strict=True))
         row["row"] = number_
         if all(key):
@@ -406,6 +412,14 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
             seen[key] = number_
         parsed.append(row)
     return parsed
+
+
+def _picker(indexes: list[int]):
+    """A function returning the items at `indexes` of a sequence as a tuple (operator.itemgetter, always a tuple)."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda seq: (seq[index],)
+    return itemgetter(*indexes)
 
 
 def _converter(spec: SheetSpec, col: Col, errors: Errors):
