@@ -460,6 +460,7 @@ class Planner:
         units, indicators, targets = state.units, state.indicators, state.targets
         district_set = TargetSource.DISTRICT_SET
         no_baseline = []
+        unchanged = 0
         for row in self.book["targets"]:
             unit_code, indicator_code = row.get("unit"), row.get("indicator")
             unit, indicator = units.get(unit_code), indicators.get(indicator_code)
@@ -477,6 +478,14 @@ class Planner:
                 continue
             key = (unit_code, indicator_code)
             existing = targets.get(key)
+            if existing is not None and (  # unchanged: what record() would find, without building the values
+                    existing["target_value"] == row.get("target_value") and existing["upper_value"] == row.get(
+                        "upper_value") and existing["baseline"] == row.get("baseline")
+                    and existing["actual"] == row.get("actual")
+                    and existing["target_text"] == (row.get("target_text") or "")
+                    and existing["source"] == (row.get("source") or district_set)):
+                unchanged += 1
+                continue
             values = {name: row.get(name) for name in TARGET_FIELDS}
             values["target_text"] = values["target_text"] or ""
             values["source"] = values["source"] or district_set
@@ -486,6 +495,7 @@ class Planner:
             if status != "unchanged" and closed:
                 self.error(spec, row, "target_value", f"{state.cycle.year}年度已{state.cycle.get_status_display()}，"
                                                       "目标值不能再修改")
+        self.counts[spec.key]["unchanged"] += unchanged
         previous = state.previous_actuals([key for key, _values in no_baseline])
         for key, values in no_baseline:  # the Op holds this dict: the preview and the write see the default
             values["baseline"] = previous.get(key)

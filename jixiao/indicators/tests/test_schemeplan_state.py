@@ -4,11 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.indicators import schemeplan
+from jixiao.indicators import schemebook, schemeplan
 from jixiao.indicators.models import Target
 from jixiao.indicators.tests import bookworld as bw
 from jixiao.lib.rows import db_decimal
 
+MB = 10 * 1024 * 1024
 VALUES = ["0.1", "1234.5678", "-0.0001", "99999999999.9999", "120000", "3225.39", "0.3333", "1E+3"]
 
 
@@ -35,3 +36,17 @@ def test_state_targets_match_the_orm(db, cast):
         assert {f: state.targets[key][f] for f in fields} == {f: getattr(target, f) for f in fields}
         parent = target.parent
         assert state.targets[key]["parent_key"] == ((parent.unit.code, parent.indicator.code) if parent else None)
+
+
+@pytest.mark.parametrize(("title", "value"), [("目标值", 1350.5), ("基数（上年实际）", 77), ("年度实际值", 12.25),
+                                            ("目标描述", "新的描述"), ("来源", "市下达")])
+def test_a_target_differing_in_any_one_column_is_planned_as_changed(db, cast, title, value):
+    cycle, _scheme = bw.build(cast)
+    data = bw.export(cycle)
+    unchanged = schemeplan.plan(schemebook.read_book(data, MB))
+    assert not unchanged.has_changes
+    edited = bw.edit(data, bw.set_cell("目标值", title, value, 单位编码="S01", 指标编码="E202701"))
+    plan = schemeplan.plan(schemebook.read_book(edited, MB))
+    assert plan.counts["targets"]["changed"] == 1
+    assert plan.counts["targets"]["unchanged"] == unchanged.counts["targets"]["unchanged"] - 1
+    assert [d[0] for d in plan.ops["targets"][0].diffs] == [title]
