@@ -381,7 +381,8 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
     parsed, seen = [], {}
     data_columns = spec.data_columns
     names = [c.field for c in data_columns]
-    converters = [_converter(spec, c, errors) for c in data_columns]
+    memos = [{} for _c in data_columns]  # per column: text cell -> value, for codes and choices that repeat
+    converters = [_converter(spec, c, errors, memo) for c, memo in zip(data_columns, memos, strict=True)]
     # Absent optional columns read as an empty cell past the header's last column.
     width = max([*positions.values(), 0]) + 1
     indexes = [positions.get(c.title, width) for c in data_columns]
@@ -390,8 +391,10 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
     key_fields = spec.key_fields
     pick = _picker(indexes)
     key_of = _picker(key_at)
-    # An empty cell ("" from calamine) of an optional column is None without a call; the rest is converted.
-    cells = [(convert, not col.required) for convert, col in zip(converters, data_columns, strict=True)]
+    # An empty cell ("" from calamine) of an optional column is None and a text seen before in the column is
+    # its earlier value, both without a call; the rest is converted.
+    cells = [(convert, not col.required, memo) for convert, col, memo in zip(converters, data_columns, memos,
+                                                                              strict=True)]
     for number_, raw in enumerate(rows[1:], start=2):
         if len(raw) < need:
             raw = list(raw) + [None] * (need - len(raw))
@@ -400,8 +403,8 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
         if not ((first.__class__ is str and first.strip()) or first.__class__ in (int, float)) and all(
                 clean_value(v) is None for v in values):
             continue
-        values = [None if optional and value == "" else convert(value, number_)
-                  for (convert, optional), value in zip(cells, values, strict=True)]
+        values = [None if optional and value == "" else memo[value] if value in memo else convert(value, number_)
+                  for (convert, optional, memo), value in zip(cells, values, strict=True)]
         key = key_of(values)
         row = dict(zip(names, values, strict=True))
         row["row"] = number_
@@ -422,8 +425,11 @@ def _picker(indexes: list[int]):
     return itemgetter(*indexes)
 
 
-def _converter(spec: SheetSpec, col: Col, errors: Errors):
+def _converter(spec: SheetSpec, col: Col, errors: Errors, memo: dict):
     """A function (cell, row number) -> parsed value for one column, prepared once per sheet.
+
+    Codes and choices note each well-formed text cell and its value in `memo` (text keys only, so a number
+    never matches one); the caller looks there first.
 
     Cells may come raw from calamine (floats, unstripped text, "" when empty) or cleaned; the common cells
     (a number within the column's places, a well-formed code) take a short path, everything else — empty,
@@ -454,6 +460,7 @@ def _converter(spec: SheetSpec, col: Col, errors: Errors):
             if value.__class__ is str:
                 text = value.strip()
                 if CODE_RE.match(text):
+                    memo[value] = text
                     return text
             return general(value, row)
         return code_cell
@@ -464,6 +471,7 @@ def _converter(spec: SheetSpec, col: Col, errors: Errors):
             if value.__class__ is str:
                 found = choices.get(value.strip())
                 if found is not None:
+                    memo[value] = found
                     return found
             return general(value, row)
         return choice_cell
