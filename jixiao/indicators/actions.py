@@ -543,9 +543,11 @@ def import_scheme_book(book: dict, *, by, reason: str = "", file_name: str = "")
 
 
 def _created_keys(plan) -> dict:
+    """The key text (`Op.key`) of every new row, per sheet: built here in one pass, thousands at a time."""
     created = {}
     for spec_key, ops in plan.ops.items():
-        created[spec_key] = [op.key for op in ops if op.status == "new"]
+        fields = ops[0].spec.key_fields if ops else ()
+        created[spec_key] = [" / ".join([str(op.row.get(f)) for f in fields]) for op in ops if op.status == "new"]
     return created
 
 

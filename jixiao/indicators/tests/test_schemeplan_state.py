@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from jixiao.audit.models import Event
 from jixiao.indicators import schemebook, schemeplan
 from jixiao.indicators.models import Target
 from jixiao.indicators.tests import bookworld as bw
@@ -50,3 +51,16 @@ def test_a_target_differing_in_any_one_column_is_planned_as_changed(db, cast, ti
     assert plan.counts["targets"]["changed"] == 1
     assert plan.counts["targets"]["unchanged"] == unchanged.counts["targets"]["unchanged"] - 1
     assert [d[0] for d in plan.ops["targets"][0].diffs] == [title]
+
+
+def test_the_summary_event_lists_each_new_row_by_its_key(db, cast):
+    cycle, _scheme = bw.build(cast)
+
+    def change(workbook):
+        workbook["目标值"].append(["S01V01", "", "E202701", "", "", 50, None, None, None, None, "区定"])
+        workbook["节点目标"].append(["S01V01", "", "E202701", "", None, 25])
+
+    plan = bw.import_bytes(bw.edit(bw.export(cycle), change), cast.office)
+    event = Event.objects.get(code="scheme.imported")
+    assert event.after["created"] == {"targets": ["S01V01 / E202701"], "milestones": ["S01V01 / E202701"]}
+    assert event.after["created"]["targets"] == [op.key for op in plan.ops["targets"] if op.status == "new"]
