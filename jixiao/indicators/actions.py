@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -649,12 +650,12 @@ class _BookWriter:
 
     def write_targets(self):
         cycle, state = self.plan.cycle, self.state
+        units, indicators, values_of = state.units, state.indicators, itemgetter(*schemeplan.TARGET_FIELDS)
         new, changed = [], []
         for op in self.plan.ops["targets"]:
             row = op.row
             if op.existing is None:
-                new.append((cycle.pk, state.units[row["unit"]].pk, state.indicators[row["indicator"]].pk,
-                            *(op.values[name] for name in schemeplan.TARGET_FIELDS)))
+                new.append((cycle.pk, units[row["unit"]].pk, indicators[row["indicator"]].pk, *values_of(op.values)))
             else:
                 changed.append((op, Target(pk=op.existing["id"], cycle=cycle, unit=state.units[row["unit"]],
                                            indicator=state.indicators[row["indicator"]], **op.values)))
