@@ -443,9 +443,9 @@ def _converter(spec: SheetSpec, col: Col, errors: Errors, memo: dict):
     if col.kind in NUMBER_KINDS:
         places = PLACES[col.kind]
 
+        optional = not col.required
+
         def number_cell(value, row):
-            if value == "" and not col.required:
-                return None
             if value.__class__ is float and -LARGEST_FLOAT < value < LARGEST_FLOAT:
                 if value.is_integer():
                     return Decimal(int(value))
@@ -453,6 +453,8 @@ def _converter(spec: SheetSpec, col: Col, errors: Errors, memo: dict):
                 dot = text.find(".")
                 if dot > 0 and "e" not in text and len(text) - dot - 1 <= places:
                     return Decimal(text)
+            elif optional and value == "":
+                return None
             return general(value, row)
         return number_cell
     if col.kind == CODE:
