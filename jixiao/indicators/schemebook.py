@@ -391,10 +391,10 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
     key_fields = spec.key_fields
     pick = _picker(indexes)
     key_of = _picker(key_at)
-    # An empty cell ("" from calamine) of an optional column is None and a text seen before in the column is
-    # its earlier value, both without a call; the rest is converted.
-    cells = [(convert, not col.required, memo) for convert, col, memo in zip(converters, data_columns, memos,
-                                                                              strict=True)]
+    # Column by column: an empty cell ("" from calamine) of an optional column is None and a text seen before in
+    # the column is its earlier value, both without a call; the rest is converted. Errors are put back in row
+    # order afterwards, as a row-by-row pass would give them.
+    numbers, picked = [], []
     for number_, raw in enumerate(rows[1:], start=2):
         if len(raw) < need:
             raw = list(raw) + [None] * (need - len(raw))
@@ -403,8 +403,16 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
         if not ((first.__class__ is str and first.strip()) or first.__class__ in (int, float)) and all(
                 clean_value(v) is None for v in values):
             continue
-        values = [None if optional and value == "" else memo[value] if value in memo else convert(value, number_)
-                  for (convert, optional, memo), value in zip(cells, values, strict=True)]
+        numbers.append(number_)
+        picked.append(values)
+    start = len(errors.items)
+    columns = []
+    for convert, col, memo, cells in zip(converters, data_columns, memos, zip(*picked, strict=True), strict=False):
+        optional = not col.required
+        columns.append([None if optional and value == "" else memo[value] if value in memo
+                        else convert(value, number_)
+                        for value, number_ in zip(cells, numbers, strict=True)])
+    for number_, values in zip(numbers, zip(*columns, strict=True), strict=True):
         key = key_of(values)
         row = dict(zip(names, values, strict=True))
         row["row"] = number_
@@ -414,6 +422,7 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
                 continue
             seen[key] = number_
         parsed.append(row)
+    errors.items[start:] = sorted(errors.items[start:], key=lambda error: error.row)
     return parsed
 
 

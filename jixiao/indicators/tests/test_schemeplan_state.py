@@ -8,6 +8,7 @@ from jixiao.audit.models import Event
 from jixiao.indicators import schemebook, schemeplan
 from jixiao.indicators.models import Target
 from jixiao.indicators.tests import bookworld as bw
+from jixiao.lib.excel import WorkbookError
 from jixiao.lib.rows import db_decimal
 
 MB = 10 * 1024 * 1024
@@ -64,3 +65,24 @@ def test_the_summary_event_lists_each_new_row_by_its_key(db, cast):
     event = Event.objects.get(code="scheme.imported")
     assert event.after["created"] == {"targets": ["S01V01 / E202701"], "milestones": ["S01V01 / E202701"]}
     assert event.after["created"]["targets"] == [op.key for op in plan.ops["targets"] if op.status == "new"]
+
+
+def test_cell_errors_come_row_by_row_and_left_to_right(db, cast):
+    cycle, _scheme = bw.build(cast)
+    last = []
+
+    def change(workbook):
+        sheet = workbook["目标值"]
+        for row in sheet.iter_rows(min_row=2, max_row=3):
+            row[0].value = "坏 编码"  # 单位编码 (A)
+            row[5].value = "约100"  # 目标值 (F)
+        copied = [c.value for c in sheet[4]]
+        sheet.append(copied)  # the same unit and indicator as row 4
+        last.append(sheet.max_row)
+
+    with pytest.raises(WorkbookError) as caught:
+        schemebook.read_book(bw.edit(bw.export(cycle), change), MB)
+    found = [(e.sheet, e.row, e.column) for e in caught.value.errors]
+    assert found == [("目标值", 2, "A"), ("目标值", 2, "F"), ("目标值", 3, "A"), ("目标值", 3, "F"),
+                     ("目标值", last[0], "C")]
+    assert "与第 4 行重复" in str(caught.value.errors[-1])
