@@ -1,10 +1,13 @@
 """Browser tests drive Debian's Chromium through Playwright; the browser is never downloaded."""
 
+import datetime
 import os
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 ARTIFACTS = Path(os.environ.get("JIXIAO_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -45,3 +48,18 @@ def external_requests(page):
     page.on("request", lambda request: seen.append(request.url)
             if not request.url.startswith(("http://localhost", "http://127.0.0.1", "data:", "blob:")) else None)
     return seen
+
+
+# Late November of the running demo year: Q1–Q3 reported, October overdue, the year's campaign open.
+DEMO_DAY = datetime.datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def whole_demo(transactional_db, settings):
+    """The whole demo district, loaded and served on DEMO_DAY (the clock runs on from there)."""
+    from jixiao.demo import build
+
+    settings.DEMO_MODE = True
+    with time_machine.travel(DEMO_DAY, tick=True):
+        build.load()
+        yield

@@ -1,28 +1,11 @@
 """The district leader opens the platform on the whole demo district and reads the overview (领导驾驶舱)."""
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 
 from jixiao.demo.accounts import account
-from tests.browser.test_demo_roles import log_in
+from tests.browser.session import log_in
 
 pytestmark = pytest.mark.browser
-
-# Late November of the running demo year: Q1–Q3 reported, the year's evaluation campaign open.
-DAY = datetime.datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-@pytest.fixture
-def whole_demo(transactional_db, settings):
-    from jixiao.demo import build
-
-    settings.DEMO_MODE = True
-    with time_machine.travel(DAY, tick=True):
-        build.load()
-        yield
 
 
 def test_leader_reads_the_year_and_the_latest_results(whole_demo, live_server, page, shot, external_requests):

@@ -1,28 +1,11 @@
 """A street's reporter and the statistics bureau's assessor open the demo district and read their to-do list."""
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 
 from jixiao.demo.accounts import account
-from tests.browser.test_demo_roles import log_in
+from tests.browser.session import log_in
 
 pytestmark = pytest.mark.browser
-
-# Late November of the running demo year: October's monthly figures are overdue, Q3 is in review.
-DAY = datetime.datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-@pytest.fixture
-def whole_demo(transactional_db, settings):
-    from jixiao.demo import build
-
-    settings.DEMO_MODE = True
-    with time_machine.travel(DAY, tick=True):
-        build.load()
-        yield
 
 
 def test_street_reporter_starts_from_the_overdue_period(whole_demo, live_server, page, browser, shot,

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from tests.browser.session import log_in
+
 pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -21,14 +23,6 @@ def world(live_server, transactional_db, settings, tmp_path):
     cast.task = builders.task(cast, code="ZD2026-01")
     cast.other = builders.task(cast, code="ZD2026-02", lead=cast.fgw)
     return cast
-
-
-def log_in(page, base_url, username, password):
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base_url}/")
 
 
 def test_street_reports_progress_and_office_publishes_bulletin(world, live_server, page, shot, external_requests,

@@ -6,6 +6,8 @@ import datetime
 import pytest
 import time_machine
 
+from tests.browser.session import log_in
+
 pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -24,14 +26,6 @@ def world(live_server, transactional_db, settings, tmp_path):
         cast = build_cast()
         cast.w = reporting_world(cast)
         yield cast
-
-
-def log_in(page, base_url, username, password):
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base_url}/")
 
 
 def log_out(page):

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from jixiao.demo.accounts import DEMO_ACCOUNTS
+from tests.browser.session import log_in
 
 pytestmark = pytest.mark.browser
 STEPS = ("org", "accounts", "keywork", "evaluation", "indicators", "reporting", "scoring", "results")
@@ -19,20 +19,6 @@ def scored_district(transactional_db, settings):
 
     settings.DEMO_MODE = True
     build.load(only=STEPS)
-
-
-def log_in(page, base_url, username):
-    account = next(a for a in DEMO_ACCOUNTS if a.username == username)
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("用户名").fill(account.username)
-    page.get_by_label("密码").fill(account.password)
-    page.get_by_role("button", name="登录").click()
-    if account.needs_totp:
-        page.wait_for_url(re.compile(r"/login/totp/"))
-        code = page.get_by_test_id("demo-totp").locator("strong").inner_text().strip()
-        page.get_by_label("6 位验证码").fill(code)
-        page.get_by_role("button", name=re.compile("验证并登录|绑定并登录")).click()
-    page.wait_for_url(f"{base_url}/")
 
 
 def test_office_publication_unit_charts_and_public_page(scored_district, live_server, page, browser, shot,

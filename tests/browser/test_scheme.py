@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from jixiao.demo.accounts import DEMO_ACCOUNTS
-from tests.browser.test_demo_roles import log_in
+from tests.browser.session import log_in
 
 pytestmark = pytest.mark.browser
 OFFICE = next(a for a in DEMO_ACCOUNTS if a.username == "office")
