@@ -48,3 +48,13 @@ def test_read_stops_at_the_cap_even_when_the_size_is_unknown():
         evidence.read(upload, 50)
     upload.seek(0)
     assert evidence.read(upload, 200) == ("大.pdf", upload.getvalue())
+
+
+def test_a_zip_bomb_is_refused_from_the_directory_without_unpacking():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<x/>")
+        z.writestr("word/document.xml", "<w/>")
+        z.writestr("word/media/bomb.bin", b"\0" * (201 * 1024 * 1024))
+    with pytest.raises(evidence.EvidenceProblem, match="解压后体积"):
+        evidence.judge("炸弹.docx", buffer.getvalue())
