@@ -146,3 +146,11 @@ def test_the_workbook_import_takes_grades_only(cast, w):
 def test_grades_come_best_first_whatever_order_the_database_returns():
     shuffled = {"差": "0.3", "较好": "0.8", "好": "1", "一般": "0.6"}
     assert checks.grades_of(SimpleNamespace(rule="qualitative_grade", params={"grades": shuffled})) == list(GRADES)
+
+
+def test_a_graded_item_asks_for_no_outlier_explanation(cast, w, login):
+    graded, _manual = w["items"]
+    client = login(cast.street_reporter)
+    page = client.get(reverse("reporting:entry", args=[cast.street.pk, w["q1"].pk])).content.decode()
+    assert f'for="t-{graded.indicator_id}">评定等级' in page
+    assert f'for="x-{graded.indicator_id}"' not in page
