@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from jixiao.evaluation import actions
-from jixiao.evaluation.models import RaterKind, Scale
+from jixiao.evaluation.models import Contact, RaterKind, Scale
 
 VIEWERS = {"office", "leader"}
 OFFICE = {"office"}
@@ -32,8 +32,9 @@ def world(cast):
         values = {(u.pk, d.pk): 40 for u in campaign.units.all() for d in campaign.dimensions.all()}
         answer = actions.submit_with_code(campaign, actions.CodeAnswer(
             code=codes[0], values=values, seconds=300, phone="13812341234", follow_up=True))
+        # Read back from the database: on PostgreSQL the answer's rows go in as one statement without their ids.
         cast._evaluation_world = {"campaign": campaign, "group": group, "batch": batch, "answer": answer,
-                                  "contact": answer.contact}
+                                  "contact": Contact.objects.get(answer=answer)}
     return cast._evaluation_world
 
 
