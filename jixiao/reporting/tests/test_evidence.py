@@ -12,16 +12,10 @@ from django.urls import reverse
 from jixiao.audit.models import Event
 from jixiao.reporting import actions
 from jixiao.reporting.models import Evidence, Submission, Value
-from jixiao.reporting.tests.builders import IN_Q1_WINDOW, fill, world
+from jixiao.reporting.tests.builders import fill, world
 
 pytestmark = pytest.mark.usefixtures("frozen")
 PDF = b"%PDF-1.4 stamped report"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(IN_Q1_WINDOW, tick=False):
-        yield
 
 
 @pytest.fixture

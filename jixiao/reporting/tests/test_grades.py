@@ -3,23 +3,16 @@
 from types import SimpleNamespace
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from jixiao.indicators.models import Direction
 from jixiao.reporting import actions, checks
 from jixiao.reporting.models import Value
-from jixiao.reporting.tests.builders import IN_Q1_WINDOW, world
+from jixiao.reporting.tests.builders import world
 
 pytestmark = pytest.mark.usefixtures("frozen")
 GRADES = {"好": "1", "较好": "0.8", "一般": "0.6", "差": "0.3"}
 QUALITATIVE = SimpleNamespace(direction=Direction.QUALITATIVE, measure_unit="")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(IN_Q1_WINDOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -14,20 +14,9 @@ from jixiao.audit.models import Event
 from jixiao.lib.excel import WorkbookError
 from jixiao.reporting import actions, imports
 from jixiao.reporting.models import ImportJob, JobStatus, Status, Submission, Value, ValueRevision
-from jixiao.reporting.tests.builders import IN_Q1_WINDOW, fill, world
+from jixiao.reporting.tests.builders import fill
 
 pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(IN_Q1_WINDOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def w(cast):
-    return world(cast)
 
 
 def template(w, cast, **who) -> bytes:

@@ -4,21 +4,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from jixiao.lib.excel import read_workbook
 from jixiao.reporting.models import Value
-from jixiao.reporting.tests.builders import IN_Q1_WINDOW, fill, history, world
+from jixiao.reporting.tests.builders import fill, history, world
 
 pytestmark = pytest.mark.usefixtures("frozen")
 UNVERIFIED, LAST_YEAR_UNVERIFIED, VERIFIED = "97531", "86420", "24680"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(IN_Q1_WINDOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -12,15 +12,9 @@ from jixiao.notifications.models import Notice
 from jixiao.org.models import Group, Unit, UnitKind
 from jixiao.reporting import actions, reminders
 from jixiao.reporting.models import Period, Status, Submission, Value
-from jixiao.reporting.tests.builders import IN_Q1_WINDOW, fill, world
+from jixiao.reporting.tests.builders import fill, world
 
 pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(IN_Q1_WINDOW, tick=False):
-        yield
 
 
 def entry_url(cast, period):

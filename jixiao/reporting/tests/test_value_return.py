@@ -4,28 +4,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from jixiao.audit.models import Event
 from jixiao.notifications.models import Notice
 from jixiao.reporting import actions, queries
 from jixiao.reporting.models import Status, Submission, Value, ValueRevision
-from jixiao.reporting.tests.builders import IN_Q1_WINDOW, fill, world
+from jixiao.reporting.tests.builders import fill
 
 pytestmark = pytest.mark.usefixtures("frozen")
 REASON = "与统计年报口径不一致，请按年报数更正"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(IN_Q1_WINDOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def w(cast):
-    return world(cast)
 
 
 def approved(cast, w):

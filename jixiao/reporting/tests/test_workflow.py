@@ -10,20 +10,9 @@ from jixiao.audit.models import Event
 from jixiao.notifications.models import Notice
 from jixiao.reporting import actions
 from jixiao.reporting.models import Status, Submission, Value, ValueRevision
-from jixiao.reporting.tests.builders import IN_Q1_WINDOW, fill, world
+from jixiao.reporting.tests.builders import fill
 
 pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(IN_Q1_WINDOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def w(cast):
-    return world(cast)
 
 
 def submitted(cast, w):
