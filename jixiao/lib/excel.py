@@ -11,6 +11,7 @@ import html
 import io
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -167,18 +168,33 @@ def read_workbook(file, max_bytes: int, *, clean: bool = True) -> dict[str, list
 
 
 def _parse(data: bytes, clean: bool) -> dict[str, list[list]]:
+    return _rows(_load_sheets(data), clean)
+
+
+def _load_sheets(data: bytes, names: Iterable[str] | None = None) -> dict:
+    """calamine's parsed worksheets (not yet Python values). The parse runs without the GIL."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                  for name in workbook.sheet_names}
+        return {name: workbook.get_sheet_by_name(name)
+                for name in (workbook.sheet_names if names is None else names)}
     except Exception as exc:  # calamine raises several types for a damaged file
-        raise WorkbookError("无法读取该工作簿，文件可能已损坏或加密，请用 Excel 另存为 .xlsx 后重试。") from exc
+        raise WorkbookError(UNREADABLE) from exc
+
+
+def _rows(parsed: dict, clean: bool) -> dict[str, list[list]]:
+    try:
+        sheets = {name: sheet.to_python(skip_empty_area=False) for name, sheet in parsed.items()}
+    except Exception as exc:
+        raise WorkbookError(UNREADABLE) from exc
     if clean:
         return {name: _clean_rows(rows) for name, rows in sheets.items()}
     for rows in sheets.values():
         while rows and all(clean_value(v) is None for v in rows[-1]):
             rows.pop()
     return sheets
+
+
+UNREADABLE = "无法读取该工作簿，文件可能已损坏或加密，请用 Excel 另存为 .xlsx 后重试。"
 
 
 def _read_limited(file, max_bytes: int) -> bytes:
@@ -461,6 +477,17 @@ def read_workbook_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: 
                          clean: bool = True) -> dict[str, list[list]]:
     """`read_workbook` plus `inspect_package`: refuses formulas, merged cells, hidden sheets, external
     links and sheets longer than `max_rows`, all before calamine parses anything."""
+    return _parse(open_strict(file, max_bytes, max_rows=max_rows, ignore_sheets=ignore_sheets), clean)
+
+
+# --- Reading in the background ------------------------------------------------------------------------
+# calamine parses a worksheet without holding the GIL, so on a machine with two or more cores the parse of a
+# large sheet can run while the caller reads what it needs from the database. The package checks run first
+# and in the caller's thread: calamine never starts on a file they refuse.
+
+
+def open_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: Iterable[str] = ()) -> bytes:
+    """The bytes of an upload that passed every check of `read_workbook_strict`, not yet parsed."""
     data = _read_limited(file, max_bytes)
     _check_package(data)
     try:
@@ -469,4 +496,40 @@ def read_workbook_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: 
         raise WorkbookError("文件已损坏，无法作为 Excel 工作簿（.xlsx）打开。") from exc
     if problems:
         raise WorkbookError(problems)
-    return _parse(data, clean)
+    return data
+
+
+def read_sheets(data: bytes, names: Iterable[str], *, clean: bool = True) -> dict[str, list[list]]:
+    """Some sheets of checked bytes, parsed now (a small sheet, e.g. the one naming what the file is for).
+    A name the workbook lacks is left out."""
+    try:
+        present = set(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+    except Exception as exc:
+        raise WorkbookError(UNREADABLE) from exc
+    return _rows(_load_sheets(data, [name for name in names if name in present]), clean)
+
+
+class BackgroundRead:
+    """Every sheet of checked bytes, parsed by calamine in a worker thread; `sheets()` waits for it.
+
+    Only the parse runs in the thread; the conversion to Python values needs the GIL anyway and happens in
+    the caller's thread. A damaged file raises its WorkbookError from `sheets()`.
+    """
+
+    def __init__(self, data: bytes):
+        self._parsed: dict | None = None
+        self._error: WorkbookError | None = None
+        self._thread = threading.Thread(target=self._run, args=(data,), name="xlsx-parse", daemon=True)
+        self._thread.start()
+
+    def _run(self, data: bytes) -> None:
+        try:
+            self._parsed = _load_sheets(data)
+        except WorkbookError as exc:
+            self._error = exc
+
+    def sheets(self, *, clean: bool = True) -> dict[str, list[list]]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return _rows(self._parsed, clean)
