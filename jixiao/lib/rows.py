@@ -25,26 +25,47 @@ def _columns(model, names: Sequence[str]) -> str:
     return ", ".join(quote(model._meta.get_field(n).column) for n in names)
 
 
-def insert_rows(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
+def insert_rows(model, names: Sequence[str], rows: Sequence[Sequence], shared: dict | None = None) -> None:
     """INSERT `rows` (tuples in the order of `names`): one executemany of multi-row statements plus one
     statement for the remainder.
 
     Several rows a statement is about a third less work for SQLite than one row a statement, and the query
     text is converted once for the executemany rather than once per statement. Rows per statement stay
     within the backend's parameter limit (999 on SQLite, as Django assumes).
+
+    `shared` holds columns that take the same value in every row (the importing user, the time): on SQLite
+    each statement binds them once and every row refers to them by number (`?1`), which saves a third of
+    the binding work for a wide table; elsewhere they are added to each row.
     """
     if not rows:
         return
-    per = max(1, min(ROWS_PER_STATEMENT, (connection.features.max_query_params or 32_766) // len(names)))
-    head = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({_columns(model, names)}) VALUES "  # noqa: S608
-    one = f"({', '.join(['%s'] * len(names))})"
+    shared = shared or {}
+    if shared and connection.vendor != "sqlite":
+        extra = tuple(shared.values())
+        rows = [(*row, *extra) for row in rows]
+        names, shared = [*names, *shared], {}
+    limit = (connection.features.max_query_params or 32_766) - len(shared)
+    per = max(1, min(ROWS_PER_STATEMENT, limit // len(names)))
+    table = connection.ops.quote_name(model._meta.db_table)
+    head = f"INSERT INTO {table} ({_columns(model, [*names, *shared])}) VALUES "  # noqa: S608
+    common = list(shared.values())
+
+    def values(count: int) -> str:
+        if not shared:
+            one = f"({', '.join(['%s'] * len(names))})"
+            return ", ".join([one] * count)
+        tail = ", ".join(f"?{i}" for i in range(1, len(shared) + 1))
+        width, first = len(names), len(shared) + 1
+        return ", ".join("(" + ", ".join(f"?{first + r * width + i}" for i in range(width)) + f", {tail})"
+                         for r in range(count))
+
     full = len(rows) - len(rows) % per
     with connection.cursor() as cursor:
         if full:
-            cursor.executemany(head + ", ".join([one] * per),
-                               [[v for row in rows[start:start + per] for v in row] for start in range(0, full, per)])
+            cursor.executemany(head + values(per), [common + [v for row in rows[start:start + per] for v in row]
+                                                    for start in range(0, full, per)])
         if full < len(rows):
-            cursor.execute(head + ", ".join([one] * (len(rows) - full)), [v for row in rows[full:] for v in row])
+            cursor.execute(head + values(len(rows) - full), common + [v for row in rows[full:] for v in row])
 
 
 def update_rows(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
