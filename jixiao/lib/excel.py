@@ -499,32 +499,39 @@ def open_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: Iterable[
     return data
 
 
+def sheet_names(data: bytes) -> list[str]:
+    """The worksheet names of checked bytes, in workbook order (reads only the workbook part)."""
+    try:
+        return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+    except Exception as exc:
+        raise WorkbookError(UNREADABLE) from exc
+
+
 def read_sheets(data: bytes, names: Iterable[str], *, clean: bool = True) -> dict[str, list[list]]:
     """Some sheets of checked bytes, parsed now (a small sheet, e.g. the one naming what the file is for).
     A name the workbook lacks is left out."""
-    try:
-        present = set(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
-    except Exception as exc:
-        raise WorkbookError(UNREADABLE) from exc
+    present = set(sheet_names(data))
     return _rows(_load_sheets(data, [name for name in names if name in present]), clean)
 
 
 class BackgroundRead:
-    """Every sheet of checked bytes, parsed by calamine in a worker thread; `sheets()` waits for it.
+    """The sheets of checked bytes (all, or those named), parsed by calamine in a worker thread; `sheets()`
+    waits for it.
 
     Only the parse runs in the thread; the conversion to Python values needs the GIL anyway and happens in
     the caller's thread. A damaged file raises its WorkbookError from `sheets()`.
     """
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, names: Iterable[str] | None = None):
         self._parsed: dict | None = None
         self._error: WorkbookError | None = None
-        self._thread = threading.Thread(target=self._run, args=(data,), name="xlsx-parse", daemon=True)
+        names = None if names is None else list(names)
+        self._thread = threading.Thread(target=self._run, args=(data, names), name="xlsx-parse", daemon=True)
         self._thread.start()
 
-    def _run(self, data: bytes) -> None:
+    def _run(self, data: bytes, names: list[str] | None) -> None:
         try:
-            self._parsed = _load_sheets(data)
+            self._parsed = _load_sheets(data, names)
         except WorkbookError as exc:
             self._error = exc
 

@@ -101,6 +101,8 @@ def test_background_read_gives_what_the_plain_read_gives():
     assert excel.read_sheets(data, ["说明", "没有"]) == {"说明": [["项目"], ["模板"]]}
     for clean in (True, False):
         assert excel.BackgroundRead(data).sheets(clean=clean) == read_workbook(data, MB, clean=clean)
+    assert excel.BackgroundRead(data, ["表"]).sheets() == {"表": [["编码", "值"], ["B01", 101]]}
+    assert excel.sheet_names(data) == ["说明", "表"]
 
 
 def test_background_read_of_a_damaged_package_raises_when_asked():
