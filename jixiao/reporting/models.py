@@ -174,18 +174,22 @@ def evidence_path(instance, filename: str) -> str:
 class Value(models.Model):
     """One indicator's figure (or text) in a submission, with its note, version and verification."""
 
-    # No single-column index where a composite one starts with the column (the unique (submission, indicator)
-    # and (cycle, unit, indicator)), nor on the people columns, which are never searched: every index is paid
-    # for on each of the tens of thousands of rows an import writes.
+    # Every index is paid for on each of the tens of thousands of rows an import writes, so there are three:
+    # the unique (submission, indicator); (unit, indicator, cycle) for a unit's history, the comparisons and
+    # scoring (which name units and indicators, with or without the cycle); and the scheme item of values not
+    # yet verified, for an assessor's to-do list (verified values, the bulk of every year, stay out of it).
+    # None on the people columns, which are never searched. Deleting an indicator or a scheme item, which
+    # PROTECT refuses once values exist, reads the table to find out: rare, and never on a page a unit uses.
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="values", verbose_name="报件",
                                    db_index=False)
     cycle = models.ForeignKey("org.Cycle", on_delete=models.PROTECT, related_name="+", verbose_name="考核年度",
                               db_index=False)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="单位")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="单位",
+                             db_index=False)
     indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, related_name="+",
-                                  verbose_name="指标")
+                                  verbose_name="指标", db_index=False)
     item = models.ForeignKey("indicators.SchemeItem", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name="方案指标")
+                             related_name="+", verbose_name="方案指标", db_index=False)
     number = models.DecimalField("数值", null=True, blank=True, **AMOUNT)
     text = models.CharField("文字情况", max_length=500, blank=True)
     note = models.CharField("备注", max_length=500, blank=True)
@@ -219,7 +223,9 @@ class Value(models.Model):
         verbose_name_plural = "填报数值"
         ordering = ["submission", "indicator__sort_order", "indicator__code"]
         constraints = [models.UniqueConstraint(fields=["submission", "indicator"], name="value_once_per_submission")]
-        indexes = [models.Index(fields=["cycle", "unit", "indicator"], name="value_cycle_unit_indicator")]
+        indexes = [models.Index(fields=["unit", "indicator", "cycle"], name="value_unit_indicator_cycle"),
+                   models.Index(fields=["item"], condition=models.Q(verified_at__isnull=True),
+                                name="value_unverified_item")]
 
     def __str__(self):
         return f"{self.unit} · {self.indicator.name}"
