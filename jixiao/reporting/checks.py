@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 from jixiao.indicators.models import NUMERIC_DIRECTIONS, Direction
 
 MAX_ABS = Decimal("1e13")  # what DecimalField(18, 4) holds
+WHOLE_LIMIT = float(MAX_ABS)
+FOUR_PLACES = Decimal("0.0001")
 COUNT_UNITS = {"个", "人", "次", "件", "家", "户", "起", "项", "座", "所", "名"}
 ROBUST_LIMIT = Decimal(3)  # robust deviations from the median of the unit's past values
 YEAR_ON_YEAR_LIMIT = Decimal("0.5")  # ±50 % against the same period last year
@@ -27,6 +29,13 @@ def is_numeric(indicator) -> bool:
 
 def parse_number(raw) -> Decimal | None:
     """A number typed on the page or read from a cell; None for empty. Refuses text, formulas, NaN."""
+    if raw.__class__ is float and -WHOLE_LIMIT < raw < WHOLE_LIMIT:  # a finite number cell: an import's common case
+        if raw.is_integer():
+            return Decimal(int(raw))
+        number = Decimal(repr(raw))
+        if number != number.quantize(FOUR_PLACES):
+            raise ValueProblem("最多保留 4 位小数")
+        return number
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -45,7 +54,7 @@ def parse_number(raw) -> Decimal | None:
         raise ValueProblem("不是有效数字")
     if abs(number) >= MAX_ABS:
         raise ValueProblem("数值过大，请核对计量单位")
-    if number != number.quantize(Decimal("0.0001")):
+    if number != number.quantize(FOUR_PLACES):
         raise ValueProblem("最多保留 4 位小数")
     return number
 
@@ -66,6 +75,14 @@ def _coefficient(value) -> Decimal:
         return Decimal(str(value))
     except InvalidOperation:
         return Decimal(0)
+
+
+def plain_figure(indicator) -> bool:
+    """A numeric indicator whose figures `value_problems` checks only for stray text: no sign rule (越小越好),
+    no whole-number rule (counts) and no percentage floor apply to it."""
+    unit = (indicator.measure_unit or "").strip()
+    return (is_numeric(indicator) and indicator.direction != Direction.LOWER_BETTER and unit not in COUNT_UNITS
+            and unit != "%")
 
 
 def value_problems(indicator, number: Decimal | None, text: str, grades=()) -> list[str]:

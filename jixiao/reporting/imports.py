@@ -18,13 +18,16 @@ from django.utils import timezone
 from jixiao.audit import log
 from jixiao.indicators.models import Target, TargetMilestone
 from jixiao.lib.excel import (
+    BackgroundRead,
     CellError,
     Sheet,
     WorkbookError,
     cell_text,
     clean_value,
     column_letter,
-    read_workbook_strict,
+    open_strict,
+    read_sheets,
+    sheet_names,
     write_workbook,
 )
 from jixiao.lib.rows import gc_paused, insert_rows, update_rows
@@ -44,7 +47,7 @@ MAX_ERRORS = 200
 BACKGROUND_ROWS = 2_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One parsed row, ready to be written."""
 
@@ -122,14 +125,10 @@ def export_template(out, period, *, unit=None, assessor=None) -> int:
 # --- Parse ------------------------------------------------------------------------------------------
 
 
-def read(file) -> dict[str, list[list]]:
-    # Raw cells: parse() cleans only the seven columns it reads, not every cell of a 50,000-row sheet.
-    return read_workbook_strict(file, settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS, ignore_sheets=[INFO_SHEET],
-                                clean=False)
-
-
-def _info(sheets) -> dict[str, str]:
-    if INFO_SHEET not in sheets or DATA_SHEET not in sheets:
+def _info(sheets, names=None) -> dict[str, str]:
+    """The 说明 sheet as a dict; `names`: every sheet of the workbook when `sheets` holds only some."""
+    names = set(sheets if names is None else names)
+    if INFO_SHEET not in names or DATA_SHEET not in names:
         raise WorkbookError("不是本平台导出的填报模板（缺少“说明”或“数据”工作表）。请先下载模板，在模板中填写后上传。")
     info = {cell_text(row[0]): cell_text(row[1]) for row in sheets[INFO_SHEET][1:] if len(row) >= 2 and row[0]}
     if info.get("模板") != TEMPLATE_ID:
@@ -137,8 +136,7 @@ def _info(sheets) -> dict[str, str]:
     return info
 
 
-def _header(sheets) -> dict[str, int]:
-    rows = sheets[DATA_SHEET]
+def _header(rows) -> dict[str, int]:
     header = [cell_text(v) for v in rows[0]] if rows else []
     missing = [title for title in REQUIRED if title not in header]
     if missing:
@@ -168,26 +166,62 @@ def identify(info, *, expect_period=None, expect_unit=None, expect_assessor=None
     return period, unit, assessor
 
 
-def parse(sheets, *, expect_period=None, expect_unit=None, expect_assessor=None,
-          progress: Callable | None = None) -> Parsed:
-    """Check every row of a read workbook; raise WorkbookError listing each bad cell, or return the entries.
+@dataclass
+class Scope:
+    """What a file may write, read once before its rows are checked.
 
-    Takes cleaned cells (`read_workbook`) or raw ones (`read(..., clean=False)`): every cell it uses goes
-    through `clean_value` / `cell_text`, so both give the same entries and the same messages.
+    `pairs`: (unit code, indicator code) -> (unit id, scheme item, grades, plain) for every row the file may
+    hold; `plain` marks a figure that `checks.value_problems` would check for nothing but stray text.
     """
-    info = _info(sheets)
-    cols = _header(sheets)
-    period, unit, assessor = identify(info, expect_period=expect_period, expect_unit=expect_unit,
-                                      expect_assessor=expect_assessor)
-    parsed = Parsed(period, unit, assessor)
-    allowed = _allowed(period, unit, assessor)
-    units = dict(Unit.objects.values_list("code", "pk"))
+
+    period: Period
+    unit: Unit | None
+    assessor: Unit | None
+    units: dict[str, int]
+    allowed: dict[int, dict[str, object]]
+    pairs: dict[tuple[str, str], tuple] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, period, unit, assessor) -> "Scope":
+        units = dict(Unit.objects.values_list("code", "pk"))
+        allowed = _allowed(period, unit, assessor)
+        code_of = {pk: code for code, pk in units.items()}
+        facts = {}
+        pairs = {}
+        for unit_id, items in allowed.items():
+            code = code_of[unit_id]
+            for ind_code, item in items.items():
+                fact = facts.get(item.pk)
+                if fact is None:
+                    fact = facts[item.pk] = (item, checks.grades_of(item), checks.plain_figure(item.indicator))
+                pairs[code, ind_code] = (unit_id, *fact)
+        return cls(period, unit, assessor, units, allowed, pairs)
+
+    @property
+    def unit_ids(self) -> set[int]:
+        return set(self.allowed)
+
+    @property
+    def indicator_ids(self) -> set[int]:
+        return {item.indicator_id for items in self.allowed.values() for item in items.values()}
+
+
+def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parsed:
+    """Check every row of the 数据 sheet against what the file may write; raise WorkbookError listing each bad
+    cell, or return the entries.
+
+    Takes raw cells as calamine gives them (`clean=False`): every cell it uses goes through `clean_value` /
+    `cell_text` (or the same steps inline for the common types).
+    """
+    cols = _header(rows)
+    parsed = Parsed(scope.period, scope.unit, scope.assessor)
     errors: list[CellError] = []
-    rows = sheets[DATA_SHEET]
     used = [cols[title] for title in READ]
     width = max(used) + 1
     cells = itemgetter(*used)
     entries = parsed.entries
+    pairs = scope.pairs
+    parse_number, value_problems = checks.parse_number, checks.value_problems
     for line, row in enumerate(rows[1:], start=2):
         if progress is not None and line % 5000 == 0:
             progress("校验数据", line, len(rows) - 1)
@@ -201,8 +235,28 @@ def parse(sheets, *, expect_period=None, expect_unit=None, expect_assessor=None,
         text = text.strip() if text.__class__ is str else cell_text(text)
         note = note.strip() if note.__class__ is str else cell_text(note)
         explanation = explanation.strip() if explanation.__class__ is str else cell_text(explanation)
-        entry = _entry(line, cols, units, allowed, unit, errors, unit_code, ind_code, clean_value(raw), text, note,
-                       explanation, clean_value(version))
+        version = int(version) if version.__class__ is float and version.is_integer() else clean_value(version)
+        hit = pairs.get((unit_code, ind_code))
+        entry = None
+        if hit is not None:
+            unit_id, item, grades, plain = hit
+            try:
+                number = parse_number(raw)
+            except checks.ValueProblem as problem:
+                _err(errors, line, cols, "数值", str(problem))
+            else:
+                problems = () if plain and not text else value_problems(item.indicator, number, text, grades)
+                if problems:
+                    _err(errors, line, cols, "数值" if checks.is_numeric(item.indicator) else "文字情况",
+                         "；".join(problems))
+                elif version is not None and not isinstance(version, int):
+                    _err(errors, line, cols, "版本", "版本应为整数，请不要修改该列")
+                elif len(note) > 500 or len(explanation) > 500 or len(text) > 500:
+                    _err(errors, line, cols, "备注", "备注、异常说明、文字情况各不超过 500 字")
+                else:
+                    entry = Entry(unit_id, item, number, text, note, explanation, version, line)
+        else:
+            _out_of_scope(line, cols, scope, errors, unit_code, ind_code)
         if entry is not None:
             entries.append(entry)
         elif len(errors) >= MAX_ERRORS:
@@ -224,66 +278,82 @@ def _allowed(period, unit, assessor) -> dict[int, dict[str, object]]:
             for uid, items in scope.scope_by_unit(period).items()}
 
 
+def _out_of_scope(line, cols, scope: Scope, errors, unit_code, ind_code) -> None:
+    """Say why a row's unit and indicator are not one the file may write."""
+    unit_id = scope.units.get(unit_code)
+    if unit_id is None:
+        return _err(errors, line, cols, "单位编码", f"单位编码“{unit_code}”不存在")
+    if scope.unit is not None and unit_id != scope.unit.pk:
+        return _err(errors, line, cols, "单位编码",
+                    f"“{unit_code}”不是本单位（{scope.unit.code}）的数据，不能导入其他单位的行")
+    return _err(errors, line, cols, "指标编码", f"指标“{ind_code}”不在单位“{unit_code}”本期应报范围内")
+
+
 def _err(errors, line, cols, title, message):
     col = column_letter(cols[title]) if title in cols else ""
     errors.append(CellError(DATA_SHEET, line, col, message, title))
 
 
-def _entry(line, cols, units, allowed, unit, errors, unit_code, ind_code, raw, text, note, explanation,
-           version) -> Entry | None:
-    unit_id = units.get(unit_code)
-    if unit_id is None:
-        return _err(errors, line, cols, "单位编码", f"单位编码“{unit_code}”不存在")
-    if unit is not None and unit_id != unit.pk:
-        return _err(errors, line, cols, "单位编码", f"“{unit_code}”不是本单位（{unit.code}）的数据，不能导入其他单位的行")
-    item = allowed.get(unit_id, {}).get(ind_code)
-    if item is None:
-        return _err(errors, line, cols, "指标编码", f"指标“{ind_code}”不在单位“{unit_code}”本期应报范围内")
-    try:
-        number = checks.parse_number(raw)
-    except checks.ValueProblem as problem:
-        return _err(errors, line, cols, "数值", str(problem))
-    indicator = item.indicator
-    problems = checks.value_problems(indicator, number, text, checks.grades_of(item))
-    if problems:
-        return _err(errors, line, cols, "数值" if checks.is_numeric(indicator) else "文字情况", "；".join(problems))
-    if version is not None and not isinstance(version, int):
-        return _err(errors, line, cols, "版本", "版本应为整数，请不要修改该列")
-    if len(note) > 500 or len(explanation) > 500 or len(text) > 500:
-        return _err(errors, line, cols, "备注", "备注、异常说明、文字情况各不超过 500 字")
-    return Entry(unit_id, item, number, text, note, explanation, version, line)
-
-
 # --- Write ------------------------------------------------------------------------------------------
 
 
+@dataclass
+class Stored:
+    """What a write needs from the database, read inside its transaction with the submissions locked: the
+    submissions (unit id -> submission), their values, the same period's figures of earlier cycles for the
+    outlier test, and the period's deadline exceptions."""
+
+    submissions: dict[int, Submission]
+    values: dict[tuple[int, int], "_Stored"]
+    history: dict[tuple, dict[int, Decimal]]
+    exceptions: dict[int, object]
+
+    @classmethod
+    def read(cls, period, unit_ids, indicator_ids) -> "Stored":
+        subs = {s.unit_id: s for s in Submission.objects.select_for_update().filter(period=period,
+                                                                                    unit_id__in=unit_ids)}
+        return cls(subs, _stored(subs), _history(period, unit_ids, indicator_ids),
+                   {x.unit_id: x for x in period.exceptions.all()})
+
+
 @transaction.atomic
-def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: str = "excel") -> dict:
+def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: str = "excel",
+              stored: Stored | None = None) -> dict:
     """Write many values at once, all or nothing; raise WorkbookError naming every refused row.
 
     A unit writes only into its draft or returned submission before the period closes (or into values the
     office unlocked); an assessor writes into any submission not yet locked, and its values arrive verified.
-    Rows identical to what is stored are skipped.
+    Rows identical to what is stored are skipped. `stored`: read beforehand in the same transaction (the
+    import reads it while the workbook is still being parsed), for at least the entries' units.
     """
-    subs = _submissions(period, {e.unit_id for e in entries})
-    existing = _stored(subs)
-    past = _history(period, entries)
-    exceptions = {x.unit_id: x for x in period.exceptions.all()}
+    unit_ids = {e.unit_id for e in entries}
+    if stored is None:
+        stored = Stored.read(period, unit_ids, {e.item.indicator_id for e in entries})
+    subs = _submissions(period, unit_ids, stored.submissions)
+    existing, past = stored.values, stored.history
     today = actions.today()
     # The page's rule (actions.entry_closed): past the window only a reopened or returned submission is open.
-    closed = {uid: actions.entry_closed(sub, period, exceptions.get(uid), today) for uid, sub in subs.items()}
+    closed = {uid: actions.entry_closed(sub, period, stored.exceptions.get(uid), today) for uid, sub in subs.items()}
+    # What refuses a value not stored yet depends on its submission only: judged once a unit.
+    refused_new = {uid: _write_problem(sub, None, None, as_assessor, closed[uid]) for uid, sub in subs.items()}
     # Adapted once: the database's form of "now" (SQLite stores text) for every row written.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     by_id = by.pk if by is not None else None
     last_year = period.cycle.year - 1
     facts = {uid: (sub.pk, sub.cycle_id, sub.approved_at is not None, sub.status) for uid, sub in subs.items()}
-    errors, new, changed, revisions = [], [], [], []
+    errors, bare, new, changed, revisions = [], [], [], [], []
+    outlier_reason = checks.outlier_reason
+    # SQLite keeps a DecimalField as a REAL whichever way it arrives: binding the float skips the adapter's
+    # text and SQLite's parse of it (Django reads either back rounded to 15 digits, the same Decimal).
+    as_float = connection.vendor == "sqlite"
     for e in entries:
-        sub = subs[e.unit_id]
         fact = facts[e.unit_id]
         indicator_id = e.item.indicator_id
         value = existing.get((fact[0], indicator_id))
-        problem = _write_problem(sub, value, e, as_assessor, closed[e.unit_id])
+        if value is None:
+            problem = refused_new[e.unit_id] if e.version in (None, 0) else "文件中的版本与系统不符，请重新下载模板。"
+        else:
+            problem = _write_problem(subs[e.unit_id], value, e.version, as_assessor, closed[e.unit_id])
         if problem:
             errors.append(CellError(DATA_SHEET, e.line, "", problem))
             continue
@@ -291,18 +361,35 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
                 e.number, e.text, e.note, e.explanation) and (not as_assessor or value.verified_at is not None):
             continue  # unchanged: nothing to write, no revision
         history = past.get((e.unit_id, indicator_id))
-        outlier = bool(history) and bool(checks.outlier_reason(e.number, list(history.values()),
-                                                                 history.get(last_year)))
-        _stage(fact, value, e, indicator_id, by_id, now, as_assessor, outlier, source, new, changed, revisions)
+        outlier = bool(history) and bool(outlier_reason(e.number, list(history.values()), history.get(last_year)))
+        if value is None:
+            # A first entry: counted as a change after approval when the submission was approved before.
+            moved = e.number is not None or e.text != ""
+            since = 1 if moved and fact[2] and not as_assessor else 0
+            number = e.number if e.number is None or not as_float else float(e.number)
+            if e.text or e.note or e.explanation or outlier or since:
+                new.append((fact[0], e.unit_id, indicator_id, e.item.id, number, e.text, e.note, e.explanation,
+                            outlier, since))
+            else:
+                bare.append((fact[0], e.unit_id, indicator_id, e.item.id, number))
+        else:
+            _stage(fact, value, e, indicator_id, by_id, now, as_assessor, outlier, source, changed, revisions)
     if errors:
         raise WorkbookError(errors[:MAX_ERRORS])
-    _write(new, changed, revisions)
+    first = {"cycle": period.cycle_id, "version": 1, "by_assessor": as_assessor,
+             "verified_at": now if as_assessor else None, "verified_by": by_id if as_assessor else None,
+             "unlocked": False, "updated_by": by_id, "updated_at": now, "entered_by": by_id, "entered_at": now}
+    _insert(Value, BARE_COLUMNS, bare, shared={**first, **BARE})
+    _insert(Value, NEW_COLUMNS, new, shared=first)
+    _update(Value, UPDATE_COLUMNS, changed)
+    _insert(ValueRevision, REVISION_COLUMNS, revisions)
     if as_assessor:
         for sub in subs.values():
             if sub.status == Status.APPROVED:
                 actions._settle(sub, by)
-    summary = {"period": f"{period.cycle.year}{period.code}", "created": len(new), "changed": len(changed),
-               "unchanged": len(entries) - len(new) - len(changed), "units": len(subs), "source": source}
+    created = len(bare) + len(new)
+    summary = {"period": f"{period.cycle.year}{period.code}", "created": created, "changed": len(changed),
+               "unchanged": len(entries) - created - len(changed), "units": len(subs), "source": source}
     log.record("values.entered_by_assessor" if as_assessor else "values.imported", period, user=by, after=summary)
     return summary
 
@@ -314,6 +401,14 @@ VALUE_COLUMNS = ["submission", "cycle", "unit", "indicator", "item", "number", "
                  "is_outlier", "version", "changes_since_approval", "by_assessor", "verified_at", "verified_by",
                  "unlocked", "updated_by", "updated_at", "entered_by", "entered_at"]
 UPDATE_COLUMNS = VALUE_COLUMNS[5:-2]
+# A first entry: the columns that differ row by row; the others (cycle, version 1, who and when, verified or
+# not) are the same for every new row of one write and are bound once a statement.
+NEW_COLUMNS = ["submission", "unit", "indicator", "item", "number", "text", "note", "explanation", "is_outlier",
+               "changes_since_approval"]
+# Most first entries are a bare figure (no text, note or explanation, not an outlier): half as many columns to
+# bind again, since the rest are the same for all of them.
+BARE_COLUMNS = NEW_COLUMNS[:5]
+BARE = {"text": "", "note": "", "explanation": "", "is_outlier": False, "changes_since_approval": 0}
 REVISION_COLUMNS = ["value", "at", "by", "old_number", "new_number", "old_text", "new_text", "reason", "status",
                     "after_approval", "source"]
 STORED_COLUMNS = ["id", "submission_id", "indicator_id", "number", "text", "note", "explanation", "version",
@@ -321,13 +416,6 @@ STORED_COLUMNS = ["id", "submission_id", "indicator_id", "number", "text", "note
 
 
 _insert, _update = insert_rows, update_rows  # the demo seed writes its rows with _insert too
-
-
-def _write(new, changed, revisions) -> None:
-    """new: VALUE_COLUMNS tuples; changed: UPDATE_COLUMNS tuples + id; revisions: REVISION_COLUMNS tuples."""
-    _insert(Value, VALUE_COLUMNS, new)
-    _update(Value, UPDATE_COLUMNS, changed)
-    _insert(ValueRevision, REVISION_COLUMNS, revisions)
 
 
 class _Stored:
@@ -345,18 +433,21 @@ def _stored(subs) -> dict[tuple[int, int], _Stored]:
     return {(row[1], row[2]): _Stored(row) for row in rows}
 
 
-def _submissions(period, unit_ids) -> dict[int, Submission]:
-    subs = {s.unit_id: s for s in Submission.objects.select_for_update().filter(period=period, unit_id__in=unit_ids)}
-    missing = [Submission(period=period, unit_id=uid, cycle_id=period.cycle_id) for uid in unit_ids if uid not in subs]
+def _submissions(period, unit_ids, known: dict[int, Submission]) -> dict[int, Submission]:
+    """The submissions of `unit_ids`, from those already read (and locked) plus drafts created now."""
+    subs = {uid: known[uid] for uid in unit_ids if uid in known}
+    missing = sorted(uid for uid in unit_ids if uid not in subs)
     if missing:
-        Submission.objects.bulk_create(missing)
-        subs.update({s.unit_id: s for s in Submission.objects.filter(period=period, unit_id__in=unit_ids)})
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        _insert(Submission, ["unit"], [(uid,) for uid in missing],
+                shared={"period": period.pk, "cycle": period.cycle_id, "status": Status.DRAFT, "return_reason": "",
+                        "returns": 0, "reopened": False, "updated_at": now})
+        subs.update({s.unit_id: s for s in Submission.objects.filter(period=period, unit_id__in=missing)})
     return subs
 
 
-def _history(period, entries) -> dict[tuple, dict[int, Decimal]]:
-    rows = Value.objects.filter(unit_id__in={e.unit_id for e in entries},
-                                indicator_id__in={e.item.indicator_id for e in entries},
+def _history(period, unit_ids, indicator_ids) -> dict[tuple, dict[int, Decimal]]:
+    rows = Value.objects.filter(unit_id__in=unit_ids, indicator_id__in=indicator_ids,
                                 submission__period__code=period.code, cycle__year__lt=period.cycle.year,
                                 number__isnull=False).values_list("unit_id", "indicator_id", "cycle__year", "number")
     past: dict[tuple, dict[int, Decimal]] = {}
@@ -365,10 +456,10 @@ def _history(period, entries) -> dict[tuple, dict[int, Decimal]]:
     return past
 
 
-def _write_problem(sub, value, e, as_assessor, closed) -> str:
-    if value is not None and e.version is not None and e.version != value.version:
-        return f"该数值在模板导出后已被修改（系统版本 {value.version}，文件版本 {e.version}），为免覆盖未导入。请重新下载模板。"
-    if value is None and e.version not in (None, 0):
+def _write_problem(sub, value, version, as_assessor, closed) -> str:
+    if value is not None and version is not None and version != value.version:
+        return f"该数值在模板导出后已被修改（系统版本 {value.version}，文件版本 {version}），为免覆盖未导入。请重新下载模板。"
+    if value is None and version not in (None, 0):
         return "文件中的版本与系统不符，请重新下载模板。"
     if value is not None and value.unlocked:
         return ""
@@ -381,18 +472,14 @@ def _write_problem(sub, value, e, as_assessor, closed) -> str:
     return ""
 
 
-def _stage(fact, value, e, indicator_id, by_id, at, as_assessor, outlier, source, new, changed, revisions):
-    """Queue the row of a new or changed value (VALUE_COLUMNS order) and, when its figure moved, a revision.
+def _stage(fact, value, e, indicator_id, by_id, at, as_assessor, outlier, source, changed, revisions):
+    """Queue the row of a changed value (UPDATE_COLUMNS order and its id) and, when its figure moved, a revision.
 
     `fact`: the submission's (pk, cycle id, approved, status), read once per submission."""
-    sub_id, cycle_id, approved, status = fact
-    if value is None:
-        old_number, old_text, version, since, by_assessor, verified_at, verified_by, unlocked = (
-            None, "", 0, 0, False, None, None, False)
-    else:
-        old_number, old_text, version, since = value.number, value.text, value.version, value.changes_since_approval
-        by_assessor, verified_at, verified_by, unlocked = (value.by_assessor, _dt(value.verified_at),
-                                                           value.verified_by_id, value.unlocked)
+    _sub_id, _cycle_id, approved, status = fact
+    old_number, old_text, version, since = value.number, value.text, value.version, value.changes_since_approval
+    by_assessor, verified_at, verified_by, unlocked = (value.by_assessor, _dt(value.verified_at),
+                                                       value.verified_by_id, value.unlocked)
     after_approval = approved or unlocked
     moved = old_number != e.number or old_text != e.text
     if as_assessor:
@@ -401,12 +488,8 @@ def _stage(fact, value, e, indicator_id, by_id, at, as_assessor, outlier, source
         verified_at, verified_by = None, None
         if after_approval:
             since += 1
-    row = (sub_id, cycle_id, e.unit_id, indicator_id, e.item.id, e.number, e.text, e.note, e.explanation,
-           outlier, version + 1, since, by_assessor, verified_at, verified_by, unlocked, by_id, at)
-    if value is None:
-        new.append(row + (by_id, at))
-        return
-    changed.append(row[5:] + (value.id,))
+    changed.append((e.number, e.text, e.note, e.explanation, outlier, version + 1, since, by_assessor, verified_at,
+                    verified_by, unlocked, by_id, at, value.id))
     if moved:
         revisions.append((value.id, at, by_id, old_number, e.number, old_text, e.text, "", status,
                           after_approval, source))
@@ -420,16 +503,27 @@ def _dt(moment):
 
 
 def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assessor=None, progress=None) -> dict:
-    """Read, check and write a workbook. Raises WorkbookError (nothing written) on any problem."""
+    """Read, check and write a workbook. Raises WorkbookError (nothing written) on any problem.
+
+    Once the package passes its checks, calamine parses the 数据 sheet in a worker thread (it releases the
+    GIL) while this thread reads the 说明 sheet and, from the database, what the rows are checked against and
+    what the write needs; the rows are then checked and written in the same transaction.
+    """
     if progress is not None:
         progress("读取文件", 0, 0)
     with gc_paused():  # 50,000 rows of cells, entries and tuples: see jixiao/lib/rows.py
-        sheets = read(file)
-        parsed = parse(sheets, expect_period=expect_period, expect_unit=expect_unit,
-                       expect_assessor=expect_assessor, progress=progress)
-        if progress is not None:
-            progress("写入数据库", len(parsed.entries), len(parsed.entries))
-        return bulk_save(parsed.period, parsed.entries, by=by, as_assessor=parsed.as_assessor)
+        data = open_strict(file, settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS, ignore_sheets=[INFO_SHEET])
+        info = _info(read_sheets(data, [INFO_SHEET], clean=False), sheet_names(data))
+        pending = BackgroundRead(data, [DATA_SHEET])
+        period, unit, assessor = identify(info, expect_period=expect_period, expect_unit=expect_unit,
+                                          expect_assessor=expect_assessor)
+        scope = Scope.of(period, unit, assessor)
+        with transaction.atomic():
+            stored = Stored.read(period, scope.unit_ids, scope.indicator_ids)
+            parsed = parse_rows(pending.sheets(clean=False)[DATA_SHEET], scope, progress=progress)
+            if progress is not None:
+                progress("写入数据库", len(parsed.entries), len(parsed.entries))
+            return bulk_save(period, parsed.entries, by=by, as_assessor=parsed.as_assessor, stored=stored)
 
 
 def cycle_period(year: int, code: str) -> Period:

@@ -27,6 +27,31 @@ def test_parse_number_refuses(raw, message):
         checks.parse_number(raw)
 
 
+@pytest.mark.parametrize("raw", [0.0, -0.0, 120.0, -3.0, 9_999_999_999_999.0, 1e13, -1e13, float("inf"), float("nan"),
+                                 1000.25, 1e-05, 0.1, 2.3456, -7.00001, 9_999_999_999_999.5, 12345.6789])
+def test_number_cells_parse_as_their_text_would(raw):
+    """The shortcut for number cells gives what the general path gives, refusals included."""
+    try:
+        expected = checks.parse_number(str(raw))
+    except checks.ValueProblem as problem:
+        with pytest.raises(checks.ValueProblem, match=str(problem)[:4]):
+            checks.parse_number(raw)
+    else:
+        assert checks.parse_number(raw) == expected
+
+
+@pytest.mark.parametrize("direction", ["higher_better", "lower_better", "interval", "qualitative", "milestone"])
+@pytest.mark.parametrize("unit", ["万元", "个", "%", "", " 起 "])
+def test_a_plain_figure_has_no_problem_a_check_would_find(direction, unit):
+    indicator = ind(direction, unit)
+    if checks.plain_figure(indicator):
+        for number in (Decimal(-250), Decimal("-0.5"), Decimal(0), Decimal("2.5"), Decimal(10**12), None):
+            assert checks.value_problems(indicator, number, "") == []
+    else:
+        assert any(checks.value_problems(indicator, number, "")
+                   for number in (Decimal(-250), Decimal("2.5"), Decimal(1))), (direction, unit)
+
+
 def test_direction_specific_plausibility():
     assert checks.value_problems(ind("lower_better", "起"), Decimal(-1), "")
     assert "整数" in checks.value_problems(ind("higher_better", "个"), Decimal("2.5"), "")[0]

@@ -273,3 +273,12 @@ def test_after_the_window_only_a_returned_submission_takes_an_import(cast, w):
     with time_machine.travel(after_window, tick=False):
         summary = imports.import_file(data, by=cast.street_reporter)
     assert summary["changed"] == 1 and Value.objects.get(number=Decimal(151)).version == 2
+
+
+@pytest.mark.parametrize("numbers", [(0.1, 1234.5678), (9_999_999_999.9999, -0.0003), (7, 2.5)])
+def test_figures_come_back_exactly_as_typed(cast, w, numbers):
+    imports.import_file(edit(template(w, cast), set_values(*numbers)), by=cast.street_reporter)
+    stored = sorted(Value.objects.values_list("number", flat=True))
+    assert stored == sorted(Decimal(repr(n)) for n in numbers)
+    # bare figures: the columns bound once a statement hold what a first entry holds
+    assert set(Value.objects.values_list("text", "note", "is_outlier", "version")) == {("", "", False, 1)}
