@@ -178,7 +178,7 @@ class Scope:
     unit: Unit | None
     assessor: Unit | None
     units: dict[str, int]
-    allowed: dict[int, dict[str, object]]
+    allowed: dict[int, dict[int, object]]
     pairs: dict[tuple[str, str], tuple] = field(default_factory=dict)
 
     @classmethod
@@ -186,15 +186,16 @@ class Scope:
         units = dict(Unit.objects.values_list("code", "pk"))
         allowed = _allowed(period, unit, assessor)
         code_of = {pk: code for code, pk in units.items()}
-        facts = {}
+        facts = {}  # scheme item id -> (indicator code, (item, grades, plain)): worked out once an item
         pairs = {}
         for unit_id, items in allowed.items():
             code = code_of[unit_id]
-            for ind_code, item in items.items():
+            for item in items.values():
                 fact = facts.get(item.pk)
                 if fact is None:
-                    fact = facts[item.pk] = (item, checks.grades_of(item), checks.plain_figure(item.indicator))
-                pairs[code, ind_code] = (unit_id, *fact)
+                    fact = facts[item.pk] = (item.indicator.code, (item, checks.grades_of(item),
+                                                                   checks.plain_figure(item.indicator)))
+                pairs[code, fact[0]] = (unit_id, *fact[1])
         return cls(period, unit, assessor, units, allowed, pairs)
 
     @property
@@ -203,7 +204,7 @@ class Scope:
 
     @property
     def indicator_ids(self) -> set[int]:
-        return {item.indicator_id for items in self.allowed.values() for item in items.values()}
+        return {iid for items in self.allowed.values() for iid in items}
 
 
 def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parsed:
@@ -221,7 +222,7 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
     cells = itemgetter(*used)
     entries = parsed.entries
     pairs = scope.pairs
-    parse_number, value_problems = checks.parse_number, checks.value_problems
+    parse_number, value_problems, whole = checks.parse_number, checks.value_problems, checks.WHOLE_LIMIT
     for line, row in enumerate(rows[1:], start=2):
         if progress is not None and line % 5000 == 0:
             progress("校验数据", line, len(rows) - 1)
@@ -232,16 +233,21 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
         ind_code = ind_cell.strip() if ind_cell.__class__ is str else cell_text(ind_cell)
         if not unit_code and not ind_code and all(clean_value(v) is None for v in row):
             continue
-        text = text.strip() if text.__class__ is str else cell_text(text)
-        note = note.strip() if note.__class__ is str else cell_text(note)
-        explanation = explanation.strip() if explanation.__class__ is str else cell_text(explanation)
+        # An empty cell is "" from calamine: the common case skips the call.
+        text = (text and text.strip()) if text.__class__ is str else cell_text(text)
+        note = (note and note.strip()) if note.__class__ is str else cell_text(note)
+        explanation = (explanation and explanation.strip()) if explanation.__class__ is str else cell_text(explanation)
         version = int(version) if version.__class__ is float and version.is_integer() else clean_value(version)
         hit = pairs.get((unit_code, ind_code))
         entry = None
         if hit is not None:
             unit_id, item, grades, plain = hit
             try:
-                number = parse_number(raw)
+                # parse_number's first test, inline: a whole number needs nothing more.
+                if raw.__class__ is float and raw.is_integer() and -whole < raw < whole:
+                    number = Decimal(int(raw))
+                else:
+                    number = parse_number(raw)
             except checks.ValueProblem as problem:
                 _err(errors, line, cols, "数值", str(problem))
             else:
@@ -269,12 +275,12 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
     return parsed
 
 
-def _allowed(period, unit, assessor) -> dict[int, dict[str, object]]:
-    """unit id -> {indicator code -> item} that this file may write."""
+def _allowed(period, unit, assessor) -> dict[int, dict[int, object]]:
+    """unit id -> {indicator id -> item} that this file may write."""
     if unit is not None:
-        return {unit.pk: {i.indicator.code: i for i in scope.items_for_unit(period, unit)}}
+        return {unit.pk: {i.indicator_id: i for i in scope.items_for_unit(period, unit)}}
     mine = {i.indicator_id for i in scope.items_for_assessor(period, assessor)}
-    return {uid: {item.indicator.code: item for iid, item in items.items() if iid in mine}
+    return {uid: {iid: item for iid, item in items.items() if iid in mine}
             for uid, items in scope.scope_by_unit(period).items()}
 
 
