@@ -548,7 +548,11 @@ def _created_keys(plan) -> dict:
     created = {}
     for spec_key, ops in plan.ops.items():
         fields = ops[0].spec.key_fields if ops else ()
-        created[spec_key] = [" / ".join([str(op.row.get(f)) for f in fields]) for op in ops if op.status == "new"]
+        if len(fields) == 2:  # most rows (targets, milestones): one f-string, not a join of a list
+            first, second = fields
+            created[spec_key] = [f"{op.row.get(first)} / {op.row.get(second)}" for op in ops if op.status == "new"]
+        else:
+            created[spec_key] = [" / ".join([str(op.row.get(f)) for f in fields]) for op in ops if op.status == "new"]
     return created
 
 
@@ -650,16 +654,18 @@ class _BookWriter:
 
     def write_targets(self):
         cycle, state = self.plan.cycle, self.state
-        units, indicators, values_of = state.units, state.indicators, itemgetter(*schemeplan.TARGET_FIELDS)
+        unit_ids = {code: unit.pk for code, unit in state.units.items()}
+        indicator_ids = {code: indicator.pk for code, indicator in state.indicators.items()}
+        values_of = itemgetter(*schemeplan.TARGET_FIELDS)
         new, changed = [], []
         for op in self.plan.ops["targets"]:
             row = op.row
             if op.existing is None:
-                new.append((cycle.pk, units[row["unit"]].pk, indicators[row["indicator"]].pk, *values_of(op.values)))
+                new.append((unit_ids[row["unit"]], indicator_ids[row["indicator"]], *values_of(op.values)))
             else:
                 changed.append((op, Target(pk=op.existing["id"], cycle=cycle, unit=state.units[row["unit"]],
                                            indicator=state.indicators[row["indicator"]], **op.values)))
-        insert_targets(new)
+        insert_targets(cycle, new)
         if changed:
             Target.objects.bulk_update([t for _op, t in changed], schemeplan.TARGET_FIELDS, batch_size=500)
             for op, target in changed:
@@ -723,15 +729,12 @@ class _BookWriter:
                            **self.who)
 
 
-def insert_targets(rows: list[tuple]) -> None:
-    """Insert new targets, (cycle id, unit id, indicator id, *TARGET_FIELDS) each, as multi-row INSERTs.
+def insert_targets(cycle, rows: list[tuple]) -> None:
+    """Insert new targets of `cycle`, (unit id, indicator id, *TARGET_FIELDS) each, as multi-row INSERTs.
 
     A workbook may bring thousands of new targets; the ORM's bulk_create spends most of its time building
     model instances and compiling the statement per batch, a plain parameterised INSERT does not. The rows
     are checked by schemeplan beforehand and the table's constraints still hold them.
     """
-    if not rows:
-        return
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    insert_rows(Target, ["cycle", "unit", "indicator", *schemeplan.TARGET_FIELDS, "updated_at"],
-            [(*row, now) for row in rows])
+    insert_rows(Target, ["unit", "indicator", *schemeplan.TARGET_FIELDS], rows, shared={"cycle": cycle.pk, "updated_at": now})
