@@ -409,6 +409,9 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
     columns = []
     for convert, col, memo, cells in zip(converters, data_columns, memos, zip(*picked, strict=True), strict=False):
         optional = not col.required
+        if col.kind in NUMBER_KINDS:
+            columns.append(_number_column(cells, numbers, convert, optional, PLACES[col.kind]))
+            continue
         columns.append([None if optional and value == "" else memo[value] if value in memo
                         else convert(value, number_)
                         for value, number_ in zip(cells, numbers, strict=True)])
@@ -424,6 +427,28 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
         parsed.append(row)
     errors.items[start:] = sorted(errors.items[start:], key=lambda error: error.row)
     return parsed
+
+
+def _number_column(cells: tuple, numbers: list[int], convert, optional: bool, places: int) -> list:
+    """A number column: the short path of `_converter`'s number cell taken inline (a call per cell costs a third
+    of the conversion), anything else through `convert`."""
+    column = []
+    append = column.append
+    for value, number_ in zip(cells, numbers, strict=False):
+        if value.__class__ is float and -LARGEST_FLOAT < value < LARGEST_FLOAT:
+            if value.is_integer():
+                append(Decimal(int(value)))
+                continue
+            text = repr(value)
+            dot = text.find(".")
+            if dot > 0 and "e" not in text and len(text) - dot - 1 <= places:
+                append(Decimal(text))
+                continue
+        elif optional and value == "":
+            append(None)
+            continue
+        append(convert(value, number_))
+    return column
 
 
 def _picker(indexes: list[int]):
