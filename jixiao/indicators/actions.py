@@ -528,19 +528,32 @@ def import_scheme_book(book: dict, *, by, reason: str = "", file_name: str = "")
     summary event `scheme.imported`. Raises WorkbookError (row-level problems) or ImportRefused.
     """
     with gc_paused():  # thousands of rows: see jixiao/lib/rows.py
-        plan = schemeplan.plan(book)  # raises WorkbookError
-        if plan.locked:
-            if by is not None and not is_office_admin(by):
-                raise PermissionDenied("方案已锁定，只有绩效办管理员可以修改。")
-            if not (reason or "").strip():
-                raise ImportRefused(f"以下方案已锁定（已发布或本年度考核已开始），修改须填写修改理由：{'、'.join(plan.locked)}")
-        if plan.has_changes:
-            _BookWriter(plan, by, (reason or "").strip()).write()
-            log.record("scheme.imported", plan.cycle, object_repr=f"{plan.cycle.year}年度考核方案工作簿",
-                       after={"file": file_name, "counts": plan.counts, "reason": (reason or "").strip(),
-                              "created": {op_sheet: keys for op_sheet, keys in _created_keys(plan).items() if keys}},
-                       **({"user": by} if by is not None else {}))
-        return plan
+        return _apply_book_plan(schemeplan.plan(book), by, reason, file_name)  # plan raises WorkbookError
+
+
+@transaction.atomic
+def import_scheme_file(file, max_bytes: int, *, by, reason: str = "", file_name: str = ""):
+    """Read, check and apply a scheme workbook file in one transaction (the command's import); as
+    `import_scheme_book`, with the file read by `schemeplan.read`."""
+    with gc_paused():
+        _book, plan = schemeplan.read(file, max_bytes)
+        return _apply_book_plan(plan, by, reason, file_name)
+
+
+def _apply_book_plan(plan, by, reason: str, file_name: str):
+    """Refuse a locked scheme's change without the right person or a reason, else write the plan and audit it."""
+    if plan.locked:
+        if by is not None and not is_office_admin(by):
+            raise PermissionDenied("方案已锁定，只有绩效办管理员可以修改。")
+        if not (reason or "").strip():
+            raise ImportRefused(f"以下方案已锁定（已发布或本年度考核已开始），修改须填写修改理由：{'、'.join(plan.locked)}")
+    if plan.has_changes:
+        _BookWriter(plan, by, (reason or "").strip()).write()
+        log.record("scheme.imported", plan.cycle, object_repr=f"{plan.cycle.year}年度考核方案工作簿",
+                   after={"file": file_name, "counts": plan.counts, "reason": (reason or "").strip(),
+                          "created": {op_sheet: keys for op_sheet, keys in _created_keys(plan).items() if keys}},
+                   **({"user": by} if by is not None else {}))
+    return plan
 
 
 def _created_keys(plan) -> dict:

@@ -56,8 +56,7 @@ def book_import(request):
         return render(request, "indicators/book_import.html", context, status=422)
     upload = form.cleaned_data["file"]
     try:
-        book = schemebook.read_book(upload, settings.UPLOAD_MAX_BYTES)
-        plan = schemeplan.plan(book)
+        book, plan = schemeplan.read(upload, settings.UPLOAD_MAX_BYTES)
     except WorkbookError as exc:
         context.update(form=BookUploadForm(), errors=exc.errors)
         return render(request, "indicators/book_import.html", context, status=422)

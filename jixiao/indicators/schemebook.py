@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from operator import itemgetter
 
 from jixiao.indicators.models import (
@@ -43,6 +44,7 @@ from jixiao.lib.excel import (
     clean_value,
     column_letter,
     header_index,
+    open_strict,
     read_workbook_strict,
     write_workbook,
 )
@@ -211,7 +213,8 @@ DECOMPOSITIONS = SheetSpec("decompositions", "目标分解", (
 SPECS = [SCHEMES, BLOCKS, GROUPS, ITEMS, CATEGORIES, VETOES, GRADES, TARGETS, MILESTONES, DECOMPOSITIONS]
 SPEC_BY_KEY = {s.key: s for s in SPECS}
 
-Book = dict[str, list[dict]]  # sheet key -> parsed rows; each row has "row" (Excel row number)
+# sheet key -> parsed rows; each row has "row" (Excel row number). Also AS_STORED: 目标值 rows taken as stored.
+Book = dict[str, list | dict]
 
 
 # --- Export -----------------------------------------------------------------------------------------
@@ -346,27 +349,50 @@ class Errors:
 
 
 def read_book(file, max_bytes: int) -> Book:
-    """Read an uploaded workbook strictly and parse every sheet (raises WorkbookError)."""
+    """Read an uploaded workbook strictly and parse every sheet (raises WorkbookError).
+
+    The import itself reads through `schemeplan.read`, which parses the file while it loads the stored rows."""
     with gc_paused():
         sheets = read_workbook_strict(file, max_bytes, max_rows=MAX_ROWS, ignore_sheets=[README], clean=False)
         return parse(sheets)
 
 
-def parse(sheets: dict[str, list[list]]) -> Book:
+def open_book(file, max_bytes: int) -> bytes:
+    """The checked bytes of an upload, not yet parsed (`read_book`'s checks; raises WorkbookError)."""
+    return open_strict(file, max_bytes, max_rows=MAX_ROWS, ignore_sheets=[README])
+
+
+def parse(sheets: dict[str, list[list]], stored: dict | None = None) -> Book:
+    """Parse every sheet. With `stored` (the cycle's `target_cells` by unit and indicator code), a 目标值 row equal
+    to a stored target's export is listed under AS_STORED instead of being converted."""
     errors = Errors()
     if SCHEMES.name not in sheets:
         names = "、".join(sheets) or "无"
         raise WorkbookError(CellError(SCHEMES.name, None, "", f"找不到名为“{SCHEMES.name}”的工作表（文件中的工作表：{names}）。"))
     book: Book = {}
     for spec in SPECS:
-        book[spec.key] = _parse_sheet(spec, sheets.get(spec.name), errors)
+        if spec is TARGETS and stored is not None:
+            book[AS_STORED] = {}
+            book[spec.key] = _parse_sheet(spec, sheets.get(spec.name), errors, stored, book[AS_STORED])
+        else:
+            book[spec.key] = _parse_sheet(spec, sheets.get(spec.name), errors)
     errors.raise_if_any()
     if not book["schemes"]:
         raise WorkbookError(CellError(SCHEMES.name, 2, "", "“方案”工作表中没有数据行。"))
     return book
 
 
-def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> list[dict]:
+def parse_schemes(rows: list[list]) -> list[dict] | None:
+    """The 方案 sheet's rows alone (to learn the cycle before the rest is parsed); None if it has any problem."""
+    errors = Errors()
+    parsed = _parse_sheet(SCHEMES, rows, errors)
+    return None if errors.items else parsed
+
+
+def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors, stored: dict | None = None,
+                 as_stored: dict | None = None) -> list[dict]:
+    """The sheet's rows as dicts of field -> value, plus "row" (its Excel row number). Rows taken as stored (see
+    `parse`) go to `as_stored` instead, as row number -> the stored target's cells."""
     if rows is None:
         return []
     if not rows:
@@ -378,55 +404,79 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors) -> li
     if missing:
         errors.add(spec, 1, None, f"表头缺少必需的列：{'、'.join(missing)}。")
         return []
-    parsed, seen = [], {}
     data_columns = spec.data_columns
-    names = [c.field for c in data_columns]
-    memos = [{} for _c in data_columns]  # per column: text cell -> value, for codes and choices that repeat
-    converters = [_converter(spec, c, errors, memo) for c, memo in zip(data_columns, memos, strict=True)]
     # Absent optional columns read as an empty cell past the header's last column.
     width = max([*positions.values(), 0]) + 1
     indexes = [positions.get(c.title, width) for c in data_columns]
-    need = max(indexes) + 1
-    key_at = [names.index(f) for f in spec.key_fields]
-    key_fields = spec.key_fields
-    pick = _picker(indexes)
-    key_of = _picker(key_at)
-    # Column by column: an empty cell ("" from calamine) of an optional column is None and a text seen before in
-    # the column is its earlier value, both without a call; the rest is converted. Errors are put back in row
-    # order afterwards, as a row-by-row pass would give them.
+    numbers, picked, order = _pick_rows(rows, _picker(indexes), max(indexes) + 1, stored, as_stored)
+    start = len(errors.items)
+    # Each converted row as its values followed by its row number (zip's lengths are equal by construction).
+    converted = zip(*_convert_columns(spec, errors, numbers, picked), numbers, strict=False)
+    names = [*(c.field for c in data_columns), "row"]
+    key_of = _picker([names.index(f) for f in spec.key_fields])
+    parsed, seen = [], {}
+    for entry in repeat(None, len(numbers)) if order is None else order:
+        if entry is None:
+            values = next(converted)
+            number_, key = values[-1], key_of(values)
+        else:  # the row number of a row taken as stored
+            number_, key = entry, as_stored[entry][:2]
+        if all(key):
+            if key in seen:
+                errors.add(spec, number_, spec.key_fields[-1], f"与第 {seen[key]} 行重复（{' / '.join(map(str, key))}）")
+                if entry is not None:
+                    del as_stored[entry]
+                continue
+            seen[key] = number_
+        if entry is None:
+            parsed.append(dict(zip(names, values, strict=False)))
+    errors.items[start:] = sorted(errors.items[start:], key=lambda error: error.row)
+    return parsed
+
+
+def _pick_rows(rows: list[list], pick, need: int, stored: dict | None, as_stored: dict | None):
+    """The data rows' numbers and picked cells, empty rows left out. With `stored`, a row whose cells are a stored
+    target's is not picked but noted in `as_stored` (row number -> those cells); `order` then lists, in row order,
+    None for each picked row and the row number of each row taken as stored (None without `stored`)."""
     numbers, picked = [], []
+    order = None if stored is None else []
     for number_, raw in enumerate(rows[1:], start=2):
         if len(raw) < need:
             raw = list(raw) + [None] * (need - len(raw))
         values = pick(raw)
         first = values[0]
+        if order is not None:
+            cells = stored.get((first, values[1]))
+            if cells is not None and cells == values:
+                as_stored[number_] = cells
+                order.append(number_)
+                continue
         if not ((first.__class__ is str and first.strip()) or first.__class__ in (int, float)) and all(
                 clean_value(v) is None for v in values):
             continue
         numbers.append(number_)
         picked.append(values)
-    start = len(errors.items)
+        if order is not None:
+            order.append(None)
+    return numbers, picked, order
+
+
+def _convert_columns(spec: SheetSpec, errors: Errors, numbers: list[int], picked: list[tuple]) -> list[list]:
+    """Convert the picked cells column by column: an empty cell ("" from calamine) of an optional column is None
+    and a text seen before in the column is its earlier value, both without a call; the rest is converted.
+    The caller puts the errors back in row order, as a row-by-row pass would give them."""
     columns = []
-    for convert, col, memo, cells in zip(converters, data_columns, memos, zip(*picked, strict=True), strict=False):
+    for col, cells in zip(spec.data_columns, zip(*picked, strict=True), strict=False):
+        memo = {}  # text cell -> value, for codes and choices that repeat
+        convert = _converter(spec, col, errors, memo)
         optional = not col.required
         if col.kind in NUMBER_KINDS:
             columns.append(_number_column(cells, numbers, convert, optional, PLACES[col.kind]))
             continue
         columns.append([None if optional and value == "" else memo[value] if value in memo
                         else convert(value, number_)
-                        for value, number_ in zip(cells, numbers, strict=True)])
-    for number_, values in zip(numbers, zip(*columns, strict=True), strict=True):
-        key = key_of(values)
-        row = dict(zip(names, values, strict=True))
-        row["row"] = number_
-        if all(key):
-            if key in seen:
-                errors.add(spec, number_, key_fields[-1], f"与第 {seen[key]} 行重复（{' / '.join(map(str, key))}）")
-                continue
-            seen[key] = number_
-        parsed.append(row)
-    errors.items[start:] = sorted(errors.items[start:], key=lambda error: error.row)
-    return parsed
+                        for value, number_ in zip(cells, numbers, strict=False)])
+    return columns
 
 
 def _number_column(cells: tuple, numbers: list[int], convert, optional: bool, places: int) -> list:
@@ -589,12 +639,88 @@ def _decimal(value, places: int, col: Col, bad) -> Decimal | None:
     return rounded
 
 
+# --- 目标值 rows read back as exported -------------------------------------------------------------------
+# A re-imported workbook mostly brings its targets back as they were exported. A row whose cells are exactly
+# those the export writes for a stored target, when converting them is sure to give that target's values
+# back (`target_cells`), is that target again: the parse lists it under AS_STORED (row number -> the stored
+# target's cells) without converting its cells, and the plan counts it unchanged when it plans against the same
+# stored rows (the same cells object). On its way to the confirmation it travels as a row of its values
+# (`stored_row`).
+
+AS_STORED = "targets_as_stored"
+# An amount of four decimal places below 10^11 has at most 15 digits: the float the export writes holds it
+# exactly, and its shortest repr (what the parse turns into a Decimal) is that amount.
+EXACT_AMOUNT = 1e11
+SOURCE_LABELS = {c.value: str(c.label) for c in TargetSource}
+SOURCE_CODES = {label: code for code, label in SOURCE_LABELS.items()}
+TEXT_MAX = TARGETS.col("target_text").max_length
+_plain_codes: dict[str, bool] = {}
+
+
+def target_cells(unit: str, indicator: str, value, upper, text: str, baseline, actual, source: str) -> tuple | None:
+    """The 目标值 cells of an exported stored target as calamine reads them back (the data columns, in order),
+    or None when reading them back might not give the target's values (the row is then converted and compared).
+
+    Amounts are as the database driver returns them (float or int on SQLite, Decimal on PostgreSQL): a stored
+    value of at most four decimal places, whose shortest repr is its decimal form. Called for every stored
+    target of the cycle, so the common cells (an empty amount, an empty text) take no call.
+    """
+    label = SOURCE_LABELS.get(source)
+    if label is None or not (_plain_codes.get(unit) or _plain_code(unit)) or not (
+            _plain_codes.get(indicator) or _plain_code(indicator)):
+        return None
+    if text and (text != text.strip() or len(text) > TEXT_MAX or formula_problem(text)):
+        return None
+    cells = (unit, indicator, "" if value is None else _amount_cell(value), "" if upper is None else _amount_cell(upper),
+             text, "" if baseline is None else _amount_cell(baseline), "" if actual is None else _amount_cell(actual),
+             label)
+    return None if None in cells else cells
+
+
+def _plain_code(code: str) -> bool:
+    """A code the parse reads back as itself (memoised: a workbook repeats its units and indicators)."""
+    plain = _plain_codes[code] = code == code.strip() and bool(CODE_RE.match(code))
+    return plain
+
+
+def _amount_cell(value):
+    """A stored amount as calamine reads back its exported cell, or None when it may not read back as the same
+    amount (more than four decimal places, or more digits than a float holds) or when a cell of another kind
+    would equal it (a TRUE or FALSE cell equals 1 or 0, and the parse refuses it)."""
+    cell = float(value)
+    if -EXACT_AMOUNT < cell < EXACT_AMOUNT and round(cell, 4) == cell and cell != 0 and cell != 1:
+        return cell
+    return None
+
+
+def stored_row(number_: int, cells: tuple) -> dict:
+    """The row a 目标值 row taken as stored (an AS_STORED entry) parses to, from its cells: those `target_cells`
+    gives are what the column converters take their short path with (amounts as floats, texts as they are)."""
+    unit, indicator, value, upper, text, baseline, actual, label = cells
+    return {"unit": unit, "indicator": indicator, "target_value": _cell_amount(value), "upper_value": _cell_amount(upper),
+            "target_text": text or None, "baseline": _cell_amount(baseline), "actual": _cell_amount(actual),
+            "source": SOURCE_CODES[label], "row": number_}
+
+
+def _cell_amount(cell) -> Decimal | None:
+    if cell == "":
+        return None
+    return Decimal(int(cell)) if cell.is_integer() else Decimal(repr(cell))
+
+
 # --- The parsed book travels from the preview to the confirmation as JSON ------------------------------
 
 
 def book_to_json(book: Book) -> dict:
-    return {key: [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()} for row in rows]
-            for key, rows in book.items()}
+    """JSON-safe rows. Rows taken as stored travel as rows of their values: the confirmation compares them again."""
+    data = {}
+    for key, rows in book.items():
+        if key == AS_STORED:
+            continue
+        if key == TARGETS.key and book.get(AS_STORED):
+            rows = sorted([*rows, *(stored_row(*entry) for entry in book[AS_STORED].items())], key=itemgetter("row"))
+        data[key] = [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()} for row in rows]
+    return data
 
 
 def book_from_json(data: dict) -> Book:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from jixiao.indicators import schemebook as sb
 from jixiao.indicators.models import (
@@ -42,7 +43,7 @@ from jixiao.indicators.rule_specs import (
     validate_params,
 )
 from jixiao.indicators.validation import coverage_message, target_value_problems
-from jixiao.lib.excel import cell_text
+from jixiao.lib.excel import BackgroundRead, WorkbookError, cell_text, read_sheets
 from jixiao.lib.rows import db_decimal, gc_paused, plain_rows
 from jixiao.org.models import Cycle, CycleStatus, Group, Unit, UnitKind
 
@@ -62,7 +63,7 @@ class Op:
     status: str
     existing: object
     values: dict
-    diffs: list[tuple[str, str, str]] = field(default_factory=list)
+    diffs: list[tuple[str, str, str]] | tuple[()] = field(default_factory=list)  # () for a new row: nothing to list
 
     @property
     def key(self) -> str:
@@ -162,33 +163,56 @@ class State:
         return items
 
     def _load_targets(self) -> None:
-        """The cycle's targets as plain dicts keyed by (unit code, indicator code), and their milestones.
+        """The cycle's targets as database rows keyed by (unit code, indicator code), their decomposition links,
+        the cells their exports read back as (for schemebook.parse) and their milestones.
 
-        Read with one plain SELECT: Django's per-value Decimal converters (SQLite hands back floats, rounded
-        to 15 digits and quantised per value) cost more than the rest of the plan for 9,000 targets.
+        Read with one plain SELECT (Django's per-value Decimal converters cost more than the rest of the plan for
+        9,000 targets); a target becomes a dict of Decimals (`target`) only when the plan looks at it, which a
+        re-import, whose rows are mostly taken as stored, does for few of them.
         """
         indicator_code = {i.pk: i.code for i in self.indicators.values()}
         unit_code = self.unit_code
         columns = ["id", "unit_id", "indicator_id", *TARGET_FIELDS, "parent_id"]
-        dec = db_decimal
-        self.targets = targets = {}
+        self.target_db_rows = rows = {}
+        self.target_cells = stored = {}
+        self._targets = {}
+        cells_of = sb.target_cells
         by_id = {}
-        for pk, unit_id, indicator_id, value, upper, text, baseline, actual, source, parent_id in plain_rows(
-                Target, columns, "cycle_id", self.cycle.pk):
-            key = (unit_code[unit_id], indicator_code[indicator_id])
-            targets[key] = {"id": pk, "unit_id": unit_id, "indicator_id": indicator_id,
-                            "target_value": None if value is None else dec(value),
-                            "upper_value": None if upper is None else dec(upper), "target_text": text,
-                            "baseline": None if baseline is None else dec(baseline),
-                            "actual": None if actual is None else dec(actual), "source": source,
-                            "parent_id": parent_id}
-            by_id[pk] = key
-        for data in self.targets.values():
-            data["parent_key"] = by_id.get(data["parent_id"])
+        for row in plain_rows(Target, columns, "cycle_id", self.cycle.pk):
+            key = (unit_code[row[1]], indicator_code[row[2]])
+            rows[key] = row
+            by_id[row[0]] = key
+            cells = cells_of(*key, *row[3:9])
+            if cells is not None:
+                stored[key] = cells
+        self.parent_keys = {key: by_id[row[9]] for key, row in rows.items() if row[9] in by_id}
         self.milestones = defaultdict(dict)
         for target_id, period, value in TargetMilestone.objects.filter(target__cycle=self.cycle).values_list(
                 "target_id", "period", "value"):
             self.milestones[by_id[target_id]][period] = value
+
+    def target(self, key) -> dict | None:
+        """The stored target of (unit code, indicator code) as a dict (id, unit_id, indicator_id, TARGET_FIELDS
+        with Decimals, parent_id, parent_key), the same dict each time; None when there is none."""
+        data = self._targets.get(key)
+        if data is None:
+            row = self.target_db_rows.get(key)
+            if row is None:
+                return None
+            dec = db_decimal
+            pk, unit_id, indicator_id, value, upper, text, baseline, actual, source, parent_id = row
+            data = self._targets[key] = {
+                "id": pk, "unit_id": unit_id, "indicator_id": indicator_id,
+                "target_value": None if value is None else dec(value), "upper_value": None if upper is None else dec(upper),
+                "target_text": text, "baseline": None if baseline is None else dec(baseline),
+                "actual": None if actual is None else dec(actual), "source": source, "parent_id": parent_id,
+                "parent_key": self.parent_keys.get(key)}
+        return data
+
+    @property
+    def targets(self) -> dict:
+        """Every stored target, as `target` gives it."""
+        return {key: self.target(key) for key in self.target_db_rows}
 
     def previous_actuals(self, keys) -> dict[tuple[str, str], Decimal]:
         """Last year's actuals of (unit code, indicator code) keys: the default baseline of a new target.
@@ -226,11 +250,41 @@ def cycle_of(book: sb.Book) -> Cycle:
 
 def plan(book: sb.Book) -> Plan:
     with gc_paused():
-        cycle = cycle_of(book)
-        planner = Planner(book, State(cycle))
-        planner.run()
-        planner.errors.raise_if_any()
-        return planner.result()
+        return plan_against(book, State(cycle_of(book)))
+
+
+def plan_against(book: sb.Book, state: State) -> Plan:
+    planner = Planner(book, state)
+    planner.run()
+    planner.errors.raise_if_any()
+    return planner.result()
+
+
+def read(file, max_bytes: int) -> tuple[sb.Book, Plan]:
+    """Read an uploaded workbook strictly and plan it (raises WorkbookError), as the preview and the command do.
+
+    calamine parses the file in a worker thread (without the GIL) while this thread loads the stored rows of
+    the cycle the small 方案 sheet names; the parse then takes 目标值 rows equal to a stored target's export as
+    that target (schemebook.target_cells). When the 方案 sheet does not name one cycle, the file is parsed
+    first and its problems reported as `read_book` and `plan` would.
+    """
+    with gc_paused():
+        data = sb.open_book(file, max_bytes)
+        parsing = BackgroundRead(data)
+        state = _early_state(data)
+        book = sb.parse(parsing.sheets(clean=False), state.target_cells if state else None)
+        return book, plan_against(book, state or State(cycle_of(book)))
+
+
+def _early_state(data: bytes) -> State | None:
+    """The stored rows of the cycle the 方案 sheet names, or None when that sheet has any problem (the full
+    parse reports it) or names no single existing cycle (`cycle_of` reports it after the parse)."""
+    try:
+        rows = read_sheets(data, [sb.SCHEMES.name], clean=False).get(sb.SCHEMES.name)
+        schemes = sb.parse_schemes(rows) if rows else None
+        return State(cycle_of({"schemes": schemes})) if schemes else None
+    except WorkbookError:
+        return None
 
 
 class Planner:
@@ -241,8 +295,21 @@ class Planner:
         self.ops: dict[str, list[Op]] = {spec.key: [] for spec in sb.SPECS}
         self.counts = {spec.key: {s: 0 for s in STATUS_LABELS} for spec in sb.SPECS}
         self.changed_schemes: set[str] = set()
-        self.file_targets = {(r.get("unit"), r.get("indicator")): r for r in book["targets"]}
+        self.as_stored, self.target_rows = self.taken_as_stored()
+        self.file_targets = {(r.get("unit"), r.get("indicator")): r for r in self.target_rows}
         self.rederived: dict[tuple[str, str], dict[str, Decimal]] = {}
+
+    def taken_as_stored(self) -> tuple[dict[int, tuple], list[dict]]:
+        """The book's 目标值 rows taken as stored (sb.AS_STORED) that are stored targets this plan sees, and the other
+        rows; a row taken as a stored target this plan does not see (a book parsed against other stored rows)
+        joins the other rows as a row of its values."""
+        rows, entries = self.book["targets"], self.book.get(sb.AS_STORED) or {}
+        stored = self.state.target_cells
+        same = {number_: cells for number_, cells in entries.items() if stored.get(cells[:2]) is cells}
+        if len(same) < len(entries):
+            others = [sb.stored_row(number_, cells) for number_, cells in entries.items() if number_ not in same]
+            rows = sorted([*rows, *others], key=itemgetter("row"))
+        return same, rows
 
     def error(self, spec, row, field_name, message):
         self.errors.add(spec, row["row"] if row else None, field_name, message)
@@ -473,11 +540,13 @@ class Planner:
     def check_targets(self):
         spec, state = sb.TARGETS, self.state
         closed = state.cycle.status not in OPEN_TARGET_STATUSES
-        units, indicators, targets = state.units, state.indicators, state.targets
+        units, indicators, stored_rows = state.units, state.indicators, state.target_db_rows
         district_set = TargetSource.DISTRICT_SET
+        ops = self.ops[spec.key]
         no_baseline = []
-        unchanged = 0
-        for row in self.book["targets"]:
+        unchanged = new = 0
+        start = len(self.errors.items)
+        for row in self.target_rows:
             unit_code, indicator_code = row.get("unit"), row.get("indicator")
             unit, indicator = units.get(unit_code), indicators.get(indicator_code)
             if unit is None or indicator is None:
@@ -486,38 +555,66 @@ class Planner:
                 if indicator_code and indicator is None:
                     self.error(spec, row, "indicator", f"指标编码“{indicator_code}”不在指标库中")
                 continue
-            problems = target_value_problems(indicator.direction, row.get("target_value"), row.get("upper_value"),
-                                             row.get("target_text") or "")
+            value, upper, text = row.get("target_value"), row.get("upper_value"), row.get("target_text") or ""
+            problems = target_value_problems(indicator.direction, value, upper, text)
             if problems:
-                column = "upper_value" if "上限" in problems[0] and row.get("target_value") is not None else "target_value"
-                self.error(spec, row, column, f"{indicator.name}（{indicator.get_direction_display()}）：{problems[0]}")
+                self.target_problem(row["row"], indicator, problems[0], value)
                 continue
             key = (unit_code, indicator_code)
-            existing = targets.get(key)
-            if existing is not None and (  # unchanged: what record() would find, without building the values
-                    existing["target_value"] == row.get("target_value") and existing["upper_value"] == row.get(
-                        "upper_value") and existing["baseline"] == row.get("baseline")
-                    and existing["actual"] == row.get("actual")
-                    and existing["target_text"] == (row.get("target_text") or "")
-                    and existing["source"] == (row.get("source") or district_set)):
+            existing = state.target(key) if key in stored_rows else None
+            if existing is None:  # new: what record() would note, without its comparisons
+                values = {"target_value": value, "upper_value": upper, "target_text": text,
+                          "baseline": row.get("baseline"), "actual": row.get("actual"),
+                          "source": row.get("source") or district_set}
+                if values["baseline"] is None:
+                    no_baseline.append((key, values))
+                ops.append(Op(spec, row, "new", None, values, ()))
+                new += 1
+            elif (existing["target_value"] == value and existing["upper_value"] == upper  # unchanged
+                  and existing["baseline"] == row.get("baseline") and existing["actual"] == row.get("actual")
+                  and existing["target_text"] == text and existing["source"] == (row.get("source") or district_set)):
                 unchanged += 1
                 continue
-            values = {name: row.get(name) for name in TARGET_FIELDS}
-            values["target_text"] = values["target_text"] or ""
-            values["source"] = values["source"] or district_set
-            if existing is None and values["baseline"] is None:
-                no_baseline.append((key, values))
-            status = self.record(spec, row, existing, values)
-            if status != "unchanged" and closed:
+            else:
+                values = {name: row.get(name) for name in TARGET_FIELDS}
+                values["target_text"] = text
+                values["source"] = values["source"] or district_set
+                self.record(spec, row, existing, values)
+            if closed:
                 self.error(spec, row, "target_value", f"{state.cycle.year}年度已{state.cycle.get_status_display()}，"
                                                       "目标值不能再修改")
+        unchanged += self.check_as_stored()
+        if self.as_stored:  # their problems were found apart: back in row order, as one pass would give them
+            self.errors.items[start:] = sorted(self.errors.items[start:], key=lambda error: error.row)
+        self.counts[spec.key]["new"] += new
         self.counts[spec.key]["unchanged"] += unchanged
         previous = state.previous_actuals([key for key, _values in no_baseline])
         for key, values in no_baseline:  # the Op holds this dict: the preview and the write see the default
             values["baseline"] = previous.get(key)
 
+    def check_as_stored(self) -> int:
+        """Rows taken as their stored target are unchanged, but the target must still suit its indicator's
+        direction (it may have changed since). Returns how many are unchanged."""
+        indicators = self.state.indicators
+        unchanged = 0
+        for number_, (_unit, indicator_code, value, upper, text, *_rest) in self.as_stored.items():
+            indicator = indicators[indicator_code]
+            # The cells hold the stored amounts as floats ("" when empty): they compare with 0 and with each other
+            # as their Decimals do, and the messages do not show them.
+            value, upper = (None if value == "" else value), (None if upper == "" else upper)
+            problems = target_value_problems(indicator.direction, value, upper, text)
+            if problems:
+                self.target_problem(number_, indicator, problems[0], value)
+            else:
+                unchanged += 1
+        return unchanged
+
+    def target_problem(self, number_: int, indicator, problem: str, value) -> None:
+        column = "upper_value" if "上限" in problem and value is not None else "target_value"
+        self.errors.add(sb.TARGETS, number_, column, f"{indicator.name}（{indicator.get_direction_display()}）：{problem}")
+
     def final_target(self, key) -> dict | None:
-        return self.file_targets.get(key) or self.state.targets.get(key)
+        return self.file_targets.get(key) or self.state.target(key)
 
     def check_milestones(self):
         spec, state = sb.MILESTONES, self.state
@@ -570,7 +667,7 @@ class Planner:
             if self.final_target((unit, indicator)) is None:
                 self.error(spec, row, "unit", f"单位“{unit}”没有指标“{indicator}”的目标值（见“目标值”工作表）")
                 continue
-            existing = state.targets.get((unit, indicator))
+            existing = state.target((unit, indicator))
             before = {"parent_key": existing["parent_key"]} if existing else None
             status = self.record(spec, row, before, {"parent_key": (parent_unit, indicator)},
                                  {"parent_key": "上级单位编码"})
@@ -580,7 +677,7 @@ class Planner:
 
     def check_cover(self, touched):
         """Parents whose decomposition this import changes (a link, the parent's or a child's value) must be covered."""
-        links = {key: data["parent_key"] for key, data in self.state.targets.items() if data["parent_key"]}
+        links = dict(self.state.parent_keys)
         rows_by_parent = defaultdict(list)
         for row in self.book["decompositions"]:
             key = (row.get("unit"), row.get("indicator"))

@@ -79,6 +79,12 @@ def set_cell(sheet_name, title, value, **match):
 
 
 def import_bytes(data: bytes, by, reason=""):
+    """Import a workbook file as the command does (`actions.import_scheme_file`)."""
+    return actions.import_scheme_file(data, 10 * 1024 * 1024, by=by, reason=reason, file_name="test.xlsx")
+
+
+def import_book(data: bytes, by, reason=""):
+    """Import a workbook parsed apart, as the page's confirmation does (`actions.import_scheme_book`)."""
     book = schemebook.read_book(data, 10 * 1024 * 1024)
     return actions.import_scheme_book(book, by=by, reason=reason, file_name="test.xlsx")
 

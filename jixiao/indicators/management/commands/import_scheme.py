@@ -3,9 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from jixiao.indicators import actions, schemebook, schemeplan
+from jixiao.indicators import actions, schemeplan
 from jixiao.lib.excel import WorkbookError
 
 
@@ -20,12 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["file"]
         try:
-            book = schemebook.read_book(path, settings.UPLOAD_MAX_BYTES)
             if options["dry_run"]:
-                plan = schemeplan.plan(book)
+                _book, plan = schemeplan.read(path, settings.UPLOAD_MAX_BYTES)
             else:
-                with transaction.atomic():
-                    plan = actions.import_scheme_book(book, by=None, reason=options["reason"], file_name=path)
+                plan = actions.import_scheme_file(path, settings.UPLOAD_MAX_BYTES, by=None, reason=options["reason"],
+                                                  file_name=path)
         except FileNotFoundError as exc:
             raise CommandError(f"找不到文件：{path}") from exc
         except WorkbookError as exc:
