@@ -6,25 +6,11 @@ import io
 
 import openpyxl
 import pytest
-import time_machine
 
 from tests.browser.session import log_in
-from tests.browser.test_reporting import IN_WINDOW, open_q1
+from tests.browser.test_reporting import open_q1, world  # noqa: F401 (world: the same fixture as that journey's)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def world(live_server, transactional_db, settings, tmp_path):
-    from jixiao.reporting.tests.builders import world as reporting_world
-    from tests.cast import build_cast
-
-    settings.REQUIRE_TOTP = False
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with time_machine.travel(IN_WINDOW, tick=True):
-        cast = build_cast()
-        cast.w = reporting_world(cast)
-        yield cast
 
 
 def filled(template: bytes, numbers) -> bytes:
@@ -37,7 +23,7 @@ def filled(template: bytes, numbers) -> bytes:
     return out.getvalue()
 
 
-def test_download_fill_upload(world, live_server, page, shot, external_requests, tmp_path):
+def test_download_fill_upload(world, live_server, page, shot, external_requests, tmp_path):  # noqa: F811
     from jixiao.reporting.models import Value
 
     base, q1 = live_server.url, world.w["q1"]
