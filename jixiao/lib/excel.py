@@ -172,11 +172,13 @@ def _parse(data: bytes, clean: bool) -> dict[str, list[list]]:
 
 
 def _load_sheets(data: bytes, names: Iterable[str] | None = None) -> dict:
-    """calamine's parsed worksheets (not yet Python values). The parse runs without the GIL."""
+    """calamine's parsed worksheets (not yet Python values): all, or those of `names` the workbook has. The
+    parse runs without the GIL."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        present = workbook.sheet_names
         return {name: workbook.get_sheet_by_name(name)
-                for name in (workbook.sheet_names if names is None else names)}
+                for name in (present if names is None else [n for n in names if n in present])}
     except Exception as exc:  # calamine raises several types for a damaged file
         raise WorkbookError(UNREADABLE) from exc
 
@@ -510,12 +512,11 @@ def sheet_names(data: bytes) -> list[str]:
 def read_sheets(data: bytes, names: Iterable[str], *, clean: bool = True) -> dict[str, list[list]]:
     """Some sheets of checked bytes, parsed now (a small sheet, e.g. the one naming what the file is for).
     A name the workbook lacks is left out."""
-    present = set(sheet_names(data))
-    return _rows(_load_sheets(data, [name for name in names if name in present]), clean)
+    return _rows(_load_sheets(data, names), clean)
 
 
 class BackgroundRead:
-    """The sheets of checked bytes (all, or those named), parsed by calamine in a worker thread; `sheets()`
+    """The sheets of checked bytes (all, or those named that it has), parsed by calamine in a worker thread; `sheets()`
     waits for it.
 
     Only the parse runs in the thread; the conversion to Python values needs the GIL anyway and happens in
