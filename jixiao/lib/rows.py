@@ -68,6 +68,40 @@ def insert_rows(model, names: Sequence[str], rows: Sequence[Sequence], shared: d
             cursor.execute(head + values(len(rows) - full), common + [v for row in rows[full:] for v in row])
 
 
+def insert_grouped(model, names: Sequence[str], groups: Sequence[tuple[Sequence, Sequence[Sequence]]], *,
+                   by: Sequence[str], shared: dict | None = None) -> None:
+    """INSERT rows that come in groups sharing the columns `by`: each group is (its values of `by`, its rows in
+    the order of `names`), e.g. a unit's values with their submission and unit.
+
+    On SQLite a statement holds one group (or part of a large one): the group's columns are bound once with
+    `shared`, each row binds only `names`. Statements of the same number of rows share one executemany.
+    Elsewhere the rows go to `insert_rows` with the group's columns added to each.
+    """
+    if not groups:
+        return
+    shared = shared or {}
+    if connection.vendor != "sqlite":
+        insert_rows(model, [*by, *names], [(*key, *row) for key, rows in groups for row in rows], shared=shared)
+        return
+    common = [*shared.values()]
+    fixed = len(common) + len(by)  # ?1 … ?fixed: the shared columns, then the group's
+    width = len(names)
+    per = max(1, min(ROWS_PER_STATEMENT, (connection.features.max_query_params - fixed) // width))
+    table = connection.ops.quote_name(model._meta.db_table)
+    head = f"INSERT INTO {table} ({_columns(model, [*names, *by, *shared])}) VALUES "  # noqa: S608
+    tail = ", ".join(f"?{i}" for i in [*range(len(common) + 1, fixed + 1), *range(1, len(common) + 1)])
+    by_count: dict[int, list[list]] = {}  # rows a statement -> the parameters of each such statement
+    for key, rows in groups:
+        for start in range(0, len(rows), per):
+            part = rows[start:start + per]
+            by_count.setdefault(len(part), []).append([*common, *key, *[v for row in part for v in row]])
+    with connection.cursor() as cursor:
+        for count, params in by_count.items():
+            values = ", ".join("(" + ", ".join(f"?{fixed + 1 + r * width + i}" for i in range(width)) + f", {tail})"
+                               for r in range(count))
+            cursor.executemany(head + values, params)
+
+
 def update_rows(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
     """UPDATE by id: each row is the values of `names` followed by the id; one executemany."""
     if not rows:

@@ -33,3 +33,24 @@ def test_rows_land_with_their_shared_columns(monkeypatch, per_statement, shared)
 def test_nothing_to_insert_runs_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         rows.insert_rows(Unit, NAMES, [], shared={"kind": "street"})
+
+
+@pytest.mark.parametrize("per_statement", [1, 3, 500])
+def test_grouped_rows_land_with_their_group_and_shared_columns(monkeypatch, per_statement):
+    """Groups of 1, 4 and 7 rows: with 3 rows a statement, parts of 1, 3 and 1, 3, 3 and 1 rows, so statements of
+    different lengths share executemany calls."""
+    monkeypatch.setattr(rows, "ROWS_PER_STATEMENT", per_statement)
+    common = {"is_assessor": False, "valid_from": datetime.date(2022, 1, 1), **PLAIN}
+    groups = [((order, kind), [(f"{kind[0].upper()}{order}{i:02d}", f"单位{order}-{i}") for i in range(size)])
+              for order, kind, size in [(1, "street", 1), (2, "bureau", 4), (3, "park", 7)]]
+    rows.insert_grouped(Unit, ["code", "name"], groups, by=["sort_order", "kind"], shared=common)
+    stored = list(Unit.objects.order_by("code").values_list("code", "name", "sort_order", "kind", "valid_from",
+                                                            "is_assessor"))
+    expected = sorted((code, name, order, kind, datetime.date(2022, 1, 1), False)
+                      for (order, kind), members in groups for code, name in members)
+    assert stored == expected
+
+
+def test_no_groups_run_no_statement(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        rows.insert_grouped(Unit, ["code"], [], by=["kind"], shared={"name": ""})
