@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jixiao.accounts.models import User
 from jixiao.audit import log
 from jixiao.indicators.models import Target, TargetMilestone
 from jixiao.lib.excel import (
@@ -30,7 +31,7 @@ from jixiao.lib.excel import (
     sheet_names,
     write_workbook,
 )
-from jixiao.lib.rows import gc_paused, insert_rows, update_rows
+from jixiao.lib.rows import gc_paused, insert_grouped, insert_rows, update_rows
 from jixiao.org.models import Cycle, Unit
 from jixiao.reporting import actions, checks, scope
 from jixiao.reporting.models import EDITABLE, Period, Status, Submission, Value, ValueRevision
@@ -61,12 +62,28 @@ class Entry:
     line: int
 
 
+@dataclass(slots=True)
+class Figures:
+    """A unit's rows that hold a figure and nothing else, for an indicator whose figures need no check but their
+    form (`checks.plain_figure`), with the version 0 the template gives a value not stored yet: what most rows of a
+    first upload are. `rows`: (indicator id, scheme item id, figure in the database's form: a float on SQLite, see
+    `db_figure`); `lines`: their Excel row numbers, in the same order."""
+
+    rows: list[tuple] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+
 @dataclass
 class Parsed:
     period: Period
     unit: Unit | None
     assessor: Unit | None
     entries: list[Entry] = field(default_factory=list)
+    figures: dict[int, Figures] = field(default_factory=dict)  # unit id -> its plain first figures
+
+    @property
+    def count(self) -> int:
+        return len(self.entries) + sum(len(f.rows) for f in self.figures.values())
 
     @property
     def as_assessor(self) -> bool:
@@ -172,6 +189,7 @@ class Scope:
 
     `pairs`: (unit code, indicator code) -> (unit id, scheme item, grades, plain) for every row the file may
     hold; `plain` marks a figure that `checks.value_problems` would check for nothing but stray text.
+    `figures`: the same keys for the plain ones only -> (unit id, indicator id, scheme item id).
     """
 
     period: Period
@@ -180,6 +198,7 @@ class Scope:
     units: dict[str, int]
     allowed: dict[int, dict[int, object]]
     pairs: dict[tuple[str, str], tuple] = field(default_factory=dict)
+    figures: dict[tuple[str, str], tuple] = field(default_factory=dict)
 
     @classmethod
     def of(cls, period, unit, assessor) -> "Scope":
@@ -187,7 +206,7 @@ class Scope:
         allowed = _allowed(period, unit, assessor)
         code_of = {pk: code for code, pk in units.items()}
         facts = {}  # scheme item id -> (indicator code, (item, grades, plain)): worked out once an item
-        pairs = {}
+        pairs, figures = {}, {}
         for unit_id, items in allowed.items():
             code = code_of[unit_id]
             for item in items.values():
@@ -196,7 +215,12 @@ class Scope:
                     fact = facts[item.pk] = (item.indicator.code, (item, checks.grades_of(item),
                                                                    checks.plain_figure(item.indicator)))
                 pairs[code, fact[0]] = (unit_id, *fact[1])
-        return cls(period, unit, assessor, units, allowed, pairs)
+                if fact[1][2]:
+                    figures[code, fact[0]] = (unit_id, item.indicator_id, item.pk)
+        return cls(period, unit, assessor, units, allowed, pairs, figures)
+
+    def item(self, unit_id: int, indicator_id: int):
+        return self.allowed[unit_id][indicator_id]
 
     @property
     def unit_ids(self) -> set[int]:
@@ -212,7 +236,8 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
     cell, or return the entries.
 
     Takes raw cells as calamine gives them (`clean=False`): every cell it uses goes through `clean_value` /
-    `cell_text` (or the same steps inline for the common types).
+    `cell_text` (or the same steps inline for the common types). A row that holds a plain figure and nothing
+    else (`Figures`) skips the general checks, whose outcome for it is known: it goes to `parsed.figures`.
     """
     cols = _header(rows)
     parsed = Parsed(scope.period, scope.unit, scope.assessor)
@@ -220,15 +245,36 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
     used = [cols[title] for title in READ]
     width = max(used) + 1
     cells = itemgetter(*used)
-    entries = parsed.entries
-    pairs = scope.pairs
+    entries, figures = parsed.entries, parsed.figures
+    pairs, plain_pairs = scope.pairs, scope.figures
+    seen: dict[tuple[str, str], int] = {}  # (unit code, indicator code) -> the first row that has it
     parse_number, value_problems, whole = checks.parse_number, checks.value_problems, checks.WHOLE_LIMIT
+    as_float = connection.vendor == "sqlite"  # the database's form of a figure: see db_figure
     for line, row in enumerate(rows[1:], start=2):
         if progress is not None and line % 5000 == 0:
             progress("校验数据", line, len(rows) - 1)
         if len(row) < width:
             row = list(row) + [None] * (width - len(row))
         unit_cell, ind_cell, raw, text, note, explanation, version = cells(row)
+        # The common row of a first upload: codes as exported, a figure of a plain indicator, every text cell
+        # empty ("" from calamine) and version 0. The general path below would accept it unchanged.
+        if raw.__class__ is float and version.__class__ is float and version == 0.0 and text == note == explanation == "":
+            key = (unit_cell, ind_cell)
+            hit = plain_pairs.get(key)
+            if hit is not None and -FIGURE_LIMIT < raw < FIGURE_LIMIT and round(raw, 4) == raw:
+                first = seen.setdefault(key, line)
+                if first == line:
+                    unit_figures = figures.get(hit[0])
+                    if unit_figures is None:
+                        unit_figures = figures[hit[0]] = Figures()
+                    unit_figures.rows.append((hit[1], hit[2], raw if as_float else db_figure(raw)))
+                    unit_figures.lines.append(line)
+                    continue
+                _duplicate(errors, line, cols, first, key)
+                if len(errors) >= MAX_ERRORS:
+                    errors.append(CellError(DATA_SHEET, None, "", f"错误超过 {MAX_ERRORS} 处，其余未列出。"))
+                    break
+                continue
         unit_code = unit_cell.strip() if unit_cell.__class__ is str else cell_text(unit_cell)
         ind_code = ind_cell.strip() if ind_cell.__class__ is str else cell_text(ind_cell)
         if not unit_code and not ind_code and all(clean_value(v) is None for v in row):
@@ -238,9 +284,14 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
         note = (note and note.strip()) if note.__class__ is str else cell_text(note)
         explanation = (explanation and explanation.strip()) if explanation.__class__ is str else cell_text(explanation)
         version = int(version) if version.__class__ is float and version.is_integer() else clean_value(version)
-        hit = pairs.get((unit_code, ind_code))
+        key = (unit_code, ind_code)
+        hit = pairs.get(key)
         entry = None
-        if hit is not None:
+        if hit is None:
+            _out_of_scope(line, cols, scope, errors, unit_code, ind_code)
+        elif (first := seen.setdefault(key, line)) != line:
+            _duplicate(errors, line, cols, first, key)
+        else:
             unit_id, item, grades, plain = hit
             try:
                 # parse_number's first test, inline: a whole number needs nothing more.
@@ -261,8 +312,6 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
                     _err(errors, line, cols, "备注", "备注、异常说明、文字情况各不超过 500 字")
                 else:
                     entry = Entry(unit_id, item, number, text, note, explanation, version, line)
-        else:
-            _out_of_scope(line, cols, scope, errors, unit_code, ind_code)
         if entry is not None:
             entries.append(entry)
         elif len(errors) >= MAX_ERRORS:
@@ -270,9 +319,28 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
             break
     if errors:
         raise WorkbookError(errors)
-    if not entries:
+    if not entries and not figures:
         raise WorkbookError(CellError(DATA_SHEET, None, "", "没有任何数据行。"))
     return parsed
+
+
+# A figure below this (in absolute value) with at most 4 decimals has at most 15 significant digits: SQLite
+# stores it as the REAL the float already is (see `db_figure`).
+FIGURE_LIMIT = 1e11
+
+
+def db_figure(figure: float):
+    """A cell's figure (|figure| < FIGURE_LIMIT, at most 4 decimals) in the form the database column takes.
+
+    SQLite keeps a DecimalField as a REAL when the decimal has at most 15 significant digits, which such a
+    figure has: binding the float skips the Decimal, the adapter's text and SQLite's parse of it, and Django
+    reads the same Decimal back (rounded to 15 digits). Elsewhere the Decimal that `checks.parse_number` gives.
+    """
+    return figure if connection.vendor == "sqlite" else _decimal(figure)
+
+
+def _duplicate(errors, line, cols, first, key) -> None:
+    _err(errors, line, cols, "指标编码", f"与第 {first} 行重复（单位“{key[0]}”、指标“{key[1]}”），同一指标只能填一行")
 
 
 def _allowed(period, unit, assessor) -> dict[int, dict[int, object]]:
@@ -324,17 +392,24 @@ class Stored:
 
 @transaction.atomic
 def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: str = "excel",
-              stored: Stored | None = None) -> dict:
+              stored: Stored | None = None, figures: dict[int, Figures] | None = None, item_of=None) -> dict:
     """Write many values at once, all or nothing; raise WorkbookError naming every refused row.
 
     A unit writes only into its draft or returned submission before the period closes (or into values the
     office unlocked); an assessor writes into any submission not yet locked, and its values arrive verified.
     Rows identical to what is stored are skipped. `stored`: read beforehand in the same transaction (the
     import reads it while the workbook is still being parsed), for at least the entries' units.
+
+    `figures` (parse_rows' plain first figures, by unit) go in as they are when their submission takes new
+    values, nothing is stored for them yet and the unit has no history for the outlier test; the others become
+    entries (`item_of(unit id, indicator id)` gives their scheme item) and take the general path.
     """
-    unit_ids = {e.unit_id for e in entries}
+    figures = figures or {}
+    count = len(entries) + sum(len(f.rows) for f in figures.values())
+    unit_ids = {e.unit_id for e in entries} | figures.keys()
     if stored is None:
-        stored = Stored.read(period, unit_ids, {e.item.indicator_id for e in entries})
+        stored = Stored.read(period, unit_ids, {e.item.indicator_id for e in entries}
+                             | {row[0] for f in figures.values() for row in f.rows})
     subs = _submissions(period, unit_ids, stored.submissions)
     existing, past = stored.values, stored.history
     today = actions.today()
@@ -348,6 +423,7 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     last_year = period.cycle.year - 1
     facts = {uid: (sub.pk, sub.cycle_id, sub.approved_at is not None, sub.status) for uid, sub in subs.items()}
     errors, bare, new, changed, revisions = [], [], [], [], []
+    groups, entries = _plain_figures(figures, facts, refused_new, stored, as_assessor, item_of, list(entries))
     outlier_reason = checks.outlier_reason
     # SQLite keeps a DecimalField as a REAL whichever way it arrives: binding the float skips the adapter's
     # text and SQLite's parse of it (Django reads either back rounded to 15 digits, the same Decimal).
@@ -381,11 +457,13 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
         else:
             _stage(fact, value, e, indicator_id, by_id, now, as_assessor, outlier, source, changed, revisions)
     if errors:
+        errors.sort(key=lambda error: error.row)  # entries of refused figures come after the others
         raise WorkbookError(errors[:MAX_ERRORS])
     first = {"cycle": period.cycle_id, "version": 1, "by_assessor": as_assessor,
              "verified_at": now if as_assessor else None, "verified_by": by_id if as_assessor else None,
              "unlocked": False, "updated_by": by_id, "updated_at": now, "entered_by": by_id, "entered_at": now}
     _insert(Value, BARE_COLUMNS, bare, shared={**first, **BARE})
+    insert_grouped(Value, FIGURE_COLUMNS, groups, by=BARE_COLUMNS[:2], shared={**first, **BARE})
     _insert(Value, NEW_COLUMNS, new, shared=first)
     _update(Value, UPDATE_COLUMNS, changed)
     _insert(ValueRevision, REVISION_COLUMNS, revisions)
@@ -393,9 +471,9 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
         for sub in subs.values():
             if sub.status == Status.APPROVED:
                 actions._settle(sub, by)
-    created = len(bare) + len(new)
+    created = len(bare) + len(new) + sum(len(rows) for _group, rows in groups)
     summary = {"period": f"{period.cycle.year}{period.code}", "created": created, "changed": len(changed),
-               "unchanged": len(entries) - created - len(changed), "units": len(subs), "source": source}
+               "unchanged": count - created - len(changed), "units": len(subs), "source": source}
     log.record("values.entered_by_assessor" if as_assessor else "values.imported", period, user=by, after=summary)
     return summary
 
@@ -415,6 +493,8 @@ NEW_COLUMNS = ["submission", "unit", "indicator", "item", "number", "text", "not
 # bind again, since the rest are the same for all of them.
 BARE_COLUMNS = NEW_COLUMNS[:5]
 BARE = {"text": "", "note": "", "explanation": "", "is_outlier": False, "changes_since_approval": 0}
+# Plain first figures (`Figures`) go in a unit at a time: its submission and unit bound once a statement.
+FIGURE_COLUMNS = BARE_COLUMNS[2:]
 REVISION_COLUMNS = ["value", "at", "by", "old_number", "new_number", "old_text", "new_text", "reason", "status",
                     "after_approval", "source"]
 STORED_COLUMNS = ["id", "submission_id", "indicator_id", "number", "text", "note", "explanation", "version",
@@ -437,6 +517,42 @@ class _Stored:
 def _stored(subs) -> dict[tuple[int, int], _Stored]:
     rows = Value.objects.filter(submission__in=list(subs.values())).values_list(*STORED_COLUMNS)
     return {(row[1], row[2]): _Stored(row) for row in rows}
+
+
+def _plain_figures(figures: dict[int, Figures], facts, refused_new, stored: Stored, as_assessor: bool, item_of,
+                   entries: list[Entry]) -> tuple[list[tuple], list[Entry]]:
+    """Split plain first figures into those that go in as they are, as ((submission id, unit id), rows) a unit,
+    and entries for the general path, added to `entries`: every figure of a unit whose submission refuses new
+    values or counts them as changes after approval, and each figure that has a stored value or history."""
+    existing, past = stored.values, stored.history
+    groups = []
+    for unit_id, unit_figures in figures.items():
+        sub_id, _cycle_id, approved, _status = facts[unit_id]
+        rows, lines = unit_figures.rows, unit_figures.lines
+        if refused_new[unit_id] or (approved and not as_assessor):
+            entries += _entries(unit_id, rows, lines, item_of)
+            continue
+        if existing or past:
+            back = [i for i, row in enumerate(rows) if (sub_id, row[0]) in existing or (unit_id, row[0]) in past]
+            if back:
+                entries += _entries(unit_id, [rows[i] for i in back], [lines[i] for i in back], item_of)
+                taken = set(back)
+                rows = [row for i, row in enumerate(rows) if i not in taken]
+        if rows:
+            groups.append(((sub_id, unit_id), rows))
+    return groups, entries
+
+
+def _entries(unit_id, rows, lines, item_of) -> list[Entry]:
+    """Plain first figures as the entries parse_rows' general path would have made of them."""
+    return [Entry(unit_id, item_of(unit_id, indicator_id), _decimal(figure), "", "", "", 0, line)
+            for (indicator_id, _item_id, figure), line in zip(rows, lines, strict=True)]
+
+
+def _decimal(figure) -> Decimal:
+    if figure.__class__ is Decimal:
+        return figure
+    return Decimal(int(figure)) if figure.is_integer() else Decimal(repr(figure))
 
 
 def _submissions(period, unit_ids, known: dict[int, Submission]) -> dict[int, Submission]:
@@ -514,6 +630,12 @@ def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assess
     Once the package passes its checks, calamine parses the 数据 sheet in a worker thread (it releases the
     GIL) while this thread reads the 说明 sheet and, from the database, what the rows are checked against and
     what the write needs; the rows are then checked and written in the same transaction.
+
+    On SQLite the transaction runs without the per-row foreign-key checks (`connection.constraint_checks_disabled`,
+    a no-op inside an outer transaction and elsewhere), which cost a third of a 50,000-row INSERT: every id the
+    write stores (period, cycle, units, indicators, scheme items, submissions, the user) is read inside the same
+    transaction, and SQLite's write lock, taken when it begins (transaction_mode IMMEDIATE), keeps every other
+    connection from deleting any of them before it commits. See docs/decisions/0007-reporting.md.
     """
     if progress is not None:
         progress("读取文件", 0, 0)
@@ -521,15 +643,18 @@ def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assess
         data = open_strict(file, settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS, ignore_sheets=[INFO_SHEET])
         info = _info(read_sheets(data, [INFO_SHEET], clean=False), sheet_names(data))
         pending = BackgroundRead(data, [DATA_SHEET])
-        period, unit, assessor = identify(info, expect_period=expect_period, expect_unit=expect_unit,
-                                          expect_assessor=expect_assessor)
-        scope = Scope.of(period, unit, assessor)
-        with transaction.atomic():
+        with connection.constraint_checks_disabled(), transaction.atomic():
+            if by is not None and not User.objects.filter(pk=by.pk, is_active=True).exists():
+                raise WorkbookError("当前账号已停用或不存在，不能导入。")
+            period, unit, assessor = identify(info, expect_period=expect_period, expect_unit=expect_unit,
+                                              expect_assessor=expect_assessor)
+            scope = Scope.of(period, unit, assessor)
             stored = Stored.read(period, scope.unit_ids, scope.indicator_ids)
             parsed = parse_rows(pending.sheets(clean=False)[DATA_SHEET], scope, progress=progress)
             if progress is not None:
-                progress("写入数据库", len(parsed.entries), len(parsed.entries))
-            return bulk_save(period, parsed.entries, by=by, as_assessor=parsed.as_assessor, stored=stored)
+                progress("写入数据库", parsed.count, parsed.count)
+            return bulk_save(period, parsed.entries, by=by, as_assessor=parsed.as_assessor, stored=stored,
+                             figures=parsed.figures, item_of=scope.item)
 
 
 def cycle_period(year: int, code: str) -> Period:
