@@ -212,6 +212,7 @@ DECOMPOSITIONS = SheetSpec("decompositions", "目标分解", (
 
 SPECS = [SCHEMES, BLOCKS, GROUPS, ITEMS, CATEGORIES, VETOES, GRADES, TARGETS, MILESTONES, DECOMPOSITIONS]
 SPEC_BY_KEY = {s.key: s for s in SPECS}
+SHEET_ORDER = {s.name: i for i, s in enumerate(SPECS)}
 
 # sheet key -> parsed rows; each row has "row" (Excel row number). Also AS_STORED: 目标值 rows taken as stored.
 Book = dict[str, list | dict]
@@ -365,18 +366,44 @@ def open_book(file, max_bytes: int) -> bytes:
 def parse(sheets: dict[str, list[list]], stored: dict | None = None) -> Book:
     """Parse every sheet. With `stored` (the cycle's `target_cells` by unit and indicator code), a 目标值 row equal
     to a stored target's export is listed under AS_STORED instead of being converted."""
-    errors = Errors()
     if SCHEMES.name not in sheets:
         names = "、".join(sheets) or "无"
         raise WorkbookError(CellError(SCHEMES.name, None, "", f"找不到名为“{SCHEMES.name}”的工作表（文件中的工作表：{names}）。"))
+    return add_targets(parse_except_targets(sheets), sheets.get(TARGETS.name), stored)
+
+
+@dataclass
+class PartParse:
+    """Every sheet of a book but 目标值, parsed, and their problems, not raised yet (`add_targets` raises them)."""
+
+    book: Book
+    errors: Errors
+
+
+def parse_except_targets(sheets: dict[str, list[list]]) -> PartParse:
+    """Every sheet but 目标值, as `parse` does (the caller has checked that the 方案 sheet is there): schemeplan.read
+    parses them while calamine is still parsing the big 目标值 sheet."""
+    errors = Errors()
+    return PartParse({spec.key: _parse_sheet(spec, sheets.get(spec.name), errors) for spec in SPECS if spec is not TARGETS},
+                     errors)
+
+
+def add_targets(part: PartParse, rows: list[list] | None, stored: dict | None = None) -> Book:
+    """The book of `part` with the 目标值 sheet's `rows` (None: no such sheet) parsed as `parse` does; raises every
+    problem of the book, in sheet order as a sheet-by-sheet pass would list them."""
+    errors, parsed = part.errors, part.book
     book: Book = {}
     for spec in SPECS:
-        if spec is TARGETS and stored is not None:
-            book[AS_STORED] = {}
-            book[spec.key] = _parse_sheet(spec, sheets.get(spec.name), errors, stored, book[AS_STORED])
+        if spec is not TARGETS:
+            book[spec.key] = parsed[spec.key]
+        elif stored is None:
+            book[spec.key] = _parse_sheet(spec, rows, errors)
         else:
-            book[spec.key] = _parse_sheet(spec, sheets.get(spec.name), errors)
-    errors.raise_if_any()
+            book[AS_STORED] = {}
+            book[spec.key] = _parse_sheet(spec, rows, errors, stored, book[AS_STORED])
+    if errors.items:
+        errors.items.sort(key=lambda error: SHEET_ORDER[error.sheet])  # stable: each sheet's own order stays
+        errors.raise_if_any()
     if not book["schemes"]:
         raise WorkbookError(CellError(SCHEMES.name, 2, "", "“方案”工作表中没有数据行。"))
     return book

@@ -43,7 +43,7 @@ from jixiao.indicators.rule_specs import (
     validate_params,
 )
 from jixiao.indicators.validation import coverage_message, target_value_problems
-from jixiao.lib.excel import BackgroundRead, WorkbookError, cell_text, read_sheets
+from jixiao.lib.excel import BackgroundSheet, WorkbookError, cell_text, read_sheets_except
 from jixiao.lib.rows import db_decimal, gc_paused, plain_rows
 from jixiao.org.models import Cycle, CycleStatus, Group, Unit, UnitKind
 
@@ -263,24 +263,30 @@ def plan_against(book: sb.Book, state: State) -> Plan:
 def read(file, max_bytes: int) -> tuple[sb.Book, Plan]:
     """Read an uploaded workbook strictly and plan it (raises WorkbookError), as the preview and the command do.
 
-    calamine parses the file in a worker thread (without the GIL) while this thread loads the stored rows of
-    the cycle the small 方案 sheet names; the parse then takes 目标值 rows equal to a stored target's export as
-    that target (schemebook.target_cells). When the 方案 sheet does not name one cycle, the file is parsed
-    first and its problems reported as `read_book` and `plan` would.
+    calamine parses the big 目标值 sheet in a worker thread (without the GIL) while this thread parses the small
+    sheets, loads the stored rows of the cycle the 方案 sheet names and parses the small sheets' rows; the 目标值
+    rows are then parsed taking those equal to a stored target's export as that target (schemebook.target_cells).
+    When the 方案 sheet does not name one cycle, the whole file is parsed first and its problems reported as
+    `read_book` and `plan` would.
     """
     with gc_paused():
         data = sb.open_book(file, max_bytes)
-        parsing = BackgroundRead(data)
-        state = _early_state(data)
-        book = sb.parse(parsing.sheets(clean=False), state.target_cells if state else None)
-        return book, plan_against(book, state or State(cycle_of(book)))
+        targets = BackgroundSheet(data, sb.TARGETS.name)
+        names, sheets = read_sheets_except(data, [sb.TARGETS.name], clean=False)
+        state = _early_state(sheets.get(sb.SCHEMES.name))
+        if state is None:
+            sheets[targets.name] = targets.rows(clean=False)
+            book = sb.parse({name: sheets[name] for name in names})
+            return book, plan_against(book, State(cycle_of(book)))
+        part = sb.parse_except_targets(sheets)
+        book = sb.add_targets(part, targets.rows(clean=False), state.target_cells)
+        return book, plan_against(book, state)
 
 
-def _early_state(data: bytes) -> State | None:
-    """The stored rows of the cycle the 方案 sheet names, or None when that sheet has any problem (the full
+def _early_state(rows: list[list] | None) -> State | None:
+    """The stored rows of the cycle the 方案 sheet's `rows` name, or None when that sheet has any problem (the full
     parse reports it) or names no single existing cycle (`cycle_of` reports it after the parse)."""
     try:
-        rows = read_sheets(data, [sb.SCHEMES.name], clean=False).get(sb.SCHEMES.name)
         schemes = sb.parse_schemes(rows) if rows else None
         return State(cycle_of({"schemes": schemes})) if schemes else None
     except WorkbookError:

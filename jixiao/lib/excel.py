@@ -515,6 +515,19 @@ def read_sheets(data: bytes, names: Iterable[str], *, clean: bool = True) -> dic
     return _rows(_load_sheets(data, names), clean)
 
 
+def read_sheets_except(data: bytes, names: Iterable[str], *, clean: bool = True) -> tuple[list[str], dict[str, list[list]]]:
+    """Every worksheet name of checked bytes in workbook order, and the sheets not in `names` parsed now: the
+    small sheets of a workbook whose big ones a `BackgroundRead` parses meanwhile."""
+    left_out = set(names)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        present = list(workbook.sheet_names)
+        parsed = {name: workbook.get_sheet_by_name(name) for name in present if name not in left_out}
+    except Exception as exc:  # calamine raises several types for a damaged file
+        raise WorkbookError(UNREADABLE) from exc
+    return present, _rows(parsed, clean)
+
+
 class BackgroundRead:
     """The sheets of checked bytes (all, or those named that it has), parsed by calamine in a worker thread; `sheets()`
     waits for it.
@@ -541,3 +554,42 @@ class BackgroundRead:
         if self._error is not None:
             raise self._error
         return _rows(self._parsed, clean)
+
+
+class BackgroundSheet:
+    """One sheet of checked bytes parsed by calamine in a worker thread; `rows()` waits for it.
+
+    Unlike `BackgroundRead`, the workbook is opened in the caller's thread, so the worker makes a single call,
+    which runs without the GIL: a worker that needs the GIL several times (opening the file calls back into
+    Python) waits up to the interpreter's switch interval (5 ms) for it each time the caller is busy in Python.
+    A damaged file raises its WorkbookError here or from `rows()`.
+    """
+
+    def __init__(self, data: bytes, name: str):
+        self.name = name
+        self._sheet = None
+        self._error: Exception | None = None
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            present = name in workbook.sheet_names
+        except Exception as exc:  # calamine raises several types for a damaged file
+            raise WorkbookError(UNREADABLE) from exc
+        self._thread = None
+        if present:
+            self._thread = threading.Thread(target=self._run, args=(workbook,), name="xlsx-parse", daemon=True)
+            self._thread.start()
+
+    def _run(self, workbook) -> None:
+        try:
+            self._sheet = workbook.get_sheet_by_name(self.name)
+        except Exception as exc:  # noqa: BLE001 - raised as WorkbookError in the caller's thread
+            self._error = exc
+
+    def rows(self, *, clean: bool = True) -> list[list] | None:
+        """The sheet's rows (as `read_sheets` gives them), or None when the workbook has no such sheet."""
+        if self._thread is None:
+            return None
+        self._thread.join()
+        if self._error is not None:
+            raise WorkbookError(UNREADABLE) from self._error
+        return _rows({self.name: self._sheet}, clean)[self.name]

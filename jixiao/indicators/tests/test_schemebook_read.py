@@ -84,6 +84,19 @@ def test_bad_and_new_rows_get_the_plain_reads_answer(cast, world, change):
     assert_as_plain(bw.edit(world[2], change))
 
 
+def test_problems_of_several_sheets_come_in_sheet_order(cast, world):
+    """The small sheets are parsed while the 目标值 sheet is still being read; their problems still come before and
+    after the 目标值 sheet's as a sheet-by-sheet parse lists them."""
+    def changes(workbook):
+        for change in (bw.set_cell("节点目标", "Q1", "一季度", 单位编码="S01"),
+                       bw.set_cell("目标值", "目标值", "约1200", 单位编码="S01", 指标编码="E202701"),
+                       bw.set_cell("方案指标", "分值", "三十", 指标编码="E202700")):
+            change(workbook)
+
+    found = assert_as_plain(bw.edit(world[2], changes))
+    assert [message.split(",")[0] for message in found] == ["工作表“方案指标”", "工作表“目标值”", "工作表“节点目标”"]
+
+
 def target_rows(data) -> list[list]:
     """The 目标值 sheet's data rows as openpyxl reads them (row 2 first)."""
     workbook = openpyxl.load_workbook(io.BytesIO(data))

@@ -112,6 +112,28 @@ def test_background_read_of_a_damaged_package_raises_when_asked():
         pending.sheets()
 
 
+def test_a_sheet_in_the_background_and_the_others_now_give_what_the_plain_read_gives():
+    buffer = io.BytesIO()
+    write_workbook(buffer, [Sheet("说明", ["项目"], [["模板"]]), Sheet("表", ["编码", "值"], [[" B01 ", 101], [None, None]]),
+                            Sheet("尾", ["备注"], [])])
+    data = excel.open_strict(buffer.getvalue(), MB, max_rows=10)
+    for clean in (True, False):
+        plain = read_workbook(data, MB, clean=clean)
+        assert excel.BackgroundSheet(data, "表").rows(clean=clean) == plain["表"]
+        names, others = excel.read_sheets_except(data, ["表", "没有"], clean=clean)
+        assert (names, others) == (["说明", "表", "尾"], {"说明": plain["说明"], "尾": plain["尾"]})
+    assert excel.BackgroundSheet(data, "没有").rows() is None
+
+
+def test_a_sheet_in_the_background_of_a_damaged_package_raises_when_asked():
+    data = _package('<?xml version="1.0"?><worksheet><sheetData><row r="1"><c r="A1" t="s"><v>99</v></c>')
+    pending = excel.BackgroundSheet(data, "表")
+    with pytest.raises(WorkbookError, match="无法读取该工作簿"):
+        pending.rows()
+    with pytest.raises(WorkbookError, match="无法读取该工作簿"):
+        excel.read_sheets_except(data, [])
+
+
 def test_open_strict_refuses_before_any_parse():
     rows = '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'
     with pytest.raises(WorkbookError, match="单元格含公式"):
