@@ -49,12 +49,13 @@ def items_for_assessor(period, assessor) -> list:
 def scope_by_unit(period) -> dict[int, dict[int, object]]:
     """unit id -> {indicator id -> scheme item} for every unit assessed in `period` (two queries)."""
     items = list(_items(period))
-    by_group = defaultdict(list)
+    by_group = defaultdict(list)  # group id -> (indicator id, item) of each of its items
     for item in items:
-        by_group[item.group_id].append(item)
+        by_group[item.group_id].append((item.indicator_id, item))
     members = Group.units.through.objects.filter(group_id__in=by_group).values_list("group_id", "unit_id")
     scope: dict[int, dict[int, object]] = defaultdict(dict)
     for group_id, unit_id in members:
-        for item in by_group[group_id]:
-            scope[unit_id].setdefault(item.indicator_id, item)
+        unit_scope = scope[unit_id]
+        for indicator_id, item in by_group[group_id]:
+            unit_scope.setdefault(indicator_id, item)
     return scope
