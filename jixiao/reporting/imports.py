@@ -205,18 +205,20 @@ class Scope:
         units = dict(Unit.objects.values_list("code", "pk"))
         allowed = _allowed(period, unit, assessor)
         code_of = {pk: code for code, pk in units.items()}
-        facts = {}  # scheme item id -> (indicator code, (item, grades, plain)): worked out once an item
+        # Worked out once an item (the units of a group share their item objects), keyed by the object's
+        # identity: (indicator code, grades, plain, indicator id, item id).
+        facts = {}
         pairs, figures = {}, {}
         for unit_id, items in allowed.items():
             code = code_of[unit_id]
             for item in items.values():
-                fact = facts.get(item.pk)
+                fact = facts.get(id(item))
                 if fact is None:
-                    fact = facts[item.pk] = (item.indicator.code, (item, checks.grades_of(item),
-                                                                   checks.plain_figure(item.indicator)))
-                pairs[code, fact[0]] = (unit_id, *fact[1])
-                if fact[1][2]:
-                    figures[code, fact[0]] = (unit_id, item.indicator_id, item.pk)
+                    fact = facts[id(item)] = (item.indicator.code, checks.grades_of(item),
+                                              checks.plain_figure(item.indicator), item.indicator_id, item.id)
+                pairs[code, fact[0]] = (unit_id, item, fact[1], fact[2])
+                if fact[2]:
+                    figures[code, fact[0]] = (unit_id, fact[3], fact[4])
         return cls(period, unit, assessor, units, allowed, pairs, figures)
 
     def item(self, unit_id: int, indicator_id: int):
@@ -381,13 +383,20 @@ class Stored:
     values: dict[tuple[int, int], "_Stored"]
     history: dict[tuple, dict[int, Decimal]]
     exceptions: dict[int, object]
+    drafts: set[int] = field(default_factory=set)  # units whose draft `read` created
 
     @classmethod
-    def read(cls, period, unit_ids, indicator_ids) -> "Stored":
+    def read(cls, period, unit_ids, indicator_ids, *, create_drafts: bool = False) -> "Stored":
+        """With `create_drafts`, units without a submission get a draft now (the import does this while the
+        workbook parses); `bulk_save` removes those its rows do not use, in the same transaction."""
         subs = {s.unit_id: s for s in Submission.objects.select_for_update().filter(period=period,
                                                                                     unit_id__in=unit_ids)}
-        return cls(subs, _stored(subs), _history(period, unit_ids, indicator_ids),
-                   {x.unit_id: x for x in period.exceptions.all()})
+        drafts = set(unit_ids) - subs.keys() if create_drafts else set()
+        stored = cls(subs, _stored(subs), _history(period, unit_ids, indicator_ids),
+                     {x.unit_id: x for x in period.exceptions.all()}, drafts)
+        if drafts:
+            subs.update(_submissions(period, drafts, {}))
+        return stored
 
 
 @transaction.atomic
@@ -467,6 +476,8 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     _insert(Value, NEW_COLUMNS, new, shared=first)
     _update(Value, UPDATE_COLUMNS, changed)
     _insert(ValueRevision, REVISION_COLUMNS, revisions)
+    if stored.drafts - unit_ids:  # drafts made ready for units the file has no rows for
+        Submission.objects.filter(period=period, unit_id__in=stored.drafts - unit_ids).delete()
     if as_assessor:
         for sub in subs.values():
             if sub.status == Status.APPROVED:
@@ -629,7 +640,9 @@ def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assess
 
     Once the package passes its checks, calamine parses the 数据 sheet in a worker thread (it releases the
     GIL) while this thread reads the 说明 sheet and, from the database, what the rows are checked against and
-    what the write needs; the rows are then checked and written in the same transaction.
+    what the write needs, and makes a draft ready for each unit in scope that has no submission yet (those the
+    file turns out to have no rows for are removed before the commit); the rows are then checked and written in
+    the same transaction.
 
     On SQLite the transaction runs without the per-row foreign-key checks (`connection.constraint_checks_disabled`,
     a no-op inside an outer transaction and elsewhere), which cost a third of a 50,000-row INSERT: every id the
@@ -649,7 +662,7 @@ def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assess
             period, unit, assessor = identify(info, expect_period=expect_period, expect_unit=expect_unit,
                                               expect_assessor=expect_assessor)
             scope = Scope.of(period, unit, assessor)
-            stored = Stored.read(period, scope.unit_ids, scope.indicator_ids)
+            stored = Stored.read(period, scope.unit_ids, scope.indicator_ids, create_drafts=True)
             parsed = parse_rows(pending.sheets(clean=False)[DATA_SHEET], scope, progress=progress)
             if progress is not None:
                 progress("写入数据库", parsed.count, parsed.count)

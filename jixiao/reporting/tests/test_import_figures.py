@@ -168,3 +168,13 @@ def test_foreign_key_checks_come_back_after_an_import_written_or_refused(transac
     assert enforced() == 1
     with connection.cursor() as cursor, pytest.raises(Exception, match="FOREIGN KEY"):  # noqa: PT011
         cursor.execute("UPDATE reporting_value SET unit_id = 987654")
+
+
+def test_an_assessor_file_without_a_units_rows_leaves_that_unit_without_a_submission(cast, w):
+    def keep_first_unit(book):
+        sheet = book["数据"]
+        sheet.delete_rows(4, 2)  # the second street's two rows
+    data = edit(edit(template(w, cast, assessor=cast.tjj), set_values(1, 2, 3, 4)), keep_first_unit)
+    summary = imports.import_file(data, by=cast.assessor)
+    assert (summary["created"], summary["units"]) == (2, 1)
+    assert list(Submission.objects.values_list("unit", flat=True)) == [cast.street.pk]
