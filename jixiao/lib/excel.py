@@ -387,18 +387,24 @@ def _formula_ref(buffer: bytes, at: int) -> str:
     return cells[-1].group(1).decode() if cells else ""
 
 
-def _scan_chunk(scan: _SheetScan, buffer: bytes, limit: int) -> None:
+def _scan_chunk(scan: _SheetScan, buffer: bytes, limit: int, exact: bool = False) -> None:
     """Count rows and note formulas and merges in `buffer[:limit]` (`limit` never falls inside a tag).
 
-    Byte counts and literal-led searches settle the common case (unprefixed `<row ` tags, no formula, no
-    merge) at memory speed; the exact patterns run only where a prefixed or unusual row tag, a formula or a
-    merge may be, so nothing they would find is missed.
+    Byte counts and literal-led searches settle the common case (unprefixed row tags, no formula, no merge) at
+    memory speed; the exact patterns run only where a prefixed row tag, a formula or a merge may be, so nothing
+    they would find is missed. Unless `exact`, the rows are counted as every `<row` — row tags and any other tag
+    whose name starts with "row" (`<rowBreaks>`) —, at least the true count: enough to know a sheet is within
+    the cap, and `scan_sheet` counts again exactly before it refuses one.
     """
-    rows = buffer.count(b"<row ", 0, limit)
-    if rows == buffer.count(b"<row", 0, limit) and not _PREFIXED_ROW.search(buffer, 0, limit):
-        scan.rows += rows
-    else:  # <row> or <row/>, a line break after the name, a prefix, or <rowBreaks>: count exactly
+    if _PREFIXED_ROW.search(buffer, 0, limit):
         scan.rows += len(_ROW_TAG.findall(buffer, 0, limit))
+    elif not exact:
+        scan.rows += buffer.count(b"<row", 0, limit)
+    else:
+        rows = buffer.count(b"<row ", 0, limit)
+        if rows != buffer.count(b"<row", 0, limit):  # <row> or <row/>, a line break after the name, <rowBreaks>
+            rows = len(_ROW_TAG.findall(buffer, 0, limit))
+        scan.rows += rows
     if _FORMULA_HINT.search(buffer, 0, limit):
         for match in _FORMULA_TAG.finditer(buffer, 0, limit):
             scan.n_formulas += 1
@@ -411,7 +417,16 @@ def _scan_chunk(scan: _SheetScan, buffer: bytes, limit: int) -> None:
 
 
 def scan_sheet(package: zipfile.ZipFile, path: str, max_rows: int) -> _SheetScan:
-    """Stream one sheet part: rows (stopping once past `max_rows`), formula cells and merged ranges."""
+    """Stream one sheet part: rows (stopping once past `max_rows`), formula cells and merged ranges.
+
+    Rows are first counted as every `<row` (see `_scan_chunk`); a sheet whose count passes the cap is streamed
+    again and its rows counted exactly, so only a sheet that truly has too many rows is refused.
+    """
+    scan = _scan(package, path, max_rows, exact=False)
+    return _scan(package, path, max_rows, exact=True) if scan.too_many else scan
+
+
+def _scan(package: zipfile.ZipFile, path: str, max_rows: int, *, exact: bool) -> _SheetScan:
     scan = _SheetScan()
     with package.open(path) as stream:
         tail = b""
@@ -426,11 +441,11 @@ def scan_sheet(package: zipfile.ZipFile, path: str, max_rows: int) -> _SheetScan
                     scan.too_many, scan.rows = True, int(dimension.group(1))
                     return scan
             if not chunk:
-                _scan_chunk(scan, buffer, len(buffer))
+                _scan_chunk(scan, buffer, len(buffer), exact)
                 break
             # Cut just before a "<": no tag straddles the cut, so each tag is seen in exactly one buffer.
             limit = max(buffer.rfind(b"<", 0, max(len(buffer) - STREAM_OVERLAP, 0)), 0)
-            _scan_chunk(scan, buffer, limit)
+            _scan_chunk(scan, buffer, limit, exact)
             tail = buffer[limit:]
             if scan.rows > max_rows + 1:
                 scan.too_many = True
