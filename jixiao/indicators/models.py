@@ -392,7 +392,9 @@ class TargetQuerySet(models.QuerySet):
 class Target(models.Model):
     """The target of one unit for one indicator in one cycle (目标值), possibly a part of a parent target."""
 
-    cycle = models.ForeignKey("org.Cycle", on_delete=models.PROTECT, related_name="targets", verbose_name="考核年度")
+    # No index of its own: the unique (cycle, unit, indicator) index serves every look-up by cycle.
+    cycle = models.ForeignKey("org.Cycle", on_delete=models.PROTECT, related_name="targets", verbose_name="考核年度",
+                              db_index=False)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="targets", verbose_name="单位")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name="指标")
     target_value = models.DecimalField("目标值", null=True, blank=True, **AMOUNT)

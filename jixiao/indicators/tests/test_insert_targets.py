@@ -113,3 +113,12 @@ def test_on_sqlite_exact_amounts_are_bound_as_floats_and_bare_runs_with_four_par
     assert runs[1][1][0] == (1, 0, 2.5, None)
     assert runs[0][1][0] == (1, 999, 1.0, None, "文字", 0.5, None, DISTRICT)
     assert runs[2][1][1] == (1, 0, 2.5, None, "", None, None, DISTRICT)
+
+
+def test_look_ups_by_cycle_use_the_unique_index_which_is_the_only_one_on_cycle(db):
+    """One index less to fill for each new target: the unique (cycle, unit, indicator) index serves the cycle."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Target._meta.db_table)
+    on_cycle = [c["columns"] for c in constraints.values()
+                if (c["index"] or c["unique"]) and not c["primary_key"] and c["columns"][0] == "cycle_id"]
+    assert on_cycle == [["cycle_id", "unit_id", "indicator_id"]]
