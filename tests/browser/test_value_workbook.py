@@ -1,6 +1,6 @@
 """The value workbook in Chromium: a reporter downloads the pre-filled template, fills it in as Excel would, uploads
-a copy with a text in a number cell (every problem listed, nothing written), then the good copy, and sees the
-figures on the entry page."""
+a copy with a text in a number cell (every problem listed, nothing written), a copy with a row pasted twice
+(named, nothing written), then the good copy, and sees the figures on the entry page."""
 
 import io
 
@@ -13,11 +13,13 @@ from tests.browser.test_reporting import open_q1, world  # noqa: F401 (world: th
 pytestmark = pytest.mark.browser
 
 
-def filled(template: bytes, numbers) -> bytes:
+def filled(template: bytes, numbers, *, twice: bool = False) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(template))
     sheet = book["数据"]
     for row, number in enumerate(numbers, start=2):
         sheet.cell(row=row, column=8, value=number)
+    if twice:  # the first row pasted again below the others
+        sheet.append([cell.value for cell in sheet[2]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -43,6 +45,15 @@ def test_download_fill_upload(world, live_server, page, shot, external_requests,
     problems.wait_for()
     assert "第2行" in problems.inner_text() and "不是数字" in problems.inner_text()
     shot("value-workbook-refused")
+    assert not Value.objects.exists()
+
+    pasted = tmp_path / "一季度数据（重复行）.xlsx"
+    pasted.write_bytes(filled(template, [250, 180.5], twice=True))
+    page.get_by_label("填好的模板（.xlsx）").set_input_files(str(pasted))
+    page.get_by_role("button", name="导入").click()
+    page.get_by_text("与第 2 行重复").wait_for()
+    assert "第4行" in problems.inner_text() and "同一指标只能填一行" in problems.inner_text()
+    shot("value-workbook-duplicate-row")
     assert not Value.objects.exists()
 
     good = tmp_path / "一季度数据.xlsx"
