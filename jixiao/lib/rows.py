@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db import connection
+from django.db import IntegrityError, connection
 
 ROWS_PER_STATEMENT = 500  # at most; fewer when the backend's parameter limit asks for it
 
@@ -100,6 +100,23 @@ def insert_grouped(model, names: Sequence[str], groups: Sequence[tuple[Sequence,
             values = ", ".join("(" + ", ".join(f"?{fixed + 1 + r * width + i}" for i in range(width)) + f", {tail})"
                                for r in range(count))
             cursor.executemany(head + values, params)
+
+
+def check_references(references: dict, chunk: int = 900) -> None:
+    """Raise IntegrityError unless every id of each model given exists: {model: ids}, None ignored.
+
+    Stands in for the database's per-row foreign-key checks when a bulk write runs without them (SQLite, see
+    `reporting.imports.import_file`): one query per model and few hundred distinct ids instead of a look-up for
+    each foreign key of each of tens of thousands of rows. Run it inside the write's transaction, after the write.
+    """
+    for model, ids in references.items():
+        wanted = sorted({i for i in ids if i is not None})
+        found = 0
+        for start in range(0, len(wanted), chunk):
+            found += model._default_manager.filter(pk__in=wanted[start:start + chunk]).count()
+        if found != len(wanted):
+            raise IntegrityError(f"{len(wanted) - found} {model._meta.label} id(s) referenced by a bulk write "
+                                 "do not exist")
 
 
 def update_rows(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:

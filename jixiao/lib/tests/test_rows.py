@@ -54,3 +54,13 @@ def test_grouped_rows_land_with_their_group_and_shared_columns(monkeypatch, per_
 def test_no_groups_run_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         rows.insert_grouped(Unit, ["code"], [], by=["kind"], shared={"name": ""})
+
+
+def test_references_are_checked_per_distinct_id():
+    from django.db import IntegrityError
+
+    units = [Unit.objects.create(code=f"R{i}", name=f"单位{i}", kind="street") for i in range(5)]
+    ids = [u.pk for u in units]
+    rows.check_references({Unit: [*ids, *ids, None]}, chunk=2)  # repeated ids and None are fine
+    with pytest.raises(IntegrityError, match="1 org.Unit"):
+        rows.check_references({Unit: [*ids, max(ids) + 1000]}, chunk=2)
