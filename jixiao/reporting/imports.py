@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from jixiao.accounts.models import User
 from jixiao.audit import log
-from jixiao.indicators.models import Target, TargetMilestone
+from jixiao.indicators.models import Indicator, SchemeItem, Target, TargetMilestone
 from jixiao.lib.excel import (
     BackgroundRead,
     CellError,
@@ -31,7 +31,7 @@ from jixiao.lib.excel import (
     sheet_names,
     write_workbook,
 )
-from jixiao.lib.rows import gc_paused, insert_grouped, insert_rows, update_rows
+from jixiao.lib.rows import check_references, gc_paused, insert_grouped, insert_rows, update_rows
 from jixiao.org.models import Cycle, Unit
 from jixiao.reporting import actions, checks, scope
 from jixiao.reporting.models import EDITABLE, Period, Status, Submission, Value, ValueRevision
@@ -401,7 +401,8 @@ class Stored:
 
 @transaction.atomic
 def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: str = "excel",
-              stored: Stored | None = None, figures: dict[int, Figures] | None = None, item_of=None) -> dict:
+              stored: Stored | None = None, figures: dict[int, Figures] | None = None, item_of=None,
+              check_ids: bool = False) -> dict:
     """Write many values at once, all or nothing; raise WorkbookError naming every refused row.
 
     A unit writes only into its draft or returned submission before the period closes (or into values the
@@ -412,6 +413,8 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     `figures` (parse_rows' plain first figures, by unit) go in as they are when their submission takes new
     values, nothing is stored for them yet and the unit has no history for the outlier test; the others become
     entries (`item_of(unit id, indicator id)` gives their scheme item) and take the general path.
+    `check_ids`: the database does not check foreign keys in this transaction; check each distinct id written
+    instead (`rows.check_references`).
     """
     figures = figures or {}
     count = len(entries) + sum(len(f.rows) for f in figures.values())
@@ -476,6 +479,14 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     _insert(Value, NEW_COLUMNS, new, shared=first)
     _update(Value, UPDATE_COLUMNS, changed)
     _insert(ValueRevision, REVISION_COLUMNS, revisions)
+    if check_ids:
+        indicators, items = {e.item.indicator_id for e in entries}, {e.item.id for e in entries}
+        for _group, rows in groups:
+            indicators.update(row[0] for row in rows)
+            items.update(row[1] for row in rows)
+        check_references({Cycle: {period.cycle_id}, Period: {period.pk}, Unit: unit_ids, User: {by_id},
+                          Submission: {fact[0] for fact in facts.values()}, Indicator: indicators,
+                          SchemeItem: items, Value: {row[0] for row in revisions}})
     if stored.drafts - unit_ids:  # drafts made ready for units the file has no rows for
         Submission.objects.filter(period=period, unit_id__in=stored.drafts - unit_ids).delete()
     if as_assessor:
@@ -644,11 +655,12 @@ def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assess
     file turns out to have no rows for are removed before the commit); the rows are then checked and written in
     the same transaction.
 
-    On SQLite the transaction runs without the per-row foreign-key checks (`connection.constraint_checks_disabled`,
-    a no-op inside an outer transaction and elsewhere), which cost a third of a 50,000-row INSERT: every id the
-    write stores (period, cycle, units, indicators, scheme items, submissions, the user) is read inside the same
-    transaction, and SQLite's write lock, taken when it begins (transaction_mode IMMEDIATE), keeps every other
-    connection from deleting any of them before it commits. See docs/decisions/0007-reporting.md.
+    On SQLite the transaction runs without the per-row foreign-key checks, which cost a third of a 50,000-row
+    INSERT (eight look-ups a row); the write checks instead that each distinct id it stored exists (a query per
+    table, `rows.check_references`). Every one of those ids is read inside the same transaction, and SQLite's
+    write lock, taken when it begins (transaction_mode IMMEDIATE), keeps every other connection from deleting
+    any of them before it commits. Inside an outer transaction SQLite cannot turn the checks off, and the
+    other databases keep them: the rows are then checked as usual. See docs/decisions/0003-excel.md.
     """
     if progress is not None:
         progress("读取文件", 0, 0)
@@ -656,18 +668,29 @@ def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assess
         data = open_strict(file, settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS, ignore_sheets=[INFO_SHEET])
         info = _info(read_sheets(data, [INFO_SHEET], clean=False), sheet_names(data))
         pending = BackgroundRead(data, [DATA_SHEET])
-        with connection.constraint_checks_disabled(), transaction.atomic():
-            if by is not None and not User.objects.filter(pk=by.pk, is_active=True).exists():
-                raise WorkbookError("当前账号已停用或不存在，不能导入。")
-            period, unit, assessor = identify(info, expect_period=expect_period, expect_unit=expect_unit,
-                                              expect_assessor=expect_assessor)
-            scope = Scope.of(period, unit, assessor)
-            stored = Stored.read(period, scope.unit_ids, scope.indicator_ids, create_drafts=True)
-            parsed = parse_rows(pending.sheets(clean=False)[DATA_SHEET], scope, progress=progress)
-            if progress is not None:
-                progress("写入数据库", parsed.count, parsed.count)
-            return bulk_save(period, parsed.entries, by=by, as_assessor=parsed.as_assessor, stored=stored,
-                             figures=parsed.figures, item_of=scope.item)
+        unchecked = connection.disable_constraint_checking()  # False where it cannot: see above
+        try:
+            return _import(info, pending, by, expect_period, expect_unit, expect_assessor, progress, unchecked)
+        finally:
+            if unchecked:
+                connection.enable_constraint_checking()
+
+
+@transaction.atomic
+def _import(info, pending, by, expect_period, expect_unit, expect_assessor, progress, unchecked: bool) -> dict:
+    """import_file's transaction: everything it reads from the database and writes. `unchecked`: the database
+    does not check foreign keys in it."""
+    if by is not None and not User.objects.filter(pk=by.pk, is_active=True).exists():
+        raise WorkbookError("当前账号已停用或不存在，不能导入。")
+    period, unit, assessor = identify(info, expect_period=expect_period, expect_unit=expect_unit,
+                                      expect_assessor=expect_assessor)
+    scope = Scope.of(period, unit, assessor)
+    stored = Stored.read(period, scope.unit_ids, scope.indicator_ids, create_drafts=True)
+    parsed = parse_rows(pending.sheets(clean=False)[DATA_SHEET], scope, progress=progress)
+    if progress is not None:
+        progress("写入数据库", parsed.count, parsed.count)
+    return bulk_save(period, parsed.entries, by=by, as_assessor=parsed.as_assessor, stored=stored,
+                     figures=parsed.figures, item_of=scope.item, check_ids=unchecked)
 
 
 def cycle_period(year: int, code: str) -> Period:

@@ -178,3 +178,23 @@ def test_an_assessor_file_without_a_units_rows_leaves_that_unit_without_a_submis
     summary = imports.import_file(data, by=cast.assessor)
     assert (summary["created"], summary["units"]) == (2, 1)
     assert list(Submission.objects.values_list("unit", flat=True)) == [cast.street.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the foreign-key pragma is SQLite's")
+def test_an_id_that_does_not_exist_stops_the_unchecked_write(transactional_db, cast, w, monkeypatch):
+    """Without SQLite's per-row checks the write checks each distinct id itself: a scheme item id nobody has (as a
+    bug would give) stops it, and nothing is written."""
+    from django.db import IntegrityError
+
+    of = imports.Scope.of
+
+    def broken(*args):
+        scope = of(*args)
+        scope.figures = {key: (unit_id, indicator_id, 987654) for key, (unit_id, indicator_id, _item) in
+                         scope.figures.items()}
+        return scope
+
+    monkeypatch.setattr(imports.Scope, "of", broken)
+    with pytest.raises(IntegrityError, match="indicators.SchemeItem"):
+        imports.import_file(edit(template(w, cast), set_values(1, 2)), by=cast.street_reporter)
+    assert not Value.objects.exists() and not Submission.objects.exists()
