@@ -19,6 +19,7 @@ from jixiao.indicators.models import (
     SCHEME_OPTIONS,
     AdjustmentCategory,
     BlockKind,
+    Direction,
     Grade,
     GradeRule,
     Indicator,
@@ -51,6 +52,7 @@ STATUS_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
 TARGET_FIELDS = ["target_value", "upper_value", "target_text", "baseline", "actual", "source"]
 TARGET_DECIMALS = {"target_value", "upper_value", "baseline", "actual"}
 OPEN_TARGET_STATUSES = {CycleStatus.PLANNING, CycleStatus.RUNNING}
+SIGNED = {Direction.HIGHER_BETTER, Direction.LOWER_BETTER}
 ASSESSING_KINDS = {UnitKind.CITY, UnitKind.DISTRICT, UnitKind.STREET}
 
 
@@ -301,6 +303,7 @@ class Planner:
         self.ops: dict[str, list[Op]] = {spec.key: [] for spec in sb.SPECS}
         self.counts = {spec.key: {s: 0 for s in STATUS_LABELS} for spec in sb.SPECS}
         self.changed_schemes: set[str] = set()
+        self.changed_targets: set[tuple[str, str]] = set()  # the keys of ops["targets"], noted as they are added
         self.as_stored, self.target_rows = self.taken_as_stored()
         self.file_targets = {(r.get("unit"), r.get("indicator")): r for r in self.target_rows}
         self.rederived: dict[tuple[str, str], dict[str, Decimal]] = {}
@@ -549,6 +552,7 @@ class Planner:
         units, indicators, stored_rows = state.units, state.indicators, state.target_db_rows
         district_set = TargetSource.DISTRICT_SET
         ops = self.ops[spec.key]
+        op_keys = self.changed_targets
         no_baseline = []
         unchanged = new = 0
         start = len(self.errors.items)
@@ -562,10 +566,13 @@ class Planner:
                     self.error(spec, row, "indicator", f"指标编码“{indicator_code}”不在指标库中")
                 continue
             value, upper, text = row.get("target_value"), row.get("upper_value"), row.get("target_text") or ""
-            problems = target_value_problems(indicator.direction, value, upper, text)
-            if problems:
-                self.target_problem(row["row"], indicator, problems[0], value)
-                continue
+            # The common row, a positive value without an upper bound for a higher- or lower-better indicator, is
+            # one target_value_problems passes: it is not called for it.
+            if not (upper is None and value is not None and indicator.direction in SIGNED and value > 0):
+                problems = target_value_problems(indicator.direction, value, upper, text)
+                if problems:
+                    self.target_problem(row["row"], indicator, problems[0], value)
+                    continue
             key = (unit_code, indicator_code)
             existing = state.target(key) if key in stored_rows else None
             if existing is None:  # new: what record() would note, without its comparisons
@@ -575,6 +582,7 @@ class Planner:
                 if values["baseline"] is None:
                     no_baseline.append((key, values))
                 ops.append(Op(spec, row, "new", None, values, ()))
+                op_keys.add(key)
                 new += 1
             elif (existing["target_value"] == value and existing["upper_value"] == upper  # unchanged
                   and existing["baseline"] == row.get("baseline") and existing["actual"] == row.get("actual")
@@ -585,7 +593,8 @@ class Planner:
                 values = {name: row.get(name) for name in TARGET_FIELDS}
                 values["target_text"] = text
                 values["source"] = values["source"] or district_set
-                self.record(spec, row, existing, values)
+                if self.record(spec, row, existing, values) != "unchanged":
+                    op_keys.add(key)
             if closed:
                 self.error(spec, row, "target_value", f"{state.cycle.year}年度已{state.cycle.get_status_display()}，"
                                                       "目标值不能再修改")
@@ -689,7 +698,7 @@ class Planner:
             key = (row.get("unit"), row.get("indicator"))
             links[key] = (row.get("parent_unit"), row.get("indicator"))
             rows_by_parent[links[key]].append(row)
-        changed_targets = {(op.row["unit"], op.row["indicator"]) for op in self.ops["targets"]}
+        changed_targets = self.changed_targets
         for child, parent in links.items():
             if child in changed_targets or parent in changed_targets:
                 touched.add(parent)

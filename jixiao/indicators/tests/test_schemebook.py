@@ -262,6 +262,15 @@ def _raise_s01_first_target(value, parent):
     return change
 
 
+def test_a_decomposed_target_changed_in_excel_must_still_cover_its_parent(cast, world):
+    """S01 and S02 share D01's 2000: lowering S01's part alone leaves the parent uncovered; raising it is fine."""
+    lowered = bw.edit(world[2], bw.set_cell("目标值", "目标值", 1000, 单位编码="S01", 指标编码="E202700"))
+    found = assert_refused(lowered, cast, world, "D01的目标分解")
+    assert len(found) == 1
+    raised = bw.edit(world[2], bw.set_cell("目标值", "目标值", 1300, 单位编码="S01", 指标编码="E202700"))
+    assert bw.import_bytes(raised, cast.office).counts["targets"]["changed"] == 1
+
+
 def _milestones(cycle, unit):
     target = Target.objects.get(cycle=cycle, unit=unit, indicator__code="E202700")
     return dict(target.milestones.values_list("period", "value"))
