@@ -437,12 +437,38 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors, store
     indexes = [positions.get(c.title, width) for c in data_columns]
     numbers, picked, order = _pick_rows(rows, _picker(indexes), max(indexes) + 1, stored, as_stored)
     start = len(errors.items)
-    # Each converted row as its values followed by its row number (zip's lengths are equal by construction).
-    converted = zip(*_convert_columns(spec, errors, numbers, picked), numbers, strict=False)
+    columns = _convert_columns(spec, errors, numbers, picked)
     names = [*(c.field for c in data_columns), "row"]
-    key_of = _picker([names.index(f) for f in spec.key_fields])
+    key_indexes = [names.index(f) for f in spec.key_fields]
+    if _keys_whole_and_distinct([columns[i] for i in key_indexes] if columns else [], as_stored):
+        # Nothing to check row by row: each converted row is its values and its row number.
+        parsed = list(map(dict, map(zip, repeat(names), zip(*columns, numbers, strict=False))))
+    else:
+        parsed = _check_keys(spec, errors, names, key_indexes, zip(*columns, numbers, strict=False), len(numbers),
+                             order, as_stored)
+    errors.items[start:] = sorted(errors.items[start:], key=lambda error: error.row)
+    return parsed
+
+
+def _keys_whole_and_distinct(key_columns: list[list], as_stored: dict | None) -> bool:
+    """Whether every converted row has all its key cells and no two rows, those taken as stored included, share a
+    key: the common sheet, which needs no duplicate check row by row."""
+    if not all(all(column) for column in key_columns):
+        return False
+    count = len(key_columns[0]) if key_columns else 0
+    keys = set(zip(*key_columns, strict=True)) if key_columns else set()
+    if not as_stored:
+        return len(keys) == count
+    stored_keys = {cells[:2] for cells in as_stored.values()}
+    return len(keys) == count and len(stored_keys) == len(as_stored) and keys.isdisjoint(stored_keys)
+
+
+def _check_keys(spec, errors, names, key_indexes, converted, count, order, as_stored) -> list[dict]:
+    """The converted rows as dicts, in row order, each key's later rows refused as duplicates (and dropped from
+    `as_stored` when taken as stored). `converted` gives each row's values followed by its row number."""
+    key_of = _picker(key_indexes)
     parsed, seen = [], {}
-    for entry in repeat(None, len(numbers)) if order is None else order:
+    for entry in repeat(None, count) if order is None else order:
         if entry is None:
             values = next(converted)
             number_, key = values[-1], key_of(values)
@@ -457,7 +483,6 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors, store
             seen[key] = number_
         if entry is None:
             parsed.append(dict(zip(names, values, strict=False)))
-    errors.items[start:] = sorted(errors.items[start:], key=lambda error: error.row)
     return parsed
 
 
