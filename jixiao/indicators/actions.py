@@ -671,12 +671,11 @@ class _BookWriter:
         cycle, state = self.plan.cycle, self.state
         unit_ids = {code: unit.pk for code, unit in state.units.items()}
         indicator_ids = {code: indicator.pk for code, indicator in state.indicators.items()}
-        values_of = itemgetter(*schemeplan.TARGET_FIELDS)
         new, changed = [], []
         for op in self.plan.ops["targets"]:
             row = op.row
             if op.existing is None:
-                new.append((unit_ids[row["unit"]], indicator_ids[row["indicator"]], *values_of(op.values)))
+                new.append((unit_ids[row["unit"]], indicator_ids[row["indicator"]], op.values))
             else:
                 changed.append((op, Target(pk=op.existing["id"], cycle=cycle, unit=state.units[row["unit"]],
                                            indicator=state.indicators[row["indicator"]], **op.values)))
@@ -744,8 +743,8 @@ class _BookWriter:
                            **self.who)
 
 
-def insert_targets(cycle, rows: list[tuple]) -> None:
-    """Insert new targets of `cycle`, (unit id, indicator id, *TARGET_FIELDS) each, as multi-row INSERTs.
+def insert_targets(cycle, rows: list[tuple[int, int, dict]]) -> None:
+    """Insert new targets of `cycle`, (unit id, indicator id, {TARGET_FIELDS: value}) each, as multi-row INSERTs.
 
     A workbook may bring thousands of new targets; the ORM's bulk_create spends most of its time building
     model instances and compiling the statement per batch, a plain parameterised INSERT does not. The rows
@@ -754,7 +753,9 @@ def insert_targets(cycle, rows: list[tuple]) -> None:
     """
     shared = {"cycle": cycle.pk, "updated_at": connection.ops.adapt_datetimefield_value(timezone.now())}
     if connection.vendor != "sqlite":
-        insert_rows(Target, TARGET_COLUMNS, rows, shared=shared)
+        values_of = itemgetter(*schemeplan.TARGET_FIELDS)
+        insert_rows(Target, TARGET_COLUMNS, [(unit, indicator, *values_of(values)) for unit, indicator, values in rows],
+                    shared=shared)
         return
     for bare, run in _sqlite_runs(rows):
         if bare:
@@ -783,8 +784,9 @@ def _sqlite_runs(rows: list[tuple]) -> list[tuple[bool, list[tuple]]]:
     runs: list[tuple[bool, list[tuple]]] = []
     amount = sqlite_amount
     district = BARE_TARGET["source"]
-    for unit, indicator, value, upper, text, baseline, actual, source in rows:
-        value, baseline = amount(value), amount(baseline)
+    for unit, indicator, values in rows:
+        value, baseline = amount(values["target_value"]), amount(values["baseline"])
+        upper, text, actual, source = values["upper_value"], values["target_text"], values["actual"], values["source"]
         if upper is None and actual is None and text == "" and source == district:
             bare, row = True, (unit, indicator, value, baseline)
         else:

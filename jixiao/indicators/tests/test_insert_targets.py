@@ -46,6 +46,12 @@ def rows_of(unit, inds, amounts) -> list[tuple]:
     return rows
 
 
+def as_new(rows: list[tuple]) -> list[tuple]:
+    """The rows as the writer hands them to insert_targets: unit id, indicator id and the values by field."""
+    return [(unit, indicator, dict(zip(actions.TARGET_COLUMNS[2:], values, strict=True))) for unit, indicator, *values
+            in rows]
+
+
 def stored(cycle) -> list[tuple]:
     """The rows as the database holds them (SQLite: with each amount's storage class), in id order."""
     amounts = ["target_value", "upper_value", "baseline", "actual"]
@@ -64,7 +70,7 @@ def test_amounts_are_stored_and_read_back_as_the_decimals_bound_as_text_were(cas
     before, after = builders.cycle(2030), builders.cycle(2031)
     rows = rows_of(cast.street, inds, AMOUNTS)
     insert_rows(Target, actions.TARGET_COLUMNS, rows, shared={"cycle": before.pk, "updated_at": "2030-01-01 00:00:00"})
-    actions.insert_targets(after, rows)
+    actions.insert_targets(after, as_new(rows))
     assert stored(after) == stored(before)
     plain = {row[0]: row[1:] for row in plain_rows(Target, ["indicator", "target_value", "baseline"], "cycle_id", after.pk)}
     for (_unit, indicator, value, upper, _text, baseline, actual, _source) in rows:
@@ -92,7 +98,7 @@ def test_rows_keep_their_order_whichever_statements_they_go_in(cast):
                                                                                                     strict=True)]
     rows = [*bare[:120], *rows_of(cast.street, inds[120:135], amounts[120:135]), *bare[135:140],
             *rows_of(cast.street, inds[140:], amounts[140:])]
-    actions.insert_targets(cycle, rows)
+    actions.insert_targets(cycle, as_new(rows))
     assert [(row[0], row[1]) for row in stored(cycle)] == [(row[0], row[1]) for row in rows]
     values = dict(Target.objects.filter(cycle=cycle).values_list("indicator_id", "target_value"))
     assert [values[row[1]] for row in rows] == [row[2] for row in rows]
@@ -108,7 +114,7 @@ def test_on_sqlite_exact_amounts_are_bound_as_floats_and_bare_runs_with_four_par
     assert actions.sqlite_amount(None) is None
     bare = [(1, i, Decimal("2.5"), None, "", None, None, DISTRICT) for i in range(actions.MIN_BARE_RUN)]
     other = (1, 999, Decimal("1"), None, "文字", Decimal("0.5"), None, DISTRICT)
-    runs = actions._sqlite_runs([other, *bare, other, *bare[:3], other])
+    runs = actions._sqlite_runs(as_new([other, *bare, other, *bare[:3], other]))
     assert [(is_bare, len(run)) for is_bare, run in runs] == [(False, 1), (True, actions.MIN_BARE_RUN), (False, 5)]
     assert runs[1][1][0] == (1, 0, 2.5, None)
     assert runs[0][1][0] == (1, 999, 1.0, None, "文字", 0.5, None, DISTRICT)
