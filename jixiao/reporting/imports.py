@@ -187,9 +187,10 @@ def identify(info, *, expect_period=None, expect_unit=None, expect_assessor=None
 class Scope:
     """What a file may write, read once before its rows are checked.
 
-    `pairs`: (unit code, indicator code) -> (unit id, scheme item, grades, plain) for every row the file may
-    hold; `plain` marks a figure that `checks.value_problems` would check for nothing but stray text.
-    `figures`: the same keys for the plain ones only -> (unit id, indicator id, scheme item id).
+    `by_code`: unit code -> (unit id, rows, figures) for every unit the file may hold rows of, where `rows` is
+    indicator code -> (scheme item, grades, plain) and `figures` the same codes of the plain ones -> (indicator
+    id, scheme item id); `plain` marks a figure that `checks.value_problems` would check for nothing but stray
+    text. The units of a group share these mappings (and `allowed`'s), worked out once.
     """
 
     period: Period
@@ -197,29 +198,31 @@ class Scope:
     assessor: Unit | None
     units: dict[str, int]
     allowed: dict[int, dict[int, object]]
-    pairs: dict[tuple[str, str], tuple] = field(default_factory=dict)
-    figures: dict[tuple[str, str], tuple] = field(default_factory=dict)
+    by_code: dict[str, tuple[int, dict, dict]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, period, unit, assessor) -> "Scope":
         units = dict(Unit.objects.values_list("code", "pk"))
-        allowed = _allowed(period, unit, assessor)
+        if unit is not None:
+            own = {i.indicator_id: i for i in scope.items_for_unit(period, unit)}
+            return cls(period, unit, assessor, units, {unit.pk: own}, {unit.code: (unit.pk, *_code_maps(own))})
+        mine = {i.indicator_id for i in scope.items_for_assessor(period, assessor)}
+        by_group, groups_of = scope.scope_by_group(period)
         code_of = {pk: code for code, pk in units.items()}
-        # Worked out once an item (the units of a group share their item objects), keyed by the object's
-        # identity: (indicator code, grades, plain, indicator id, item id).
-        facts = {}
-        pairs, figures = {}, {}
-        for unit_id, items in allowed.items():
-            code = code_of[unit_id]
-            for item in items.values():
-                fact = facts.get(id(item))
-                if fact is None:
-                    fact = facts[id(item)] = (item.indicator.code, checks.grades_of(item),
-                                              checks.plain_figure(item.indicator), item.indicator_id, item.id)
-                pairs[code, fact[0]] = (unit_id, item, fact[1], fact[2])
-                if fact[2]:
-                    figures[code, fact[0]] = (unit_id, fact[3], fact[4])
-        return cls(period, unit, assessor, units, allowed, pairs, figures)
+        shared: dict[tuple, tuple] = {}  # a unit's groups -> (its items by indicator id, *_code_maps of them)
+        allowed, by_code = {}, {}
+        for unit_id, group_ids in groups_of.items():
+            maps = shared.get(key := tuple(group_ids))
+            if maps is None:
+                items = {}
+                for group_id in group_ids:
+                    for indicator_id, item in by_group[group_id]:
+                        if indicator_id in mine:
+                            items.setdefault(indicator_id, item)
+                maps = shared[key] = (items, *_code_maps(items))
+            allowed[unit_id] = maps[0]
+            by_code[code_of[unit_id]] = (unit_id, maps[1], maps[2])
+        return cls(period, unit, assessor, units, allowed, by_code)
 
     def item(self, unit_id: int, indicator_id: int):
         return self.allowed[unit_id][indicator_id]
@@ -230,7 +233,19 @@ class Scope:
 
     @property
     def indicator_ids(self) -> set[int]:
-        return {iid for items in self.allowed.values() for iid in items}
+        return {iid for items in {id(i): i for i in self.allowed.values()}.values() for iid in items}
+
+
+def _code_maps(items: dict[int, object]) -> tuple[dict, dict]:
+    """A unit's items (indicator id -> scheme item) as Scope.by_code holds them: by indicator code, all of them
+    with their grades and plain flag, and the plain ones with their ids."""
+    rows, figures = {}, {}
+    for indicator_id, item in items.items():
+        plain = checks.plain_figure(item.indicator)
+        rows[item.indicator.code] = (item, checks.grades_of(item), plain)
+        if plain:
+            figures[item.indicator.code] = (indicator_id, item.id)
+    return rows, figures
 
 
 def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parsed:
@@ -248,7 +263,7 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
     width = max(used) + 1
     cells = itemgetter(*used)
     entries, figures = parsed.entries, parsed.figures
-    pairs, plain_pairs = scope.pairs, scope.figures
+    by_code = scope.by_code
     seen: dict[tuple[str, str], int] = {}  # (unit code, indicator code) -> the first row that has it
     parse_number, value_problems, whole = checks.parse_number, checks.value_problems, checks.WHOLE_LIMIT
     as_float = connection.vendor == "sqlite"  # the database's form of a figure: see db_figure
@@ -261,15 +276,16 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
         # The common row of a first upload: codes as exported, a figure of a plain indicator, every text cell
         # empty ("" from calamine) and version 0. The general path below would accept it unchanged.
         if raw.__class__ is float and version.__class__ is float and version == 0.0 and text == note == explanation == "":
-            key = (unit_cell, ind_cell)
-            hit = plain_pairs.get(key)
+            of_unit = by_code.get(unit_cell)
+            hit = of_unit[2].get(ind_cell) if of_unit is not None else None
             if hit is not None and -FIGURE_LIMIT < raw < FIGURE_LIMIT and round(raw, 4) == raw:
+                key = (unit_cell, ind_cell)
                 first = seen.setdefault(key, line)
                 if first == line:
-                    unit_figures = figures.get(hit[0])
+                    unit_figures = figures.get(of_unit[0])
                     if unit_figures is None:
-                        unit_figures = figures[hit[0]] = Figures()
-                    unit_figures.rows.append((hit[1], hit[2], raw if as_float else db_figure(raw)))
+                        unit_figures = figures[of_unit[0]] = Figures()
+                    unit_figures.rows.append((*hit, raw if as_float else db_figure(raw)))
                     unit_figures.lines.append(line)
                     continue
                 _duplicate(errors, line, cols, first, key)
@@ -287,14 +303,15 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
         explanation = (explanation and explanation.strip()) if explanation.__class__ is str else cell_text(explanation)
         version = int(version) if version.__class__ is float and version.is_integer() else clean_value(version)
         key = (unit_code, ind_code)
-        hit = pairs.get(key)
+        of_unit = by_code.get(unit_code)
+        hit = of_unit[1].get(ind_code) if of_unit is not None else None
         entry = None
         if hit is None:
             _out_of_scope(line, cols, scope, errors, unit_code, ind_code)
         elif (first := seen.setdefault(key, line)) != line:
             _duplicate(errors, line, cols, first, key)
         else:
-            unit_id, item, grades, plain = hit
+            unit_id, (item, grades, plain) = of_unit[0], hit
             try:
                 # parse_number's first test, inline: a whole number needs nothing more.
                 if raw.__class__ is float and raw.is_integer() and -whole < raw < whole:
@@ -343,15 +360,6 @@ def db_figure(figure: float):
 
 def _duplicate(errors, line, cols, first, key) -> None:
     _err(errors, line, cols, "指标编码", f"与第 {first} 行重复（单位“{key[0]}”、指标“{key[1]}”），同一指标只能填一行")
-
-
-def _allowed(period, unit, assessor) -> dict[int, dict[int, object]]:
-    """unit id -> {indicator id -> item} that this file may write."""
-    if unit is not None:
-        return {unit.pk: {i.indicator_id: i for i in scope.items_for_unit(period, unit)}}
-    mine = {i.indicator_id for i in scope.items_for_assessor(period, assessor)}
-    return {uid: {iid: item for iid, item in items.items() if iid in mine}
-            for uid, items in scope.scope_by_unit(period).items()}
 
 
 def _out_of_scope(line, cols, scope: Scope, errors, unit_code, ind_code) -> None:

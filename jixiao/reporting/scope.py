@@ -48,14 +48,25 @@ def items_for_assessor(period, assessor) -> list:
 
 def scope_by_unit(period) -> dict[int, dict[int, object]]:
     """unit id -> {indicator id -> scheme item} for every unit assessed in `period` (two queries)."""
-    items = list(_items(period))
-    by_group = defaultdict(list)  # group id -> (indicator id, item) of each of its items
-    for item in items:
+    by_group, groups_of = scope_by_group(period)
+    scope: dict[int, dict[int, object]] = defaultdict(dict)
+    for unit_id, group_ids in groups_of.items():
+        unit_scope = scope[unit_id]
+        for group_id in group_ids:
+            for indicator_id, item in by_group[group_id]:
+                unit_scope.setdefault(indicator_id, item)
+    return scope
+
+
+def scope_by_group(period) -> tuple[dict[int, list[tuple[int, object]]], dict[int, list[int]]]:
+    """What `scope_by_unit` merges a unit at a time (two queries): group id -> (indicator id, scheme item) of each
+    item due in `period`, and unit id -> its groups, in the order the unit's items are taken (the first item of an
+    indicator wins). For callers that work a group at a time: the units of a group share its items."""
+    by_group = defaultdict(list)
+    for item in _items(period):
         by_group[item.group_id].append((item.indicator_id, item))
     members = Group.units.through.objects.filter(group_id__in=by_group).values_list("group_id", "unit_id")
-    scope: dict[int, dict[int, object]] = defaultdict(dict)
+    groups_of: dict[int, list[int]] = defaultdict(list)
     for group_id, unit_id in members:
-        unit_scope = scope[unit_id]
-        for indicator_id, item in by_group[group_id]:
-            unit_scope.setdefault(indicator_id, item)
-    return scope
+        groups_of[unit_id].append(group_id)
+    return by_group, groups_of

@@ -36,7 +36,7 @@ def outcome(data, by, monkeypatch, *, short: bool):
 
     def counting(rows, scope, **kwargs):
         if not short:
-            scope.figures = {}
+            scope.by_code = {code: (unit_id, rows, {}) for code, (unit_id, rows, _figures) in scope.by_code.items()}
         parsed = parse_rows(rows, scope, **kwargs)
         taken.append(sum(len(f.rows) for f in parsed.figures.values()))
         return parsed
@@ -190,8 +190,9 @@ def test_an_id_that_does_not_exist_stops_the_unchecked_write(transactional_db, c
 
     def broken(*args):
         scope = of(*args)
-        scope.figures = {key: (unit_id, indicator_id, 987654) for key, (unit_id, indicator_id, _item) in
-                         scope.figures.items()}
+        scope.by_code = {code: (unit_id, rows, {key: (indicator_id, 987654) for key, (indicator_id, _item) in
+                                                figures.items()})
+                         for code, (unit_id, rows, figures) in scope.by_code.items()}
         return scope
 
     monkeypatch.setattr(imports.Scope, "of", broken)
