@@ -266,8 +266,9 @@ def read(file, max_bytes: int) -> tuple[sb.Book, Plan]:
     """Read an uploaded workbook strictly and plan it (raises WorkbookError), as the preview and the command do.
 
     calamine parses the big 目标值 sheet in a worker thread (without the GIL) while this thread parses the small
-    sheets, loads the stored rows of the cycle the 方案 sheet names and parses the small sheets' rows; the 目标值
-    rows are then parsed taking those equal to a stored target's export as that target (schemebook.target_cells).
+    sheets, loads the stored rows of the cycle the 方案 sheet names, parses the small sheets' rows and checks the
+    schemes and their parts; the 目标值 rows are then parsed taking those equal to a stored target's export as that
+    target (schemebook.target_cells), and checked with the rest.
     When the 方案 sheet does not name one cycle, the whole file is parsed first and its problems reported as
     `read_book` and `plan` would.
     """
@@ -281,8 +282,13 @@ def read(file, max_bytes: int) -> tuple[sb.Book, Plan]:
             book = sb.parse({name: sheets[name] for name in names})
             return book, plan_against(book, State(cycle_of(book)))
         part = sb.parse_except_targets(sheets)
+        planner = Planner(part.book, state)
+        if not part.errors.items:  # else the parse refuses the file: there is nothing to plan
+            planner.check_schemes_and_parts()
         book = sb.add_targets(part, targets.rows(clean=False), state.target_cells)
-        return book, plan_against(book, state)
+        planner.check_the_rest(book)
+        planner.errors.raise_if_any()
+        return book, planner.result()
 
 
 def _early_state(rows: list[list] | None) -> State | None:
@@ -304,8 +310,9 @@ class Planner:
         self.counts = {spec.key: {s: 0 for s in STATUS_LABELS} for spec in sb.SPECS}
         self.changed_schemes: set[str] = set()
         self.changed_targets: set[tuple[str, str]] = set()  # the keys of ops["targets"], noted as they are added
-        self.as_stored, self.target_rows = self.taken_as_stored()
-        self.file_targets = {(r.get("unit"), r.get("indicator")): r for r in self.target_rows}
+        self.as_stored: dict[int, tuple] = {}  # these three once the 目标值 rows are there (check_the_rest)
+        self.target_rows: list[dict] = []
+        self.file_targets: dict[tuple[str, str], dict] = {}
         self.rederived: dict[tuple[str, str], dict[str, Decimal]] = {}
 
     def taken_as_stored(self) -> tuple[dict[int, tuple], list[dict]]:
@@ -352,8 +359,22 @@ class Planner:
         return status
 
     def run(self):
+        self.check_schemes_and_parts()
+        self.check_the_rest()
+
+    def check_schemes_and_parts(self):
+        """The checks that need neither the 目标值 rows nor what follows from them: `read` runs them while calamine
+        is still parsing the 目标值 sheet."""
         self.check_schemes()
         self.check_parts()
+
+    def check_the_rest(self, book: sb.Book | None = None):
+        """The checks of the targets and all that depends on them; `book`: the whole book, when the plan began with
+        one holding only the other sheets (the same rows)."""
+        if book is not None:
+            self.book = book
+        self.as_stored, self.target_rows = self.taken_as_stored()
+        self.file_targets = {(r.get("unit"), r.get("indicator")): r for r in self.target_rows}
         self.check_targets()
         self.check_milestones()
         self.carry_milestones()

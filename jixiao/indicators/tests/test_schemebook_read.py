@@ -97,6 +97,16 @@ def test_problems_of_several_sheets_come_in_sheet_order(cast, world):
     assert [message.split(",")[0] for message in found] == ["工作表“方案指标”", "工作表“目标值”", "工作表“节点目标”"]
 
 
+def test_the_plan_checks_the_schemes_first_and_the_targets_after_as_the_plain_read(cast, world):
+    """`read` checks the schemes and their parts while the 目标值 sheet is still being parsed."""
+    def changes(workbook):
+        bw.set_cell("目标值", "单位编码", "NOPE", 单位编码="S02", 指标编码="E202700")(workbook)
+        bw.set_cell("方案指标", "板块编码", "ZZ", 指标编码="E202700")(workbook)
+
+    found = assert_as_plain(bw.edit(world[2], changes))
+    assert [message.split(",")[0] for message in found][:2] == ["工作表“方案指标”", "工作表“目标值”"], found
+
+
 def target_rows(data) -> list[list]:
     """The 目标值 sheet's data rows as openpyxl reads them (row 2 first)."""
     workbook = openpyxl.load_workbook(io.BytesIO(data))
