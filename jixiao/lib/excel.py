@@ -580,18 +580,30 @@ class BackgroundSheet:
     A damaged file raises its WorkbookError here or from `rows()`.
     """
 
-    def __init__(self, data: bytes, name: str):
+    def __init__(self, data: bytes, name: str, *, first: Iterable[str] = (), start: bool = True):
+        """`first`: small sheets to parse in the caller's thread, from the same opened workbook, before the worker
+        starts (`self.first`, raw cells as `read_sheets(..., clean=False)` gives them; a name it lacks is left out).
+        `self.names`: every worksheet name, in workbook order. `start=False`: the worker starts at `start()`, e.g.
+        once `first` says the file is what the caller expects."""
         self.name = name
         self._sheet = None
         self._error: Exception | None = None
         try:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            present = name in workbook.sheet_names
+            self.names = list(workbook.sheet_names)
+            present = name in self.names
+            parsed = {n: workbook.get_sheet_by_name(n) for n in first if n in self.names}
         except Exception as exc:  # calamine raises several types for a damaged file
             raise WorkbookError(UNREADABLE) from exc
+        self.first = _rows(parsed, False)
         self._thread = None
         if present:
             self._thread = threading.Thread(target=self._run, args=(workbook,), name="xlsx-parse", daemon=True)
+            if start:
+                self._thread.start()
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.ident is None:  # not started yet
             self._thread.start()
 
     def _run(self, workbook) -> None:
@@ -604,6 +616,7 @@ class BackgroundSheet:
         """The sheet's rows (as `read_sheets` gives them), or None when the workbook has no such sheet."""
         if self._thread is None:
             return None
+        self.start()
         self._thread.join()
         if self._error is not None:
             raise WorkbookError(UNREADABLE) from self._error

@@ -123,6 +123,13 @@ def test_a_sheet_in_the_background_and_the_others_now_give_what_the_plain_read_g
         names, others = excel.read_sheets_except(data, ["表", "没有"], clean=clean)
         assert (names, others) == (["说明", "表", "尾"], {"说明": plain["说明"], "尾": plain["尾"]})
     assert excel.BackgroundSheet(data, "没有").rows() is None
+    # Small sheets read first from the same workbook, the worker started when the caller says so (or when asked).
+    for start in (True, False):
+        pending = excel.BackgroundSheet(data, "表", first=["说明", "没有"], start=False)
+        assert (pending.names, pending.first) == (["说明", "表", "尾"], {"说明": [["项目"], ["模板"]]})
+        if start:
+            pending.start()
+        assert pending.rows(clean=False) == read_workbook(data, MB, clean=False)["表"]
 
 
 def test_a_sheet_in_the_background_of_a_damaged_package_raises_when_asked():
