@@ -19,7 +19,7 @@ from jixiao.accounts.models import User
 from jixiao.audit import log
 from jixiao.indicators.models import Indicator, SchemeItem, Target, TargetMilestone
 from jixiao.lib.excel import (
-    BackgroundRead,
+    BackgroundSheet,
     CellError,
     Sheet,
     WorkbookError,
@@ -27,8 +27,6 @@ from jixiao.lib.excel import (
     clean_value,
     column_letter,
     open_strict,
-    read_sheets,
-    sheet_names,
     write_workbook,
 )
 from jixiao.lib.rows import check_references, gc_paused, insert_grouped, insert_rows, update_rows
@@ -490,8 +488,8 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     if check_ids:
         indicators, items = {e.item.indicator_id for e in entries}, {e.item.id for e in entries}
         for _group, rows in groups:
-            indicators.update(row[0] for row in rows)
-            items.update(row[1] for row in rows)
+            indicators.update(map(_first, rows))
+            items.update(map(_second, rows))
         check_references({Cycle: {period.cycle_id}, Period: {period.pk}, Unit: unit_ids, User: {by_id},
                           Submission: {fact[0] for fact in facts.values()}, Indicator: indicators,
                           SchemeItem: items, Value: {row[0] for row in revisions}})
@@ -547,6 +545,9 @@ class _Stored:
 def _stored(subs) -> dict[tuple[int, int], _Stored]:
     rows = Value.objects.filter(submission__in=list(subs.values())).values_list(*STORED_COLUMNS)
     return {(row[1], row[2]): _Stored(row) for row in rows}
+
+
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 def _plain_figures(figures: dict[int, Figures], facts, refused_new, stored: Stored, as_assessor: bool, item_of,
@@ -658,7 +659,8 @@ def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assess
     """Read, check and write a workbook. Raises WorkbookError (nothing written) on any problem.
 
     Once the package passes its checks, calamine parses the 数据 sheet in a worker thread (it releases the
-    GIL) while this thread reads the 说明 sheet and, from the database, what the rows are checked against and
+    GIL; the workbook is opened and its 说明 sheet read first, in this thread, so that the worker never waits for
+    the GIL) while this thread reads, from the database, what the rows are checked against and
     what the write needs, and makes a draft ready for each unit in scope that has no submission yet (those the
     file turns out to have no rows for are removed before the commit); the rows are then checked and written in
     the same transaction.
@@ -674,8 +676,9 @@ def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assess
         progress("读取文件", 0, 0)
     with gc_paused():  # 50,000 rows of cells, entries and tuples: see jixiao/lib/rows.py
         data = open_strict(file, settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS, ignore_sheets=[INFO_SHEET])
-        info = _info(read_sheets(data, [INFO_SHEET], clean=False), sheet_names(data))
-        pending = BackgroundRead(data, [DATA_SHEET])
+        pending = BackgroundSheet(data, DATA_SHEET, first=[INFO_SHEET], start=False)
+        info = _info(pending.first, pending.names)
+        pending.start()
         unchecked = connection.disable_constraint_checking()  # False where it cannot: see above
         try:
             return _import(info, pending, by, expect_period, expect_unit, expect_assessor, progress, unchecked)
@@ -694,7 +697,7 @@ def _import(info, pending, by, expect_period, expect_unit, expect_assessor, prog
                                       expect_assessor=expect_assessor)
     scope = Scope.of(period, unit, assessor)
     stored = Stored.read(period, scope.unit_ids, scope.indicator_ids, create_drafts=True)
-    parsed = parse_rows(pending.sheets(clean=False)[DATA_SHEET], scope, progress=progress)
+    parsed = parse_rows(pending.rows(clean=False), scope, progress=progress)
     if progress is not None:
         progress("写入数据库", parsed.count, parsed.count)
     return bulk_save(period, parsed.entries, by=by, as_assessor=parsed.as_assessor, stored=stored,
