@@ -37,12 +37,14 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
 
 def _jsonable(value):
     """Plain JSON values that read back from both databases exactly as written (the hash depends on it)."""
+    if value.__class__ is str:  # the common case (an import's event lists thousands of keys) tested first
+        return value.replace("\x00", "")
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
+        return [v.replace("\x00", "") if v.__class__ is str else _jsonable(v) for v in value]
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, bool) or value is None:

@@ -45,12 +45,13 @@ def test_values_that_databases_rewrite_are_normalised_before_hashing(db):
     after = {
         "amount": decimal.Decimal("12.50"), "day": datetime.date(2026, 3, 1), "big": 1e20, "ratio": 0.1 + 0.2,
         1: "integer key", "nested": {"tuple": (1, 2)}, "nul": "a\x00b", "nan": float("nan"),
+        "keys": ["S01 / E1", "S02\x00 / E1", 3, decimal.Decimal("1.5")],
     }
     event = log.record("unit.updated", object_repr="x\x00" + "长" * 300, after=after)
     stored = Event.objects.get(pk=event.pk)
     assert stored.after == {
         "amount": "12.50", "day": "2026-03-01", "big": "1e+20", "ratio": 0.30000000000000004, "1": "integer key",
-        "nested": {"tuple": [1, 2]}, "nul": "ab", "nan": "nan",
+        "nested": {"tuple": [1, 2]}, "nul": "ab", "nan": "nan", "keys": ["S01 / E1", "S02 / E1", 3, "1.5"],
     }
     assert len(stored.object_repr) == 200
     assert stored.compute_hash() == stored.hash
