@@ -265,6 +265,7 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
     seen: dict[tuple[str, str], int] = {}  # (unit code, indicator code) -> the first row that has it
     parse_number, value_problems, whole = checks.parse_number, checks.value_problems, checks.WHOLE_LIMIT
     as_float = connection.vendor == "sqlite"  # the database's form of a figure: see db_figure
+    last_unit = unit_figures = None
     for line, row in enumerate(rows[1:], start=2):
         if progress is not None and line % 5000 == 0:
             progress("校验数据", line, len(rows) - 1)
@@ -280,10 +281,12 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
                 key = (unit_cell, ind_cell)
                 first = seen.setdefault(key, line)
                 if first == line:
-                    unit_figures = figures.get(of_unit[0])
-                    if unit_figures is None:
-                        unit_figures = figures[of_unit[0]] = Figures()
-                    unit_figures.rows.append((*hit, raw if as_float else db_figure(raw)))
+                    if of_unit is not last_unit:  # a unit's rows mostly come together
+                        last_unit = of_unit
+                        unit_figures = figures.get(of_unit[0])
+                        if unit_figures is None:
+                            unit_figures = figures[of_unit[0]] = Figures()
+                    unit_figures.rows.append(hit + (raw if as_float else db_figure(raw),))
                     unit_figures.lines.append(line)
                     continue
                 _duplicate(errors, line, cols, first, key)
