@@ -14,6 +14,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from itertools import chain
 
 from django.db import IntegrityError, connection
 
@@ -94,7 +95,7 @@ def insert_grouped(model, names: Sequence[str], groups: Sequence[tuple[Sequence,
     for key, rows in groups:
         for start in range(0, len(rows), per):
             part = rows[start:start + per]
-            by_count.setdefault(len(part), []).append([*common, *key, *[v for row in part for v in row]])
+            by_count.setdefault(len(part), []).append([*common, *key, *chain.from_iterable(part)])
     with connection.cursor() as cursor:
         for count, params in by_count.items():
             values = ", ".join("(" + ", ".join(f"?{fixed + 1 + r * width + i}" for i in range(width)) + f", {tail})"
