@@ -11,7 +11,6 @@ from django.utils import timezone
 from jixiao.accounts import access
 from jixiao.accounts.roles import Role
 from jixiao.audit import log
-from jixiao.indicators import schemebook as sb
 from jixiao.indicators import schemeplan
 from jixiao.indicators.models import (
     SCHEME_OPTIONS,
@@ -35,7 +34,7 @@ from jixiao.indicators.models import (
 )
 from jixiao.indicators.rule_specs import clean_params, validate_params
 from jixiao.indicators.validation import check_decomposition, target_value_problems, validate_scheme
-from jixiao.lib.rows import gc_paused, insert_rows
+from jixiao.lib.rows import gc_paused, insert_rows, sqlite_amount
 from jixiao.org.models import Cycle, Group
 
 INDICATOR_FIELDS = ["code", "name", "category", "measure_unit", "direction", "frequency", "aggregation", "active",
@@ -773,7 +772,7 @@ MIN_BARE_RUN = 100  # bare rows in a row worth statements of their own
 
 def _sqlite_runs(rows: list[tuple]) -> list[tuple[bool, list[tuple]]]:
     """The rows for SQLite, in their order, as runs of bare rows (True: unit, indicator, value and baseline only) and
-    of full rows, with amounts as floats where that is exact (`sqlite_amount`).
+    of full rows, with amounts as floats where that is exact (`rows.sqlite_amount`).
 
     Python's sqlite3 binds a float or an int directly but looks up an adapter for None, a str subclass and a Decimal
     (Django's turns it into text that SQLite parses back into the REAL it stores): binding a bare row's four
@@ -805,17 +804,3 @@ def _sqlite_runs(rows: list[tuple]) -> list[tuple[bool, list[tuple]]]:
         else:
             merged.append((bare, run))
     return merged
-
-
-def sqlite_amount(value: Decimal | None) -> float | Decimal | None:
-    """A target amount to bind on SQLite: the float SQLite stores for it when that is exact, else the Decimal.
-
-    An amount has at most four decimal places (the parse refuses more; the column holds four): below 10^11 it has
-    at most 15 significant digits, which SQLite keeps as the REAL nearest to it (as it does the text Django binds
-    for a Decimal) and Django reads back, rounded to 15 digits, as this amount. Longer ones stay Decimals, so
-    SQLite stores them from their text as before (tests/test_insert_targets.py).
-    """
-    if value is None:
-        return None
-    number = float(value)
-    return number if -sb.EXACT_AMOUNT < number < sb.EXACT_AMOUNT else value

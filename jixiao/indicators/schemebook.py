@@ -48,7 +48,7 @@ from jixiao.lib.excel import (
     read_workbook_strict,
     write_workbook,
 )
-from jixiao.lib.rows import gc_paused
+from jixiao.lib.rows import gc_paused, is_exact_float
 from jixiao.org.rules import formula_problem
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,29}$")
@@ -700,9 +700,6 @@ def _decimal(value, places: int, col: Col, bad) -> Decimal | None:
 # (`stored_row`).
 
 AS_STORED = "targets_as_stored"
-# An amount of four decimal places below 10^11 has at most 15 digits: the float the export writes holds it
-# exactly, and its shortest repr (what the parse turns into a Decimal) is that amount.
-EXACT_AMOUNT = 1e11
 SOURCE_LABELS = {c.value: str(c.label) for c in TargetSource}
 SOURCE_CODES = {label: code for code, label in SOURCE_LABELS.items()}
 TEXT_MAX = TARGETS.col("target_text").max_length
@@ -739,10 +736,8 @@ def _amount_cell(value):
     """A stored amount as calamine reads back its exported cell, or None when it may not read back as the same
     amount (more than four decimal places, or more digits than a float holds) or when a cell of another kind
     would equal it (a TRUE or FALSE cell equals 1 or 0, and the parse refuses it)."""
-    cell = float(value)
-    if -EXACT_AMOUNT < cell < EXACT_AMOUNT and round(cell, 4) == cell and cell != 0 and cell != 1:
-        return cell
-    return None
+    cell = float(value)  # exact below EXACT_FLOAT: the float the export writes, whose repr the parse reads
+    return cell if is_exact_float(cell) and cell != 0 and cell != 1 else None
 
 
 def stored_row(number_: int, cells: tuple) -> dict:

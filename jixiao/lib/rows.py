@@ -142,6 +142,30 @@ def plain_rows(model, names: Sequence[str], where_column: str, value) -> list[tu
         return cursor.fetchall()
 
 
+# A decimal of at most four places below this (in absolute value) has at most 15 significant digits: a float holds
+# it exactly (the float's shortest repr is the decimal), and SQLite stores it as that REAL, which Django reads back,
+# rounded to 15 digits, as the same decimal. Longer decimals lose digits in a float.
+EXACT_FLOAT = 1e11
+
+
+def is_exact_float(number: float) -> bool:
+    """Whether a float is a decimal of at most four places below EXACT_FLOAT (`round` says so exactly: the float is
+    then the one nearest to its four-place rounding)."""
+    return -EXACT_FLOAT < number < EXACT_FLOAT and round(number, 4) == number
+
+
+def sqlite_amount(value: Decimal | None) -> float | Decimal | None:
+    """A DecimalField amount (at most four places) to bind on SQLite: the float SQLite stores for it when that is
+    exact (below EXACT_FLOAT), else the Decimal, which SQLite stores from Django's text as before.
+
+    Python's sqlite3 binds a float directly; for a Decimal it calls Django's adapter, whose text SQLite then parses.
+    """
+    if value is None:
+        return None
+    number = float(value)
+    return number if -EXACT_FLOAT < number < EXACT_FLOAT else value
+
+
 def db_decimal(value) -> Decimal:
     """A DecimalField value as the driver returns it, as a Decimal equal to what Django would give.
 

@@ -29,7 +29,15 @@ from jixiao.lib.excel import (
     open_strict,
     write_workbook,
 )
-from jixiao.lib.rows import check_references, gc_paused, insert_grouped, insert_rows, update_rows
+from jixiao.lib.rows import (
+    EXACT_FLOAT,
+    check_references,
+    gc_paused,
+    insert_grouped,
+    insert_rows,
+    sqlite_amount,
+    update_rows,
+)
 from jixiao.org.models import Cycle, Unit
 from jixiao.reporting import actions, checks, scope
 from jixiao.reporting.models import EDITABLE, Period, Status, Submission, Value, ValueRevision
@@ -64,8 +72,8 @@ class Entry:
 class Figures:
     """A unit's rows that hold a figure and nothing else, for an indicator whose figures need no check but their
     form (`checks.plain_figure`), with the version 0 the template gives a value not stored yet: what most rows of a
-    first upload are. `rows`: (indicator id, scheme item id, figure in the database's form: a float on SQLite, see
-    `db_figure`); `lines`: their Excel row numbers, in the same order."""
+    first upload are. `rows`: (indicator id, scheme item id, figure in the database's form: on SQLite the cell's
+    float, exact by `rows.is_exact_float`, elsewhere its Decimal); `lines`: their Excel row numbers, in order."""
 
     rows: list[tuple] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
@@ -264,7 +272,7 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
     by_code = scope.by_code
     seen: dict[tuple[str, str], int] = {}  # (unit code, indicator code) -> the first row that has it
     parse_number, value_problems, whole = checks.parse_number, checks.value_problems, checks.WHOLE_LIMIT
-    as_float = connection.vendor == "sqlite"  # the database's form of a figure: see db_figure
+    as_float = connection.vendor == "sqlite"  # the database's form of a figure: see Figures
     last_unit = unit_figures = None
     for line, row in enumerate(rows[1:], start=2):
         if progress is not None and line % 5000 == 0:
@@ -277,7 +285,8 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
         if raw.__class__ is float and version.__class__ is float and version == 0.0 and text == note == explanation == "":
             of_unit = by_code.get(unit_cell)
             hit = of_unit[2].get(ind_cell) if of_unit is not None else None
-            if hit is not None and -FIGURE_LIMIT < raw < FIGURE_LIMIT and round(raw, 4) == raw:
+            # rows.is_exact_float, inline: it runs for every row.
+            if hit is not None and -EXACT_FLOAT < raw < EXACT_FLOAT and round(raw, 4) == raw:
                 key = (unit_cell, ind_cell)
                 first = seen.setdefault(key, line)
                 if first == line:
@@ -286,7 +295,7 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
                         unit_figures = figures.get(of_unit[0])
                         if unit_figures is None:
                             unit_figures = figures[of_unit[0]] = Figures()
-                    unit_figures.rows.append(hit + (raw if as_float else db_figure(raw),))
+                    unit_figures.rows.append(hit + (raw if as_float else parse_number(raw),))
                     unit_figures.lines.append(line)
                     continue
                 _duplicate(errors, line, cols, first, key)
@@ -342,21 +351,6 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
     if not entries and not figures:
         raise WorkbookError(CellError(DATA_SHEET, None, "", "没有任何数据行。"))
     return parsed
-
-
-# A figure below this (in absolute value) with at most 4 decimals has at most 15 significant digits: SQLite
-# stores it as the REAL the float already is (see `db_figure`).
-FIGURE_LIMIT = 1e11
-
-
-def db_figure(figure: float):
-    """A cell's figure (|figure| < FIGURE_LIMIT, at most 4 decimals) in the form the database column takes.
-
-    SQLite keeps a DecimalField as a REAL when the decimal has at most 15 significant digits, which such a
-    figure has: binding the float skips the Decimal, the adapter's text and SQLite's parse of it, and Django
-    reads the same Decimal back (rounded to 15 digits). Elsewhere the Decimal that `checks.parse_number` gives.
-    """
-    return figure if connection.vendor == "sqlite" else _decimal(figure)
 
 
 def _duplicate(errors, line, cols, first, key) -> None:
@@ -446,8 +440,8 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     errors, bare, new, changed, revisions = [], [], [], [], []
     groups, entries = _plain_figures(figures, facts, refused_new, stored, as_assessor, item_of, list(entries))
     outlier_reason = checks.outlier_reason
-    # SQLite keeps a DecimalField as a REAL whichever way it arrives: binding the float skips the adapter's
-    # text and SQLite's parse of it (Django reads either back rounded to 15 digits, the same Decimal).
+    # SQLite keeps a DecimalField as a REAL whichever way it arrives: binding the float where it is exact skips the
+    # adapter's text and SQLite's parse of it (rows.sqlite_amount).
     as_float = connection.vendor == "sqlite"
     for e in entries:
         fact = facts[e.unit_id]
@@ -469,7 +463,7 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
             # A first entry: counted as a change after approval when the submission was approved before.
             moved = e.number is not None or e.text != ""
             since = 1 if moved and fact[2] and not as_assessor else 0
-            number = e.number if e.number is None or not as_float else float(e.number)
+            number = sqlite_amount(e.number) if as_float else e.number
             if e.text or e.note or e.explanation or outlier or since:
                 new.append((fact[0], e.unit_id, indicator_id, e.item.id, number, e.text, e.note, e.explanation,
                             outlier, since))
@@ -579,14 +573,8 @@ def _plain_figures(figures: dict[int, Figures], facts, refused_new, stored: Stor
 
 def _entries(unit_id, rows, lines, item_of) -> list[Entry]:
     """Plain first figures as the entries parse_rows' general path would have made of them."""
-    return [Entry(unit_id, item_of(unit_id, indicator_id), _decimal(figure), "", "", "", 0, line)
+    return [Entry(unit_id, item_of(unit_id, indicator_id), checks.parse_number(figure), "", "", "", 0, line)
             for (indicator_id, _item_id, figure), line in zip(rows, lines, strict=True)]
-
-
-def _decimal(figure) -> Decimal:
-    if figure.__class__ is Decimal:
-        return figure
-    return Decimal(int(figure)) if figure.is_integer() else Decimal(repr(figure))
 
 
 def _submissions(period, unit_ids, known: dict[int, Submission]) -> dict[int, Submission]:
