@@ -174,11 +174,23 @@ def _parse(data: bytes, clean: bool) -> dict[str, list[list]]:
 def _load_sheets(data: bytes, names: Iterable[str] | None = None) -> dict:
     """calamine's parsed worksheets (not yet Python values): all, or those of `names` the workbook has. The
     parse runs without the GIL."""
+    workbook, present = _open_workbook(data)
+    return _parse_sheets(workbook, present if names is None else [n for n in names if n in present])
+
+
+def _open_workbook(data: bytes) -> tuple[CalamineWorkbook, list[str]]:
+    """calamine's workbook of checked bytes and its worksheet names, in workbook order (no sheet parsed yet)."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        present = workbook.sheet_names
-        return {name: workbook.get_sheet_by_name(name)
-                for name in (present if names is None else [n for n in names if n in present])}
+        return workbook, list(workbook.sheet_names)
+    except Exception as exc:  # calamine raises several types for a damaged file
+        raise WorkbookError(UNREADABLE) from exc
+
+
+def _parse_sheets(workbook: CalamineWorkbook, names: Iterable[str]) -> dict:
+    """The named sheets of an open workbook, parsed by calamine (without the GIL)."""
+    try:
+        return {name: workbook.get_sheet_by_name(name) for name in names}
     except Exception as exc:  # calamine raises several types for a damaged file
         raise WorkbookError(UNREADABLE) from exc
 
@@ -518,10 +530,7 @@ def open_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: Iterable[
 
 def sheet_names(data: bytes) -> list[str]:
     """The worksheet names of checked bytes, in workbook order (reads only the workbook part)."""
-    try:
-        return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
-    except Exception as exc:
-        raise WorkbookError(UNREADABLE) from exc
+    return _open_workbook(data)[1]
 
 
 def read_sheets(data: bytes, names: Iterable[str], *, clean: bool = True) -> dict[str, list[list]]:
@@ -532,35 +541,32 @@ def read_sheets(data: bytes, names: Iterable[str], *, clean: bool = True) -> dic
 
 def read_sheets_except(data: bytes, names: Iterable[str], *, clean: bool = True) -> tuple[list[str], dict[str, list[list]]]:
     """Every worksheet name of checked bytes in workbook order, and the sheets not in `names` parsed now: the
-    small sheets of a workbook whose big ones a `BackgroundRead` parses meanwhile."""
+    small sheets of a workbook whose big one a `BackgroundSheet` parses meanwhile."""
     left_out = set(names)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        present = list(workbook.sheet_names)
-        parsed = {name: workbook.get_sheet_by_name(name) for name in present if name not in left_out}
-    except Exception as exc:  # calamine raises several types for a damaged file
-        raise WorkbookError(UNREADABLE) from exc
-    return present, _rows(parsed, clean)
+    workbook, present = _open_workbook(data)
+    return present, _rows(_parse_sheets(workbook, [name for name in present if name not in left_out]), clean)
 
 
 class BackgroundRead:
     """The sheets of checked bytes (all, or those named that it has), parsed by calamine in a worker thread; `sheets()`
     waits for it.
 
-    Only the parse runs in the thread; the conversion to Python values needs the GIL anyway and happens in
-    the caller's thread. A damaged file raises its WorkbookError from `sheets()`.
+    Only the parse runs in the thread, in one call without the GIL (the workbook is opened in the caller's thread:
+    see `BackgroundSheet`); the conversion to Python values needs the GIL anyway and happens in the caller's
+    thread. A damaged file raises its WorkbookError here or from `sheets()`.
     """
 
     def __init__(self, data: bytes, names: Iterable[str] | None = None):
         self._parsed: dict | None = None
         self._error: WorkbookError | None = None
-        names = None if names is None else list(names)
-        self._thread = threading.Thread(target=self._run, args=(data, names), name="xlsx-parse", daemon=True)
+        workbook, present = _open_workbook(data)
+        names = present if names is None else [n for n in names if n in present]
+        self._thread = threading.Thread(target=self._run, args=(workbook, names), name="xlsx-parse", daemon=True)
         self._thread.start()
 
-    def _run(self, data: bytes, names: list[str] | None) -> None:
+    def _run(self, workbook, names: list[str]) -> None:
         try:
-            self._parsed = _load_sheets(data, names)
+            self._parsed = _parse_sheets(workbook, names)
         except WorkbookError as exc:
             self._error = exc
 
@@ -587,15 +593,10 @@ class BackgroundSheet:
         once `first` says the file is what the caller expects."""
         self.name = name
         self._sheet = None
-        self._error: Exception | None = None
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            self.names = list(workbook.sheet_names)
-            present = name in self.names
-            parsed = {n: workbook.get_sheet_by_name(n) for n in first if n in self.names}
-        except Exception as exc:  # calamine raises several types for a damaged file
-            raise WorkbookError(UNREADABLE) from exc
-        self.first = _rows(parsed, False)
+        self._error: WorkbookError | None = None
+        workbook, self.names = _open_workbook(data)
+        present = name in self.names
+        self.first = _rows(_parse_sheets(workbook, [n for n in first if n in self.names]), False)
         self._thread = None
         if present:
             self._thread = threading.Thread(target=self._run, args=(workbook,), name="xlsx-parse", daemon=True)
@@ -608,8 +609,8 @@ class BackgroundSheet:
 
     def _run(self, workbook) -> None:
         try:
-            self._sheet = workbook.get_sheet_by_name(self.name)
-        except Exception as exc:  # noqa: BLE001 - raised as WorkbookError in the caller's thread
+            self._sheet = _parse_sheets(workbook, [self.name])[self.name]
+        except WorkbookError as exc:  # raised in the caller's thread
             self._error = exc
 
     def rows(self, *, clean: bool = True) -> list[list] | None:
@@ -619,5 +620,5 @@ class BackgroundSheet:
         self.start()
         self._thread.join()
         if self._error is not None:
-            raise WorkbookError(UNREADABLE) from self._error
+            raise self._error
         return _rows({self.name: self._sheet}, clean)[self.name]
