@@ -145,14 +145,8 @@ def test_a_duplicated_row_is_named_and_nothing_is_written(cast, w, second):
 def test_an_inactive_account_cannot_import(cast, w):
     cast.street_reporter.is_active = False
     cast.street_reporter.save(update_fields=["is_active"])
-    errors = errors_of_by(edit(template(w, cast), set_values(1, 2)), cast.street_reporter)
+    errors = errors_of(edit(template(w, cast), set_values(1, 2)), by=cast.street_reporter)
     assert "停用" in errors[0] and Value.objects.count() == 0
-
-
-def errors_of_by(data, by):
-    with pytest.raises(WorkbookError) as info:
-        imports.import_file(data, by=by)
-    return [str(e) for e in info.value.errors]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the foreign-key pragma is SQLite's")

@@ -42,9 +42,9 @@ def set_values(*numbers):
     return change
 
 
-def errors_of(data, **expect) -> list[str]:
+def errors_of(data, by=None, **expect) -> list[str]:
     with pytest.raises(WorkbookError) as info:
-        imports.import_file(data, by=None, **expect)
+        imports.import_file(data, by=by, **expect)
     return [str(e) for e in info.value.errors]
 
 
