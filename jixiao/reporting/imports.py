@@ -239,7 +239,8 @@ class Scope:
 
     @property
     def indicator_ids(self) -> set[int]:
-        return {iid for items in {id(i): i for i in self.allowed.values()}.values() for iid in items}
+        shared = {id(items): items for items in self.allowed.values()}  # a group's units share one mapping
+        return {iid for items in shared.values() for iid in items}
 
 
 def _code_maps(items: dict[int, object]) -> tuple[dict, dict]:
