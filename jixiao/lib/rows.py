@@ -149,9 +149,13 @@ EXACT_FLOAT = 1e11
 
 
 def is_exact_float(number: float) -> bool:
-    """Whether a float is a decimal of at most four places below EXACT_FLOAT (`round` says so exactly: the float is
-    then the one nearest to its four-place rounding)."""
-    return -EXACT_FLOAT < number < EXACT_FLOAT and round(number, 4) == number
+    """Whether a float is a decimal of at most four places below EXACT_FLOAT.
+
+    That is `round(number, 4) == number` (the float is the one nearest to its four-place rounding), tested here at
+    a third of its cost: below EXACT_FLOAT, number × 10⁴ lies within far less than ½ of the integer k it would be
+    for such a decimal k / 10⁴, every integer below 10¹⁵ is a float, and k / 10⁴ in floats is the float nearest to
+    k / 10⁴. Callers that run it per cell write it inline."""
+    return -EXACT_FLOAT < number < EXACT_FLOAT and round(number * 10000.0) / 10000.0 == number
 
 
 def sqlite_amount(value: Decimal | None) -> float | Decimal | None:

@@ -287,7 +287,7 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
             of_unit = by_code.get(unit_cell)
             hit = of_unit[2].get(ind_cell) if of_unit is not None else None
             # rows.is_exact_float, inline: it runs for every row.
-            if hit is not None and -EXACT_FLOAT < raw < EXACT_FLOAT and round(raw, 4) == raw:
+            if hit is not None and -EXACT_FLOAT < raw < EXACT_FLOAT and round(raw * 10000.0) / 10000.0 == raw:
                 key = (unit_cell, ind_cell)
                 first = seen.setdefault(key, line)
                 if first == line:

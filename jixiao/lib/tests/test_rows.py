@@ -64,3 +64,33 @@ def test_references_are_checked_per_distinct_id():
     rows.check_references({Unit: [*ids, *ids, None]}, chunk=2)  # repeated ids and None are fine
     with pytest.raises(IntegrityError, match="1 org.Unit"):
         rows.check_references({Unit: [*ids, max(ids) + 1000]}, chunk=2)
+
+
+def _near_four_places(rng):
+    """Floats at and one step either side of four-place decimals of every size below EXACT_FLOAT, and others."""
+    import math
+
+    places = rng.randrange(7)
+    value = rng.randrange(-10 ** (11 + places) + 1, 10 ** (11 + places)) / 10**places
+    step = rng.random()
+    if step < 0.2:
+        value = math.nextafter(value, math.inf)
+    elif step < 0.4:
+        value = math.nextafter(value, -math.inf)
+    elif step < 0.45:
+        value = rng.uniform(-rows.EXACT_FLOAT, rows.EXACT_FLOAT)
+    return value
+
+
+@pytest.mark.django_db(False)
+def test_the_exact_float_test_is_round_to_four_places():
+    """`is_exact_float` (and its inline copies) agrees with `round(x, 4) == x` below EXACT_FLOAT, at the edges too."""
+    import random
+
+    rng = random.Random(20261206)
+    edges = [0.0, -0.0, 0.0001, 0.00005, 1e-5, 0.1, 0.30000000000000004, 99999999999.9999, 1e11, -1e11,
+             float("nan"), float("inf"), 12345678901.2345, 12345678901.23456]
+    values = edges + [_near_four_places(rng) for _ in range(200_000)]
+    expected = [-rows.EXACT_FLOAT < v < rows.EXACT_FLOAT and round(v, 4) == v for v in values]
+    assert [rows.is_exact_float(v) for v in values] == expected
+    assert 0.25 < sum(expected) / len(expected) < 0.75  # both answers are well represented
