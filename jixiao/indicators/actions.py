@@ -11,7 +11,7 @@ from django.utils import timezone
 from jixiao.accounts import access
 from jixiao.accounts.roles import Role
 from jixiao.audit import log
-from jixiao.indicators import schemeplan
+from jixiao.indicators import schemebook, schemeplan
 from jixiao.indicators.models import (
     SCHEME_OPTIONS,
     AdjustmentCategory,
@@ -567,6 +567,13 @@ def _created_keys(plan) -> dict:
             created[spec_key] = [f"{op.row.get(first)} / {op.row.get(second)}" for op in ops if op.status == "new"]
         else:
             created[spec_key] = [" / ".join([str(op.row.get(f)) for f in fields]) for op in ops if op.status == "new"]
+    if plan.plain_targets:  # their keys in row order among the other new targets'
+        plain = [f"{entry[1]} / {entry[2]}" for entry in plan.plain_targets]
+        others = [(op.row["row"], op.key) for op in plan.ops["targets"] if op.status == "new"]
+        if others:
+            numbered = [(entry[0], key) for entry, key in zip(plan.plain_targets, plain, strict=True)]
+            plain = [key for _number, key in sorted(numbered + others)]
+        created["targets"] = plain
     return created
 
 
@@ -674,11 +681,11 @@ class _BookWriter:
         for op in self.plan.ops["targets"]:
             row = op.row
             if op.existing is None:
-                new.append((unit_ids[row["unit"]], indicator_ids[row["indicator"]], op.values))
+                new.append((row["row"], unit_ids[row["unit"]], indicator_ids[row["indicator"]], op.values))
             else:
                 changed.append((op, Target(pk=op.existing["id"], cycle=cycle, unit=state.units[row["unit"]],
                                            indicator=state.indicators[row["indicator"]], **op.values)))
-        insert_targets(cycle, new)
+        insert_targets(cycle, [row[1:] for row in new], self.plan.plain_targets, [row[0] for row in new])
         if changed:
             Target.objects.bulk_update([t for _op, t in changed], schemeplan.TARGET_FIELDS, batch_size=500)
             for op, target in changed:
@@ -742,8 +749,11 @@ class _BookWriter:
                            **self.who)
 
 
-def insert_targets(cycle, rows: list[tuple[int, int, dict]]) -> None:
-    """Insert new targets of `cycle`, (unit id, indicator id, {TARGET_FIELDS: value}) each, as multi-row INSERTs.
+def insert_targets(cycle, rows: list[tuple[int, int, dict]], plain: list[list] = (), numbers: list[int] = ()
+                   ) -> None:
+    """Insert new targets of `cycle`, (unit id, indicator id, {TARGET_FIELDS: value}) each, and the plain new targets
+    `plain` (schemebook.NEW_PLAIN), as multi-row INSERTs; with both, `numbers` gives the row number of each of `rows`
+    and the targets go in in row order (so do their ids).
 
     A workbook may bring thousands of new targets; the ORM's bulk_create spends most of its time building
     model instances and compiling the statement per batch, a plain parameterised INSERT does not. The rows
@@ -753,10 +763,12 @@ def insert_targets(cycle, rows: list[tuple[int, int, dict]]) -> None:
     shared = {"cycle": cycle.pk, "updated_at": connection.ops.adapt_datetimefield_value(timezone.now())}
     if connection.vendor != "sqlite":
         values_of = itemgetter(*schemeplan.TARGET_FIELDS)
-        insert_rows(Target, TARGET_COLUMNS, [(unit, indicator, *values_of(values)) for unit, indicator, values in rows],
-                    shared=shared)
+        full = [(unit, indicator, *values_of(values)) for unit, indicator, values in rows]
+        if plain:
+            full = _in_row_order(full, numbers, [_full_plain_row(entry) for entry in plain], plain)
+        insert_rows(Target, TARGET_COLUMNS, full, shared=shared)
         return
-    for bare, run in _sqlite_runs(rows):
+    for bare, run in _sqlite_runs(rows, plain, numbers):
         if bare:
             insert_rows(Target, BARE_TARGET_COLUMNS, run, shared={**shared, **BARE_TARGET})
         else:
@@ -770,9 +782,26 @@ BARE_TARGET = {"upper_value": None, "target_text": "", "actual": None, "source":
 MIN_BARE_RUN = 100  # bare rows in a row worth statements of their own
 
 
-def _sqlite_runs(rows: list[tuple]) -> list[tuple[bool, list[tuple]]]:
+def _full_plain_row(entry: list) -> tuple:
+    """A plain new target as a row of TARGET_COLUMNS, its amounts as Decimals (the general path's values)."""
+    row = schemebook.plain_row(entry)
+    return (entry[3], entry[4], row["target_value"], None, "", row["baseline"], None, BARE_TARGET["source"])
+
+
+def _in_row_order(rows: list, numbers: list[int], plain_rows: list, plain: list[list]) -> list:
+    """`rows` (row numbers `numbers`) and `plain_rows` (those of the plain new targets `plain`) in row order."""
+    if not rows:
+        return plain_rows
+    merged = sorted([*zip(numbers, rows, strict=True), *((entry[0], row) for entry, row in zip(plain, plain_rows,
+                                                                                              strict=True))],
+                    key=itemgetter(0))
+    return [row for _number, row in merged]
+
+
+def _sqlite_runs(rows: list[tuple], plain: list[list] = (), numbers: list[int] = ()) -> list[tuple[bool, list[tuple]]]:
     """The rows for SQLite, in their order, as runs of bare rows (True: unit, indicator, value and baseline only) and
-    of full rows, with amounts as floats where that is exact (`rows.sqlite_amount`).
+    of full rows, with amounts as floats where that is exact (`rows.sqlite_amount`). A plain new target is a bare row
+    of the floats calamine gave (exact: see schemebook.NEW_PLAIN), or of its defaulted baseline's.
 
     Python's sqlite3 binds a float or an int directly but looks up an adapter for None, a str subclass and a Decimal
     (Django's turns it into text that SQLite parses back into the REAL it stores): binding a bare row's four
@@ -780,16 +809,24 @@ def _sqlite_runs(rows: list[tuple]) -> list[tuple[bool, list[tuple]]]:
     30 ms, conversions included. Rows keep their order (so their ids do); a bare run too short to be worth its
     statements goes in with the full rows.
     """
-    runs: list[tuple[bool, list[tuple]]] = []
     amount = sqlite_amount
     district = BARE_TARGET["source"]
+    shaped = []  # (bare, row)
     for unit, indicator, values in rows:
         value, baseline = amount(values["target_value"]), amount(values["baseline"])
         upper, text, actual, source = values["upper_value"], values["target_text"], values["actual"], values["source"]
         if upper is None and actual is None and text == "" and source == district:
-            bare, row = True, (unit, indicator, value, baseline)
+            shaped.append((True, (unit, indicator, value, baseline)))
         else:
-            bare, row = False, (unit, indicator, value, amount(upper), text, baseline, amount(actual), source)
+            shaped.append((False, (unit, indicator, value, amount(upper), text, baseline, amount(actual), source)))
+    if plain:
+        bare_plain = [(entry[3], entry[4], entry[5], entry[6] if entry[6].__class__ is not Decimal else amount(entry[6]))
+                      for entry in plain]
+        if not shaped:  # the plain new targets alone: one bare run
+            return [(True, bare_plain)]
+        shaped = _in_row_order(shaped, numbers, [(True, row) for row in bare_plain], plain)
+    runs: list[tuple[bool, list[tuple]]] = []
+    for bare, row in shaped:
         if runs and runs[-1][0] is bare:
             runs[-1][1].append(row)
         else:

@@ -9,7 +9,8 @@ plain row dicts (`Book`). `schemeplan.plan` checks a Book against the database a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Container
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import repeat
 from operator import itemgetter
@@ -37,6 +38,7 @@ from jixiao.indicators.models import (
 )
 from jixiao.indicators.rule_specs import RULES, format_params_text
 from jixiao.lib.excel import (
+    BackgroundSheet,
     CellError,
     Sheet,
     WorkbookError,
@@ -44,11 +46,11 @@ from jixiao.lib.excel import (
     clean_value,
     column_letter,
     header_index,
-    open_strict,
+    open_strict_parsing,
     read_workbook_strict,
     write_workbook,
 )
-from jixiao.lib.rows import gc_paused, is_exact_float
+from jixiao.lib.rows import EXACT_FLOAT, gc_paused, is_exact_float
 from jixiao.org.rules import formula_problem
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,29}$")
@@ -358,9 +360,10 @@ def read_book(file, max_bytes: int) -> Book:
         return parse(sheets)
 
 
-def open_book(file, max_bytes: int) -> bytes:
-    """The checked bytes of an upload, not yet parsed (`read_book`'s checks; raises WorkbookError)."""
-    return open_strict(file, max_bytes, max_rows=MAX_ROWS, ignore_sheets=[README])
+def open_book(file, max_bytes: int) -> tuple[bytes, BackgroundSheet]:
+    """The checked bytes of an upload (`read_book`'s checks; raises WorkbookError), and its 目标值 sheet being parsed in
+    a worker thread (see lib.excel.open_strict_parsing)."""
+    return open_strict_parsing(file, max_bytes, max_rows=MAX_ROWS, sheet=TARGETS.name, ignore_sheets=[README])
 
 
 def parse(sheets: dict[str, list[list]], stored: dict | None = None) -> Book:
@@ -388,9 +391,11 @@ def parse_except_targets(sheets: dict[str, list[list]]) -> PartParse:
                      errors)
 
 
-def add_targets(part: PartParse, rows: list[list] | None, stored: dict | None = None) -> Book:
+def add_targets(part: PartParse, rows: list[list] | None, stored: dict | None = None,
+                new: NewTargets | None = None) -> Book:
     """The book of `part` with the 目标值 sheet's `rows` (None: no such sheet) parsed as `parse` does; raises every
-    problem of the book, in sheet order as a sheet-by-sheet pass would list them."""
+    problem of the book, in sheet order as a sheet-by-sheet pass would list them. With `new` (and `stored`), rows
+    that are plain new targets go to NEW_PLAIN (see `NewTargets`)."""
     errors, parsed = part.errors, part.book
     book: Book = {}
     for spec in SPECS:
@@ -400,7 +405,10 @@ def add_targets(part: PartParse, rows: list[list] | None, stored: dict | None = 
             book[spec.key] = _parse_sheet(spec, rows, errors)
         else:
             book[AS_STORED] = {}
-            book[spec.key] = _parse_sheet(spec, rows, errors, stored, book[AS_STORED])
+            plain = None if new is None else PlainTargets(new)
+            book[spec.key] = _parse_sheet(spec, rows, errors, stored, book[AS_STORED], plain)
+            if plain is not None:
+                book[NEW_PLAIN] = plain
     if errors.items:
         errors.items.sort(key=lambda error: SHEET_ORDER[error.sheet])  # stable: each sheet's own order stays
         errors.raise_if_any()
@@ -417,9 +425,10 @@ def parse_schemes(rows: list[list]) -> list[dict] | None:
 
 
 def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors, stored: dict | None = None,
-                 as_stored: dict | None = None) -> list[dict]:
+                 as_stored: dict | None = None, plain: PlainTargets | None = None) -> list[dict]:
     """The sheet's rows as dicts of field -> value, plus "row" (its Excel row number). Rows taken as stored (see
-    `parse`) go to `as_stored` instead, as row number -> the stored target's cells."""
+    `parse`) go to `as_stored` instead, as row number -> the stored target's cells, and plain new targets to
+    `plain.rows` (see `NewTargets`)."""
     if rows is None:
         return []
     if not rows:
@@ -435,12 +444,25 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors, store
     # Absent optional columns read as an empty cell past the header's last column.
     width = max([*positions.values(), 0]) + 1
     indexes = [positions.get(c.title, width) for c in data_columns]
-    numbers, picked, order = _pick_rows(rows, _picker(indexes), max(indexes) + 1, stored, as_stored)
+    pick, need = _picker(indexes), max(indexes) + 1
+    numbers, picked, order = _pick_rows(rows, pick, need, stored, as_stored, plain)
     start = len(errors.items)
     columns = _convert_columns(spec, errors, numbers, picked)
     names = [*(c.field for c in data_columns), "row"]
     key_indexes = [names.index(f) for f in spec.key_fields]
-    if _keys_whole_and_distinct([columns[i] for i in key_indexes] if columns else [], as_stored):
+    whole_and_distinct = _keys_whole_and_distinct([columns[i] for i in key_indexes] if columns else [], as_stored,
+                                                  plain)
+    if not whole_and_distinct and plain and plain.rows:
+        # A key missing or given twice: the rows are picked again without plain new targets, so that the checks
+        # below see every row that is not taken as stored (a file with such a problem is refused anyway).
+        del errors.items[start:]
+        as_stored.clear()
+        plain.rows.clear()
+        plain.keys.clear()
+        numbers, picked, order = _pick_rows(rows, pick, need, stored, as_stored)
+        columns = _convert_columns(spec, errors, numbers, picked)
+        whole_and_distinct = False
+    if whole_and_distinct:
         # Nothing to check row by row: each converted row is its values and its row number.
         parsed = list(map(dict, map(zip, repeat(names), zip(*columns, numbers, strict=False))))
     else:
@@ -450,17 +472,24 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors, store
     return parsed
 
 
-def _keys_whole_and_distinct(key_columns: list[list], as_stored: dict | None) -> bool:
-    """Whether every converted row has all its key cells and no two rows, those taken as stored included, share a
-    key: the common sheet, which needs no duplicate check row by row."""
+def _keys_whole_and_distinct(key_columns: list[list], as_stored: dict | None, plain: PlainTargets | None = None
+                             ) -> bool:
+    """Whether every converted row has all its key cells and no two rows, those taken as stored and the plain new
+    targets included, share a key: the common sheet, which needs no duplicate check row by row."""
     if not all(all(column) for column in key_columns):
         return False
     count = len(key_columns[0]) if key_columns else 0
     keys = set(zip(*key_columns, strict=True)) if key_columns else set()
-    if not as_stored:
-        return len(keys) == count
-    stored_keys = {cells[:2] for cells in as_stored.values()}
-    return len(keys) == count and len(stored_keys) == len(as_stored) and keys.isdisjoint(stored_keys)
+    if len(keys) != count:
+        return False
+    if as_stored:
+        stored_keys = {cells[:2] for cells in as_stored.values()}
+        if len(stored_keys) != len(as_stored) or not keys.isdisjoint(stored_keys):
+            return False
+        keys |= stored_keys
+    if plain and plain.rows:
+        return len(plain.keys) == len(plain.rows) and keys.isdisjoint(plain.keys)
+    return True
 
 
 def _check_keys(spec, errors, names, key_indexes, converted, count, order, as_stored) -> list[dict]:
@@ -486,23 +515,46 @@ def _check_keys(spec, errors, names, key_indexes, converted, count, order, as_st
     return parsed
 
 
-def _pick_rows(rows: list[list], pick, need: int, stored: dict | None, as_stored: dict | None):
+def _pick_rows(rows: list[list], pick, need: int, stored: dict | None, as_stored: dict | None,
+               plain: PlainTargets | None = None):
     """The data rows' numbers and picked cells, empty rows left out. With `stored`, a row whose cells are a stored
     target's is not picked but noted in `as_stored` (row number -> those cells); `order` then lists, in row order,
-    None for each picked row and the row number of each row taken as stored (None without `stored`)."""
+    None for each picked row and the row number of each row taken as stored (None without `stored`). With `plain`,
+    a row that is a plain new target (`NewTargets`) is not picked either but added to `plain.rows`."""
     numbers, picked = [], []
     order = None if stored is None else []
+    if plain is not None:
+        new = plain.context
+        stored_keys, units, indicators, sources = new.stored_keys, new.units, new.indicators, PLAIN_SOURCES
+        add_plain, add_key = plain.rows.append, plain.keys.add
     for number_, raw in enumerate(rows[1:], start=2):
         if len(raw) < need:
             raw = list(raw) + [None] * (need - len(raw))
         values = pick(raw)
         first = values[0]
         if order is not None:
-            cells = stored.get((first, values[1]))
+            key = (first, values[1])
+            cells = stored.get(key)
             if cells is not None and cells == values:
                 as_stored[number_] = cells
                 order.append(number_)
                 continue
+            # A plain new target: its cells are what the column converters' short paths give back unchanged and the
+            # plan accepts as they are (`NewTargets`). The comparisons are ordered to reject a row early.
+            if plain is not None and (value := values[2]).__class__ is float and values[3] == "" and values[4] == "" \
+                    and values[6] == "" and values[7] in sources and 0 < value < EXACT_FLOAT \
+                    and round(value * 10000.0) / 10000.0 == value and key not in stored_keys:
+                unit_id, indicator_id, baseline = units.get(first), indicators.get(values[1]), values[5]
+                if unit_id is not None and indicator_id is not None:
+                    if baseline == "":
+                        add_plain([number_, first, values[1], unit_id, indicator_id, value, None])
+                        add_key(key)
+                        continue
+                    if baseline.__class__ is float and -EXACT_FLOAT < baseline < EXACT_FLOAT \
+                            and round(baseline * 10000.0) / 10000.0 == baseline:  # rows.is_exact_float, inline
+                        add_plain([number_, first, values[1], unit_id, indicator_id, value, baseline])
+                        add_key(key)
+                        continue
         if not ((first.__class__ is str and first.strip()) or first.__class__ in (int, float)) and all(
                 clean_value(v) is None for v in values):
             continue
@@ -715,8 +767,8 @@ def target_cells(unit: str, indicator: str, value, upper, text: str, baseline, a
     target of the cycle, so the common cells (an empty amount, an empty text) take no call.
     """
     label = SOURCE_LABELS.get(source)
-    if label is None or not (_plain_codes.get(unit) or _plain_code(unit)) or not (
-            _plain_codes.get(indicator) or _plain_code(indicator)):
+    if label is None or not (_plain_codes.get(unit) or plain_code(unit)) or not (
+            _plain_codes.get(indicator) or plain_code(indicator)):
         return None
     if text and (text != text.strip() or len(text) > TEXT_MAX or formula_problem(text)):
         return None
@@ -726,7 +778,7 @@ def target_cells(unit: str, indicator: str, value, upper, text: str, baseline, a
     return None if None in cells else cells
 
 
-def _plain_code(code: str) -> bool:
+def plain_code(code: str) -> bool:
     """A code the parse reads back as itself (memoised: a workbook repeats its units and indicators)."""
     plain = _plain_codes[code] = code == code.strip() and bool(CODE_RE.match(code))
     return plain
@@ -755,6 +807,52 @@ def _cell_amount(cell) -> Decimal | None:
     return Decimal(int(cell)) if cell.is_integer() else Decimal(repr(cell))
 
 
+# --- Plain new targets ----------------------------------------------------------------------------------
+# A first import of a year's targets brings thousands of new rows, nearly all of one shape: a known unit, a
+# higher- or lower-better indicator, a positive target value and perhaps a baseline, each a float of at most
+# four decimal places, nothing else, source 区定. Such a row converts to a target the plan accepts without a
+# question, so the parse does not convert it: it goes to NEW_PLAIN as a list [row number, unit code, indicator
+# code, unit id, indicator id, target value, baseline] (amounts as calamine's floats, the baseline None when the
+# cell is empty), and the plan counts, defaults the baseline of and writes these rows as they are. Every other
+# row, and every row of a file with a missing or repeated key, takes the general path.
+
+NEW_PLAIN = "targets_new_plain"
+PLAIN_SOURCES = frozenset(["", *(text for text, code in TARGETS.col("source").choices.items()
+                                 if code == TargetSource.DISTRICT_SET)])
+
+
+@dataclass(frozen=True)
+class NewTargets:
+    """What the parse needs to know to take a 目标值 row as a plain new target, from the stored rows of an open cycle
+    (`schemeplan.State.new_targets`): the (unit code, indicator code) of every stored target, and the ids of the units
+    and of the higher- or lower-better indicators by their codes, those that read back as themselves only."""
+
+    stored_keys: Container
+    units: dict[str, int]
+    indicators: dict[str, int]
+
+
+@dataclass
+class PlainTargets:
+    """The plain new targets of one parse, made against `context`."""
+
+    context: NewTargets
+    rows: list[list] = field(default_factory=list)
+    keys: set[tuple[str, str]] = field(default_factory=set)  # of the rows, as they are added
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def plain_row(entry: list) -> dict:
+    """The row a plain new target parses to by the general path (a baseline defaulted since, a Decimal, is kept)."""
+    number_, unit, indicator, _unit_id, _indicator_id, value, baseline = entry
+    return {"unit": unit, "indicator": indicator, "target_value": _cell_amount(value), "upper_value": None,
+            "target_text": None, "baseline": baseline if baseline is None or baseline.__class__ is Decimal
+            else _cell_amount(baseline), "actual": None,
+            "source": TargetSource.DISTRICT_SET.value, "row": number_}
+
+
 # --- The parsed book travels from the preview to the confirmation as JSON ------------------------------
 
 
@@ -762,10 +860,12 @@ def book_to_json(book: Book) -> dict:
     """JSON-safe rows. Rows taken as stored travel as rows of their values: the confirmation compares them again."""
     data = {}
     for key, rows in book.items():
-        if key == AS_STORED:
+        if key in (AS_STORED, NEW_PLAIN):
             continue
-        if key == TARGETS.key and book.get(AS_STORED):
-            rows = sorted([*rows, *(stored_row(*entry) for entry in book[AS_STORED].items())], key=itemgetter("row"))
+        if key == TARGETS.key and (book.get(AS_STORED) or book.get(NEW_PLAIN)):
+            rows = sorted([*rows, *(stored_row(*entry) for entry in (book.get(AS_STORED) or {}).items()),
+                           *map(plain_row, book[NEW_PLAIN].rows if book.get(NEW_PLAIN) else ())],
+                          key=itemgetter("row"))
         data[key] = [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()} for row in rows]
     return data
 

@@ -44,7 +44,7 @@ from jixiao.indicators.rule_specs import (
     validate_params,
 )
 from jixiao.indicators.validation import coverage_message, target_value_problems
-from jixiao.lib.excel import BackgroundSheet, WorkbookError, cell_text, read_sheets_except
+from jixiao.lib.excel import WorkbookError, cell_text, read_sheets_except
 from jixiao.lib.rows import db_decimal, gc_paused, plain_rows
 from jixiao.org.models import Cycle, CycleStatus, Group, Unit, UnitKind
 
@@ -89,14 +89,23 @@ class Plan:
     state: State
     # (unit code, indicator code) -> period -> value: milestones carried along with a changed target value
     rederived: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
+    # New targets written as parsed, not listed in ops (schemebook.NEW_PLAIN: baselines defaulted), in row order
+    plain_targets: list[list] = field(default_factory=list)
 
     @property
     def changes(self) -> list[Op]:
-        return [op for spec in sb.SPECS for op in self.ops[spec.key]]
+        """Every change, sheet by sheet in row order (the plain new targets as Ops of their rows)."""
+        changes = []
+        for spec in sb.SPECS:
+            ops = self.ops[spec.key]
+            if spec is sb.TARGETS and self.plain_targets:
+                ops = sorted([*ops, *map(plain_op, self.plain_targets)], key=lambda op: op.row["row"])
+            changes += ops
+        return changes
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.changes)
+        return bool(self.plain_targets) or any(self.ops.values())
 
     @property
     def totals(self) -> dict[str, int]:
@@ -104,6 +113,14 @@ class Plan:
 
     def count_rows(self) -> list[tuple[str, dict]]:
         return [(spec.name, self.counts[spec.key]) for spec in sb.SPECS if sum(self.counts[spec.key].values())]
+
+
+def plain_op(entry: list) -> Op:
+    """The Op of a plain new target (the general path's, as the preview lists it)."""
+    row = sb.plain_row(entry)
+    values = {name: row[name] for name in TARGET_FIELDS}
+    values["target_text"] = ""
+    return Op(sb.TARGETS, row, "new", None, values, ())
 
 
 def show(value) -> str:
@@ -178,6 +195,7 @@ class State:
         self.target_db_rows = rows = {}
         self.target_cells = stored = {}
         self._targets = {}
+        self._new_targets = None
         cells_of = sb.target_cells
         by_id = {}
         for row in plain_rows(Target, columns, "cycle_id", self.cycle.pk):
@@ -215,6 +233,19 @@ class State:
     def targets(self) -> dict:
         """Every stored target, as `target` gives it."""
         return {key: self.target(key) for key in self.target_db_rows}
+
+    def new_targets(self) -> sb.NewTargets | None:
+        """What the parse needs to take rows as plain new targets (schemebook.NewTargets), the same object each
+        time; None when the cycle no longer takes new targets (every row is then checked and refused)."""
+        if self.cycle.status not in OPEN_TARGET_STATUSES:
+            return None
+        if self._new_targets is None:
+            plain = sb.plain_code
+            self._new_targets = sb.NewTargets(
+                self.target_db_rows, {code: unit.pk for code, unit in self.units.items() if plain(code)},
+                {code: indicator.pk for code, indicator in self.indicators.items()
+                 if indicator.direction in SIGNED and plain(code)})
+        return self._new_targets
 
     def previous_actuals(self, keys) -> dict[tuple[str, str], Decimal]:
         """Last year's actuals of (unit code, indicator code) keys: the default baseline of a new target.
@@ -273,8 +304,7 @@ def read(file, max_bytes: int) -> tuple[sb.Book, Plan]:
     `read_book` and `plan` would.
     """
     with gc_paused():
-        data = sb.open_book(file, max_bytes)
-        targets = BackgroundSheet(data, sb.TARGETS.name)
+        data, targets = sb.open_book(file, max_bytes)
         names, sheets = read_sheets_except(data, [sb.TARGETS.name], clean=False)
         state = _early_state(sheets.get(sb.SCHEMES.name))
         if state is None:
@@ -285,7 +315,7 @@ def read(file, max_bytes: int) -> tuple[sb.Book, Plan]:
         planner = Planner(part.book, state)
         if not part.errors.items:  # else the parse refuses the file: there is nothing to plan
             planner.check_schemes_and_parts()
-        book = sb.add_targets(part, targets.rows(clean=False), state.target_cells)
+        book = sb.add_targets(part, targets.rows(clean=False), state.target_cells, state.new_targets())
         planner.check_the_rest(book)
         planner.errors.raise_if_any()
         return book, planner.result()
@@ -310,22 +340,29 @@ class Planner:
         self.counts = {spec.key: {s: 0 for s in STATUS_LABELS} for spec in sb.SPECS}
         self.changed_schemes: set[str] = set()
         self.changed_targets: set[tuple[str, str]] = set()  # the keys of ops["targets"], noted as they are added
-        self.as_stored: dict[int, tuple] = {}  # these three once the 目标值 rows are there (check_the_rest)
+        self.as_stored: dict[int, tuple] = {}  # these four once the 目标值 rows are there (check_the_rest)
         self.target_rows: list[dict] = []
+        self.plain_targets: list[list] = []  # schemebook.NEW_PLAIN's rows
         self.file_targets: dict[tuple[str, str], dict] = {}
+        self._plain_by_key: dict[tuple[str, str], list] | None = None
         self.rederived: dict[tuple[str, str], dict[str, Decimal]] = {}
 
-    def taken_as_stored(self) -> tuple[dict[int, tuple], list[dict]]:
-        """The book's 目标值 rows taken as stored (sb.AS_STORED) that are stored targets this plan sees, and the other
-        rows; a row taken as a stored target this plan does not see (a book parsed against other stored rows)
-        joins the other rows as a row of its values."""
+    def taken_as_stored(self) -> tuple[dict[int, tuple], list[dict], list[list]]:
+        """The book's 目标值 rows taken as stored (sb.AS_STORED) that are stored targets this plan sees, the other
+        rows, and the plain new targets (sb.NEW_PLAIN) when the book was parsed against this plan's stored rows;
+        a row taken as a stored target this plan does not see, or a plain new target of a book parsed against
+        other stored rows, joins the other rows as a row of its values."""
         rows, entries = self.book["targets"], self.book.get(sb.AS_STORED) or {}
         stored = self.state.target_cells
         same = {number_: cells for number_, cells in entries.items() if stored.get(cells[:2]) is cells}
-        if len(same) < len(entries):
-            others = [sb.stored_row(number_, cells) for number_, cells in entries.items() if number_ not in same]
+        others = [sb.stored_row(number_, cells) for number_, cells in entries.items() if number_ not in same]
+        plain = self.book.get(sb.NEW_PLAIN)
+        if plain and plain.context is not self.state.new_targets():
+            others += map(sb.plain_row, plain.rows)
+            plain = None
+        if others:
             rows = sorted([*rows, *others], key=itemgetter("row"))
-        return same, rows
+        return same, rows, plain.rows if plain else []
 
     def error(self, spec, row, field_name, message):
         self.errors.add(spec, row["row"] if row else None, field_name, message)
@@ -333,7 +370,7 @@ class Planner:
     def result(self) -> Plan:
         locked = sorted({self.scheme_name(code) for code in self.changed_schemes
                          if code in self.state.schemes and self.state.schemes[code].is_locked})
-        return Plan(self.state.cycle, self.ops, self.counts, locked, self.state, self.rederived)
+        return Plan(self.state.cycle, self.ops, self.counts, locked, self.state, self.rederived, self.plain_targets)
 
     def scheme_name(self, code):
         scheme = self.state.schemes.get(code)
@@ -373,7 +410,7 @@ class Planner:
         one holding only the other sheets (the same rows)."""
         if book is not None:
             self.book = book
-        self.as_stored, self.target_rows = self.taken_as_stored()
+        self.as_stored, self.target_rows, self.plain_targets = self.taken_as_stored()
         self.file_targets = {(r.get("unit"), r.get("indicator")): r for r in self.target_rows}
         self.check_targets()
         self.check_milestones()
@@ -622,11 +659,15 @@ class Planner:
         unchanged += self.check_as_stored()
         if self.as_stored:  # their problems were found apart: back in row order, as one pass would give them
             self.errors.items[start:] = sorted(self.errors.items[start:], key=lambda error: error.row)
-        self.counts[spec.key]["new"] += new
+        self.counts[spec.key]["new"] += new + len(self.plain_targets)
         self.counts[spec.key]["unchanged"] += unchanged
-        previous = state.previous_actuals([key for key, _values in no_baseline])
+        plain_no_baseline = [entry for entry in self.plain_targets if entry[6] is None]
+        previous = state.previous_actuals([key for key, _values in no_baseline]
+                                          + [(entry[1], entry[2]) for entry in plain_no_baseline])
         for key, values in no_baseline:  # the Op holds this dict: the preview and the write see the default
             values["baseline"] = previous.get(key)
+        for entry in plain_no_baseline:
+            entry[6] = previous.get((entry[1], entry[2]))
 
     def check_as_stored(self) -> int:
         """Rows taken as their stored target are unchanged, but the target must still suit its indicator's
@@ -650,7 +691,19 @@ class Planner:
         self.errors.add(sb.TARGETS, number_, column, f"{indicator.name}（{indicator.get_direction_display()}）：{problem}")
 
     def final_target(self, key) -> dict | None:
-        return self.file_targets.get(key) or self.state.target(key)
+        """The target of (unit code, indicator code) after the import, as a row or stored dict (None: none)."""
+        found = self.file_targets.get(key)
+        if found is None and self.plain_targets:
+            entry = self.plain_by_key.get(key)
+            found = None if entry is None else sb.plain_row(entry)
+        return found or self.state.target(key)
+
+    @property
+    def plain_by_key(self) -> dict[tuple[str, str], list]:
+        """The plain new targets by (unit code, indicator code), built when first asked for."""
+        if self._plain_by_key is None:
+            self._plain_by_key = {(entry[1], entry[2]): entry for entry in self.plain_targets}
+        return self._plain_by_key
 
     def check_milestones(self):
         spec, state = sb.MILESTONES, self.state
@@ -720,8 +773,9 @@ class Planner:
             links[key] = (row.get("parent_unit"), row.get("indicator"))
             rows_by_parent[links[key]].append(row)
         changed_targets = self.changed_targets
+        plain = self.plain_by_key if self.plain_targets else {}
         for child, parent in links.items():
-            if child in changed_targets or parent in changed_targets:
+            if child in changed_targets or parent in changed_targets or child in plain or parent in plain:
                 touched.add(parent)
         children = defaultdict(list)
         for child, parent in links.items():

@@ -245,8 +245,8 @@ def size_message(size: int, max_bytes: int) -> str:
             "请删除多余的工作表或行后重试，或分批导入。")
 
 
-def _check_package(data: bytes) -> None:
-    """Judge the file by its content, never by its name."""
+def _check_package(data: bytes) -> int:
+    """Judge the file by its content, never by its name. Returns the size of its parts once unzipped."""
     if data.startswith(OLE_MAGIC):
         raise WorkbookError("这是旧版 Excel（.xls）或其他 Office 文件，请在 Excel 中“另存为” .xlsx 格式后再上传。")
     if not data.startswith(ZIP_MAGIC):
@@ -263,6 +263,7 @@ def _check_package(data: bytes) -> None:
         raise WorkbookError("文件包含宏，出于安全原因不予接收，请另存为不含宏的 .xlsx 文件。")
     if expanded > MAX_EXPANDED_BYTES:
         raise WorkbookError("文件解压后体积异常庞大，疑似恶意文件，不予接收。")
+    return expanded
 
 
 def _clean_rows(rows: list[list]) -> list[list]:
@@ -519,13 +520,42 @@ def open_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: Iterable[
     """The bytes of an upload that passed every check of `read_workbook_strict`, not yet parsed."""
     data = _read_limited(file, max_bytes)
     _check_package(data)
+    _inspect(data, max_rows, ignore_sheets)
+    return data
+
+
+def _inspect(data: bytes, max_rows: int, ignore_sheets: Iterable[str]) -> None:
     try:
         problems = inspect_package(data, max_rows=max_rows, ignore_sheets=ignore_sheets)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise WorkbookError("文件已损坏，无法作为 Excel 工作簿（.xlsx）打开。") from exc
     if problems:
         raise WorkbookError(problems)
-    return data
+
+
+# A package this small once unzipped may have its big sheet parsed while it is still being inspected: calamine's
+# work on it is bounded whatever the file holds, and nothing it gives is used unless the inspection passes.
+EARLY_PARSE_BYTES = 16 * 1024 * 1024
+
+
+def open_strict_parsing(file, max_bytes: int, *, max_rows: int, sheet: str, ignore_sheets: Iterable[str] = ()
+                        ) -> tuple[bytes, BackgroundSheet]:
+    """`open_strict`, and a `BackgroundSheet` parsing `sheet` of the bytes it returns.
+
+    When the package unzips to at most EARLY_PARSE_BYTES, the worker starts before `inspect_package` streams the
+    sheets (about a tenth of the parse for a workbook of 9,000 rows), so the two run side by side; a refused file
+    raises as `open_strict` does and its parse is never read. A bigger package is inspected first: calamine never
+    starts on a file the inspection refuses, so a sheet of a million rows is not parsed at all.
+    """
+    data = _read_limited(file, max_bytes)
+    early = None
+    if _check_package(data) <= EARLY_PARSE_BYTES:
+        try:
+            early = BackgroundSheet(data, sheet)
+        except WorkbookError:  # calamine cannot open it: the inspection may say why, else the open below does
+            early = None
+    _inspect(data, max_rows, ignore_sheets)
+    return data, early or BackgroundSheet(data, sheet)
 
 
 def sheet_names(data: bytes) -> list[str]:

@@ -64,7 +64,8 @@ def test_the_summary_event_lists_each_new_row_by_its_key(db, cast):
     plan = bw.import_bytes(bw.edit(bw.export(cycle), change), cast.office)
     event = Event.objects.get(code="scheme.imported")
     assert event.after["created"] == {"targets": ["S01V01 / E202701"], "milestones": ["S01V01 / E202701"]}
-    assert event.after["created"]["targets"] == [op.key for op in plan.ops["targets"] if op.status == "new"]
+    assert event.after["created"]["targets"] == [op.key for op in plan.changes
+                                                 if op.sheet == "目标值" and op.status == "new"]
 
 
 def test_cell_errors_come_row_by_row_and_left_to_right(db, cast):
