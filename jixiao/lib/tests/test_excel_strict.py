@@ -145,3 +145,82 @@ def test_open_strict_refuses_before_any_parse():
     rows = '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'
     with pytest.raises(WorkbookError, match="单元格含公式"):
         excel.open_strict(_package(_sheet(rows)), MB, max_rows=10)
+
+
+def _started_sheets(monkeypatch) -> list[str]:
+    """The sheets whose BackgroundSheet is made from now on, in order (the worker starts when it is made)."""
+    started = []
+    made = excel.BackgroundSheet.__init__
+
+    def note(self, data, name, **options):
+        started.append(name)
+        made(self, data, name, **options)
+
+    monkeypatch.setattr(excel.BackgroundSheet, "__init__", note)
+    return started
+
+
+@pytest.mark.parametrize("early", [True, False])
+def test_open_strict_parsing_gives_the_checked_bytes_and_the_sheet(monkeypatch, early):
+    """A small package's sheet is parsed while the package is inspected, a bigger one's after; both as plain."""
+    buffer = io.BytesIO()
+    write_workbook(buffer, [Sheet("说明", ["项目"], [["模板"]]), Sheet("表", ["编码", "值"], [[" B01 ", 101]])])
+    if not early:
+        monkeypatch.setattr(excel, "EARLY_PARSE_BYTES", 100)
+    inspected = []
+    monkeypatch.setattr(excel, "inspect_package", lambda data, **kw: inspected.append(list(started)) or [])
+    started = _started_sheets(monkeypatch)
+    data, pending = excel.open_strict_parsing(buffer.getvalue(), MB, max_rows=10, sheet="表")
+    assert inspected == [["表"] if early else []]
+    assert data == buffer.getvalue()
+    assert pending.rows(clean=False) == read_workbook(data, MB, clean=False)["表"]
+
+
+@pytest.mark.parametrize("early", [True, False])
+def test_open_strict_parsing_refuses_what_open_strict_refuses(monkeypatch, early):
+    """The inspection's problems are raised whether or not the parse began; a bigger package is not parsed at all."""
+    if not early:
+        monkeypatch.setattr(excel, "EARLY_PARSE_BYTES", 100)
+    started = _started_sheets(monkeypatch)
+    formula = _package(_sheet('<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'))
+    with pytest.raises(WorkbookError, match="单元格含公式"):
+        excel.open_strict_parsing(formula, MB, max_rows=10, sheet="表")
+    too_long = _package(_sheet("".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 40))))
+    with pytest.raises(WorkbookError, match="超过 10 行数据的上限"):
+        excel.open_strict_parsing(too_long, MB, max_rows=10, sheet="表")
+    assert started == (["表", "表"] if early else [])
+
+
+def _cut(data: bytes, part: str) -> bytes:
+    """The package with one part cut to its first third."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            dst.writestr(info.filename, content[: len(content) // 3] if info.filename == part else content)
+    return out.getvalue()
+
+
+def _answer(read) -> list[str]:
+    try:
+        read()
+    except WorkbookError as exc:
+        return [str(error) for error in exc.errors]
+    return []
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
+@pytest.mark.parametrize("formula", [False, True])
+def test_open_strict_parsing_of_a_damaged_package_answers_as_open_strict_and_the_parse(part, formula):
+    cell = '<c r="A1"><f>1+1</f><v>2</v></c>' if formula else '<c r="A1" t="s"><v>0</v></c>'
+    data = _cut(_package(_sheet(f'<row r="1">{cell}</row><row r="2"><c r="A2"><v>5</v></c></row>')), part)
+
+    def strict_then_parse():
+        return excel.BackgroundSheet(excel.open_strict(data, MB, max_rows=10), "表").rows()
+
+    def parsing():
+        return excel.open_strict_parsing(data, MB, max_rows=10, sheet="表")[1].rows()
+
+    expected = _answer(strict_then_parse)
+    assert expected  # every such package is refused, by the inspection or by calamine
+    assert _answer(parsing) == expected
