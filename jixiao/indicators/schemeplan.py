@@ -79,6 +79,11 @@ class Op:
     def sheet(self) -> str:
         return self.spec.name
 
+    @property
+    def description(self) -> str:
+        """What a new row brings, in one line (the preview's reading of it)."""
+        return describe(self) if self.status == "new" else ""
+
 
 @dataclass
 class Plan:

@@ -4,6 +4,7 @@ test-artifacts/scheme-*.png."""
 
 import io
 import re
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -127,3 +128,52 @@ def test_scheme_page_fits_a_phone(indicator_district, live_server, browser, shot
         .slice(0, 8).concat([[document.body.scrollWidth, document.body.clientWidth, window.innerWidth]])""")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide
     context.close()
+
+
+def test_office_imports_new_targets_added_in_excel(indicator_district, live_server, page, shot, tmp_path):
+    """Rows added at the end of the 目标值 sheet, as an office fills in a year's new targets: the preview lists each
+    one with its values, and after confirming each is a target of the year."""
+    from jixiao.indicators.models import Indicator, Target
+    from jixiao.org.models import Cycle, Unit
+
+    base = live_server.url
+    log_in(page, base, OFFICE)
+    page.goto(f"{base}/indicators/schemes/workbook/import/")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-links").get_by_role("link", name=re.compile("2026年度")).click()
+    exported = tmp_path / "scheme.xlsx"
+    download_info.value.save_as(exported)
+
+    cycle = Cycle.objects.get(year=2026)
+    taken = set(Target.objects.filter(cycle=cycle).values_list("unit__code", "indicator__code"))
+    villages = Unit.objects.filter(kind="village").order_by("code")
+    numeric = Indicator.objects.filter(direction="higher_better").order_by("code")
+    new = [(u, i) for u in villages for i in numeric if (u.code, i.code) not in taken][:3]
+    assert len(new) == 3
+    workbook = openpyxl.load_workbook(io.BytesIO(exported.read_bytes()))
+    values = [1250.5, 88, 3.25]
+    for (unit, indicator), value in zip(new, values, strict=True):
+        workbook["目标值"].append([unit.code, unit.name, indicator.code, indicator.name, indicator.measure_unit, value,
+                                  None, None, value - 1, None, "区定"])
+    edited = tmp_path / "scheme-new-targets.xlsx"
+    workbook.save(edited)
+
+    page.get_by_label("考核方案工作簿（.xlsx）").set_input_files(str(edited))
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_load_state()
+    totals = page.get_by_test_id("totals").inner_text()
+    assert "新增 3" in totals and "修改 0" in totals, totals
+    preview = page.get_by_test_id("import-preview").inner_text()
+    for (unit, indicator), value in zip(new, values, strict=True):
+        assert f"{unit.code} / {indicator.code}" in preview and f"目标值 {value:g}；基数（上年实际） {value - 1:g}；来源 区定" in preview, preview
+    shot("scheme-import-new-targets-preview")
+
+    page.get_by_test_id("confirm-import").click()
+    page.wait_for_load_state()
+    assert "导入完成：新增 3 行，修改 0 行" in page.content()
+    stored = {(t.unit.code, t.indicator.code): (t.target_value, t.baseline, t.source)
+              for t in Target.objects.filter(cycle=cycle, unit__in=[u for u, _i in new]).select_related("unit",
+                                                                                                      "indicator")}
+    for (unit, indicator), value in zip(new, values, strict=True):
+        assert stored[(unit.code, indicator.code)] == (Decimal(str(value)), Decimal(str(value - 1)), "district_set")
+    shot("scheme-import-new-targets-done")
