@@ -1,16 +1,19 @@
 """Target pages: the district table, a unit's own targets, an assessor's indicators, adjustments."""
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
-from jixiao.indicators import actions
+from jixiao.indicators import actions, exports
 from jixiao.indicators.forms import AdjustmentRequestForm, DeadlineForm, DecisionForm, TargetForm
 from jixiao.indicators.models import (
     AdjustmentStatus,
@@ -18,6 +21,7 @@ from jixiao.indicators.models import (
     SchemeItem,
     Target,
     TargetAdjustment,
+    TargetMilestone,
     adjustment_deadline,
 )
 from jixiao.indicators.validation import check_decomposition
@@ -128,11 +132,26 @@ def my_targets(request):
 
 @login_required
 @require_GET
-def assessed(request):
-    """The indicators my (assessor) unit owns, with every assessed unit's target."""
-    access.require(request.user, "indicators.view_assessed")
+def my_targets_export(request):
+    """My unit's indicators and targets of the chosen cycle, as an Excel workbook (what `my_targets` shows, with
+    milestones)."""
+    access.require(request.user, "targets.view_own")
     unit = access.current_membership(request.user).unit
-    cycles, cycle = _cycle_from(request)
+    _cycles, cycle = _cycle_from(request)
+    if cycle is None:
+        raise Http404("没有考核年度")
+    rows, pending = _unit_rows(cycle, unit)
+    milestones = defaultdict(dict)
+    for target_id, period, value in TargetMilestone.objects.filter(
+            target__cycle=cycle, target__unit=unit).values_list("target_id", "period", "value"):
+        milestones[target_id][period] = value
+    return exports.xlsx_response(f"{unit.name}{cycle.year}年度指标与目标.xlsx",
+                                 [exports.my_targets_sheet(cycle, unit, rows, pending, milestones)])
+
+
+def _assessed_rows(cycle, unit) -> tuple[list, int]:
+    """(scheme item, assessed unit, its target or None) for every item `unit` assesses in `cycle`, and the number
+    of items, in a fixed number of queries."""
     items = list(SchemeItem.objects.for_table().filter(scheme__cycle=cycle, assessor=unit)
                  .prefetch_related("group__units"))
     indicator_ids = {item.indicator_id for item in items}
@@ -140,8 +159,31 @@ def assessed(request):
                for t in Target.objects.filter(cycle=cycle, indicator_id__in=indicator_ids)}
     rows = [(item, member, targets.get((member.pk, item.indicator_id)))
             for item in items for member in item.group.units.all()]
+    return rows, len(items)
+
+
+@login_required
+@require_GET
+def assessed(request):
+    """The indicators my (assessor) unit owns, with every assessed unit's target."""
+    access.require(request.user, "indicators.view_assessed")
+    unit = access.current_membership(request.user).unit
+    cycles, cycle = _cycle_from(request)
+    rows, n_items = _assessed_rows(cycle, unit)
     return render(request, "indicators/assessed.html",
-                  {"unit": unit, "cycles": cycles, "cycle": cycle, "rows": rows, "n_items": len(items)})
+                  {"unit": unit, "cycles": cycles, "cycle": cycle, "rows": rows, "n_items": n_items})
+
+
+@login_required
+@require_GET
+def assessed_export(request):
+    access.require(request.user, "indicators.view_assessed")
+    unit = access.current_membership(request.user).unit
+    _cycles, cycle = _cycle_from(request)
+    if cycle is None:
+        raise Http404("没有考核年度")
+    rows, _n_items = _assessed_rows(cycle, unit)
+    return exports.xlsx_response(f"{unit.name}{cycle.year}年度考核指标.xlsx", [exports.assessed_sheet(cycle, rows)])
 
 
 @login_required
@@ -200,6 +242,18 @@ def adjustment_decide(request, pk):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return redirect(f"{_queue_url()}?cycle={adjustment.target.cycle.year}")
+
+
+@login_required
+@require_GET
+def adjustment_export(request):
+    access.require(request.user, "targets.decide_adjustment")
+    _cycles, cycle = _cycle_from(request)
+    if cycle is None:
+        raise Http404("没有考核年度")
+    adjustments = TargetAdjustment.objects.for_table().filter(target__cycle=cycle)
+    ordered = sorted(adjustments, key=lambda a: a.status != AdjustmentStatus.PENDING)  # stable: newest first in each
+    return exports.xlsx_response(f"{cycle.year}年度目标调整申请.xlsx", [exports.adjustments_sheet(cycle, ordered)])
 
 
 def _queue_url():

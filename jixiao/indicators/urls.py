@@ -5,6 +5,7 @@ from jixiao.indicators import book_views, target_views, views
 app_name = "indicators"
 urlpatterns = [
     path("library/", views.indicator_list, name="indicator_list"),
+    path("library/export.xlsx", views.indicator_export, name="indicator_export"),
     path("library/new/", views.indicator_create, name="indicator_create"),
     path("library/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("library/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
@@ -23,11 +24,14 @@ urlpatterns = [
     path("schemes/<int:pk>/<slug:kind>/<int:part_pk>/delete/", views.part_delete, name="part_delete"),
     path("targets/", target_views.target_list, name="target_list"),
     path("targets/mine/", target_views.my_targets, name="my_targets"),
+    path("targets/mine/export.xlsx", target_views.my_targets_export, name="my_targets_export"),
     path("targets/assessed/", target_views.assessed, name="assessed"),
+    path("targets/assessed/export.xlsx", target_views.assessed_export, name="assessed_export"),
     path("targets/<int:pk>/", target_views.target_detail, name="target_detail"),
     path("targets/<int:pk>/edit/", target_views.target_edit, name="target_edit"),
     path("targets/<int:pk>/adjust/", target_views.adjustment_request, name="adjustment_request"),
     path("adjustments/", target_views.adjustment_queue, name="adjustment_queue"),
+    path("adjustments/export.xlsx", target_views.adjustment_export, name="adjustment_export"),
     path("adjustments/<int:pk>/decide/", target_views.adjustment_decide, name="adjustment_decide"),
     path("adjustments/deadline/<int:year>/", target_views.deadline_set, name="deadline_set"),
 ]

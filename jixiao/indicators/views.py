@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
-from jixiao.indicators import actions
+from jixiao.indicators import actions, exports
 from jixiao.indicators.forms import (
     PART_FORMS,
     DefinitionForm,
@@ -49,6 +49,26 @@ def _errors_to_form(form, error: ValidationError):
 @require_GET
 def indicator_list(request):
     access.require(request.user, "indicators.view")
+    rows, f = _library_rows(request)
+    return render(request, "indicators/indicator_list.html", {
+        "rows": rows, "f": f, "categories": Category.choices, "directions": Direction.choices,
+        "assessors": Unit.objects.current().filter(is_assessor=True),
+        "can_manage": access.can(request.user, "indicators.manage"), "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+@require_GET
+def indicator_export(request):
+    """The library as the page lists it (same filters), as an Excel workbook."""
+    access.require(request.user, "indicators.view")
+    rows, _f = _library_rows(request)
+    return exports.xlsx_response("指标库.xlsx", [exports.library_sheet(rows)])
+
+
+def _library_rows(request) -> tuple[list, dict]:
+    """(indicator, its latest definition or None) rows the library page lists for the request's filters, and the
+    filters."""
     f = {"category": request.GET.get("category", ""), "direction": request.GET.get("direction", ""),
          "assessor": _int(request.GET.get("assessor")), "q": request.GET.get("q", "").strip()}
     latest = IndicatorVersion.objects.select_related("default_assessor").order_by("-valid_from_year")
@@ -62,12 +82,7 @@ def indicator_list(request):
         indicators = indicators.filter(versions__default_assessor_id=f["assessor"]).distinct()
     if f["q"]:
         indicators = indicators.filter(Q(name__contains=f["q"]) | Q(code__icontains=f["q"]))
-    rows = [(ind, next(iter(ind.versions.all()), None)) for ind in indicators]
-    return render(request, "indicators/indicator_list.html", {
-        "rows": rows, "f": f, "categories": Category.choices, "directions": Direction.choices,
-        "assessors": Unit.objects.current().filter(is_assessor=True),
-        "can_manage": access.can(request.user, "indicators.manage"),
-    })
+    return [(ind, next(iter(ind.versions.all()), None)) for ind in indicators], f
 
 
 @login_required

@@ -56,6 +56,7 @@ def _target(cast):
 # name -> keyword arguments of tests/test_access_matrix.Case
 CASES = {
     "indicators:indicator_list": {"allowed": VIEWERS},
+    "indicators:indicator_export": {"allowed": VIEWERS},
     "indicators:indicator_detail": {"allowed": VIEWERS, "kwargs": _indicator},
     "indicators:indicator_create": {"allowed": OFFICE},
     "indicators:indicator_edit": {"allowed": OFFICE, "kwargs": _indicator},
@@ -81,8 +82,11 @@ CASES = {
     "indicators:adjustment_request": {"allowed": {"street_reporter"}, "kwargs": _target, "denied": 404,
                                       "denied_by_role": {"office": 403, "leader": 403}},
     "indicators:my_targets": {"allowed": UNIT_VIEWERS},
+    "indicators:my_targets_export": {"allowed": UNIT_VIEWERS},
     "indicators:assessed": {"allowed": {"assessor"}},
+    "indicators:assessed_export": {"allowed": {"assessor"}},
     "indicators:adjustment_queue": {"allowed": OFFICE},
+    "indicators:adjustment_export": {"allowed": OFFICE},
     "indicators:adjustment_decide": {
         "allowed": OFFICE, "kwargs": lambda cast: {"pk": world(cast)["adjustment"].pk}, "method": "post",
         "ok": (302,), "data": {"decision": "refuse", "reason": "理由不充分"},
