@@ -5,7 +5,7 @@ from decimal import Decimal
 from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from jixiao.accounts import access
@@ -520,13 +520,23 @@ class ImportRefused(ValidationError):
     """The workbook is fine but the import may not run as asked (a locked scheme without a reason)."""
 
 
+class ImportConflict(ValidationError):
+    """Another import or edit wrote rows this import was about to write, between its plan and its write (two
+    offices confirming the same new targets at once): nothing of this import is written; reading the file again
+    plans against what is there now."""
+
+    def __init__(self):
+        super().__init__("写入时与同时进行的其他修改冲突（例如另一人刚刚导入或修改了相同的目标值），本次未写入任何数据。"
+                         "请重新上传文件，核对预览后再确认。")
+
+
 @transaction.atomic
 def import_scheme_book(book: dict, *, by, reason: str = "", file_name: str = ""):
     """Apply a parsed scheme workbook: every row or none. Plans again inside the transaction, then writes.
 
     Changed existing rows get one audit event each with before/after (`target.imported`, `item.imported` …;
     changes to a locked scheme `scheme.changed_after_lock` with the reason); new rows are listed in the one
-    summary event `scheme.imported`. Raises WorkbookError (row-level problems) or ImportRefused.
+    summary event `scheme.imported`. Raises WorkbookError (row-level problems), ImportRefused or ImportConflict.
     """
     with gc_paused():  # thousands of rows: see jixiao/lib/rows.py
         return _apply_book_plan(schemeplan.plan(book), by, reason, file_name)  # plan raises WorkbookError
@@ -549,7 +559,11 @@ def _apply_book_plan(plan, by, reason: str, file_name: str):
         if not (reason or "").strip():
             raise ImportRefused(f"以下方案已锁定（已发布或本年度考核已开始），修改须填写修改理由：{'、'.join(plan.locked)}")
     if plan.has_changes:
-        _BookWriter(plan, by, (reason or "").strip()).write()
+        try:
+            with transaction.atomic():
+                _BookWriter(plan, by, (reason or "").strip()).write()
+        except IntegrityError as exc:  # the plan checked every row: only a concurrent writer gets here
+            raise ImportConflict() from exc
         log.record("scheme.imported", plan.cycle, object_repr=f"{plan.cycle.year}年度考核方案工作簿",
                    after={"file": file_name, "counts": plan.counts, "reason": (reason or "").strip(),
                           "created": {op_sheet: keys for op_sheet, keys in _created_keys(plan).items() if keys}},

@@ -91,6 +91,9 @@ def _confirm(request):
         context = {"form": BookUploadForm(), "errors": exc.errors, "stale": True,
                    "cycles": Cycle.objects.order_by("-year")}
         return render(request, "indicators/book_import.html", context, status=422)
+    except actions.ImportConflict as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("indicators:book_import")
     except ValidationError as exc:
         form.add_error("reason", exc.messages)
         plan = schemeplan.plan(book)

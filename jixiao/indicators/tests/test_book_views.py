@@ -76,3 +76,46 @@ def test_locked_scheme_needs_a_reason_on_the_page(cast, login):
     done = client.post(IMPORT, {"token": token, "reason": "权重调整经委员会同意"})
     assert done.status_code == 302
     assert Event.objects.filter(code="scheme.changed_after_lock").count() == 2
+
+
+def _new_rows(workbook):
+    for unit in ("S01V01", "B01"):
+        workbook["目标值"].append([unit, "", "E202701", "", "", 50, None, None, 40, None, "区定"])
+
+
+def test_two_offices_confirming_the_same_new_targets_write_them_once(cast, login):
+    """A double submit or a second office's confirmation of the same preview: the first writes, the second plans
+    again against what is now there and finds nothing to add."""
+    cycle, _scheme = bw.build(cast)
+    client = login(cast.office)
+    token = upload(client, bw.edit(bw.export(cycle), _new_rows)).context["confirm"].initial["token"]
+    first = client.post(IMPORT, {"token": token}, follow=True)
+    assert "导入完成：新增 2 行" in first.content.decode()
+    second = client.post(IMPORT, {"token": token}, follow=True)
+    assert "导入完成：新增 0 行，修改 0 行" in second.content.decode()
+    assert Target.objects.filter(cycle=cycle, indicator__code="E202701", unit__code__in=["S01V01", "B01"]).count() == 2
+    assert Event.objects.filter(code="scheme.imported").count() == 1
+
+
+def test_a_target_written_between_the_plan_and_the_write_refuses_the_whole_import(cast, login, monkeypatch):
+    """What a concurrent writer does on PostgreSQL, made to happen here: the target appears after the plan, the
+    INSERT hits the unique key, and the page says so in Chinese with nothing of the file written."""
+    from jixiao.indicators import schemeplan
+
+    cycle, _scheme = bw.build(cast)
+    client = login(cast.office)
+    token = upload(client, bw.edit(bw.export(cycle), _new_rows)).context["confirm"].initial["token"]
+    planned = schemeplan.plan
+    indicator = Target.objects.get(cycle=cycle, unit=cast.street, indicator__code="E202701").indicator
+
+    def plan_then_someone_writes(book):
+        plan = planned(book)
+        Target.objects.create(cycle=cycle, unit=cast.fgw, indicator=indicator, target_value=7)
+        return plan
+
+    monkeypatch.setattr(schemeplan, "plan", plan_then_someone_writes)
+    response = client.post(IMPORT, {"token": token}, follow=True)
+    assert response.redirect_chain[-1][0] == IMPORT
+    assert "写入时与同时进行的其他修改冲突" in response.content.decode()
+    assert not Target.objects.filter(cycle=cycle, unit__code__in=["S01V01", "B01"], indicator=indicator).exists()
+    assert not Event.objects.filter(code="scheme.imported").exists()
