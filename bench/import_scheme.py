@@ -15,7 +15,7 @@ machine is busy):
   Goal ≤ 3 s and import_s / calamine_s ≤ 3.
 - unchanged_s: importing the same file once it has been applied (every row equal to its stored target, taken
   as stored without converting its cells; nothing written).
-- scheme page: the office's scheme table (/indicators/schemes/<pk>/) for the district scheme (≈660 items
+- scheme page: the office's scheme table (/indicators/schemes/<pk>/) for the district scheme (88 items
   in 2026, its three groups) and for the street scheme (6 items): the query count must not depend on
   the number of items.
 
