@@ -119,3 +119,18 @@ def test_a_target_written_between_the_plan_and_the_write_refuses_the_whole_impor
     assert "写入时与同时进行的其他修改冲突" in response.content.decode()
     assert not Target.objects.filter(cycle=cycle, unit__code__in=["S01V01", "B01"], indicator=indicator).exists()
     assert not Event.objects.filter(code="scheme.imported").exists()
+
+
+def test_a_file_with_thousands_of_problems_lists_the_first_500(cast, login):
+    cycle, _scheme = bw.build(cast)
+
+    def unknown_units(workbook):
+        for i in range(1_200):
+            workbook["目标值"].append([f"X{i}", "", "E202701", "", "", 5, None, None, None, None, "区定"])
+
+    response = upload(login(cast.office), bw.edit(bw.export(cycle), unknown_units))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "文件有 1200 处问题" in page and "另有 700 处未列出" in page
+    assert page.count("不存在</td>") == 500
+    assert "单位编码“X499”不存在" in page and "单位编码“X500”不存在" not in page
