@@ -113,13 +113,25 @@ def _unit_rows(cycle, unit):
     return [(item, targets.get(item.indicator_id)) for item in items], pending
 
 
+def _own(request, action: str):
+    """The active membership's unit, after checking `action`, and the cycles with the one the request picks."""
+    access.require(request.user, action)
+    return (access.current_membership(request.user).unit, *_cycle_from(request))
+
+
+def _own_for_export(request, action: str):
+    """As `_own`, for an export: the unit and the picked cycle (404 when there is none)."""
+    unit, _cycles, cycle = _own(request, action)
+    if cycle is None:
+        raise Http404("没有考核年度")
+    return unit, cycle
+
+
 @login_required
 @require_GET
 def my_targets(request):
     """My unit's indicators and targets (the active membership's unit)."""
-    access.require(request.user, "targets.view_own")
-    unit = access.current_membership(request.user).unit
-    cycles, cycle = _cycle_from(request)
+    unit, cycles, cycle = _own(request, "targets.view_own")
     rows, pending = _unit_rows(cycle, unit) if cycle else ([], set())
     requests = TargetAdjustment.objects.for_table().filter(target__unit=unit, target__cycle=cycle)
     return render(request, "indicators/my_targets.html", {
@@ -135,11 +147,7 @@ def my_targets(request):
 def my_targets_export(request):
     """My unit's indicators and targets of the chosen cycle, as an Excel workbook (what `my_targets` shows, with
     milestones)."""
-    access.require(request.user, "targets.view_own")
-    unit = access.current_membership(request.user).unit
-    _cycles, cycle = _cycle_from(request)
-    if cycle is None:
-        raise Http404("没有考核年度")
+    unit, cycle = _own_for_export(request, "targets.view_own")
     rows, pending = _unit_rows(cycle, unit)
     milestones = defaultdict(dict)
     for target_id, period, value in TargetMilestone.objects.filter(
@@ -166,9 +174,7 @@ def _assessed_rows(cycle, unit) -> tuple[list, int]:
 @require_GET
 def assessed(request):
     """The indicators my (assessor) unit owns, with every assessed unit's target."""
-    access.require(request.user, "indicators.view_assessed")
-    unit = access.current_membership(request.user).unit
-    cycles, cycle = _cycle_from(request)
+    unit, cycles, cycle = _own(request, "indicators.view_assessed")
     rows, n_items = _assessed_rows(cycle, unit)
     return render(request, "indicators/assessed.html",
                   {"unit": unit, "cycles": cycles, "cycle": cycle, "rows": rows, "n_items": n_items})
@@ -177,11 +183,7 @@ def assessed(request):
 @login_required
 @require_GET
 def assessed_export(request):
-    access.require(request.user, "indicators.view_assessed")
-    unit = access.current_membership(request.user).unit
-    _cycles, cycle = _cycle_from(request)
-    if cycle is None:
-        raise Http404("没有考核年度")
+    unit, cycle = _own_for_export(request, "indicators.view_assessed")
     rows, _n_items = _assessed_rows(cycle, unit)
     return exports.xlsx_response(f"{unit.name}{cycle.year}年度考核指标.xlsx", [exports.assessed_sheet(cycle, rows)])
 

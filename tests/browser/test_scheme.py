@@ -72,9 +72,7 @@ def test_office_reviews_the_scheme_and_imports_an_edited_target(indicator_distri
 
     page.get_by_test_id("book-import").click()
     page.wait_for_load_state()
-    page.get_by_label("考核方案工作簿（.xlsx）").set_input_files(str(edited))
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_load_state()
+    upload_and_preview(page, edited)
     totals = page.get_by_test_id("totals").inner_text()
     assert "修改 1" in totals and "新增 0" in totals
     preview = page.get_by_test_id("import-preview").inner_text()
@@ -95,20 +93,31 @@ def test_office_reviews_the_scheme_and_imports_an_edited_target(indicator_distri
     assert external_requests == [], external_requests
 
 
-def test_bad_workbook_shows_row_level_errors(indicator_district, live_server, page, shot, tmp_path):
-    base = live_server.url
+def export_from_the_import_page(page, base, tmp_path):
+    """Log in as the office, open the import page and download the 2026 workbook from its export links."""
     log_in(page, base, OFFICE)
     page.goto(f"{base}/indicators/schemes/workbook/import/")
     with page.expect_download() as download_info:
         page.get_by_test_id("export-links").get_by_role("link", name=re.compile("2026年度")).click()
     exported = tmp_path / "scheme.xlsx"
     download_info.value.save_as(exported)
+    return exported
+
+
+def upload_and_preview(page, path):
+    """On the import page: choose the file, upload it and wait for the preview (or the list of problems)."""
+    page.get_by_label("考核方案工作簿（.xlsx）").set_input_files(str(path))
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_load_state()
+
+
+def test_bad_workbook_shows_row_level_errors(indicator_district, live_server, page, shot, tmp_path):
+    base = live_server.url
+    exported = export_from_the_import_page(page, base, tmp_path)
     data, _old = edited_workbook(exported.read_bytes(), "S01", "E03", "约十万")
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(data)
-    page.get_by_label("考核方案工作簿（.xlsx）").set_input_files(str(bad))
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_load_state()
+    upload_and_preview(page, bad)
     errors = page.locator("#import-errors").inner_text()
     assert "目标值" in errors and "应为数字，而不是“约十万”" in errors
     assert "未写入任何数据" in page.content()
@@ -137,13 +146,7 @@ def test_office_imports_new_targets_added_in_excel(indicator_district, live_serv
     from jixiao.org.models import Cycle, Unit
 
     base = live_server.url
-    log_in(page, base, OFFICE)
-    page.goto(f"{base}/indicators/schemes/workbook/import/")
-    with page.expect_download() as download_info:
-        page.get_by_test_id("export-links").get_by_role("link", name=re.compile("2026年度")).click()
-    exported = tmp_path / "scheme.xlsx"
-    download_info.value.save_as(exported)
-
+    exported = export_from_the_import_page(page, base, tmp_path)
     cycle = Cycle.objects.get(year=2026)
     taken = set(Target.objects.filter(cycle=cycle).values_list("unit__code", "indicator__code"))
     villages = Unit.objects.filter(kind="village").order_by("code")
@@ -158,9 +161,7 @@ def test_office_imports_new_targets_added_in_excel(indicator_district, live_serv
     edited = tmp_path / "scheme-new-targets.xlsx"
     workbook.save(edited)
 
-    page.get_by_label("考核方案工作簿（.xlsx）").set_input_files(str(edited))
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_load_state()
+    upload_and_preview(page, edited)
     totals = page.get_by_test_id("totals").inner_text()
     assert "新增 3" in totals and "修改 0" in totals, totals
     preview = page.get_by_test_id("import-preview").inner_text()
