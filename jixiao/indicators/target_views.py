@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
-from jixiao.indicators import actions, exports
+from jixiao.indicators import actions, benchmarks, exports
 from jixiao.indicators.forms import AdjustmentRequestForm, DeadlineForm, DecisionForm, TargetForm
 from jixiao.indicators.models import (
     AdjustmentStatus,
@@ -73,7 +73,10 @@ def target_detail(request, pk):
     target = access.get_for_user(request.user, Target, pk, _target_action(request.user),
                                  queryset=Target.objects.for_table())
     children = target.children.select_related("unit").order_by("unit__sort_order", "unit__code")
+    years = benchmarks.history(target)
     return render(request, "indicators/target_detail.html", {
+        "years": years, "history_chart": benchmarks.history_chart(years, target.indicator.measure_unit),
+        "peer_groups": benchmarks.peer_groups(target), "sees_peers": access.can(request.user, "targets.view_all"),
         "target": target, "children": children, "milestones": target.milestones.all(),
         "check": check_decomposition(target) if children else None,
         "adjustments": target.adjustments.for_table(),

@@ -89,6 +89,11 @@ def test_a_street_asks_to_adjust_a_target_and_the_office_approves(september_dist
     assert (adjustment.status, adjustment.decision_reason) == ("approved", "情况属实，同意调整")
     page.goto(f"{base}/indicators/targets/{target.pk}/")
     assert str(lowered) in page.locator("main").inner_text()
+    history = page.get_by_test_id("history").inner_text()
+    assert "2020" in history and "2026（本年度）" in history
+    peers = page.get_by_test_id("peers").locator("tbody tr")
+    assert peers.count() == 10 and "table-active" in peers.filter(has_text="华明街道").get_attribute("class")
+    page.locator(".chart svg").first.wait_for()
     shot("targets-after-adjustment")
     assert external_requests == [], external_requests
 
