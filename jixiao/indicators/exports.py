@@ -94,3 +94,20 @@ def adjustments_sheet(cycle, adjustments) -> Sheet:
     return Sheet(f"{cycle.year}年度目标调整", [
         "单位编码", "单位名称", "指标编码", "指标名称", "原目标值", "申请调整为", "申请理由", "申请人", "申请时间", "状态",
         "审批人", "审批时间", "审批意见"], data)
+
+
+def matrix_sheet(cycle, group, indicators, rows) -> Sheet:
+    """A 考核组别's targets, units down and indicators across (`target_views.target_matrix_of`): an interval target
+    as its text (下限～上限), a qualitative one as its description, a missing one empty."""
+
+    def cell(target):
+        if target is None:
+            return None
+        if target.upper_value is None and target.target_value is not None:
+            return number(target.target_value)
+        return target.display_value()
+
+    return Sheet(f"{cycle.year}年度目标值", [
+        "单位编码", "单位名称", *(f"{ind.code} {ind.name}（{ind.measure_unit}）" if ind.measure_unit
+                              else f"{ind.code} {ind.name}" for ind in indicators)],
+        [[unit.code, unit.name, *map(cell, targets)] for unit, targets in rows])

@@ -63,6 +63,52 @@ def target_list(request):
     })
 
 
+def target_matrix_of(cycle, group) -> tuple[list, list]:
+    """A 考核组别's targets as a table: the indicators of its scheme items (in the scheme's order) and, per member
+    unit, its target of each (None where it has none); three queries whatever its size."""
+    items = (SchemeItem.objects.filter(scheme__cycle=cycle, group=group).select_related("indicator", "block")
+             .order_by("block__sort_order", "block__code", "sort_order", "indicator__sort_order", "indicator__code"))
+    indicators = list({item.indicator_id: item.indicator for item in items}.values())
+    units = sorted(group.units.all(), key=lambda unit: (unit.sort_order, unit.code))
+    targets = {(t.unit_id, t.indicator_id): t for t in Target.objects.filter(
+        cycle=cycle, unit__in=units, indicator__in=indicators)}
+    return indicators, [(unit, [targets.get((unit.pk, ind.pk)) for ind in indicators]) for unit in units]
+
+
+def _matrix_request(request):
+    """The cycles, the picked cycle, its groups with scheme items and the picked group (the first by default)."""
+    access.require(request.user, "targets.view_all")
+    cycles, cycle = _cycle_from(request)
+    groups = list(Group.objects.filter(cycle=cycle, scheme_items__isnull=False).distinct().order_by(
+        "sort_order", "code")) if cycle else []
+    wanted = _int(request.GET.get("group"))
+    group = next((g for g in groups if g.pk == wanted), groups[0] if groups else None)
+    return cycles, cycle, groups, group
+
+
+@login_required
+@require_GET
+def target_matrix(request):
+    """One 考核组别's targets as units × indicators, the way offices lay them out in a spreadsheet."""
+    cycles, cycle, groups, group = _matrix_request(request)
+    indicators, rows = target_matrix_of(cycle, group) if group else ([], [])
+    missing = sum(target is None for _unit, targets in rows for target in targets)
+    return render(request, "indicators/target_matrix.html", {
+        "cycles": cycles, "cycle": cycle, "groups": groups, "group": group, "indicators": indicators, "rows": rows,
+        "missing": missing})
+
+
+@login_required
+@require_GET
+def target_matrix_export(request):
+    _cycles, cycle, _groups, group = _matrix_request(request)
+    if group is None:
+        raise Http404("没有考核组别")
+    indicators, rows = target_matrix_of(cycle, group)
+    return exports.xlsx_response(f"{cycle.year}年度目标值-{group.name}.xlsx",
+                                 [exports.matrix_sheet(cycle, group, indicators, rows)])
+
+
 def _target_action(user) -> str:
     return "targets.view_all" if access.can(user, "targets.view_all") else "targets.view_own"
 

@@ -178,3 +178,29 @@ def test_office_imports_new_targets_added_in_excel(indicator_district, live_serv
     for (unit, indicator), value in zip(new, values, strict=True):
         assert stored[(unit.code, indicator.code)] == (Decimal(str(value)), Decimal(str(value - 1)), "district_set")
     shot("scheme-import-new-targets-done")
+
+
+def test_office_reviews_a_groups_targets_as_a_matrix(indicator_district, live_server, page, shot):
+    base = live_server.url
+    log_in(page, base, OFFICE)
+    page.goto(f"{base}/indicators/targets/?cycle=2026")
+    page.get_by_test_id("matrix-link").click()
+    page.wait_for_load_state()
+    page.get_by_label("考核组别").select_option(label="涉农街道和园区")
+    page.get_by_role("button", name="查看").click()
+    page.wait_for_load_state()
+    matrix = page.get_by_test_id("matrix")
+    assert matrix.locator("tbody tr").count() == 10
+    assert matrix.locator("thead th").count() == 1 + 27
+    assert "目标值齐全" in page.content() or page.get_by_test_id("missing").is_visible()
+    shot("targets-matrix")
+    with page.expect_download() as info:
+        page.get_by_test_id("export-xlsx").click()
+    from jixiao.lib.excel import read_workbook
+
+    (rows,) = read_workbook(str(info.value.path()), 10 * 1024 * 1024).values()
+    assert len(rows) == 11 and len(rows[0]) == 2 + 27
+    # The header row stays in view while the table scrolls.
+    page.locator(".matrix-wrap").evaluate("el => el.scrollTo(400, 300)")
+    assert abs(matrix.locator("thead th").first.bounding_box()["y"] - page.locator(".matrix-wrap").bounding_box()["y"]) < 2
+    shot("targets-matrix-scrolled")

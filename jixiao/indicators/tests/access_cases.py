@@ -81,6 +81,9 @@ CASES = {
                                "denied_by_role": {"leader": 403, "street_reporter": 403}},
     "indicators:adjustment_request": {"allowed": {"street_reporter"}, "kwargs": _target, "denied": 404,
                                       "denied_by_role": {"office": 403, "leader": 403}},
+    "indicators:target_matrix": {"allowed": {"office", "leader"}},
+    "indicators:target_matrix_export": {"allowed": {"office", "leader"}, "data": lambda cast: {
+        "cycle": cast.cycle.year, "group": world(cast)["item"].group_id}},
     "indicators:my_targets": {"allowed": UNIT_VIEWERS},
     "indicators:my_targets_export": {"allowed": UNIT_VIEWERS},
     "indicators:assessed": {"allowed": {"assessor"}},

@@ -12,7 +12,8 @@ ROLES = ["office", "leader", "reporter", "reviewer", "assessor", "street_reporte
 def _request(client, cast, name):
     case = CASES[name]
     url = reverse(name, kwargs=case["kwargs"](cast) if "kwargs" in case else None)
-    return getattr(client, case.get("method", "get"))(url, case.get("data", {}))
+    data = case.get("data", {})
+    return getattr(client, case.get("method", "get"))(url, data(cast) if callable(data) else data)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -94,3 +94,44 @@ def test_exported_texts_never_become_formulas(cast, login):
     assert inspect_package(response.content, max_rows=100) == []  # no <f> element anywhere
     texts = [row["目标描述"] for row in sheet_of(response)[1]]
     assert '=HYPERLINK("http://x","点我")' in texts
+
+
+def test_the_matrix_lays_out_a_groups_targets_units_down_and_indicators_across(cast, login):
+    w = world(cast)
+    client = login(cast.office)
+    page = client.get(reverse("indicators:target_matrix"), {"cycle": cast.cycle.year})
+    assert page.status_code == 200
+    indicators, rows = page.context["indicators"], page.context["rows"]
+    assert [ind.code for ind in indicators] == [item.indicator.code for item in
+                                                w["scheme"].items.select_related("indicator").order_by("sort_order",
+                                                                                                       "indicator__code")]
+    assert [unit.code for unit, _targets in rows] == ["S01", "S02"]
+    assert page.context["missing"] == 2  # the second indicator has no targets yet
+    body = page.content.decode()
+    assert reverse("indicators:target_detail", args=[w["target"].pk]) in body and "2 处尚无目标值" in body
+    _name, sheet = sheet_of(client.get(reverse("indicators:target_matrix_export"), {"cycle": cast.cycle.year}))
+    first = f"{indicators[0].code} {indicators[0].name}（万元）"
+    assert [(row["单位编码"], row[first]) for row in sheet] == [("S01", 1000), ("S02", 1000)]
+    assert all(row[f"{indicators[1].code} {indicators[1].name}（万元）"] is None for row in sheet)
+
+
+def test_the_matrix_reads_a_fixed_number_of_queries(cast, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.org.models import Unit, UnitKind
+
+    w = world(cast)
+    client = login(cast.office)
+    url = reverse("indicators:target_matrix")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    group = w["item"].group
+    for i in range(5):
+        unit = Unit.objects.create(code=f"S1{i}", name=f"街道{i}", kind=UnitKind.STREET, parent=cast.district)
+        group.units.add(unit)
+        Target.objects.create(cycle=cast.cycle, unit=unit, indicator=w["item"].indicator, target_value=i + 1)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(url).context["rows"]) == 7
+    assert len(many) == len(few)
