@@ -89,7 +89,7 @@ def test_the_page_names_peers_to_the_office_and_only_ranks_for_the_unit(cast, lo
     office = login(cast.office).get(url).content.decode()
     assert 'data-testid="peers"' in office and "新立街道" in office and "本单位第 2 / 3 名" in office
     street = login(cast.street_reporter).get(url).content.decode()
-    assert "本单位第 2 / 3 名" in street and "组内中位数 10%" in street and "最高 30%" in street
+    assert "本单位第 2 / 3 名" in street and "组内中位数 10.0%" in street and "最高 30.0%" in street
     assert 'data-testid="peers"' not in street and "新立街道" not in street and "金桥街道" not in street
 
 
