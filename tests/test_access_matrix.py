@@ -33,7 +33,7 @@ class Case:
     allowed: set
     kwargs: object = None  # callable(cast) -> dict of URL kwargs
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: object = field(default_factory=dict)  # a dict, or callable(cast) -> dict of the request's data
     denied: int = 403
     denied_by_role: dict = field(default_factory=dict)  # role -> status, where it differs from `denied`
     ok: tuple = (200,)
@@ -109,6 +109,10 @@ def _url(cast, name, case):
     return reverse(name, kwargs=case.kwargs(cast) if case.kwargs else None)
 
 
+def _data(cast, case: Case) -> dict:
+    return case.data(cast) if callable(case.data) else case.data
+
+
 def _expected(case: Case, role: str) -> tuple:
     if role in case.allowed:
         return case.ok
@@ -119,7 +123,7 @@ def _expected(case: Case, role: str) -> tuple:
 def test_anonymous(name, cast, client):
     case = MATRIX[name]
     url = _url(cast, name, case)
-    response = getattr(client, case.method)(url, case.data)
+    response = getattr(client, case.method)(url, _data(cast, case))
     if case.public:
         assert response.status_code in case.ok + (302,), (url, response.status_code)
     else:
@@ -132,5 +136,5 @@ def test_role(name, role, cast, login):
     case = MATRIX[name]
     client = login(getattr(cast, role))
     url = _url(cast, name, case)
-    response = getattr(client, case.method)(url, case.data)
+    response = getattr(client, case.method)(url, _data(cast, case))
     assert response.status_code in _expected(case, role), (role, url, response.status_code)
