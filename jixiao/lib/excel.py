@@ -171,11 +171,10 @@ def _parse(data: bytes, clean: bool) -> dict[str, list[list]]:
     return _rows(_load_sheets(data), clean)
 
 
-def _load_sheets(data: bytes, names: Iterable[str] | None = None) -> dict:
-    """calamine's parsed worksheets (not yet Python values): all, or those of `names` the workbook has. The
-    parse runs without the GIL."""
+def _load_sheets(data: bytes) -> dict:
+    """calamine's parsed worksheets, all of them (not yet Python values). The parse runs without the GIL."""
     workbook, present = _open_workbook(data)
-    return _parse_sheets(workbook, present if names is None else [n for n in names if n in present])
+    return _parse_sheets(workbook, present)
 
 
 def _open_workbook(data: bytes) -> tuple[CalamineWorkbook, list[str]]:
@@ -558,17 +557,6 @@ def open_strict_parsing(file, max_bytes: int, *, max_rows: int, sheet: str, igno
     return data, early or BackgroundSheet(data, sheet)
 
 
-def sheet_names(data: bytes) -> list[str]:
-    """The worksheet names of checked bytes, in workbook order (reads only the workbook part)."""
-    return _open_workbook(data)[1]
-
-
-def read_sheets(data: bytes, names: Iterable[str], *, clean: bool = True) -> dict[str, list[list]]:
-    """Some sheets of checked bytes, parsed now (a small sheet, e.g. the one naming what the file is for).
-    A name the workbook lacks is left out."""
-    return _rows(_load_sheets(data, names), clean)
-
-
 def read_sheets_except(data: bytes, names: Iterable[str], *, clean: bool = True) -> tuple[list[str], dict[str, list[list]]]:
     """Every worksheet name of checked bytes in workbook order, and the sheets not in `names` parsed now: the
     small sheets of a workbook whose big one a `BackgroundSheet` parses meanwhile."""
@@ -577,48 +565,18 @@ def read_sheets_except(data: bytes, names: Iterable[str], *, clean: bool = True)
     return present, _rows(_parse_sheets(workbook, [name for name in present if name not in left_out]), clean)
 
 
-class BackgroundRead:
-    """The sheets of checked bytes (all, or those named that it has), parsed by calamine in a worker thread; `sheets()`
-    waits for it.
-
-    Only the parse runs in the thread, in one call without the GIL (the workbook is opened in the caller's thread:
-    see `BackgroundSheet`); the conversion to Python values needs the GIL anyway and happens in the caller's
-    thread. A damaged file raises its WorkbookError here or from `sheets()`.
-    """
-
-    def __init__(self, data: bytes, names: Iterable[str] | None = None):
-        self._parsed: dict | None = None
-        self._error: WorkbookError | None = None
-        workbook, present = _open_workbook(data)
-        names = present if names is None else [n for n in names if n in present]
-        self._thread = threading.Thread(target=self._run, args=(workbook, names), name="xlsx-parse", daemon=True)
-        self._thread.start()
-
-    def _run(self, workbook, names: list[str]) -> None:
-        try:
-            self._parsed = _parse_sheets(workbook, names)
-        except WorkbookError as exc:
-            self._error = exc
-
-    def sheets(self, *, clean: bool = True) -> dict[str, list[list]]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return _rows(self._parsed, clean)
-
-
 class BackgroundSheet:
     """One sheet of checked bytes parsed by calamine in a worker thread; `rows()` waits for it.
 
-    Unlike `BackgroundRead`, the workbook is opened in the caller's thread, so the worker makes a single call,
-    which runs without the GIL: a worker that needs the GIL several times (opening the file calls back into
-    Python) waits up to the interpreter's switch interval (5 ms) for it each time the caller is busy in Python.
+    The workbook is opened in the caller's thread, so the worker makes a single call, which runs without the GIL:
+    a worker that needs the GIL several times (opening the file calls back into Python) waits up to the
+    interpreter's switch interval (5 ms) for it each time the caller is busy in Python.
     A damaged file raises its WorkbookError here or from `rows()`.
     """
 
     def __init__(self, data: bytes, name: str, *, first: Iterable[str] = (), start: bool = True):
         """`first`: small sheets to parse in the caller's thread, from the same opened workbook, before the worker
-        starts (`self.first`, raw cells as `read_sheets(..., clean=False)` gives them; a name it lacks is left out).
+        starts (`self.first`, raw cells as `read_workbook(..., clean=False)` gives them; a name it lacks is left out).
         `self.names`: every worksheet name, in workbook order. `start=False`: the worker starts at `start()`, e.g.
         once `first` says the file is what the caller expects."""
         self.name = name
@@ -644,7 +602,7 @@ class BackgroundSheet:
             self._error = exc
 
     def rows(self, *, clean: bool = True) -> list[list] | None:
-        """The sheet's rows (as `read_sheets` gives them), or None when the workbook has no such sheet."""
+        """The sheet's rows (as `read_workbook` gives them), or None when the workbook has no such sheet."""
         if self._thread is None:
             return None
         self.start()

@@ -94,24 +94,6 @@ def test_strict_read_refuses_a_prefixed_formula_before_parsing():
         excel.read_workbook_strict(_package(_sheet(rows, prefix="x")), MB, max_rows=10)
 
 
-def test_background_read_gives_what_the_plain_read_gives():
-    buffer = io.BytesIO()
-    write_workbook(buffer, [Sheet("说明", ["项目"], [["模板"]]), Sheet("表", ["编码", "值"], [[" B01 ", 101], [None, None]])])
-    data = excel.open_strict(buffer.getvalue(), MB, max_rows=10)
-    assert excel.read_sheets(data, ["说明", "没有"]) == {"说明": [["项目"], ["模板"]]}
-    for clean in (True, False):
-        assert excel.BackgroundRead(data).sheets(clean=clean) == read_workbook(data, MB, clean=clean)
-    assert excel.BackgroundRead(data, ["表"]).sheets() == {"表": [["编码", "值"], ["B01", 101]]}
-    assert excel.sheet_names(data) == ["说明", "表"]
-
-
-def test_background_read_of_a_damaged_package_raises_when_asked():
-    data = _package('<?xml version="1.0"?><worksheet><sheetData><row r="1"><c r="A1" t="s"><v>99</v></c>')
-    pending = excel.BackgroundRead(data)
-    with pytest.raises(WorkbookError, match="无法读取该工作簿"):
-        pending.sheets()
-
-
 def test_a_sheet_in_the_background_and_the_others_now_give_what_the_plain_read_gives():
     buffer = io.BytesIO()
     write_workbook(buffer, [Sheet("说明", ["项目"], [["模板"]]), Sheet("表", ["编码", "值"], [[" B01 ", 101], [None, None]]),
