@@ -220,11 +220,7 @@ class Scope:
         for unit_id, group_ids in groups_of.items():
             maps = shared.get(key := tuple(group_ids))
             if maps is None:
-                items = {}
-                for group_id in group_ids:
-                    for indicator_id, item in by_group[group_id]:
-                        if indicator_id in mine:
-                            items.setdefault(indicator_id, item)
+                items = scope.items_of_groups(by_group, group_ids, keep=mine)
                 maps = shared[key] = (items, *_code_maps(items))
             allowed[unit_id] = maps[0]
             by_code[code_of[unit_id]] = (unit_id, maps[1], maps[2])

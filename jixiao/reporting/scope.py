@@ -51,11 +51,19 @@ def scope_by_unit(period) -> dict[int, dict[int, object]]:
     by_group, groups_of = scope_by_group(period)
     scope: dict[int, dict[int, object]] = defaultdict(dict)
     for unit_id, group_ids in groups_of.items():
-        unit_scope = scope[unit_id]
-        for group_id in group_ids:
-            for indicator_id, item in by_group[group_id]:
-                unit_scope.setdefault(indicator_id, item)
+        scope[unit_id] = items_of_groups(by_group, group_ids)
     return scope
+
+
+def items_of_groups(by_group: dict[int, list[tuple[int, object]]], group_ids, keep=None) -> dict[int, object]:
+    """indicator id -> scheme item of a unit in `group_ids` (`scope_by_group`'s), the first item of an indicator
+    winning; with `keep`, only the indicators in it."""
+    items: dict[int, object] = {}
+    for group_id in group_ids:
+        for indicator_id, item in by_group[group_id]:
+            if keep is None or indicator_id in keep:
+                items.setdefault(indicator_id, item)
+    return items
 
 
 def scope_by_group(period) -> tuple[dict[int, list[tuple[int, object]]], dict[int, list[int]]]:
