@@ -17,10 +17,9 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from jixiao.indicators.models import Direction, Target
+from jixiao.indicators.models import SINGLE_BOUND_DIRECTIONS, Direction, Target
 from jixiao.org.models import Group, GroupPurpose
 
-COMPARABLE = {Direction.HIGHER_BETTER, Direction.LOWER_BETTER}
 PERCENT = Decimal("0.1")
 
 
@@ -43,7 +42,7 @@ class YearRow:
 
 
 def met(direction: str, value: Decimal | None, actual: Decimal | None) -> bool | None:
-    if value is None or actual is None or direction not in COMPARABLE:
+    if value is None or actual is None or direction not in SINGLE_BOUND_DIRECTIONS:
         return None
     return actual >= value if direction == Direction.HIGHER_BETTER else actual <= value
 
@@ -51,11 +50,11 @@ def met(direction: str, value: Decimal | None, actual: Decimal | None) -> bool |
 def history(target: Target) -> list[YearRow]:
     """Every cycle's target of the unit and indicator, oldest first (one query)."""
     direction = target.indicator.direction
+    comparable = direction in SINGLE_BOUND_DIRECTIONS
     rows, previous = [], None
     for past in Target.objects.filter(unit_id=target.unit_id, indicator_id=target.indicator_id).select_related(
             "cycle").order_by("cycle__year"):
-        growth = percent_change(past.actual, previous.actual) if previous is not None and direction in COMPARABLE \
-            else None
+        growth = percent_change(past.actual, previous.actual) if previous is not None and comparable else None
         rows.append(YearRow(past, met(direction, past.target_value, past.actual), growth))
         previous = past
     return rows
@@ -102,7 +101,7 @@ class PeerGroup:
 def peer_groups(target: Target) -> list[PeerGroup]:
     """The target's peers in each 考核组别 of its cycle that holds its unit (two queries)."""
     direction = target.indicator.direction
-    if direction not in COMPARABLE:
+    if direction not in SINGLE_BOUND_DIRECTIONS:
         return []
     groups = list(Group.objects.filter(cycle_id=target.cycle_id, purpose=GroupPurpose.PEER, units=target.unit_id)
                   .prefetch_related("units"))

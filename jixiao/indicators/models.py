@@ -32,6 +32,8 @@ class Direction(models.TextChoices):
 
 
 NUMERIC_DIRECTIONS = {Direction.HIGHER_BETTER, Direction.LOWER_BETTER, Direction.INTERVAL}
+# One number that is better the higher (or the lower) it is: the targets compared with a baseline and with peers.
+SINGLE_BOUND_DIRECTIONS = {Direction.HIGHER_BETTER, Direction.LOWER_BETTER}
 
 
 class Frequency(models.TextChoices):

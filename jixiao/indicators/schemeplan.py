@@ -17,9 +17,9 @@ from jixiao.indicators import schemebook as sb
 from jixiao.indicators.models import (
     GRADE_ORDER,
     SCHEME_OPTIONS,
+    SINGLE_BOUND_DIRECTIONS,
     AdjustmentCategory,
     BlockKind,
-    Direction,
     Grade,
     GradeRule,
     Indicator,
@@ -52,7 +52,6 @@ STATUS_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
 TARGET_FIELDS = ["target_value", "upper_value", "target_text", "baseline", "actual", "source"]
 TARGET_DECIMALS = {"target_value", "upper_value", "baseline", "actual"}
 OPEN_TARGET_STATUSES = {CycleStatus.PLANNING, CycleStatus.RUNNING}
-SIGNED = {Direction.HIGHER_BETTER, Direction.LOWER_BETTER}
 ASSESSING_KINDS = {UnitKind.CITY, UnitKind.DISTRICT, UnitKind.STREET}
 
 
@@ -249,7 +248,7 @@ class State:
             self._new_targets = sb.NewTargets(
                 self.target_db_rows, {code: unit.pk for code, unit in self.units.items() if plain(code)},
                 {code: indicator.pk for code, indicator in self.indicators.items()
-                 if indicator.direction in SIGNED and plain(code)})
+                 if indicator.direction in SINGLE_BOUND_DIRECTIONS and plain(code)})
         return self._new_targets
 
     def previous_actuals(self, keys) -> dict[tuple[str, str], Decimal]:
@@ -631,7 +630,8 @@ class Planner:
             value, upper, text = row.get("target_value"), row.get("upper_value"), row.get("target_text") or ""
             # The common row, a positive value without an upper bound for a higher- or lower-better indicator, is
             # one target_value_problems passes: it is not called for it.
-            if not (upper is None and value is not None and indicator.direction in SIGNED and value > 0):
+            if not (upper is None and value is not None and value > 0
+                    and indicator.direction in SINGLE_BOUND_DIRECTIONS):
                 problems = target_value_problems(indicator.direction, value, upper, text)
                 if problems:
                     self.target_problem(row["row"], indicator, problems[0], value)
@@ -698,9 +698,8 @@ class Planner:
     def final_target(self, key) -> dict | None:
         """The target of (unit code, indicator code) after the import, as a row or stored dict (None: none)."""
         found = self.file_targets.get(key)
-        if found is None and self.plain_targets:
-            entry = self.plain_by_key.get(key)
-            found = None if entry is None else sb.plain_row(entry)
+        if found is None and (entry := self.plain_by_key.get(key)) is not None:
+            found = sb.plain_row(entry)
         return found or self.state.target(key)
 
     @property
@@ -778,7 +777,7 @@ class Planner:
             links[key] = (row.get("parent_unit"), row.get("indicator"))
             rows_by_parent[links[key]].append(row)
         changed_targets = self.changed_targets
-        plain = self.plain_by_key if self.plain_targets else {}
+        plain = self.plain_by_key
         for child, parent in links.items():
             if child in changed_targets or parent in changed_targets or child in plain or parent in plain:
                 touched.add(parent)
