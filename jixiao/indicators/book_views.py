@@ -5,25 +5,22 @@ travel to the confirmation in a signed, compressed token bound to the user (vali
 checks them again inside its transaction before writing every row or none.
 """
 
-import io
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jixiao.accounts import access
-from jixiao.indicators import actions, schemebook, schemeplan
+from jixiao.indicators import actions, exports, schemebook, schemeplan
 from jixiao.indicators.forms import BookConfirmForm, BookUploadForm
 from jixiao.lib.excel import WorkbookError
 from jixiao.org.models import Cycle
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SALT = "jixiao.indicators.scheme_import"
 IMPORT_MAX_AGE = 3600
 PREVIEW_ROWS = 300
@@ -35,11 +32,7 @@ def book_export(request, year):
     """The whole cycle: schemes, parts, every unit's targets, milestones and decompositions."""
     access.require(request.user, "targets.view_all")
     cycle = get_object_or_404(Cycle, year=year)
-    buffer = io.BytesIO()
-    schemebook.write(buffer, cycle)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''scheme-{cycle.year}.xlsx"
-    return response
+    return exports.xlsx_response(f"scheme-{cycle.year}.xlsx", schemebook.sheets_for(cycle))
 
 
 @login_required
