@@ -10,6 +10,7 @@ from django.utils.timezone import localtime
 
 from jixiao.indicators.models import PERIOD_CODES, TargetSource
 from jixiao.indicators.schemebook import NA_LABELS, number
+from jixiao.indicators.schemeplan import show
 from jixiao.lib.excel import Sheet, write_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,12 +26,7 @@ def xlsx_response(file_name: str, sheets: list[Sheet]) -> HttpResponse:
 
 
 def _milestones_text(milestones: dict) -> str:
-    return "；".join(f"{period}={_plain(milestones[period])}" for period in PERIOD_CODES if period in milestones)
-
-
-def _plain(value) -> str:
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
+    return "；".join(f"{period}={show(milestones[period])}" for period in PERIOD_CODES if period in milestones)
 
 
 def _target_cells(target) -> list:
