@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from jixiao.lib.cells import Problems
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .doc
 # What the parts of a package may add up to once unzipped; beyond this it is treated as a zip bomb.
@@ -51,15 +53,33 @@ class CellError:
 
 
 class WorkbookError(Exception):
-    """A workbook that cannot be used; carries every problem found, each with its place."""
+    """A workbook that cannot be used; carries the problems found, each with its place.
 
-    def __init__(self, errors: Sequence[CellError] | CellError | str):
+    `errors` lists them (from a `cells.Problems`: the first MAX_LISTED in reading order); `total` counts them all,
+    listed or not, so a page says "共 99,000 处问题，列出前 500 处" rather than the length of a cut list."""
+
+    def __init__(self, errors: Sequence[CellError] | CellError | str | Problems):
         if isinstance(errors, str):
             errors = [CellError("", None, "", errors)]
         elif isinstance(errors, CellError):
             errors = [errors]
-        self.errors = list(errors)
+        if isinstance(errors, Problems):
+            self.errors, self.total = errors.listed, errors.total
+        else:
+            self.errors = list(errors)
+            self.total = len(self.errors)
         super().__init__("; ".join(str(e) for e in self.errors))
+
+    @property
+    def unlisted(self) -> int:
+        """Problems counted but not listed."""
+        return self.total - len(self.errors)
+
+    def summary(self) -> str:
+        """"共 N 处问题" and, when not all are listed, how many are: the closing line of a command or a page."""
+        if self.unlisted:
+            return f"共 {self.total} 处问题（列出前 {len(self.errors)} 处，另有 {self.unlisted} 处未列出）"
+        return f"共 {self.total} 处问题"
 
 
 @dataclass
