@@ -95,6 +95,9 @@ def grant_role(user: User, unit, role: str, *, by: User) -> Membership:
     _not_self(user, by, "不能给自己授予角色，须由另一名安全管理员办理。")
     if role not in Role.values:
         raise ValidationError("未知角色。")
+    # Two grants for one person in the same instant would each read "no other role" and both insert; the
+    # person's row is locked until this transaction ends, so the second grant reads the first one's role.
+    User.objects.select_for_update().only("pk").get(pk=user.pk)
     held = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
     if role in SEPARATED_ROLES and held - {role}:
         raise ValidationError("系统、安全、审计管理员角色须由专人担任，该用户已有其他角色。")
