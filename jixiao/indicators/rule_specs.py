@@ -110,12 +110,16 @@ _add(RuleSpec(
 ))
 _add(RuleSpec(
     "step_deduction", "差额扣分",
-    "实际值每低于目标值 d% 扣 k 分（不足 d% 的部分按一档计），扣完为止但不低于保底分：得分 = max(分值 − "
-    "⌈(目标值 − 实际值) ÷ 目标值 ÷ d%⌉ × k, 保底分)。",
+    "实际值每低于目标值 d% 扣 k 分，扣完为止但不低于保底分：档数 = (目标值 − 实际值) ÷ 目标值 ÷ d%，"
+    "得分 = max(分值 − 档数 × k, 保底分)。不足一档的部分默认按一档计（档数向上取整），"
+    "也可设为只按完整的档数扣分（档数向下取整）。",
     (
         Param("k", "每档扣分", DECIMAL, required=True, min=D("0.01")),
         Param("d", "每档差额(%)", DECIMAL, required=True, min=D("0.01"), max=D("100")),
         Param("floor", "保底分", DECIMAL, default=D("0"), min=D("0")),
+        Param("partial_step", "不足一档按一档扣分", BOOL, default=True,
+              help="是：差额不足一档的部分也扣一档（如每 5% 扣 2 分，差 13% 计 3 档）；"
+                   "否：只按完整的档数扣分，不足一档的部分不扣（差 13% 计 2 档）"),
     ),
 ))
 _add(RuleSpec(

@@ -16,7 +16,7 @@ practice of Chinese district performance schemes (完成率、逆向指标、功
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from jixiao.scoring.types import MISSING, NOT_APPLICABLE, SCORED
 
@@ -302,10 +302,12 @@ def efficacy_coefficient(ri: RuleInput) -> RuleOutcome:
 
 
 def step_deduction(ri: RuleInput) -> RuleOutcome:
-    """差额扣分: max(points − ⌈(target − actual) ÷ target ÷ d %⌉ × k, floor); at or above target: points.
+    """差额扣分: max(points − steps × k, floor), steps = (target − actual) ÷ target ÷ d %; at or above target: points.
 
-    A part of a step counts as a whole step. Needs target > 0. Example: points 10, target 100, actual 87,
-    d 5 %, k 2 → shortfall 13 % → ⌈2.6⌉ = 3 steps → 10 − 6 = 4.00.
+    A part of a step counts as a whole step (⌈steps⌉) unless `partial_step` is 否, when only whole steps count
+    (⌊steps⌋): schemes word it either way ("每低 d% 扣 k 分，不足 d% 按 d% 计" or not). Needs target > 0.
+    Example: points 10, target 100, actual 87, d 5 %, k 2 → shortfall 13 % → 2.6 steps → ⌈2.6⌉ = 3 →
+    10 − 6 = 4.00; whole steps only → ⌊2.6⌋ = 2 → 10 − 4 = 6.00.
     """
     problem = _needs_actual(ri) or _needs_positive_target(ri)
     if problem:
@@ -316,11 +318,24 @@ def step_deduction(ri: RuleInput) -> RuleOutcome:
     if ri.actual >= ri.target:
         return scored(ri.points, f"{head}，已完成目标，差额扣分不扣分")
     shortfall = (ri.target - ri.actual) / ri.target
-    steps = (shortfall * HUNDRED / d).to_integral_value(rounding=ROUND_CEILING)
+    exact = shortfall * HUNDRED / d
+    steps, counted = _steps(exact, ri.params.get("partial_step", True), f"{pct(shortfall)} ÷ {num(d)}%")
     result = max(ri.points - steps * k, floor)
     note = f"，不低于保底分 {num(floor)}" if result == floor else ""
-    return scored(result, f"{head}，差额 {pct(shortfall)}，每 {num(d)}% 扣 {num(k)} 分，计 {num(steps)} 档；"
+    return scored(result, f"{head}，差额 {pct(shortfall)}，每 {num(d)}% 扣 {num(k)} 分，{counted}计 {num(steps)} 档；"
                           f"差额扣分 {pts(ri.points)} − {num(steps)} × {num(k)}{note}")
+
+
+def _steps(exact: Decimal, partial_counts: bool, division: str) -> tuple[Decimal, str]:
+    """The steps counted for a shortfall, and the words for a fractional one ("13.00% ÷ 5% = 2.6 档，…，")."""
+    whole = exact.to_integral_value(rounding=ROUND_FLOOR)
+    if whole == exact:
+        return whole, ""
+    # Shown cut (not rounded) to two decimals, so 2.999 never reads as a whole step.
+    shown = f"{division} = {num(exact.quantize(CENT, rounding=ROUND_DOWN))} 档"
+    if partial_counts:
+        return whole + 1, f"{shown}，不足一档按一档计，"
+    return whole, f"{shown}，不足一档的部分不扣分，"
 
 
 def per_event_deduction(ri: RuleInput) -> RuleOutcome:

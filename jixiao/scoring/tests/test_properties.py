@@ -91,3 +91,16 @@ def test_order_of_inputs_never_matters(values, data):
     shuffled = replace(inputs, units=tuple(inputs.units[i] for i in order),
                        block_scores=tuple(inputs.block_scores[i] for i in order))
     assert score_scheme(shuffled) == score_scheme(inputs)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(data=rule_inputs())
+def test_whole_steps_only_never_deduct_more_and_differ_by_at_most_one_step(data):
+    """Counting only whole steps deducts at most as much as counting a partial step as whole, and at most one
+    step (k = 1.5) less; both stay within the floor and the line's points."""
+    partial = rules.step_deduction(replace(data, params=clean_params("step_deduction", BOUNDED["step_deduction"])))
+    whole = rules.step_deduction(replace(data, params=clean_params(
+        "step_deduction", {**BOUNDED["step_deduction"], "partial_step": False})))
+    assert whole.status == partial.status
+    if whole.status == SCORED:
+        assert partial.points <= whole.points <= min(partial.points + D("1.5"), data.points)

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from jixiao.indicators.rule_specs import RULES, clean_params
+from jixiao.indicators.rule_specs import RULES, clean_params, parse_params_text, validate_params
 from jixiao.scoring import rules
 from jixiao.scoring.rules import Peer, RuleInput
 from jixiao.scoring.types import MISSING, NOT_APPLICABLE, SCORED
@@ -207,6 +207,36 @@ def test_step_deduction_exact_step_floor_and_met():
     assert out.points == D("3.00") and "保底分" in out.explanation
     assert run("step_deduction", params=STEP, actual=D(101), target=D(100)).points == D("10.00")
     assert run("step_deduction", params=STEP, actual=D(5), target=D(0)).status == MISSING
+
+
+def test_step_deduction_counts_a_partial_step_by_default_and_says_so():
+    """The default (partial_step = 是) is the rule as it always was: 2.6 steps → 3 → 4.00, written out."""
+    assert clean_params("step_deduction", STEP)["partial_step"] is True
+    out = run("step_deduction", params=STEP, actual=D(87), target=D(100))
+    assert out.points == D("4.00") and "13.00% ÷ 5% = 2.6 档，不足一档按一档计，计 3 档" in out.explanation
+
+
+def test_step_deduction_only_whole_steps():
+    """partial_step = 否: only whole steps count. 13 % short ÷ 5 % = 2.6 → 2 steps → 10 − 2 × 2 = 6.00;
+    4 % short → 0.8 → no whole step → 10.00; 10 % short is exactly 2 steps in either mode → 6.00;
+    62 % short → 12.4 → 12 steps → 10 − 24 < floor 3 → 3.00."""
+    whole = {**STEP, "partial_step": False}
+    out = run("step_deduction", params=whole, actual=D(87), target=D(100))
+    assert out.points == D("6.00") and "2.6 档，不足一档的部分不扣分，计 2 档" in out.explanation
+    out = run("step_deduction", params=whole, actual=D(96), target=D(100))
+    assert out.points == D("10.00") and "计 0 档" in out.explanation
+    assert run("step_deduction", params=whole, actual=D(90), target=D(100)).points == D("6.00")
+    assert run("step_deduction", params={**whole, "floor": "3"}, actual=D(38), target=D(100)).points == D("3.00")
+
+
+def test_step_deduction_partial_step_is_a_declared_yes_no_parameter():
+    param = RULES["step_deduction"].param("partial_step")
+    assert (param.type, param.default, param.label) == ("bool", True, "不足一档按一档扣分")
+    assert "完整" in param.help
+    assert validate_params("step_deduction", {**STEP, "partial_step": False}) == []
+    assert validate_params("step_deduction", {**STEP, "partial_step": "半档"}) == ["参数「不足一档按一档扣分」(partial_step)须为“是”或“否”"]
+    params, problems = parse_params_text("step_deduction", "k=2\nd=5\npartial_step=否")
+    assert problems == [] and params["partial_step"] is False
 
 
 # --- per_event_deduction ----------------------------------------------------------------------------
