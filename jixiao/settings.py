@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jixiao.audit.middleware.RequestContextMiddleware",
+    "jixiao.accounts.middleware.NoStoreWhenSignedInMiddleware",
     "jixiao.accounts.middleware.SessionPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 AUTH_AT_KEY = "auth_at"
 # Set between a correct password and a correct one-time code. The person is not logged in yet:
@@ -58,3 +59,22 @@ def needs_password_change(user) -> bool:
         return True
     age = time.time() - user.password_changed_at.timestamp()
     return age > settings.PASSWORD_MAX_AGE_DAYS * 86400
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Nothing answered to a signed-in person is kept by a browser or proxy cache (SECURITY.md §Production front).
+
+    Pages and downloads of a signed-in person carry names, scores and cadre records; a shared office computer's
+    disk cache or the back button after logout must not show them. Public portal pages and static files
+    (answered by WhiteNoise before this runs) keep their own caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
