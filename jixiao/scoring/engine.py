@@ -56,7 +56,7 @@ from jixiao.scoring.types import (
     UnitResult,
 )
 
-ENGINE_VERSION = "4"
+ENGINE_VERSION = "5"
 
 
 # --- Digest -------------------------------------------------------------------------------------------
@@ -519,6 +519,8 @@ def _quotas(run: _Run, parts: list[dict], warnings: list[str], group_name: str) 
             continue
         allowed = quota_allowed(len(parts), rule.quota_percent)
         holders = sorted((p for p in parts if p["grade"] == rule.grade), key=lambda p: p["rank"])
+        if allowed == 0 and rule.quota_percent > 0:
+            warnings.append(_no_places(run, rule, len(parts), len(holders), group_name))
         kept, cut = 0, False
         for rank in sorted({p["rank"] for p in holders}):
             tie = [p for p in holders if p["rank"] == rank]
@@ -535,6 +537,16 @@ def _quotas(run: _Run, parts: list[dict], warnings: list[str], group_name: str) 
                 part["grade"] = lower
         if cut and kept < allowed:
             warnings.append(f"组别「{group_name}」{GRADE_LABELS[rule.grade]}名额 {allowed} 个，因并列不能拆分只评定 {kept} 个")
+
+
+def _no_places(run: _Run, rule, size: int, holders: int, group_name: str) -> str:
+    """A quota that rounds down to no place in a small group (20 % of 1–4 units): the grade cannot be given."""
+    grade = GRADE_LABELS[rule.grade]
+    text = (f"组别「{group_name}」共 {size} 个单位，{grade}比例不超过 {num(rule.quota_percent)}% 向下取整为 0 个名额，"
+            f"本组不评定{grade}")
+    if holders:
+        text += f"（{holders} 个单位因此由{grade}调为{GRADE_LABELS[_lower_grade(run, rule.grade)]}）"
+    return text
 
 
 def _calibrate(run: _Run, part: dict, parts: list[dict], warnings: list[str]) -> None:

@@ -29,6 +29,17 @@ def test_compute_and_export_json_and_xlsx(cast, tmp_path, capsys):
     assert len(details) == 1 + 8 and details[0][-2:] == ("状态", "计分说明") and details[1][-2] == "已计分"
 
 
+def test_compute_prints_the_runs_warnings(cast, capsys):
+    """Both groups of the world have 2 units: 20 % 优秀 rounds down to no place, and the command says so."""
+    scheme_world(cast)
+    call_command("compute_scores", "--cycle", "2026")
+    out = capsys.readouterr().out
+    assert "提示：组别「涉农街道」共 2 个单位，优秀比例不超过 20% 向下取整为 0 个名额，本组不评定优秀" in out
+    assert ScoreRun.objects.get().warnings == [
+        "组别「涉农街道」共 2 个单位，优秀比例不超过 20% 向下取整为 0 个名额，本组不评定优秀",
+        "组别「委办局」共 2 个单位，优秀比例不超过 20% 向下取整为 0 个名额，本组不评定优秀"]
+
+
 def test_errors_are_chinese_and_write_nothing(cast, tmp_path):
     with pytest.raises(CommandError, match="没有考核方案"):
         call_command("compute_scores", "--cycle", "2026")

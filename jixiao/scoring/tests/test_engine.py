@@ -396,6 +396,24 @@ def test_quota_rounds_down():
     assert {u.grade for u in score_scheme(totals_inputs([99, 98, 97, 96])).units} == {"good"}
 
 
+def test_a_quota_that_rounds_to_zero_places_warns():
+    """Four units at 99 … 96 all pass the 优秀 line, but 20 % of 4 = 0.8 → 0 places: nobody is 优秀, and the run
+    says so instead of leaving the office to wonder why a group of four has no 优秀."""
+    result = score_scheme(totals_inputs([99, 98, 97, 96]))
+    assert {u.grade for u in result.units} == {"good"}
+    assert result.warnings == ("组别「一组」共 4 个单位，优秀比例不超过 20% 向下取整为 0 个名额，本组不评定优秀"
+                               "（4 个单位因此由优秀调为良好）",)
+
+
+def test_a_quota_that_rounds_to_zero_places_warns_even_when_nobody_reaches_the_line():
+    """Two units at 85 and 80: no 优秀 by the line either, but the group could never have one: still said.
+    An explicit quota of 0 % is the scheme's intent and is not warned about."""
+    result = score_scheme(totals_inputs([85, 80]))
+    assert result.warnings == ("组别「一组」共 2 个单位，优秀比例不超过 20% 向下取整为 0 个名额，本组不评定优秀",)
+    rules = (GradeRule("excellent", D(90), D(0)), GradeRule("good", D(80)), GradeRule("poor", D(0)))
+    assert score_scheme(totals_inputs([99, 80], grade_rules=rules)).warnings == ()
+
+
 def test_quota_on_the_lowest_grade_is_ignored_with_a_warning():
     rules = (GradeRule("excellent", D(90)), GradeRule("poor", D(0), D(10)))
     result = score_scheme(totals_inputs([50, 40, 30], grade_rules=rules))

@@ -32,3 +32,5 @@ class Command(BaseCommand):
         for run in runs:
             self.stdout.write(f"{run.scheme.code} {run.scheme.name}：{run.get_stage_display()} #{run.pk}，"
                               f"{run.unit_count} 个单位，摘要 {run.digest[:12]}")
+            for warning in run.warnings:
+                self.stdout.write(f"  提示：{warning}")
