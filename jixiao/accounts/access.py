@@ -4,7 +4,8 @@ A user acts through one *active membership* (a role in a unit), chosen in the he
 membership allows is written down in ACTIONS below; which units it can see is `visible_units`.
 Objects that belong to a unit are resolved with `get_for_user`, which answers 404 for objects outside
 the user's reach (so ids of other units' objects reveal nothing) and 403 for a forbidden action on a
-visible object.
+visible object. Which score runs a user may read at all is `visible_runs`: every figure of a run (score,
+rank, grade, letter, chart, export, card) is read through it.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -55,7 +56,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "reporting.board": frozenset({R.OFFICE_ADMIN, R.LEADER}),
     "reporting.manage": frozenset({R.OFFICE_ADMIN}),
     # Scoring (网上考核): the office computes, opens appeals and publishes; leaders read every run; units read
-    # their own result once shown to them, and their reporter or reviewer may appeal within the window.
+    # their own result once released to them (`visible_runs`), and their reporter or reviewer may appeal within
+    # the window.
     "scoring.view": frozenset({R.OFFICE_ADMIN, R.LEADER}),
     "scoring.manage": frozenset({R.OFFICE_ADMIN}),
     "scoring.view_own": frozenset({R.ASSESSOR, R.REPORTER, R.REVIEWER}),
@@ -166,6 +168,53 @@ def visible_units(user):
     return Unit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk, kind="village"))
 
 
+# The reader of what is public: `visible_runs(PUBLIC)` is what the public portal may show.
+PUBLIC = None
+
+
+def visible_runs(user):
+    """Score runs whose figures `user` may read: the one rule behind every page, chart, download, letter, export,
+    home card, cadre record and notice that shows a score, rank or grade.
+
+    The office and leaders (`scoring.view`) read every run. Every other role reads a run only once the office
+    has released it to the units (`ScoreRun.objects.released()`: appeal window opened, or published), and only
+    its own units' results in it (`visible_results`); the three administrators read none. The public
+    (`PUBLIC`) reads published runs only.
+    """
+    from jixiao.scoring.models import ScoreRun
+
+    runs = ScoreRun.objects.all()
+    if user is PUBLIC:
+        return runs.published()
+    if can(user, "scoring.view"):
+        return runs
+    if current_membership(user) is None or role_of(user) in SEPARATED_ROLES:
+        return runs.none()
+    return runs.released()
+
+
+def visible_results(user):
+    """Unit results (`ScoreResult`) the user may read: in `visible_runs`, of `visible_units` (the public: all)."""
+    from jixiao.scoring.models import ScoreResult
+
+    results = ScoreResult.objects.filter(run__in=visible_runs(user))
+    if user is PUBLIC or role_of(user) in DISTRICT_WIDE_ROLES:
+        return results
+    return results.filter(unit__in=visible_units(user))
+
+
+def _run_id_of(obj: Model):
+    """The score run an object belongs to (a run itself, or a row with a `run` foreign key to one), else None."""
+    from jixiao.scoring.models import ScoreRun
+
+    if isinstance(obj, ScoreRun):
+        return obj.pk
+    field = next((f for f in obj._meta.concrete_fields if f.name == "run"), None)
+    if field is not None and field.related_model is ScoreRun:
+        return getattr(obj, field.attname)
+    return None
+
+
 def unit_of(obj: Model) -> Unit | None:
     """The unit an object belongs to, by the convention that it has `unit` or is a Unit."""
     if isinstance(obj, Unit):
@@ -174,6 +223,10 @@ def unit_of(obj: Model) -> Unit | None:
 
 
 def is_visible(user, obj: Model) -> bool:
+    """Whether the object lies within the user's reach: its run visible (`visible_runs`), its unit visible."""
+    run_id = _run_id_of(obj)
+    if run_id is not None and not visible_runs(user).filter(pk=run_id).exists():
+        return False
     if role_of(user) in DISTRICT_WIDE_ROLES:
         return True
     unit = unit_of(obj)

@@ -103,10 +103,13 @@ def from_follow_up(follow_up, *, deadline, by, disclose=False) -> Rectification:
 def from_lost_points(result, *, deadline, by, minimum=None) -> list[Rectification]:
     """One item per line of a unit's result that lost points (考核失分), its explanation as the reason.
 
-    Lines already turned into items are skipped, so the office may run it again after a new run.
+    Lines already turned into items are skipped, so the office may run it again after a new run. Refused for a
+    run not yet released to the units: the items and their notices would tell the unit its figures first.
     """
     from decimal import Decimal
 
+    if not result.run.is_released:
+        raise ValidationError("该考核结果尚未向单位反馈或发布，不能交办失分整改；请先开启反馈申诉期或发布结果。")
     minimum = Decimal(minimum if minimum is not None else "0.01")
     made = []
     for line in result.lines.order_by("block", "indicator", "id"):
@@ -224,12 +227,17 @@ def remind_overdue(day: datetime.date) -> int:
 
 @transaction.atomic
 def record_cadres(cycle, *, by) -> int:
-    """Write each in-office cadre's record for the cycle from the units' standing results; existing records stay."""
+    """Write each in-office cadre's record for the cycle from the units' standing results; existing records stay.
+
+    Only results released to the units count: a record is history, and a preliminary figure the units never saw
+    must not become part of a cadre's file.
+    """
     from jixiao.org.models import Cadre
     from jixiao.results import queries
     from jixiao.results.models import CadreRecord
+    from jixiao.scoring.models import ScoreRun
 
-    results = {r.unit_id: r for r in queries.results_of(queries.official_runs(cycle))}
+    results = {r.unit_id: r for r in queries.results_of(queries.official_runs(cycle, ScoreRun.objects.released()))}
     done = set(CadreRecord.objects.filter(cycle=cycle).values_list("cadre_id", flat=True))
     cadres = (Cadre.objects.filter(unit_id__in=results, tenure_from__lte=cycle.ends_on)
               .exclude(tenure_to__lt=cycle.starts_on).exclude(pk__in=done))

@@ -1,5 +1,6 @@
 """What the public may read: published results and the rectification items marked for disclosure."""
 
+from jixiao.accounts import access
 from jixiao.org.models import Cycle
 from jixiao.results.models import Rectification
 
@@ -18,9 +19,7 @@ def public_context(year: str) -> dict:
 
 
 def published_years() -> set:
-    from jixiao.scoring.models import ScoreRun
-
-    return set(ScoreRun.objects.filter(published=True).values_list("cycle__year", flat=True))
+    return set(access.visible_runs(access.PUBLIC).values_list("cycle__year", flat=True))
 
 
 def published_groups(cycle) -> list:
@@ -29,6 +28,6 @@ def published_groups(cycle) -> list:
 
     if cycle is None:
         return []
-    groups = queries.by_group(queries.results_of(queries.official_runs(cycle, published_only=True)))
+    groups = queries.by_group(queries.results_of(queries.official_runs(cycle, access.visible_runs(access.PUBLIC))))
     return [{"name": g["name"], "rows": [{"rank": r.rank, "unit": r.unit.name, "total": r.total,
                                           "grade": r.get_grade_display()} for r in g["rows"]]} for g in groups]

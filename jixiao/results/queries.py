@@ -3,6 +3,7 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from jixiao.accounts import access
 from jixiao.indicators.models import Scheme
 from jixiao.scoring.models import ScoreLine, ScoreResult, ScoreRun
 from jixiao.scoring.queries import current_run
@@ -10,17 +11,19 @@ from jixiao.scoring.queries import current_run
 AVERAGE_OR_WORSE = ("average", "poor")
 
 
-def official_runs(cycle, *, published_only: bool = False) -> list[ScoreRun]:
-    """One run per scheme of the cycle: the published one (only those when `published_only`), else the current."""
+def official_runs(cycle, runs=None, *, published_only: bool = False) -> list[ScoreRun]:
+    """One standing run per scheme of the cycle (`current_run`) among `runs`, the reader's
+    `access.visible_runs(user)`; without it among all runs (the office's own actions), or among the published
+    ones with `published_only` (what the public may read)."""
     if published_only:
-        return list(ScoreRun.objects.filter(cycle=cycle, published=True).select_related("scheme", "cycle"))
-    runs = [current_run(scheme) for scheme in Scheme.objects.filter(cycle=cycle).order_by("id")]
-    return [r for r in runs if r is not None]
+        runs = access.visible_runs(access.PUBLIC)
+    found = [current_run(scheme, runs) for scheme in Scheme.objects.filter(cycle=cycle).order_by("id")]
+    return [r for r in found if r is not None]
 
 
-def scored_years() -> set[int]:
-    """Years that have a standing (not superseded) run of any scheme."""
-    return set(ScoreRun.objects.exclude(status="superseded").values_list("cycle__year", flat=True).distinct())
+def scored_years(runs) -> set[int]:
+    """Years that have a standing (not superseded) run of any scheme among `runs`."""
+    return set(runs.exclude(status="superseded").values_list("cycle__year", flat=True).distinct())
 
 
 def results_of(runs):
@@ -55,14 +58,15 @@ def group_stats(run, group_id) -> dict[str, dict]:
     return stats
 
 
-def unit_history(unit) -> list[ScoreResult]:
-    """The unit's standing result of every cycle (published, else current), oldest first."""
-    runs = {}
-    for run in ScoreRun.objects.filter(results__unit=unit).exclude(status="superseded").select_related("cycle"):
+def unit_history(unit, runs) -> list[ScoreResult]:
+    """The unit's standing result of every cycle among `runs` (the reader's `access.visible_runs(user)`): per
+    cycle and scheme the published run, else the latest final, else the latest preliminary; oldest first."""
+    standing = {}
+    for run in runs.filter(results__unit=unit).exclude(status="superseded").select_related("cycle"):
         key = (run.cycle.year, run.scheme_id)
-        best = runs.get(key)
+        best = standing.get(key)
         if best is None or (run.published, run.stage == "final", run.created_at) > (
                 best.published, best.stage == "final", best.created_at):
-            runs[key] = run
-    return list(ScoreResult.objects.filter(run__in=runs.values(), unit=unit).select_related("run__cycle", "group")
+            standing[key] = run
+    return list(ScoreResult.objects.filter(run__in=standing.values(), unit=unit).select_related("run__cycle", "group")
                 .order_by("run__cycle__year", "run_id"))

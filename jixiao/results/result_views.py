@@ -116,10 +116,15 @@ def cadre_archive_export(request, pk):
 def _results_cycle(request):
     """The cycle of `?cycle=YEAR`; without it (or for an unknown year) the latest cycle that has results."""
     cycles, chosen = _cycle(request)
-    scored = queries.scored_years()
+    scored = queries.scored_years(access.visible_runs(request.user))
     if request.GET.get("cycle", "") not in {str(c.year) for c in cycles}:
         chosen = next((c for c in cycles if c.year in scored), chosen)
     return cycles, chosen, scored
+
+
+def _standing(request, cycle) -> list:
+    """The cycle's standing run of each scheme among those the user may read."""
+    return queries.official_runs(cycle, access.visible_runs(request.user)) if cycle else []
 
 
 @login_required
@@ -127,7 +132,7 @@ def publication(request):
     """Internal publication page: the cycle's standing results by group, the 通报, the table and commendations."""
     access.require(request.user, "results.view")
     cycles, cycle, scored = _results_cycle(request)
-    runs = queries.official_runs(cycle) if cycle else []
+    runs = _standing(request, cycle)
     return render(request, "results/publication.html", {
         "cycles": cycles, "cycle": cycle, "runs": runs, "scored_years": scored, "groups": queries.by_group(queries.results_of(runs)),
         "commendations": list(Commendation.objects.filter(cycle=cycle).select_related("unit")),
@@ -138,7 +143,7 @@ def publication(request):
 def publication_bulletin(request):
     access.require(request.user, "results.view")
     _cycles, cycle, _scored = _results_cycle(request)
-    runs = queries.official_runs(cycle) if cycle else []
+    runs = _standing(request, cycle)
     if not runs:
         raise Http404("该年度尚无考核结果")
     return _download(documents.bulletin(cycle, runs), f"{cycle.year}年度绩效考核结果通报.docx", DOCX)
@@ -148,7 +153,7 @@ def publication_bulletin(request):
 def publication_workbook(request):
     access.require(request.user, "results.view")
     _cycles, cycle, _scored = _results_cycle(request)
-    runs = queries.official_runs(cycle) if cycle else []
+    runs = _standing(request, cycle)
     if not runs:
         raise Http404("该年度尚无考核结果")
     return _download(documents.results_workbook(runs), f"{cycle.year}年度绩效考核结果.xlsx", XLSX)
@@ -177,8 +182,8 @@ def commend(request):
 
 @login_required
 def feedback_letter(request, pk):
-    result = access.get_for_user(request.user, ScoreResult, pk, "results.unit",
-                                 queryset=ScoreResult.objects.select_related("unit", "group", "run__cycle"))
+    result = access.get_for_user(request.user, ScoreResult, pk, "results.unit", queryset=access.visible_results(
+        request.user).select_related("unit", "group", "run__cycle"))
     return _download(documents.feedback_letter(result), f"{result.run.cycle.year}年度绩效考核反馈函-{result.unit.name}.docx",
                      DOCX)
 
@@ -187,13 +192,17 @@ def feedback_letter(request, pk):
 @require_POST
 def rectify_lost_points(request, pk):
     """Turn every lost point of a unit's result into a rectification item, due by the date given."""
-    result = access.get_for_user(request.user, ScoreResult, pk, "results.manage",
-                                 queryset=ScoreResult.objects.select_related("unit", "run__cycle"))
+    result = access.get_for_user(request.user, ScoreResult, pk, "results.manage", queryset=access.visible_results(
+        request.user).select_related("unit", "run__cycle"))
     form = DeadlineForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写整改时限。")
-    else:
+        return redirect(f"{_url('results:publication')}?cycle={result.run.cycle.year}")
+    try:
         made = actions.from_lost_points(result, deadline=form.cleaned_data["deadline"], by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
         messages.success(request, f"已交办 {len(made)} 项失分整改。")
     return redirect(f"{_url('results:publication')}?cycle={result.run.cycle.year}")
 
@@ -209,7 +218,7 @@ def my_results(request):
 def unit_results(request, pk):
     """A unit's results over all cycles, and per indicator against its group (横比) and its own past (纵比)."""
     unit = access.get_for_user(request.user, Unit, pk, "results.unit")
-    history = queries.unit_history(unit)
+    history = queries.unit_history(unit, access.visible_runs(request.user))
     latest = history[-1] if history else None
     across = charts.across(latest) if latest else []
     over_time = charts.over_time(history)

@@ -128,6 +128,18 @@ class RunStatus(models.TextChoices):
 
 
 WORKFLOW_FIELDS = {"status", "appeal_deadline", "published", "published_at", "published_by"}
+# A run is released to the units it scores once the office opens its appeal window (反馈申诉期, later closed)
+# or publishes it; before that only the office and leaders read it (accounts/access.py: visible_runs).
+RELEASED_STATUSES = (RunStatus.APPEAL, RunStatus.CLOSED, RunStatus.PUBLISHED)
+
+
+class ScoreRunQuerySet(models.QuerySet):
+    def released(self):
+        """Runs the office has released to the units: appeal window opened (or since closed), or published."""
+        return self.filter(status__in=RELEASED_STATUSES)
+
+    def published(self):
+        return self.filter(published=True)
 
 
 class ScoreRun(models.Model):
@@ -154,6 +166,8 @@ class ScoreRun(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name="发布人")
 
+    objects = ScoreRunQuerySet.as_manager()
+
     class Meta:
         verbose_name = "考核计算批次"
         verbose_name_plural = "考核计算批次"
@@ -176,6 +190,11 @@ class ScoreRun(models.Model):
     @property
     def label(self) -> str:
         return f"{self.get_stage_display()} #{self.pk}"
+
+    @property
+    def is_released(self) -> bool:
+        """Whether the units may see this run (the same test as `ScoreRun.objects.released()`)."""
+        return self.status in RELEASED_STATUSES
 
 
 class ScoreResult(ImmutableModel):

@@ -62,8 +62,13 @@ def diff(run_a: ScoreRun, run_b: ScoreRun) -> list[UnitChange]:
     return list(changes.values())
 
 
-def current_run(scheme) -> ScoreRun | None:
-    """The run that stands for a scheme: the published one, else the latest final, else the latest preliminary."""
-    runs = ScoreRun.objects.filter(scheme=scheme).exclude(status="superseded").order_by("-created_at", "-id")
+def current_run(scheme, runs=None) -> ScoreRun | None:
+    """The run that stands for a scheme: the published one, else the latest final, else the latest preliminary.
+
+    Among `runs` — a reader's `access.visible_runs(user)` — or, without it, among all (the office's commands).
+    """
+    runs = ScoreRun.objects.all() if runs is None else runs
+    runs = (runs.filter(scheme=scheme).exclude(status="superseded").select_related("scheme", "cycle")
+            .order_by("-created_at", "-id"))
     return (runs.filter(published=True).first() or runs.filter(stage="final").first()
             or runs.filter(stage="preliminary").first())

@@ -6,7 +6,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -15,10 +14,8 @@ from jixiao.accounts import access
 from jixiao.indicators.models import Scheme, SchemeItem
 from jixiao.org.models import Cycle
 from jixiao.scoring import actions, queries
-from jixiao.scoring.models import Appeal, AppealStatus, RunStatus, ScoreLine, ScoreResult, ScoreRun, Stage
+from jixiao.scoring.models import Appeal, AppealStatus, RunStatus, ScoreLine, ScoreResult, Stage
 from jixiao.scoring.types import NOT_DUE
-
-UNIT_VISIBLE = {RunStatus.APPEAL, RunStatus.CLOSED, RunStatus.PUBLISHED}
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -39,8 +36,8 @@ def run_list(request):
     access.require(request.user, "scoring.view")
     cycle = _pick_cycle(request.GET.get("cycle"))
     schemes = list(Scheme.objects.filter(cycle=cycle).order_by("code")) if cycle else []
-    runs = ScoreRun.objects.filter(cycle=cycle).select_related("scheme", "created_by").order_by("scheme__code",
-                                                                                                "-created_at", "-id")
+    runs = (access.visible_runs(request.user).filter(cycle=cycle).select_related("scheme", "created_by")
+            .order_by("scheme__code", "-created_at", "-id"))
     return render(request, "scoring/run_list.html", {
         "cycle": cycle, "cycles": Cycle.objects.order_by("-year"), "schemes": schemes, "runs": runs,
         "can_manage": access.can(request.user, "scoring.manage"), "stages": Stage.choices,
@@ -65,9 +62,10 @@ def compute(request):
     return redirect("scoring:run_detail", pk=run.pk)
 
 
-def _run_for(request, pk) -> ScoreRun:
-    access.require(request.user, "scoring.view")
-    return get_object_or_404(ScoreRun.objects.select_related("scheme", "cycle", "created_by", "supersedes"), pk=pk)
+def _run_for(request, pk, action="scoring.view"):
+    access.require(request.user, action)
+    runs = access.visible_runs(request.user).select_related("scheme", "cycle", "created_by", "supersedes")
+    return get_object_or_404(runs, pk=pk)
 
 
 @login_required
@@ -77,7 +75,7 @@ def run_detail(request, pk):
     groups: dict = {}
     for row in queries.results_of(run):
         groups.setdefault(row.group, []).append(row)
-    others = ScoreRun.objects.filter(scheme=run.scheme).exclude(pk=run.pk).order_by("-created_at")
+    others = access.visible_runs(request.user).filter(scheme=run.scheme).exclude(pk=run.pk).order_by("-created_at")
     return render(request, "scoring/run_detail.html", {
         "run": run, "groups": groups, "others": others, "can_manage": access.can(request.user, "scoring.manage"),
         "pending": run.appeals.filter(status=AppealStatus.PENDING).count(),
@@ -88,8 +86,7 @@ def run_detail(request, pk):
 @login_required
 @require_POST
 def open_appeals(request, pk):
-    access.require(request.user, "scoring.manage")
-    run = get_object_or_404(ScoreRun, pk=pk)
+    run = _run_for(request, pk, "scoring.manage")
     try:
         deadline = datetime.datetime.fromisoformat(request.POST.get("deadline", ""))
         if timezone.is_naive(deadline):
@@ -106,8 +103,7 @@ def open_appeals(request, pk):
 @login_required
 @require_POST
 def publish(request, pk):
-    access.require(request.user, "scoring.manage")
-    run = get_object_or_404(ScoreRun, pk=pk)
+    run = _run_for(request, pk, "scoring.manage")
     try:
         actions.publish(run, by=request.user)
         messages.success(request, "考核结果已发布")
@@ -117,14 +113,10 @@ def publish(request, pk):
 
 
 def _result_for(request, pk) -> ScoreResult:
-    """A unit's result: the office and leaders see any; a unit sees its own once the run was shown to units."""
-    qs = ScoreResult.objects.select_related("run", "run__scheme", "unit", "group")
-    if access.can(request.user, "scoring.view"):
-        return access.get_for_user(request.user, ScoreResult, pk, "scoring.view", queryset=qs)
-    result = access.get_for_user(request.user, ScoreResult, pk, "scoring.view_own", queryset=qs)
-    if result.run.status not in UNIT_VISIBLE:
-        raise Http404("对象不存在或无权访问")
-    return result
+    """A unit's result: the office and leaders see any; a unit its own once the run was released to it."""
+    qs = access.visible_results(request.user).select_related("run", "run__scheme", "unit", "group")
+    action = "scoring.view" if access.can(request.user, "scoring.view") else "scoring.view_own"
+    return access.get_for_user(request.user, ScoreResult, pk, action, queryset=qs)
 
 
 @login_required
@@ -143,7 +135,7 @@ def result_detail(request, pk):
 @require_GET
 def compare(request):
     access.require(request.user, "scoring.view")
-    runs = ScoreRun.objects.select_related("scheme")
+    runs = access.visible_runs(request.user).select_related("scheme")
     ids = [request.GET.get(key, "") for key in ("a", "b")]
     a, b = (runs.filter(pk=pk).first() if pk.isdigit() else None for pk in ids)
     if a is None or b is None:
@@ -160,7 +152,7 @@ def compare(request):
 def our_result(request):
     access.require(request.user, "scoring.view_own")
     membership = access.current_membership(request.user)
-    results = list(ScoreResult.objects.filter(unit=membership.unit, run__status__in=UNIT_VISIBLE)
+    results = list(access.visible_results(request.user).filter(unit=membership.unit)
                    .select_related("run", "run__scheme", "group").order_by("-run__cycle__year", "-run__created_at"))
     current = results[0] if results else None
     lines = list(ScoreLine.objects.filter(result=current).order_by("id")) if current else []
@@ -181,7 +173,7 @@ def our_result(request):
 def appeal_create(request, pk):
     """File an appeal against the unit's own result `pk` (a ScoreResult)."""
     result = access.get_for_user(request.user, ScoreResult, pk, "scoring.appeal",
-                                 queryset=ScoreResult.objects.select_related("run", "unit"))
+                                 queryset=access.visible_results(request.user).select_related("run", "unit"))
     item = None
     if request.POST.get("item"):
         item = SchemeItem.objects.filter(pk=request.POST["item"], scheme_id=result.run.scheme_id).first()

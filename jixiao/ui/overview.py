@@ -30,7 +30,6 @@ from jixiao.reporting.models import DONE, Period, PeriodKind, Status
 from jixiao.reporting.reminders import DAYS_BEFORE
 from jixiao.results import queries as results_queries
 from jixiao.results.models import Rectification
-from jixiao.scoring.models import ScoreRun
 
 TOP_UNITS = 3  # units named per group in the latest results
 ATTENTION_TASKS = 5  # stalled and lagging tasks named on the page
@@ -224,12 +223,13 @@ class LatestResults:
         return f"{reverse('results:publication')}?cycle={self.cycle.year}"
 
 
-def latest_results() -> LatestResults | None:
-    """The published runs of the latest cycle that has any, split by group (three queries)."""
-    last = ScoreRun.objects.filter(published=True).select_related("cycle").order_by("-cycle__year", "-id").first()
+def latest_results(user) -> LatestResults | None:
+    """The published runs of the latest cycle that has any, split by group (a few queries per scheme)."""
+    published = access.visible_runs(user).published()
+    last = published.select_related("cycle").order_by("-cycle__year", "-id").first()
     if last is None:
         return None
-    runs = results_queries.official_runs(last.cycle, published_only=True)
+    runs = results_queries.official_runs(last.cycle, published)
     schemes = {run.pk: run.scheme.name for run in runs}
     groups = []
     for entry in results_queries.by_group(results_queries.results_of(runs)):
@@ -295,5 +295,5 @@ def build(user, day: datetime.date | None = None) -> dict:
         "keywork": keywork_progress(cycle) if running and show["keywork"] else None,
         "evaluation": evaluation_progress(cycle) if running and show["evaluation"] else None,
         "rectification": rectification_progress(day) if show["rectification"] else None,
-        "results": latest_results() if show["results"] else None,
+        "results": latest_results(user) if show["results"] else None,
     }

@@ -389,18 +389,19 @@ class AppealTodo:
         return reverse("scoring:our_result")
 
 
-def appeal_windows(unit, now: datetime.datetime) -> list[AppealTodo]:
+def appeal_windows(user, unit, now: datetime.datetime) -> list[AppealTodo]:
     """The unit's preliminary results whose appeal window is open now."""
-    results = list(ScoreResult.objects.filter(unit=unit, run__status=RunStatus.APPEAL, run__appeal_deadline__gte=now)
+    results = list(access.visible_results(user).filter(unit=unit, run__status=RunStatus.APPEAL,
+                                                        run__appeal_deadline__gte=now)
                    .select_related("run__scheme", "run__cycle").order_by("run__appeal_deadline"))
     filed = Counter(Appeal.objects.filter(unit=unit, run__in=[r.run_id for r in results])
                     .values_list("run_id", flat=True))
     return [AppealTodo(r, filed[r.run_id]) for r in results]
 
 
-def latest_result(unit) -> ScoreResult | None:
+def latest_result(user, unit) -> ScoreResult | None:
     """The unit's result in the latest published run."""
-    return (ScoreResult.objects.filter(unit=unit, run__published=True).select_related("run__cycle", "run__scheme",
+    return (access.visible_results(user).filter(unit=unit, run__published=True).select_related("run__cycle", "run__scheme",
                                                                                       "group")
             .order_by("-run__cycle__year", "-run__published_at", "-run_id").first())
 
@@ -429,8 +430,8 @@ def build(user, membership, now: datetime.datetime | None = None) -> dict:
         "ballots": ballots_to_finish(user, membership, now) if can["evaluation.rate"] else None,
         "feedback": new_feedback(unit, now) if can["evaluation.feedback"] else None,
         "rectifications": rectifications(unit, day) if can["results.rectify"] else None,
-        "appeals": appeal_windows(unit, now) if can["scoring.appeal"] else None,
-        "latest": latest_result(unit) if can["scoring.view_own"] else None,
+        "appeals": appeal_windows(user, unit, now) if can["scoring.appeal"] else None,
+        "latest": latest_result(user, unit) if can["scoring.view_own"] else None,
         "show_latest": can["scoring.view_own"],
         "latest_is_history": can["results.unit"],
         "latest_url": (reverse("results:unit_results", args=[unit.pk]) if can["results.unit"]

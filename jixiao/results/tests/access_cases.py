@@ -26,7 +26,7 @@ def scored_world(cast):
     if "result" not in found:
         from jixiao.results import actions
 
-        run = builders.scored(cast)
+        run = builders.scored(cast, release=True)
         cadre = builders.cadre(cast)
         actions.record_cadres(cast.cycle, by=cast.office)
         found.update(result=run.results.get(unit=cast.street), cadre=cadre, record=cadre.records.get())

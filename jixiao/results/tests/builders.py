@@ -26,17 +26,20 @@ def report(item, by, completed=False) -> RectificationReport:
     return row
 
 
-def scored(cast, *, publish=False):
-    """The scoring test world scored (preliminary; with `publish`, final and published); returns the run."""
+def scored(cast, *, release=False, publish=False):
+    """The scoring test world scored: preliminary, seen by the office only; with `release`, its appeal window open
+    (released to the units); with `publish`, final and published. Returns the run."""
     from jixiao.scoring import actions as scoring
     from jixiao.scoring.tests.world import NOW, scheme_world
 
     scheme = scheme_world(cast)
     with time_machine.travel(NOW, tick=False):
         run = scoring.compute(scheme, "preliminary", by=cast.office, now=NOW)
+        if not (release or publish):
+            return run
+        run = scoring.open_appeals(run, NOW + datetime.timedelta(days=1), by=cast.office, now=NOW)
         if not publish:
             return run
-        scoring.open_appeals(run, NOW + datetime.timedelta(days=1), by=cast.office)
     later = NOW + datetime.timedelta(days=2)
     with time_machine.travel(later, tick=False):
         # 华明街道 calibrated to 优秀, so the final run has a unit to commend.

@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from jixiao.audit.models import Event
 from jixiao.notifications.models import Notice
 from jixiao.results import actions
 from jixiao.results.models import Rectification
 from jixiao.results.tests import builders
+from jixiao.scoring import actions as scoring_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +112,11 @@ def test_items_from_lost_points_once_per_line(cast, login):
     assert lost
     client = login(cast.office)
     url = reverse("results:rectify_lost_points", args=[result.pk])
+    # Not yet released to the units: an item (and its notice) would tell the unit its lost points first.
+    refused = client.post(url, {"deadline": "2027-06-30"}, follow=True).content.decode()
+    assert "尚未向单位反馈或发布，不能交办失分整改" in refused
+    assert not Rectification.objects.exists() and not Notice.objects.filter(recipient=cast.reviewer).exists()
+    scoring_actions.open_appeals(run, timezone.now() + datetime.timedelta(days=3), by=cast.office)
     assert client.post(url, {"deadline": "2027-06-30"}).status_code == 302
     items = list(Rectification.objects.filter(source="lost_points"))
     assert len(items) == len(lost) and all(i.unit == cast.tjj for i in items)

@@ -1,8 +1,10 @@
+import datetime
 import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from python_calamine import CalamineWorkbook
 
@@ -13,6 +15,13 @@ from jixiao.results.models import CadreRecord, Commendation
 from jixiao.results.tests import builders
 
 pytestmark = pytest.mark.django_db
+
+
+def _release(run):
+    """The office opens the run's appeal window: the run is released to the units."""
+    from jixiao.scoring import actions as scoring
+
+    return scoring.open_appeals(run, timezone.now() + datetime.timedelta(days=3), by=run.created_by)
 
 
 def _text(data: bytes) -> str:
@@ -26,6 +35,8 @@ def test_cadre_records_talk_list_and_archive_export(cast, login):
     street = run.results.get(unit=cast.street)
     main = builders.cadre(cast, unit=cast.other_street)
     builders.cadre(cast, post="member", name="李四")
+    assert actions.record_cadres(cast.cycle, by=cast.office) == 0  # a figure the units never saw is no history
+    _release(run)
     assert actions.record_cadres(cast.cycle, by=cast.office) == 2
     assert actions.record_cadres(cast.cycle, by=cast.office) == 0  # records are history: written once
     record = main.records.get()
@@ -104,8 +115,11 @@ def test_feedback_letter_lists_lost_points_and_gap(cast, login):
     for line in queries.lost_lines(result):
         assert line.explanation in text
     assert "与本组最优单位的差距" in text and "组最优" in text
-    response = login(cast.street_reporter).get(reverse("results:feedback_letter", args=[
-        run.results.get(unit=cast.street).pk]))
+    url = reverse("results:feedback_letter", args=[run.results.get(unit=cast.street).pk])
+    client = login(cast.street_reporter)
+    assert client.get(url).status_code == 404  # not yet released to the units
+    _release(run)
+    response = client.get(url)
     assert response.status_code == 200 and response.content.startswith(b"PK")
 
 
@@ -131,7 +145,7 @@ def test_feedback_letter_of_a_run_during_the_year_names_lines_not_yet_due(cast):
 
 
 def test_unit_results_page_has_charts_and_tables(cast, login, django_assert_max_num_queries):
-    builders.scored(cast)
+    builders.scored(cast, release=True)
     client = login(cast.street_reporter)
     assert client.get(reverse("results:my_results"))["Location"] == reverse("results:unit_results",
                                                                             args=[cast.street.pk])

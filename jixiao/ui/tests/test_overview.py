@@ -177,9 +177,9 @@ def test_rectification_counts_unfinished_and_overdue_by_cycle(cast):
 
 
 def test_latest_results_come_from_published_runs_only(cast):
-    assert overview.latest_results() is None
+    assert overview.latest_results(cast.leader) is None
     published_2025(cast)
-    res = overview.latest_results()
+    res = overview.latest_results(cast.leader)
     assert res.cycle.year == 2025
     groups = {g.name: g for g in res.groups}
     assert set(groups) == {"涉农街道", "委办局"}
@@ -200,7 +200,7 @@ def test_an_unpublished_run_is_not_shown_as_the_latest_result(cast):
     scheme = scheme_world(cast)  # 2026, scored but not published
     with time_machine.travel(datetime.datetime(2027, 1, 10, 9, 0, tzinfo=datetime.UTC), tick=False):
         scoring.compute(scheme, "preliminary", by=cast.office)
-    assert overview.latest_results().cycle.year == 2025
+    assert overview.latest_results(cast.leader).cycle.year == 2025
 
 
 def test_build_leaves_out_what_the_role_may_not_see(cast):
