@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jixiao.portal",
     "jixiao.notifications",
     "jixiao.schedule",
+    "jixiao.backup",
     "jixiao.ui",
     "jixiao.demo",
 ]
@@ -216,6 +217,9 @@ STORAGES = {
 }
 # The daily jobs (run_schedule --loop) run at this local time, and once when the runner starts.
 SCHEDULE_AT = env_str("JIXIAO_SCHEDULE_AT", "01:30")
+# The daily backup (jixiao/backup): one archive a day into this folder, the newest BACKUP_KEEP kept; unset: none.
+BACKUP_DIR = env_str("JIXIAO_BACKUP_DIR")
+BACKUP_KEEP = env_int("JIXIAO_BACKUP_KEEP", 7, minimum=1)
 UPLOAD_MAX_BYTES = env_int("JIXIAO_UPLOAD_MAX_MB", 10, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
