@@ -22,7 +22,7 @@ def test_compute_and_export_json_and_xlsx(cast, tmp_path, capsys):
     book = tmp_path / "r.xlsx"
     call_command("export_results", "--cycle", "2026", "--format", "xlsx", str(book))
     wb = load_workbook(book)
-    assert wb.sheetnames == ["考核结果", "得分明细"]
+    assert wb.sheetnames == ["考核结果", "得分明细", "加减分明细", "计算提示"]
     rows = list(wb["考核结果"].iter_rows(values_only=True))
     assert rows[0][:5] == ("方案", "组别", "单位编码", "单位", "总分") and len(rows) == 5
     details = list(wb["得分明细"].iter_rows(values_only=True))
