@@ -19,6 +19,7 @@ from jixiao.accounts import access
 from jixiao.indicators import actions, exports, schemebook, schemeplan
 from jixiao.indicators.forms import BookConfirmForm, BookUploadForm
 from jixiao.lib.excel import WorkbookError
+from jixiao.lib.uploads import record_refusal
 from jixiao.org.models import Cycle
 
 IMPORT_SALT = "jixiao.indicators.scheme_import"
@@ -51,7 +52,8 @@ def book_import(request):
     try:
         book, plan = schemeplan.read(upload, settings.UPLOAD_MAX_BYTES)
     except WorkbookError as exc:
-        context.update(form=BookUploadForm(), errors=exc.errors)
+        record_refusal("scheme.import_refused", None, user=request.user, error=exc, file_name=upload.name)
+        context.update(form=BookUploadForm(), errors=exc.errors, error=exc)
         return render(request, "indicators/book_import.html", context, status=422)
     token = signing.dumps({"u": request.user.pk, "name": upload.name, "book": schemebook.book_to_json(book)},
                           salt=IMPORT_SALT, compress=True)
@@ -81,7 +83,8 @@ def _confirm(request):
     try:
         plan = actions.import_scheme_book(book, by=request.user, reason=reason, file_name=payload.get("name", ""))
     except WorkbookError as exc:
-        context = {"form": BookUploadForm(), "errors": exc.errors, "stale": True,
+        record_refusal("scheme.import_refused", None, user=request.user, error=exc, file_name=payload.get("name", ""))
+        context = {"form": BookUploadForm(), "errors": exc.errors, "error": exc, "stale": True,
                    "cycles": Cycle.objects.order_by("-year")}
         return render(request, "indicators/book_import.html", context, status=422)
     except actions.ImportConflict as exc:

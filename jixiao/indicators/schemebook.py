@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import repeat
 from operator import itemgetter
 
@@ -37,6 +37,15 @@ from jixiao.indicators.models import (
     VetoEffect,
 )
 from jixiao.indicators.rule_specs import RULES, format_params_text
+from jixiao.lib.cells import (
+    CellProblem,
+    Problems,
+    code_problem,
+    name_problem,
+    normalise_code,
+    parse_number,
+    parse_whole,
+)
 from jixiao.lib.excel import (
     BackgroundSheet,
     CellError,
@@ -214,7 +223,6 @@ DECOMPOSITIONS = SheetSpec("decompositions", "目标分解", (
 
 SPECS = [SCHEMES, BLOCKS, GROUPS, ITEMS, CATEGORIES, VETOES, GRADES, TARGETS, MILESTONES, DECOMPOSITIONS]
 SPEC_BY_KEY = {s.key: s for s in SPECS}
-SHEET_ORDER = {s.name: i for i, s in enumerate(SPECS)}
 
 # sheet key -> parsed rows; each row has "row" (Excel row number). Also AS_STORED: 目标值 rows taken as stored.
 Book = dict[str, list | dict]
@@ -332,11 +340,15 @@ def write(path_or_buffer, cycle) -> None:
 
 
 class Errors:
-    """Collects CellErrors; knows where each column of each sheet sits in the uploaded header."""
+    """Collects CellErrors (lib.cells.Problems: every one counted, the first listed in sheet and row order, however
+    they are added); knows where each column of each sheet sits in the uploaded header."""
 
     def __init__(self):
-        self.items: list[CellError] = []
+        self.items = Problems(sheets=[spec.name for spec in SPECS])
         self.positions: dict[str, dict[str, int]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
 
     def add(self, spec: SheetSpec, row: int | None, field: str | None, message: str) -> None:
         title = spec.title(field) if field else ""
@@ -344,7 +356,7 @@ class Errors:
         if index is None and field:
             index = spec.titles.index(title)
         letter = column_letter(index) if index is not None else ""
-        self.items.append(CellError(spec.name, row, letter, message, title if letter else ""))
+        self.items.add(CellError(spec.name, row, letter, message, title if letter else ""))
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -409,9 +421,7 @@ def add_targets(part: PartParse, rows: list[list] | None, stored: dict | None = 
             book[spec.key] = _parse_sheet(spec, rows, errors, stored, book[AS_STORED], plain)
             if plain is not None:
                 book[NEW_PLAIN] = plain
-    if errors.items:
-        errors.items.sort(key=lambda error: SHEET_ORDER[error.sheet])  # stable: each sheet's own order stays
-        errors.raise_if_any()
+    errors.raise_if_any()
     if not book["schemes"]:
         raise WorkbookError(CellError(SCHEMES.name, 2, "", "“方案”工作表中没有数据行。"))
     return book
@@ -446,7 +456,7 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors, store
     indexes = [positions.get(c.title, width) for c in data_columns]
     pick, need = _picker(indexes), max(indexes) + 1
     numbers, picked, order = _pick_rows(rows, pick, need, stored, as_stored, plain)
-    start = len(errors.items)
+    start = errors.items.mark()
     columns = _convert_columns(spec, errors, numbers, picked)
     names = [*(c.field for c in data_columns), "row"]
     key_indexes = [names.index(f) for f in spec.key_fields]
@@ -455,7 +465,7 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors, store
     if not whole_and_distinct and plain and plain.rows:
         # A key missing or given twice: the rows are picked again without plain new targets, so that the checks
         # below see every row that is not taken as stored (a file with such a problem is refused anyway).
-        del errors.items[start:]
+        errors.items.drop_since(start)  # the second pass converts more rows: it finds again all the first found
         as_stored.clear()
         plain.rows.clear()
         plain.keys.clear()
@@ -468,7 +478,6 @@ def _parse_sheet(spec: SheetSpec, rows: list[list] | None, errors: Errors, store
     else:
         parsed = _check_keys(spec, errors, names, key_indexes, zip(*columns, numbers, strict=False), len(numbers),
                              order, as_stored)
-    errors.items[start:] = sorted(errors.items[start:], key=lambda error: error.row)
     return parsed
 
 
@@ -679,11 +688,11 @@ def _parse_cell(spec, col: Col, value, row: int, errors: Errors):
     if col.kind in NUMBER_KINDS:
         return _decimal(value, PLACES[col.kind], col, bad)
     if col.kind == INT:
-        text = cell_text(value)
-        if text.isdigit() and int(text) <= 2_147_483_647:
-            return int(text)
-        bad(f"{col.title}应为不小于 0 的整数，而不是“{text}”")
-        return None
+        try:
+            return parse_whole(value)
+        except CellProblem as problem:
+            bad(f"{col.title}{problem}")
+            return None
     if col.kind == BOOL:
         if isinstance(value, bool):
             return value
@@ -692,6 +701,17 @@ def _parse_cell(spec, col: Col, value, row: int, errors: Errors):
             return text == YES
         bad(f"应填“是”或“否”，而不是“{text}”")
         return None
+    if col.kind == CODE:
+        try:
+            text = normalise_code(value, label=col.title)
+        except CellProblem as problem:
+            bad(str(problem))
+            return None
+        problem = code_problem(text, CODE_RE, label=col.title, max_length=30)
+        if problem:
+            bad(problem)
+            return None
+        return text
     text = cell_text(value)
     if col.kind == CHOICE:
         if text in col.choices:
@@ -699,48 +719,23 @@ def _parse_cell(spec, col: Col, value, row: int, errors: Errors):
         options = "、".join(dict.fromkeys(k for k in col.choices if not k.isascii())) or "、".join(col.choices)
         bad(f"无法识别“{text}”，应为：{options}")
         return None
-    if col.kind == CODE:
-        if not CODE_RE.match(text):
-            bad(f"编码“{text}”格式不正确：只能由字母、数字和 - _ . 组成")
-            return None
-        return text
     if len(text) > col.max_length:
         bad(f"{col.title}过长：{len(text)} 个字，最多 {col.max_length} 个字")
         return None
-    if col.kind == TEXT and (problem := formula_problem(text)):
-        bad(f"{col.title}{problem}")
+    if col.kind == TEXT and (problem := formula_problem(text) or name_problem(text, label=col.title)):
+        bad(problem if problem.startswith(col.title) else f"{col.title}{problem}")
         return None
     return text
 
 
 def _decimal(value, places: int, col: Col, bad) -> Decimal | None:
-    if isinstance(value, bool):
-        bad(f"{col.title}应为数字")
+    """A number cell through the imports' one number parser (lib.cells.parse_number), its problem named with the
+    column's title."""
+    try:
+        return parse_number(value, places=places, largest=LARGEST)
+    except CellProblem as problem:
+        bad(f"{col.title}：{problem}")
         return None
-    if isinstance(value, float):
-        number_ = Decimal(repr(value))
-    elif isinstance(value, int):
-        number_ = Decimal(value)
-    else:
-        text = cell_text(value).replace(",", "")
-        try:
-            number_ = Decimal(text)
-        except InvalidOperation:
-            number_ = None
-        if number_ is None or not number_.is_finite():
-            bad(f"{col.title}应为数字，而不是“{cell_text(value)}”")
-            return None
-    if number_.as_tuple().exponent >= -places and abs(number_) < LARGEST:
-        return number_  # the common case: already within the column's decimal places
-    quantum = Decimal(1).scaleb(-places)
-    rounded = number_.quantize(quantum)
-    if abs(rounded - number_) > Decimal("1e-9"):
-        bad(f"{col.title}最多保留 {places} 位小数（“{cell_text(value)}”）")
-        return None
-    if abs(rounded) >= LARGEST:
-        bad(f"{col.title}数值过大")
-        return None
-    return rounded
 
 
 # --- 目标值 rows read back as exported -------------------------------------------------------------------

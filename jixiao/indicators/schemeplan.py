@@ -44,6 +44,7 @@ from jixiao.indicators.rule_specs import (
     validate_params,
 )
 from jixiao.indicators.validation import coverage_message, target_value_problems
+from jixiao.lib.cells import CodeIndex
 from jixiao.lib.excel import WorkbookError, cell_text, read_sheets_except
 from jixiao.lib.rows import db_decimal, gc_paused, plain_rows
 from jixiao.org.models import Cycle, CycleStatus, Group, Unit, UnitKind
@@ -153,6 +154,7 @@ class State:
         self.units = {u.code: u for u in Unit.objects.all()}
         self.unit_code = {u.pk: u.code for u in self.units.values()}
         self.indicators = {i.code: i for i in Indicator.objects.all()}
+        self._unit_codes = self._indicator_codes = None  # lib.cells.CodeIndex, built when a code is not found
         self.blocks = {(code_of[b.scheme_id], b.code): b for b in SchemeBlock.objects.filter(scheme_id__in=ids)}
         groups = {g.pk: g for g in self.groups.values()}
         self.links = {}
@@ -232,6 +234,17 @@ class State:
                 "actual": None if actual is None else dec(actual), "source": source, "parent_id": parent_id,
                 "parent_key": self.parent_keys.get(key)}
         return data
+
+    def unit_missing(self, code: str) -> str:
+        """The message for a unit code not found; names a unit code differing from it in case only."""
+        if self._unit_codes is None:
+            self._unit_codes = CodeIndex(self.units)
+        return self._unit_codes.missing(code, f"单位编码“{code}”不存在")
+
+    def indicator_missing(self, code: str) -> str:
+        if self._indicator_codes is None:
+            self._indicator_codes = CodeIndex(self.indicators)
+        return self._indicator_codes.missing(code, f"指标编码“{code}”不在指标库中")
 
     @property
     def targets(self) -> dict:
@@ -317,7 +330,7 @@ def read(file, max_bytes: int) -> tuple[sb.Book, Plan]:
             return book, plan_against(book, State(cycle_of(book)))
         part = sb.parse_except_targets(sheets)
         planner = Planner(part.book, state)
-        if not part.errors.items:  # else the parse refuses the file: there is nothing to plan
+        if not part.errors:  # else the parse refuses the file: there is nothing to plan
             planner.check_schemes_and_parts()
         book = sb.add_targets(part, targets.rows(clean=False), state.target_cells, state.new_targets())
         planner.check_the_rest(book)
@@ -437,7 +450,7 @@ class Planner:
             unit = state.units.get(unit_code)
             existing = state.schemes.get(code)
             if unit is None:
-                self.error(sb.SCHEMES, row, "assessing_unit", f"单位编码“{unit_code}”不存在")
+                self.error(sb.SCHEMES, row, "assessing_unit", state.unit_missing(unit_code))
                 continue
             if unit.kind not in ASSESSING_KINDS:
                 self.error(sb.SCHEMES, row, "assessing_unit", f"“{unit.name}”不是区、街道或市，不能作为考核主体")
@@ -554,7 +567,7 @@ class Planner:
         indicator = state.indicators.get(row["indicator"])
         version = state.versions.get(indicator.pk) if indicator else None
         if indicator is None:
-            self.error(spec, row, "indicator", f"指标编码“{row['indicator']}”不在指标库中")
+            self.error(spec, row, "indicator", state.indicator_missing(row["indicator"]))
             ok = False
         elif version is None:
             self.error(spec, row, "indicator", f"指标“{indicator.name}”在{state.cycle.year}年度没有适用的口径")
@@ -593,7 +606,7 @@ class Planner:
         if code:
             unit = self.state.units.get(code)
             if unit is None:
-                self.error(sb.ITEMS, row, "assessor", f"单位编码“{code}”不存在")
+                self.error(sb.ITEMS, row, "assessor", self.state.unit_missing(code))
                 return False
             if not unit.is_assessor:
                 self.error(sb.ITEMS, row, "assessor", f"“{unit.name}”不是考核责任单位")
@@ -617,15 +630,14 @@ class Planner:
         op_keys = self.changed_targets
         no_baseline = []
         unchanged = new = 0
-        start = len(self.errors.items)
         for row in self.target_rows:
             unit_code, indicator_code = row.get("unit"), row.get("indicator")
             unit, indicator = units.get(unit_code), indicators.get(indicator_code)
             if unit is None or indicator is None:
                 if unit_code and unit is None:
-                    self.error(spec, row, "unit", f"单位编码“{unit_code}”不存在")
+                    self.error(spec, row, "unit", state.unit_missing(unit_code))
                 if indicator_code and indicator is None:
-                    self.error(spec, row, "indicator", f"指标编码“{indicator_code}”不在指标库中")
+                    self.error(spec, row, "indicator", state.indicator_missing(indicator_code))
                 continue
             value, upper, text = row.get("target_value"), row.get("upper_value"), row.get("target_text") or ""
             # The common row, a positive value without an upper bound for a higher- or lower-better indicator, is
@@ -661,9 +673,7 @@ class Planner:
             if closed:
                 self.error(spec, row, "target_value", f"{state.cycle.year}年度已{state.cycle.get_status_display()}，"
                                                       "目标值不能再修改")
-        unchanged += self.check_as_stored()
-        if self.as_stored:  # their problems were found apart: back in row order, as one pass would give them
-            self.errors.items[start:] = sorted(self.errors.items[start:], key=lambda error: error.row)
+        unchanged += self.check_as_stored()  # their problems join the others in row order (sb.Errors keeps it)
         self.counts[spec.key]["new"] += new + len(self.plain_targets)
         self.counts[spec.key]["unchanged"] += unchanged
         plain_no_baseline = [entry for entry in self.plain_targets if entry[6] is None]

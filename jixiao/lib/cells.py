@@ -29,6 +29,9 @@ MAX_NUMBER = Decimal("1e13")  # what DecimalField(max_digits=18, decimal_places=
 MAX_WHOLE = 2_147_483_647  # an IntegerField
 MAX_NUMBER_TEXT = 40  # characters of a number typed as text; longer is no clerk's number
 MAX_LISTED = 500  # problems listed of one upload; the rest are counted
+# A number cell that was computed before it was pasted as a value carries binary noise (0.1 + 0.2 is stored as
+# 0.30000000000000004): within this of a number of the allowed places, it is that number. Typed text is exact.
+FLOAT_NOISE = Decimal("1e-9")
 FORMULA_START = "="
 
 # Digits as a clerk types them: an optional sign, then either plain digits or digits grouped by three with commas,
@@ -67,7 +70,9 @@ def parse_number(raw, *, places: int = 4, largest: Decimal = MAX_NUMBER) -> Deci
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise CellProblem("不是有效数字")
         if -float(largest) < raw < float(largest):
-            return _within_places(Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw)), places)
+            if raw.is_integer():
+                return Decimal(int(raw))
+            return _within_places(Decimal(repr(raw)), places, noise=FLOAT_NOISE)
         raise CellProblem("数值过大，请核对计量单位")
     if raw is None:
         return None
@@ -90,13 +95,15 @@ def parse_number(raw, *, places: int = 4, largest: Decimal = MAX_NUMBER) -> Deci
     return _within_places(number, places)
 
 
-def _within_places(number: Decimal, places: int) -> Decimal:
+def _within_places(number: Decimal, places: int, noise: Decimal = Decimal(0)) -> Decimal:
+    """`number` when it has at most `places` decimal places; rounded to them when it is off by at most `noise`."""
     if number.as_tuple().exponent >= -places:
         return number
     # Below `largest` (at most 14 digits before the point) the quantize needs fewer digits than the context holds.
-    if number != number.quantize(Decimal(1).scaleb(-places)):
+    rounded = number.quantize(Decimal(1).scaleb(-places))
+    if abs(rounded - number) > noise:
         raise CellProblem(f"最多保留 {places} 位小数")
-    return number
+    return rounded
 
 
 def _number_of_text(raw: str) -> Decimal | None:
@@ -229,12 +236,12 @@ class CodeIndex:
         for code in codes:
             self._by_folded.setdefault(code.casefold(), code)
 
-    def missing(self, code: str, label: str = "编码", where: str = "系统中") -> str:
-        """The message for a code not found: names the known code differing from it in case only."""
+    def missing(self, code: str, message: str) -> str:
+        """`message` (that `code` was not found), naming the known code that differs from it in case only."""
         near = self._by_folded.get(code.casefold())
         if near is not None and near != code:
-            return f"{label}“{code}”不存在；{where}有“{near}”（编码区分大小写，请按系统中的写法填写）"
-        return f"{label}“{code}”在{where}不存在"
+            return f"{message}；有“{near}”：编码区分大小写，请按“{near}”填写"
+        return message
 
 
 def name_problem(text: str, *, label: str = "名称") -> str | None:

@@ -34,14 +34,41 @@ def parent_problem(kind: str, parent_kind: str | None) -> str | None:
 
 def loop_path(start: str, parent_of: dict) -> list | None:
     """Follow parents from `start`; return the keys of the loop if the walk comes back on itself."""
-    seen: list = []
+    seen: dict = {}  # key -> its place on the walk (a dict: a list's `in` made a long chain quadratic)
+    path: list = []
     node = start
     while node is not None:
         if node in seen:
-            return seen[seen.index(node):] + [node]
-        seen.append(node)
+            return path[seen[node]:] + [node]
+        seen[node] = len(path)
+        path.append(node)
         node = parent_of.get(node)
     return None
+
+
+def loops(parent_of: dict) -> dict:
+    """`loop_path` of every key at once, in time linear in the keys: key -> its loop, for the keys on a loop or
+    leading into one (a workbook of thousands of units checks each row; a walk per row is quadratic on a chain)."""
+    found: dict = {}
+    done: set = set()
+    for start in parent_of:
+        seen: dict = {}
+        path: list = []
+        node = start
+        while node is not None and node not in done and node not in seen:
+            seen[node] = len(path)
+            path.append(node)
+            node = parent_of.get(node)
+        if node is not None and node in seen:  # this walk closes a new loop
+            cycle = path[seen[node]:]
+            for i, member in enumerate(cycle):
+                found[member] = cycle[i:] + cycle[:i] + [member]
+            path = path[:seen[node]]
+        if node is not None and node in found:  # the rest of the walk leads into that loop
+            for key in path:
+                found[key] = found[node]
+        done.update(seen)
+    return found
 
 
 def formula_problem(text: str) -> str | None:

@@ -13,6 +13,15 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils import timezone
 
+from jixiao.lib.cells import (
+    CellProblem,
+    CodeIndex,
+    Problems,
+    code_problem,
+    name_problem,
+    normalise_code,
+    parse_whole,
+)
 from jixiao.lib.excel import (
     CellError,
     Sheet,
@@ -21,14 +30,17 @@ from jixiao.lib.excel import (
     cell_text,
     column_letter,
     header_index,
-    read_workbook,
+    read_workbook_strict,
     write_workbook,
 )
 from jixiao.org.models import Unit, UnitKind
-from jixiao.org.rules import formula_problem, kind_label, loop_path, parent_problem
+from jixiao.org.rules import formula_problem, kind_label, loops, parent_problem
 from jixiao.org.tree import build, walk
 
 SHEET = "单位"
+# Data rows the sheet may have (the header comes on top): a city with every district's villages has a few thousand
+# units. The strict reader refuses a longer sheet while streaming it, before anything is parsed.
+MAX_ROWS = 10_000
 # (field, column title) in file order.
 COLUMNS = [
     ("code", "单位编码"),
@@ -168,14 +180,16 @@ def write(path_or_buffer, units: list[Unit] | None = None) -> None:
 
 
 class _Errors:
+    """The sheet's problems (lib.cells.Problems: all counted, the first listed), each placed by its column title."""
+
     def __init__(self):
-        self.items: list[CellError] = []
+        self.items = Problems(sheets=[SHEET])
         self.columns: dict[str, int] = {}
 
     def add(self, row, title, message):
         col = self.columns.get(title)
-        self.items.append(CellError(SHEET, row, column_letter(col) if col is not None else "", message,
-                                    title if col is not None else ""))
+        self.items.add(CellError(SHEET, row, column_letter(col) if col is not None else "", message,
+                                 title if col is not None else ""))
 
 
 def parse(sheets: dict[str, list[list]]) -> list[UnitRow]:
@@ -219,11 +233,7 @@ def _parse_row(number: int, cells: dict, errors: _Errors) -> UnitRow:
     def bad(field_name, message):
         errors.add(number, TITLES[field_name], message)
 
-    code = cell_text(cells["code"])
-    if not code:
-        bad("code", "单位编码为空")
-    elif not CODE_RE.match(code):
-        bad("code", f"单位编码“{code}”格式不正确：只能由字母、数字和 - _ . 组成，以字母或数字开头，最长 20 位")
+    code = _code(cells, "code", bad)
     name = _text(cells, "name", 80, bad, required=True)
     short_name = _text(cells, "short_name", 30, bad)
     note = _text(cells, "note", 200, bad, guard=False)
@@ -235,13 +245,33 @@ def _parse_row(number: int, cells: dict, errors: _Errors) -> UnitRow:
         bad("kind", f"未知的类型“{kind_text}”，应为：{'、'.join(str(k.label) for k in UnitKind)}")
     return UnitRow(
         row=number, code=code, name=name, short_name=short_name, kind=kind,
-        parent_code=cell_text(cells["parent_code"]), is_assessor=_yes_no(cells["is_assessor"], bad),
+        parent_code=_code(cells, "parent_code", bad), is_assessor=_yes_no(cells["is_assessor"], bad),
         sort_order=_sort_order(cells["sort_order"], bad), valid_from=_date(cells, "valid_from", bad),
         valid_to=_date(cells, "valid_to", bad), note=note,
     )
 
 
+def _code(cells, field_name, bad) -> str:
+    """A code cell as lib.cells reads codes (full width and invisible characters undone); "" when empty or wrong."""
+    title = TITLES[field_name]
+    try:
+        code = normalise_code(cells[field_name], label=title)
+    except CellProblem as problem:
+        bad(field_name, str(problem))
+        return ""
+    if not code:
+        if field_name == "code":
+            bad(field_name, f"{title}为空")
+        return ""
+    problem = code_problem(code, CODE_RE, label=title)
+    if problem:
+        bad(field_name, problem)
+        return ""
+    return code
+
+
 def _text(cells, field_name, max_length, bad, *, required=False, guard=True) -> str:
+    """A text cell; names (`guard`) may neither start like a formula nor hold control or bidi characters."""
     text = cell_text(cells[field_name])
     title = TITLES[field_name]
     if required and not text:
@@ -250,6 +280,8 @@ def _text(cells, field_name, max_length, bad, *, required=False, guard=True) -> 
         bad(field_name, f"{title}过长：{len(text)} 个字，最多 {max_length} 个字")
     elif guard and (problem := formula_problem(text)):
         bad(field_name, f"{title}{problem}")
+    elif guard and (problem := name_problem(text, label=title)):
+        bad(field_name, problem)
     return text
 
 
@@ -264,13 +296,11 @@ def _yes_no(value, bad) -> bool:
 
 
 def _sort_order(value, bad) -> int:
-    if value is None:
+    try:
+        return parse_whole(value) or 0
+    except CellProblem as problem:
+        bad("sort_order", f"排序{problem}")
         return 0
-    text = cell_text(value)
-    if text.isdigit() and int(text) <= 2_147_483_647:
-        return int(text)
-    bad("sort_order", f"排序应为不小于 0 的整数，而不是“{text}”")
-    return 0
 
 
 def _date(cells, field_name, bad):
@@ -290,22 +320,27 @@ def plan(rows: list[UnitRow], units: list[Unit] | None = None) -> Plan:
     checker = _Checker(rows, units)
     checker.check()
     if checker.errors:
-        raise WorkbookError(sorted(checker.errors, key=lambda e: (e.row or 0, e.column)))
+        raise WorkbookError(checker.errors)
     return Plan([checker.change_for(row) for row in rows])
 
 
+FIELD_INDEX = {f: i for i, (f, _title) in enumerate(COLUMNS)}
+
+
 class _Checker:
+    """Checks the rows against each other and the database. Every step is linear in the rows and units: a sheet at
+    the row cap is checked in well under a second (the children of each unit are gathered once, not per row)."""
+
     def __init__(self, rows: list[UnitRow], units: list[Unit]):
         self.rows = rows
-        self.errors: list[CellError] = []
+        self.errors = Problems(sheets=[SHEET])
         self.existing = {u.code: u for u in units}
         code_of = {u.pk: u.code for u in units}
         self.values = {u.code: unit_values(u, code_of) for u in units}
         self.today = timezone.localdate()
 
     def error(self, row: UnitRow, field_name: str, message: str):
-        index = [f for f, _ in COLUMNS].index(field_name)
-        self.errors.append(CellError(SHEET, row.row, column_letter(index), message, TITLES[field_name]))
+        self.errors.add(CellError(SHEET, row.row, column_letter(FIELD_INDEX[field_name]), message, TITLES[field_name]))
 
     def check(self):
         self.rows = self._unique_rows()
@@ -316,9 +351,15 @@ class _Checker:
         for row in self.rows:
             final[row.code] = {f: getattr(row, f) for f in COMPARED}
         self.final = final
+        self.codes = CodeIndex(final)
         parent_of = {code: v["parent_code"] or None for code, v in final.items()}
+        self.loops = loops(parent_of)
+        self.children: dict[str, list[str]] = {}
+        for code, parent in parent_of.items():
+            if parent is not None:
+                self.children.setdefault(parent, []).append(code)
         for row in self.rows:
-            self._check_row(row, parent_of)
+            self._check_row(row)
 
     def _unique_rows(self):
         first_row: dict[str, int] = {}
@@ -336,25 +377,25 @@ class _Checker:
             current = self.values.get(row.code)
             row.valid_from = current["valid_from"] if current else self.today
 
-    def _check_row(self, row: UnitRow, parent_of: dict):
+    def _check_row(self, row: UnitRow):
         if row.valid_to and row.valid_to < row.valid_from:
             self.error(row, "valid_to", f"撤销日期 {row.valid_to} 早于启用日期 {row.valid_from}")
         current = self.values.get(row.code)
         if current and current["valid_to"] and not row.valid_to:
             self.error(row, "valid_to", f"该单位已于 {current['valid_to']} 撤销，不能通过导入恢复")
-        if not self._check_parent(row, parent_of):
+        if not self._check_parent(row):
             return
         self._check_children(row)
 
-    def _check_parent(self, row: UnitRow, parent_of: dict) -> bool:
+    def _check_parent(self, row: UnitRow) -> bool:
         parent = row.parent_code or None
         if parent == row.code:
             self.error(row, "parent_code", "上级单位不能是本单位")
             return False
         if parent is not None and parent not in self.final:
-            self.error(row, "parent_code", f"上级单位编码“{parent}”在文件和系统中都不存在")
+            self.error(row, "parent_code", self.codes.missing(parent, f"上级单位编码“{parent}”在文件和系统中都不存在"))
             return False
-        loop = loop_path(row.code, parent_of)
+        loop = self.loops.get(row.code)
         if loop:
             self.error(row, "parent_code", f"上级关系形成循环：{' → '.join(loop)}")
             return False
@@ -369,7 +410,7 @@ class _Checker:
         return True
 
     def _check_children(self, row: UnitRow):
-        children = [(code, v) for code, v in self.final.items() if v["parent_code"] == row.code]
+        children = [(code, self.final[code]) for code in self.children.get(row.code, ())]
         if row.valid_to:
             current = [code for code, v in children if not v["valid_to"]]
             if current:
@@ -392,6 +433,10 @@ class _Checker:
 
 
 def read_plan(file, max_bytes: int) -> tuple[list[UnitRow], Plan]:
-    """Read, parse and check an uploaded workbook in one go (raises WorkbookError)."""
-    rows = parse(read_workbook(file, max_bytes))
+    """Read strictly, parse and check an uploaded workbook in one go (raises WorkbookError).
+
+    The strict reader (lib.excel.read_workbook_strict) refuses, before calamine parses anything, a sheet of more
+    than MAX_ROWS rows, formulas (calamine would give their cached value, which anyone can forge), merged cells,
+    hidden sheets and external links."""
+    rows = parse(read_workbook_strict(file, max_bytes, max_rows=MAX_ROWS))
     return rows, plan(rows)

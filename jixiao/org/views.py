@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jixiao.accounts import access
 from jixiao.accounts.models import Membership
 from jixiao.lib.excel import Sheet, WorkbookError, write_workbook
+from jixiao.lib.uploads import record_refusal
 from jixiao.org import actions, forms, history, tree, unitbook
 from jixiao.org.models import Cadre, CadrePost, Cycle, CycleStatus, Unit, UnitKind
 
@@ -215,10 +216,13 @@ def unit_import(request):
     form = forms.ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "org/unit_import.html", {"form": form}, status=422)
+    upload = form.cleaned_data["file"]
     try:
-        rows, plan = unitbook.read_plan(form.cleaned_data["file"], settings.UPLOAD_MAX_BYTES)
+        rows, plan = unitbook.read_plan(upload, settings.UPLOAD_MAX_BYTES)
     except WorkbookError as exc:
-        return render(request, "org/unit_import.html", {"form": forms.ImportForm(), "errors": exc.errors}, status=422)
+        record_refusal("unit.import_refused", None, user=request.user, error=exc, file_name=upload.name)
+        context = {"form": forms.ImportForm(), "errors": exc.errors, "error": exc}
+        return render(request, "org/unit_import.html", context, status=422)
     token = signing.dumps({"u": request.user.pk, "rows": [r.to_json() for r in rows]}, salt=IMPORT_SALT,
                           compress=True)
     context = {"plan": plan, "token": token, "file_name": form.cleaned_data["file"].name}
@@ -238,7 +242,8 @@ def _import_confirm(request):
     try:
         plan = actions.import_units(rows, by=request.user)
     except WorkbookError as exc:
-        context = {"form": forms.ImportForm(), "errors": exc.errors, "stale": True}
+        record_refusal("unit.import_refused", None, user=request.user, error=exc)
+        context = {"form": forms.ImportForm(), "errors": exc.errors, "error": exc, "stale": True}
         return render(request, "org/unit_import.html", context, status=422)
     counts = plan.counts
     messages.success(request, f"导入完成：新增 {counts['new']} 个，修改 {counts['changed']} 个，"

@@ -159,7 +159,7 @@ def test_a_true_cell_is_not_taken_for_a_stored_one(cast, world):
     Target.objects.filter(cycle=cycle, unit=cast.street, indicator__code="E202701").update(baseline=1)
     data = bw.edit(bw.export(cycle), bw.set_cell("目标值", "基数（上年实际）", True, 单位编码="S01", 指标编码="E202701"))
     found = assert_as_plain(data)
-    assert any("基数（上年实际）应为数字" in m for m in found), found
+    assert any("基数（上年实际）：应填写数字，不能是“是/否”" in m for m in found), found
 
 
 def test_a_stored_text_the_parse_refuses_is_refused_as_before(cast, world):

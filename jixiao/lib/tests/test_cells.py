@@ -50,6 +50,14 @@ def test_huge_numbers_are_refused_without_a_crash(raw):
         parse_number(raw, places=2)
 
 
+def test_binary_noise_of_a_number_cell_is_rounded_away_but_typed_places_are_not():
+    assert parse_number(0.1 + 0.2, places=2) == Decimal("0.30")
+    with pytest.raises(CellProblem, match="2 位小数"):
+        parse_number("0.30000000000000004", places=2)
+    with pytest.raises(CellProblem, match="2 位小数"):
+        parse_number(0.305, places=2)
+
+
 def test_tiny_exponents_are_refused_as_too_many_places():
     with pytest.raises(CellProblem, match="2 位小数"):
         parse_number("1e-999", places=2)
@@ -103,8 +111,8 @@ def test_code_problems_are_named(code, reason):
 
 def test_a_missing_code_names_the_code_it_differs_from_in_case():
     index = CodeIndex(["S01", "D01"])
-    assert "系统中有“S01”" in index.missing("s01", "单位编码")
-    assert index.missing("S99", "单位编码") == "单位编码“S99”在系统中不存在"
+    assert index.missing("s01", "单位编码“s01”不存在") == "单位编码“s01”不存在；有“S01”：编码区分大小写，请按“S01”填写"
+    assert index.missing("S99", "单位编码“S99”不存在") == "单位编码“S99”不存在"
 
 
 # --- names --------------------------------------------------------------------------------------------

@@ -118,7 +118,9 @@ def _refused(client, data, name="units.xlsx"):
     assert errors and all(e.message for e in errors)
     page = response.content.decode()
     assert "未写入任何数据" in page and "import-errors" in page
-    assert snapshot() == before and Event.objects.count() == events
+    assert snapshot() == before and Event.objects.count() == events + 1  # the refusal, and nothing else
+    refusal = Event.objects.filter(code="unit.import_refused").latest("pk")
+    assert refusal.outcome == "failure" and refusal.after["problems"] == response.context["error"].total
     return errors
 
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jixiao.indicators import actions, schemeplan
 from jixiao.lib.excel import WorkbookError
+from jixiao.lib.uploads import record_refusal
 
 
 class Command(BaseCommand):
@@ -27,9 +28,10 @@ class Command(BaseCommand):
         except FileNotFoundError as exc:
             raise CommandError(f"找不到文件：{path}") from exc
         except WorkbookError as exc:
+            record_refusal("scheme.import_refused", None, user=None, error=exc, file_name=path)
             for error in exc.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"导入失败：共 {len(exc.errors)} 处问题，未写入任何数据。") from exc
+            raise CommandError(f"导入失败：{exc.summary()}，未写入任何数据。") from exc
         except ValidationError as exc:
             raise CommandError(f"导入失败：{'；'.join(exc.messages)}。未写入任何数据。") from exc
         if options["verbosity"] > 1:

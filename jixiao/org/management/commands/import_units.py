@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from jixiao.lib.excel import WorkbookError
+from jixiao.lib.uploads import record_refusal
 from jixiao.org import actions, unitbook
 
 
@@ -23,9 +24,10 @@ class Command(BaseCommand):
         except FileNotFoundError as exc:
             raise CommandError(f"找不到文件：{path}") from exc
         except WorkbookError as exc:
+            record_refusal("unit.import_refused", None, user=None, error=exc, file_name=path)
             for error in exc.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"导入失败：共 {len(exc.errors)} 处问题，未写入任何数据。") from exc
+            raise CommandError(f"导入失败：{exc.summary()}，未写入任何数据。") from exc
         for change in plan.changes:
             if change.status != "unchanged" and options["verbosity"] > 1:
                 diffs = "；".join(f"{t}：{a or '—'} → {b or '—'}" for t, a, b in change.diffs)
