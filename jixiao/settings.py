@@ -244,6 +244,24 @@ if not EMAIL_HOST:
 
 DISTRICT_NAME = env_str("JIXIAO_DISTRICT_NAME", "示范区")
 
+# --- Audit log key and anchors (docs/decisions/0004-audit-log.md) ----------------------------------
+# The chain is keyed with HMAC-SM3; the key comes from the environment and never enters the database.
+# After a rotation the old keys stay listed (comma-separated) so the rows signed with them still verify.
+AUDIT_DEVELOPMENT_KEY = "jixiao-insecure-development-audit-key-" + "x" * 26
+AUDIT_KEY = env_str("JIXIAO_AUDIT_KEY")
+if not AUDIT_KEY:
+    # As for SECRET_KEY: commands may start without it (`check --deploy` reports it), the web server may not.
+    if DEBUG or DEMO_MODE or TESTING:
+        AUDIT_KEY = AUDIT_DEVELOPMENT_KEY
+    elif Path(sys.argv[0]).name != "manage.py":
+        raise SettingError("JIXIAO_AUDIT_KEY must be set outside debug and demo mode")
+AUDIT_KEYS_OLD = env_list("JIXIAO_AUDIT_KEYS_OLD", [])
+# The daily job appends the chain's head here; keep the file, or a copy shipped away, off the database host.
+# Tests have none unless they set one: a file outliving a test's rolled-back rows would contradict the next.
+AUDIT_ANCHOR_FILE = env_str("JIXIAO_AUDIT_ANCHOR_FILE", "" if TESTING else str(VAR_DIR / "audit-anchors.jsonl"))
+# The one-time re-keying migration refuses a broken unkeyed chain unless the operator accepts it here.
+AUDIT_REKEY_BROKEN = env_bool("JIXIAO_AUDIT_REKEY_BROKEN", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

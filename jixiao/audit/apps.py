@@ -8,6 +8,8 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self):
+        from jixiao.audit import checks  # noqa: F401 - registers the deploy check of the audit key
+
         post_migrate.connect(reinstall_guard, sender=self, dispatch_uid="audit_reinstall_guard")
 
 

@@ -2,20 +2,20 @@
 
 import datetime
 import decimal
-import hashlib
+import hmac
 import ipaddress
 import json
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from jixiao.audit import context
+from jixiao.audit import anchors, context, keys
 from jixiao.audit.models import (
     GENESIS_HASH,
     HASHED_FIELDS,
@@ -97,6 +97,7 @@ def record(
     same_person = user is None or user.pk == actor.user_id
     if object_repr is None:
         object_repr = str(obj) if obj is not None else ""
+    key = keys.current()
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
         event = Event(
@@ -115,9 +116,10 @@ def record(
             request_id=_clean_text(actor.request_id, 36),
             before=_jsonable(before),
             after=_jsonable(after),
+            key_id=key.id,
             prev_hash=head.last_hash,
         )
-        event.hash = event.compute_hash()
+        event.hash = key.sign(event.canonical())
         event.save()
         head.last_hash = event.hash
         head.count += 1
@@ -128,18 +130,30 @@ def record(
 # --- Verification ---------------------------------------------------------------------------------
 
 ALTERED = "altered"
+UNKNOWN_KEY = "unknown_key"
 BROKEN_LINK = "broken_link"
 MISSING_TAIL = "missing_tail"
 HEAD_MISMATCH = "head_mismatch"
 UNREGISTERED = "unregistered"
+ANCHOR_MISMATCH = "anchor_mismatch"
+ANCHOR_BEYOND = "anchor_beyond"
 
 PROBLEMS = {
-    ALTERED: "该条记录的内容与其哈希不符（记录被修改）",
+    ALTERED: "该条记录的内容与其密钥签名不符（记录被修改，或其哈希被不持有审计密钥的人重算）",
+    UNKNOWN_KEY: "该条记录所署的密钥编号不在已配置的审计密钥中（记录被伪造，或密钥轮换后旧密钥未列入 JIXIAO_AUDIT_KEYS_OLD）",
     BROKEN_LINK: "该条记录的前一条哈希与上一条记录不符（中间有记录被删除、插入或调换）",
     MISSING_TAIL: "链头登记的条数多于实际条数（末尾有记录被删除）",
     HEAD_MISMATCH: "链头登记的最后哈希与该条记录不符（末尾记录被替换）",
     UNREGISTERED: "该条记录未在链头登记（末尾有记录被插入）",
+    ANCHOR_MISMATCH: "该条记录与外部锚点登记的哈希不符（此处及之前有记录被替换、插入或删除）",
+    ANCHOR_BEYOND: "外部锚点登记的条数多于库中实际条数（末尾有记录被删除，链头也被改写）",
 }
+# Problems found at the end of the chain name the last intact row, not a broken one.
+TAIL_PROBLEMS = {MISSING_TAIL, ANCHOR_BEYOND}
+
+
+class ChainBroken(Exception):
+    """The chain failed verification; the message is `describe(verdict)`."""
 
 
 @dataclass
@@ -153,6 +167,9 @@ class Verdict:
     last_hash: str = ""
     seconds: float = 0.0
     full: bool = True  # walked from the first row, not on from an earlier check
+    anchor_count: int = 0  # external anchors given to the walk
+    anchored: int = 0  # anchored positions the walk reached and found equal
+    anchor: anchors.Anchor | None = None  # the anchor that disagrees, or the last one that agreed
 
     @property
     def intact(self) -> bool:
@@ -166,48 +183,67 @@ class Verdict:
         return iter((self.checked, self.event, self.reason))
 
 
-def _row_hash(row: tuple) -> str:
-    return hashlib.sha256(canonical_text(**dict(zip(HASHED_FIELDS, row, strict=True))).encode("utf-8")).hexdigest()
-
-
-def verify_chain(batch_size: int = 2000, *, start: ChainCheck | None = None) -> Verdict:
+def verify_chain(
+    batch_size: int = 2000, *, start: ChainCheck | None = None, against: list[anchors.Anchor] | None = None,
+) -> Verdict:
     """Walk the chain in id order from the start (or on from an earlier intact check) and stop at the first break.
 
-    The chain head is read first: rows appended while we walk are checked too, and are not mistaken
-    for rows inserted behind the head's back.
+    Each row must link to the previous one and carry the MAC of its content under the key it names; a row at
+    an anchored position must carry the anchored hash. The chain head is read first: rows appended while we
+    walk are checked too, and are not mistaken for rows inserted behind the head's back.
     """
     started = time.monotonic()
     head = ChainHead.objects.filter(pk=1).first()
     expected_prev, checked, last_id = GENESIS_HASH, 0, 0
     if start is not None and start.intact and start.last_event_id:
         expected_prev, checked, last_id = start.last_hash, start.checked, start.last_event_id
-        anchor = Event.objects.filter(pk=last_id).values_list("hash", flat=True).first()
-        if anchor != expected_prev:
-            return verify_chain(batch_size)  # the anchor itself changed: only a full walk can say where
-    verdict = Verdict(checked=checked, last_id=last_id or None, last_hash=expected_prev, full=not last_id)
+        still = Event.objects.filter(pk=last_id).values_list("hash", flat=True).first()
+        if still != expected_prev:  # the check's last row itself changed: only a full walk can say where
+            return verify_chain(batch_size, against=against)
+    ring, pinned = keys.ring(), anchors.by_position(against or [])
+    verdict = Verdict(checked=checked, last_id=last_id or None, last_hash=expected_prev, full=not last_id,
+                      anchor_count=len(against or []))
     fields = ("id", "hash", *HASHED_FIELDS)
     while True:
         rows = list(Event.objects.filter(pk__gt=last_id).order_by("pk").values_list(*fields)[:batch_size])
         if not rows:
             break
         for row in rows:
-            pk, stored_hash, prev_hash = row[0], row[1], row[-1]
-            if prev_hash != expected_prev:
-                return _broken(verdict, pk, BROKEN_LINK, started)
-            if _row_hash(row[2:]) != stored_hash:
-                return _broken(verdict, pk, ALTERED, started)
+            pk, stored_hash = row[0], row[1]
+            problem = _row_problem(row, expected_prev, ring)
+            if problem:
+                return _broken(verdict, pk, problem, started)
             checked += 1
             if head is not None and checked == head.count and stored_hash != head.last_hash:
                 return _broken(verdict, pk, HEAD_MISMATCH, started)
+            if checked in pinned:
+                verdict.anchor = pinned[checked]
+                if verdict.anchor.hash != stored_hash:
+                    return _broken(verdict, pk, ANCHOR_MISMATCH, started)
+                verdict.anchored += 1
             expected_prev, last_id = stored_hash, pk
             verdict.checked, verdict.last_id, verdict.last_hash = checked, pk, stored_hash
-    return _check_tail(verdict, head, started)
+    return _check_tail(verdict, head, pinned, started)
 
 
-def _check_tail(verdict: Verdict, head: ChainHead | None, started: float) -> Verdict:
+def _row_problem(row: tuple, expected_prev: str, ring: dict[str, keys.Key]) -> str:
+    """Why one row (id, hash, *HASHED_FIELDS) is broken, or "" when it is intact."""
+    stored_hash, key_id, prev_hash = row[1], row[-2], row[-1]
+    if prev_hash != expected_prev:
+        return BROKEN_LINK
+    key = ring.get(key_id)
+    if key is None:
+        return UNKNOWN_KEY
+    mac = key.sign(canonical_text(**dict(zip(HASHED_FIELDS, row[2:], strict=True))))
+    return "" if hmac.compare_digest(mac, stored_hash) else ALTERED
+
+
+def _check_tail(verdict: Verdict, head: ChainHead | None, pinned: dict, started: float) -> Verdict:
+    furthest = max(pinned, default=0)
     if head is not None and verdict.checked < head.count:
-        last = Event.objects.filter(pk=verdict.last_id).first() if verdict.last_id else None
-        verdict.event, verdict.problem = last, MISSING_TAIL
+        verdict.event, verdict.problem = _last_intact(verdict), MISSING_TAIL
+    elif furthest > verdict.checked:
+        verdict.event, verdict.problem, verdict.anchor = _last_intact(verdict), ANCHOR_BEYOND, pinned[furthest]
     else:
         head_now = ChainHead.objects.filter(pk=1).first()
         registered = head_now.count if head_now is not None else 0
@@ -218,6 +254,10 @@ def _check_tail(verdict: Verdict, head: ChainHead | None, started: float) -> Ver
     return verdict
 
 
+def _last_intact(verdict: Verdict) -> Event | None:
+    return Event.objects.filter(pk=verdict.last_id).first() if verdict.last_id else None
+
+
 def _broken(verdict: Verdict, pk: int, problem: str, started: float) -> Verdict:
     verdict.event = Event.objects.get(pk=pk)
     verdict.problem = problem
@@ -226,18 +266,67 @@ def _broken(verdict: Verdict, pk: int, problem: str, started: float) -> Verdict:
 
 
 def describe(verdict: Verdict) -> str:
-    """One Chinese sentence naming the first broken row: id, time (Beijing), event code, why."""
+    """Chinese sentences naming the first broken row (id, Beijing time, event code, why) and the anchors."""
     if verdict.intact:
-        return f"审计日志完整：已校验 {verdict.checked} 条记录，哈希链无断点。"
+        return f"审计日志完整：已校验 {verdict.checked} 条记录，哈希链无断点。{_describe_anchors(verdict)}"
     event = verdict.event
     if event is None:
-        return f"审计日志异常：{verdict.reason}。已校验 {verdict.checked} 条记录，库中已无任何记录。"
+        return (f"审计日志异常：{verdict.reason}。已校验 {verdict.checked} 条记录，库中已无任何记录。"
+                f"{_describe_anchor(verdict.anchor)}")
     at = timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
-    where = "最后一条完好记录" if verdict.problem == MISSING_TAIL else "首条异常记录"
+    where = "最后一条完好记录" if verdict.problem in TAIL_PROBLEMS else "首条异常记录"
     return (
         f"审计日志异常：{where} 编号 {event.pk}，时间 {at}，事件 {event.code}；原因：{verdict.reason}。"
         f"此前已校验 {verdict.checked} 条记录完好。"
+        f"{_describe_anchor(verdict.anchor) if verdict.problem in (ANCHOR_MISMATCH, ANCHOR_BEYOND) else ''}"
     )
+
+
+def _describe_anchors(verdict: Verdict) -> str:
+    if anchors.path() is None:
+        return "未配置外部锚点文件，未与外部锚点核对。"
+    if not verdict.anchor_count:
+        return "外部锚点文件中尚无锚点。"
+    if verdict.anchor is None:
+        return f"外部锚点 {verdict.anchor_count} 个，本次校验范围内无锚点。"
+    return f"与外部锚点一致（共 {verdict.anchor_count} 个，最近一个为 {verdict.anchor.day} 的第 {verdict.anchor.count} 条）。"
+
+
+def _describe_anchor(anchor: anchors.Anchor | None) -> str:
+    if anchor is None:
+        return ""
+    return (f"外部锚点（{anchor.day} 记录）：第 {anchor.count} 条，编号 {anchor.last_id}，"
+            f"哈希 {anchor.hash[:16]}…，库中已有记录被删除或改写。")
+
+
+def verify_against_anchors(batch_size: int = 2000) -> Verdict:
+    """The full walk against the anchor file (AnchorFileError when it is damaged), remembered as a check."""
+    verdict = verify_chain(batch_size, against=anchors.read())
+    save_check(verdict)
+    return verdict
+
+
+def anchor_daily(day: datetime.date) -> str:
+    """Verify the whole chain and append its head to the anchor file, once per day; never a broken chain's."""
+    done = [anchor for anchor in anchors.read() if anchor.day == day.isoformat()]
+    if done:
+        return f"{day} 已记录外部锚点（第 {done[-1].count} 条），未重复记录"
+    verdict = verify_against_anchors()
+    if not verdict.intact:
+        raise ChainBroken(describe(verdict) + "未记录外部锚点。")
+    if anchors.path() is None:
+        return f"审计日志完整（{verdict.checked} 条）；未配置外部锚点文件（JIXIAO_AUDIT_ANCHOR_FILE），未记录锚点"
+    anchor = anchors.make(day, verdict.checked, verdict.last_id, verdict.last_hash)
+    anchors.append(anchor)
+    return f"审计日志完整（{verdict.checked} 条），已记录外部锚点：第 {anchor.count} 条，哈希 {anchor.hash[:16]}…"
+
+
+def signature_ok(event: Event) -> bool | None:
+    """Whether one row carries the MAC of its content; None when its key is not configured here."""
+    try:
+        return hmac.compare_digest(event.compute_hash(), event.hash)
+    except keys.UnknownKey:
+        return None
 
 
 def build_check(verdict: Verdict) -> ChainCheck:
@@ -293,6 +382,8 @@ class ChainStatus:
     last_full: ChainCheck | None
     ran_now: bool
     pending: int  # rows not covered by the check shown
+    anchor_list: list[anchors.Anchor] = field(default_factory=list)
+    anchor_error: str = ""  # why the anchor file could not be used
 
 
 def chain_status(limit: int | None = None) -> ChainStatus:
@@ -304,17 +395,23 @@ def chain_status(limit: int | None = None) -> ChainStatus:
     head = ChainHead.objects.filter(pk=1).first()
     total = head.count if head is not None else 0
     last = ChainCheck.objects.order_by("-id").first()
+    try:
+        against, anchor_error = anchors.read(), ""
+    except anchors.AnchorFileError as error:
+        against, anchor_error = [], str(error)
     if total <= limit:
-        verdict = verify_chain()
+        verdict = verify_chain(against=against)
     elif last is not None and last.intact and total - last.checked <= limit:
-        verdict = verify_chain(start=last)
+        verdict = verify_chain(start=last, against=against)
     else:
         covered = last.checked if last is not None and last.intact else 0
-        return ChainStatus(total, last, _last_full(), ran_now=False, pending=max(total - covered, 0))
+        return ChainStatus(total, last, _last_full(), ran_now=False, pending=max(total - covered, 0),
+                           anchor_list=against, anchor_error=anchor_error)
     check = build_check(verdict)
     if last is None or _summary(check) != _summary(last):
         check.save()
-    return ChainStatus(total, check, _last_full(), ran_now=True, pending=max(total - verdict.checked, 0))
+    return ChainStatus(total, check, _last_full(), ran_now=True, pending=max(total - verdict.checked, 0),
+                       anchor_list=against, anchor_error=anchor_error)
 
 
 def _last_full() -> ChainCheck | None:

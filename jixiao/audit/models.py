@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 import json
 
 from django.conf import settings
@@ -50,6 +49,8 @@ class Event(models.Model):
     request_id = models.CharField("请求编号", max_length=36, blank=True)
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
+    # Which key of the ring (keys.py) signed the row: an id derived from the key, never the key itself.
+    key_id = models.CharField("密钥编号", max_length=16, blank=True)
     # prev_hash is unique too: each row has exactly one successor, so the database itself refuses a fork.
     prev_hash = models.CharField("前一条哈希", max_length=64, unique=True)
     hash = models.CharField("哈希", max_length=64, unique=True)
@@ -77,22 +78,22 @@ class Event(models.Model):
 
     def canonical(self) -> str:
         """The fields the hash covers, as one canonical JSON text."""
-        return canonical_text(
-            at=self.at, user_id=self.user_id, username=self.username, role=self.role, unit_code=self.unit_code,
-            code=self.code, object_type=self.object_type, object_id=self.object_id,
-            object_repr=self.object_repr, outcome=self.outcome, ip=self.ip, request_id=self.request_id,
-            before=self.before, after=self.after, prev_hash=self.prev_hash,
-        )
+        return canonical_text(**{name: getattr(self, name) for name in HASHED_FIELDS})
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
+    def compute_hash(self, keys=None) -> str:
+        """HMAC-SM3 of the row under the key it names; raises keys.UnknownKey when that key is not configured."""
+        from jixiao.audit import keys as keyring
+
+        return keyring.lookup(self.key_id, keys).sign(self.canonical())
 
 
-# The columns canonical_text covers, in the order verify_chain reads them with values_list().
+# The columns canonical_text covers, in the order verify_chain reads them with values_list() (prev_hash last).
 HASHED_FIELDS = (
     "at", "user_id", "username", "role", "unit_code", "code", "object_type", "object_id", "object_repr",
-    "outcome", "ip", "request_id", "before", "after", "prev_hash",
+    "outcome", "ip", "request_id", "before", "after", "key_id", "prev_hash",
 )
+# The first, unkeyed version covered the same columns but the key id.
+LEGACY_FIELDS = tuple(name for name in HASHED_FIELDS if name != "key_id")
 
 
 def canonical_text(**fields) -> str:

@@ -1,5 +1,6 @@
 """The audit admin's pages: search the log, read one event, check the chain, export a search."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
-from jixiao.audit import export, guard, log
+from jixiao.audit import export, guard, keys, log
 from jixiao.audit.forms import EventSearchForm, object_types
 from jixiao.audit.labels import EVENT_LABELS, PREFIX_LABELS
 from jixiao.audit.models import Event
@@ -53,7 +54,7 @@ def event_detail(request, pk):
     following = Event.objects.filter(prev_hash=event.hash).only("id").first()
     return render(request, "audit/event_detail.html", {
         "event": event, "diff": log.diff(event.before, event.after), "previous": previous,
-        "following": following, "hash_ok": event.compute_hash() == event.hash,
+        "following": following, "hash_ok": log.signature_ok(event),
     })
 
 
@@ -64,6 +65,7 @@ def chain_status(request):
     status = log.chain_status()
     return render(request, "audit/chain_status.html", {
         "status": status, "guarded": guard.installed(connection), "inline_limit": log.INLINE_LIMIT,
+        "key_id": keys.current().id if settings.AUDIT_KEY else "", "old_keys": len(settings.AUDIT_KEYS_OLD),
     })
 
 

@@ -62,12 +62,20 @@ def purge_contacts(day: datetime.date) -> str:
     return f"删除过期联系电话 {actions.purge_contacts(today=day)} 个"
 
 
+def audit_anchor(day: datetime.date) -> str:
+    """Verify the audit chain and append its head to the anchor file outside the database, once a day."""
+    from jixiao.audit import log
+
+    return log.anchor_daily(day)
+
+
 JOBS: list[tuple[str, str, Callable[[datetime.date], str]]] = [
     ("lock_due_submissions", "到期锁定已核定报件", lock_submissions),
     ("send_reminders", "报送截止与逾期提醒", reporting_reminders),
     ("keywork_warnings", "重点工作滞后预警", keywork_warnings),
     ("remind_rectifications", "整改逾期提醒", rectification_reminders),
     ("purge_contacts", "删除超过保存期限的评议联系电话", purge_contacts),
+    ("audit_anchor", "校验审计日志并记录外部锚点", audit_anchor),
 ]
 
 

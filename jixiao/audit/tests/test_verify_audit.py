@@ -63,7 +63,7 @@ def test_a_changed_field_is_named(events):
     assert "此前已校验 2 条记录完好" in err
 
 
-def test_a_changed_field_with_its_hash_recomputed_breaks_the_next_link(events):
+def test_a_changed_field_with_its_mac_recomputed_by_a_key_holder_breaks_the_next_link(events):
     tamper.lift_guard()
     victim = Event.objects.get(pk=events[1].pk)
     victim.object_repr = "改过的对象"
@@ -165,7 +165,8 @@ def test_json_output_when_intact(events):
     assert code == 0
     assert json.loads(out) | {"seconds": 0} == {
         "intact": True, "checked": 5, "last_id": events[-1].pk, "last_hash": events[-1].hash, "problem": None,
-        "reason": None, "event": None, "message": "审计日志完整：已校验 5 条记录，哈希链无断点。", "seconds": 0,
+        "reason": None, "event": None, "anchors": 0, "anchored": 0, "anchor": None, "seconds": 0,
+        "message": "审计日志完整：已校验 5 条记录，哈希链无断点。未配置外部锚点文件，未与外部锚点核对。",
     }
 
 

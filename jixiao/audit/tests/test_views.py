@@ -167,7 +167,7 @@ def test_the_detail_shows_the_diff_and_the_hashes(cast, login, sample):
     assert response.context["diff"] == [{"field": "name", "before": "旧名", "after": "新名", "changed": True}]
     assert "旧名" in html and "新名" in html and "table-warning" in html
     assert sample["unit"].hash in html and sample["unit"].prev_hash in html
-    assert "内容与哈希一致" in html
+    assert "内容与密钥签名一致" in html
     assert "2026-03-02 00:30:00" in html  # Beijing time
     assert response.context["previous"].pk == sample["login"].pk
     assert response.context["following"].pk == sample["failed"].pk
@@ -177,7 +177,7 @@ def test_the_detail_flags_a_row_whose_content_no_longer_matches(cast, login, sam
     tamper.lift_guard()
     tamper.sql("UPDATE audit_event SET object_repr = %s WHERE id = %s", ["改过", sample["unit"].pk])
     html = login(cast.auditor).get(reverse("audit:event_detail", args=[sample["unit"].pk])).content.decode()
-    assert "内容与哈希不符" in html
+    assert "内容与密钥签名不符" in html
 
 
 def workbook_rows(response) -> list[list]:
