@@ -13,6 +13,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 
 .PHONY: run test setup deps static system-deps lint migrations-check pytest serve demo clean-db bench
 
+# granian's options (connection limits, header timeout) come from deploy/granian.env, as in production.
 run: setup
 	JIXIAO_DEMO_MODE=true $(PY) manage.py migrate --noinput
 	JIXIAO_DEMO_MODE=true $(PY) manage.py seed_demo --if-empty
@@ -22,8 +23,9 @@ run: setup
 		$(PY) manage.py db_worker --interval 1 & worker=$$!; \
 		$(PY) manage.py run_schedule --loop & schedule=$$!; \
 		trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
-		.venv/bin/granian --interface wsgi jixiao.wsgi:application \
-		--host 127.0.0.1 --port $(PORT) --workers $(WORKERS) --blocking-threads $(THREADS) --backpressure $(THREADS)
+		set -a; . deploy/granian.env; set +a; \
+		.venv/bin/granian jixiao.wsgi:application \
+		--host 127.0.0.1 --port $(PORT) --workers $(WORKERS) --blocking-threads $(THREADS)
 
 test: setup system-deps lint migrations-check pytest
 
@@ -46,11 +48,13 @@ staticfiles/.collected: static_vendor/.copied .venv/.synced $(shell find jixiao/
 	JIXIAO_DEMO_MODE=true $(PY) manage.py collectstatic --noinput -v 0
 	@touch $@
 
-# Debian's Chromium drives the browser tests; the CJK font makes Chinese screenshots readable.
+# Debian's Chromium drives the browser tests; the CJK font makes Chinese screenshots readable; nginx is the
+# production front (deploy/nginx/), which bench/held_connections.py starts on loopback.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-		echo "installing chromium and fonts-noto-cjk from Debian"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+		|| ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null; then \
+		echo "installing chromium, fonts-noto-cjk and nginx from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx >/dev/null; \
 	fi
 
 lint: deps
