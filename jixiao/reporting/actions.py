@@ -8,6 +8,7 @@ one value of an approved submission: only that value opens for the unit, which c
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -188,14 +189,66 @@ def entry_closed(submission, period, exception=None, day: datetime.date | None =
     return (day or today()) > closes_on(period, exception)
 
 
-def _ensure_editable(submission, value, period, unit):
-    if value is not None and value.is_correctable:
-        return
+@dataclass(frozen=True, slots=True)
+class Writing:
+    """How one value may be written: decided by `write_rule` alone, for the entry page, the Excel import and the
+    assessor grid, and applied by each of them through these methods."""
+
+    refusal: str = ""  # why it may not be written at all (Chinese); "" when it may
+    reason_needed: str = ""  # the refusal of a write without a reason: a value unlocked or returned on its own
+    after_approval: bool = False  # the submission was approved or the value unlocked: a change is counted
+    by_assessor: bool = False  # the assessor's own figure: it arrives verified and counts as no change
+
+    def reason_problem(self, reason: str) -> str:
+        return self.reason_needed if self.reason_needed and not reason.strip() else ""
+
+    def verification(self, moved: bool, verified_at, verified_by, at, by) -> tuple:
+        """The value's (verified_at, verified_by) after the write: the assessor's figure is verified by it; a
+        unit's changed figure or text needs verifying again."""
+        if self.by_assessor:
+            return at, by
+        return (None, None) if moved else (verified_at, verified_by)
+
+    def changes_since_approval(self, moved: bool, count: int) -> int:
+        return count + 1 if moved and self.after_approval and not self.by_assessor else count
+
+
+def write_rule(submission, value, *, as_assessor: bool = False, closed_on: datetime.date | None = None) -> Writing:
+    """Whether `value` (None: not stored yet) of `submission` may be written, and what a write does to it.
+
+    A unit writes into its draft or returned submission while its entry window is open (`closed_on`: the day the
+    window closed, None while it is open, see `entry_closed`), and into a value the office unlocked or its
+    assessor returned on its own, with a reason, whatever the submission's state. An assessor enters its own
+    figures into any submission not locked. A figure changed after approval (or of an unlocked value) is counted
+    (`changes_since_approval`) and, like every change of a stored figure, kept as a revision.
+    """
+    correctable = value is not None and value.is_correctable
+    after_approval = submission.approved_at is not None or (value is not None and value.unlocked)
+    if as_assessor:
+        locked = submission.status == Status.LOCKED and not correctable
+        return Writing("该单位本期报件已锁定，不能再修改。" if locked else "", "", after_approval, True)
+    if correctable:
+        why = "该数值已核定后解锁，修改时请填写修改理由。" if value.unlocked else "该数值被退回更正，修改时请填写修改理由。"
+        return Writing("", why, after_approval)
     if submission.status not in EDITABLE:
-        raise Refused(f"报件当前状态为“{submission.get_status_display()}”，不能修改。如需更正，请联系审核人退回或绩效办解锁。")
-    if entry_closed(submission, period, exception_for(period, unit)):
-        raise Refused(f"{period}已于 {closes_on(period, exception_for(period, unit)):%Y-%m-%d} 截止填报，数据已锁定。"
-                      "如需更正，请向绩效办申请解锁。")
+        return Writing(f"报件当前状态为“{submission.get_status_display()}”，不能修改。如需更正，请联系审核人退回或绩效办解锁。")
+    if closed_on is not None:
+        return Writing(f"本期已于 {closed_on:%Y-%m-%d} 截止填报，数据已锁定。如需更正，请向绩效办申请解锁。")
+    return Writing("", "", after_approval)
+
+
+def unit_write_rule(submission, value, period, unit) -> Writing:
+    """`write_rule` for a unit's page: its entry window read from the period and the unit's deadline exception."""
+    exception = exception_for(period, unit)
+    closed = entry_closed(submission, period, exception)
+    return write_rule(submission, value, closed_on=closes_on(period, exception) if closed else None)
+
+
+def _ensure_editable(submission, value, period, unit) -> Writing:
+    writing = unit_write_rule(submission, value, period, unit)
+    if writing.refusal:
+        raise Refused(writing.refusal)
+    return writing
 
 
 @transaction.atomic
@@ -206,24 +259,22 @@ def save_value(unit, period, item, *, by, number=None, text: str = "", note: str
     submission = open_submission(unit, period)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     value = Value.objects.filter(submission=submission, indicator_id=item.indicator_id).first()
-    _ensure_editable(submission, value, period, unit)
+    writing = _ensure_editable(submission, value, period, unit)
     current = value.version if value is not None else 0
     if version is not None and version != current:
         raise Conflict("该数值已被他人修改（您打开页面后有新的保存）。为避免覆盖，本次保存未生效，请刷新页面查看最新数值后再修改。")
     problems, outlier = check_value(item, number, text, *history(unit.pk, item.indicator_id, period))
     if problems:
         raise Refused("；".join(problems))
-    if value is not None and value.unlocked and not reason.strip():
-        raise Refused("该数值已核定后解锁，修改时请填写修改理由。")
-    if value is not None and value.is_returned and not reason.strip():
-        raise Refused("该数值被退回更正，修改时请填写修改理由。")
-    return _write(submission, value, item, by=by, number=number, text=text, note=note, explanation=explanation,
-                  outlier=outlier, reason=reason, source=source)
+    if missing := writing.reason_problem(reason):
+        raise Refused(missing)
+    return _write(submission, value, item, writing, by=by, number=number, text=text, note=note,
+                  explanation=explanation, outlier=outlier, reason=reason, source=source)
 
 
-def _write(submission, value, item, *, by, number, text, note, explanation, outlier, reason, source) -> Value:
+def _write(submission, value, item, writing: Writing, *, by, number, text, note, explanation, outlier, reason,
+           source) -> Value:
     now = timezone.now()
-    after_approval = submission.approved_at is not None or (value is not None and value.unlocked)
     if value is None:
         value = Value(submission=submission, cycle_id=submission.cycle_id, unit_id=submission.unit_id,
                       indicator_id=item.indicator_id, item=item, version=0)
@@ -232,12 +283,11 @@ def _write(submission, value, item, *, by, number, text, note, explanation, outl
         old_number, old_text = value.number, value.text
     changed = old_number != number or old_text != text
     fields = {"number": number, "text": text, "note": note, "explanation": explanation, "is_outlier": bool(outlier),
-              "updated_by": by, "updated_at": now, "version": value.version + 1}
-    old_version = value.version
-    if changed:
-        fields["verified_at"], fields["verified_by"] = None, None
-        if after_approval:
-            fields["changes_since_approval"] = value.changes_since_approval + 1
+              "updated_by": by, "updated_at": now, "version": value.version + 1,
+              "changes_since_approval": writing.changes_since_approval(changed, value.changes_since_approval)}
+    fields["verified_at"], fields["verified_by_id"] = writing.verification(
+        changed, value.verified_at, value.verified_by_id, now, by.pk if by is not None else None)
+    old_version, after_approval = value.version, writing.after_approval
     if value.pk is None:
         for name, val in fields.items():
             setattr(value, name, val)

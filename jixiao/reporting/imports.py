@@ -6,8 +6,9 @@ assessed unit). The sheet “说明” names the template, the cycle, the period
 is wrong; the rows are written in bulk in one transaction with one audit event.
 """
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from operator import itemgetter
 
@@ -40,12 +41,13 @@ from jixiao.lib.rows import (
 )
 from jixiao.org.models import Cycle, Unit
 from jixiao.reporting import actions, checks, scope
-from jixiao.reporting.models import EDITABLE, Period, Status, Submission, Value, ValueRevision
+from jixiao.reporting.models import Period, Status, Submission, Value, ValueRevision, ValueState
 
 TEMPLATE_ID = "jixiao-values-1"
 INFO_SHEET, DATA_SHEET = "说明", "数据"
 COLUMNS = ["单位编码", "单位名称", "指标编码", "指标名称", "计量单位", "目标值", "本期节点目标", "数值", "文字情况",
-           "备注", "异常说明", "版本"]
+           "备注", "异常说明", "版本", "修改理由"]
+# 修改理由 is asked for only where the page asks for one (`actions.write_rule`): templates made before it had none.
 REQUIRED = ["单位编码", "指标编码", "数值", "文字情况", "备注", "异常说明", "版本"]
 READ = REQUIRED  # the columns parse() reads, in the order it unpacks them
 MAX_ROWS = 100_000  # one template never needs more: 110 units × 80 indicators is under 9,000
@@ -66,6 +68,7 @@ class Entry:
     explanation: str
     version: int | None
     line: int
+    reason: str = ""  # 修改理由: a correction of a value unlocked or returned on its own needs one
 
 
 @dataclass(slots=True)
@@ -125,7 +128,7 @@ def template_rows(period, *, unit=None, assessor=None) -> list[list]:
                      target.display_value() if target else "", _f(milestones.get((u.pk, item.indicator_id))),
                      _f(value.number) if value else None, value.text if value else "",
                      value.note if value else "", value.explanation if value else "",
-                     value.version if value else 0])
+                     value.version if value else 0, ""])
     return rows
 
 
@@ -139,7 +142,8 @@ def export_template(out, period, *, unit=None, assessor=None) -> int:
     who = ["填报单位", unit.code] if unit is not None else ["考核责任单位", assessor.code]
     info = [["模板", TEMPLATE_ID], ["考核年度", period.cycle.year], ["报送期", period.code], who,
             ["报送期名称", str(period)], ["单位名称", (unit or assessor).name],
-            ["说明", "请只填写“数值”“文字情况”“备注”“异常说明”列；不要修改编码、版本列，不要增删工作表。"],
+            ["说明", "请只填写“数值”“文字情况”“备注”“异常说明”列（更正单独解锁或被退回的数值时另填“修改理由”）；"
+                    "不要修改编码、版本列，不要增删工作表。"],
             ["说明", "数值为年初至本期末的累计值；定性、节点类指标填写“文字情况”。数值请直接填写数字，不要使用公式。"]]
     write_workbook(out, [Sheet(INFO_SHEET, ["项目", "内容"], info), Sheet(DATA_SHEET, COLUMNS, rows)])
     return len(rows)
@@ -260,6 +264,7 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
     else (`Figures`) skips the general checks, whose outcome for it is known: it goes to `parsed.figures`.
     """
     cols = _header(rows)
+    reason_at = cols.get("修改理由")
     parsed = Parsed(scope.period, scope.unit, scope.assessor)
     errors: list[CellError] = []
     used = [cols[title] for title in READ]
@@ -334,10 +339,10 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
                          "；".join(problems))
                 elif version is not None and not isinstance(version, int):
                     _err(errors, line, cols, "版本", "版本应为整数，请不要修改该列")
-                elif len(note) > 500 or len(explanation) > 500 or len(text) > 500:
-                    _err(errors, line, cols, "备注", "备注、异常说明、文字情况各不超过 500 字")
+                elif max(len(note), len(explanation), len(text), len(reason := _reason(row, reason_at))) > 500:
+                    _err(errors, line, cols, "备注", "备注、异常说明、文字情况、修改理由各不超过 500 字")
                 else:
-                    entry = Entry(unit_id, item, number, text, note, explanation, version, line)
+                    entry = Entry(unit_id, item, number, text, note, explanation, version, line, reason)
         if entry is not None:
             entries.append(entry)
         elif len(errors) >= MAX_ERRORS:
@@ -348,6 +353,10 @@ def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parse
     if not entries and not figures:
         raise WorkbookError(CellError(DATA_SHEET, None, "", "没有任何数据行。"))
     return parsed
+
+
+def _reason(row, at) -> str:
+    return cell_text(row[at]) if at is not None and at < len(row) else ""
 
 
 def _duplicate(errors, line, cols, first, key) -> None:
@@ -380,7 +389,7 @@ class Stored:
     outlier test, and the period's deadline exceptions."""
 
     submissions: dict[int, Submission]
-    values: dict[tuple[int, int], "_Stored"]
+    values: dict[tuple[int, int], "StoredValue"]
     history: dict[tuple, dict[int, Decimal]]
     exceptions: dict[int, object]
     drafts: set[int] = field(default_factory=set)  # units whose draft `read` created
@@ -425,52 +434,58 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     subs = _submissions(period, unit_ids, stored.submissions)
     existing, past = stored.values, stored.history
     today = actions.today()
-    # The page's rule (actions.entry_closed): past the window only a reopened or returned submission is open.
-    closed = {uid: actions.entry_closed(sub, period, stored.exceptions.get(uid), today) for uid, sub in subs.items()}
-    # What refuses a value not stored yet depends on its submission only: judged once a unit.
-    refused_new = {uid: _write_problem(sub, None, None, as_assessor, closed[uid]) for uid, sub in subs.items()}
+    rule = functools.partial(actions.write_rule, as_assessor=as_assessor)
+    # The page's window (actions.entry_closed): past it only a reopened or returned submission is open.
+    closed_on = {uid: _closed_on(sub, period, stored.exceptions.get(uid), today) for uid, sub in subs.items()}
+    # How a value not stored yet is written depends on its submission only: decided once a unit.
+    new_rule = {uid: rule(sub, None, closed_on=closed_on[uid]) for uid, sub in subs.items()}
     # Adapted once: the database's form of "now" (SQLite stores text) for every row written.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     by_id = by.pk if by is not None else None
     last_year = period.cycle.year - 1
-    facts = {uid: (sub.pk, sub.cycle_id, sub.approved_at is not None, sub.status) for uid, sub in subs.items()}
     errors, bare, new, changed, revisions = [], [], [], [], []
-    groups, entries = _plain_figures(figures, facts, refused_new, stored, as_assessor, item_of, list(entries))
+    groups, entries = _plain_figures(figures, subs, new_rule, stored, item_of, list(entries))
     outlier_reason = checks.outlier_reason
     # SQLite keeps a DecimalField as a REAL whichever way it arrives: binding the float where it is exact skips the
     # adapter's text and SQLite's parse of it (rows.sqlite_amount).
     as_float = connection.vendor == "sqlite"
     for e in entries:
-        fact = facts[e.unit_id]
+        sub = subs[e.unit_id]
         indicator_id = e.item.indicator_id
-        value = existing.get((fact[0], indicator_id))
-        if value is None:
-            problem = refused_new[e.unit_id] if e.version in (None, 0) else "文件中的版本与系统不符，请重新下载模板。"
-        else:
-            problem = _write_problem(subs[e.unit_id], value, e.version, as_assessor, closed[e.unit_id])
+        value = existing.get((sub.pk, indicator_id))
+        if value is None and e.number is None and not (e.text or e.note or e.explanation):
+            continue  # an empty row of a value not stored yet: nothing to write (a blank template writes nothing)
+        if value is not None and _unchanged(value, e, as_assessor):
+            continue  # nothing to write, no revision, and no rule to apply
+        problem = _version_problem(value, e.version)
+        if not problem:
+            writing = new_rule[e.unit_id] if value is None else rule(sub, value, closed_on=closed_on[e.unit_id])
+            problem = writing.refusal or writing.reason_problem(e.reason)
         if problem:
             errors.append(CellError(DATA_SHEET, e.line, "", problem))
             continue
-        if value is not None and (value.number, value.text, value.note, value.explanation) == (
-                e.number, e.text, e.note, e.explanation) and (not as_assessor or value.verified_at is not None):
-            continue  # unchanged: nothing to write, no revision
         history = past.get((e.unit_id, indicator_id))
         outlier = bool(history) and bool(outlier_reason(e.number, list(history.values()), history.get(last_year)))
         if value is None:
-            # A first entry: counted as a change after approval when the submission was approved before.
             moved = e.number is not None or e.text != ""
-            since = 1 if moved and fact[2] and not as_assessor else 0
+            since = writing.changes_since_approval(moved, 0)
             number = sqlite_amount(e.number) if as_float else e.number
             if e.text or e.note or e.explanation or outlier or since:
-                new.append((fact[0], e.unit_id, indicator_id, e.item.id, number, e.text, e.note, e.explanation,
+                new.append((sub.pk, e.unit_id, indicator_id, e.item.id, number, e.text, e.note, e.explanation,
                             outlier, since))
             else:
-                bare.append((fact[0], e.unit_id, indicator_id, e.item.id, number))
+                bare.append((sub.pk, e.unit_id, indicator_id, e.item.id, number))
         else:
-            _stage(fact, value, e, indicator_id, by_id, now, as_assessor, outlier, source, changed, revisions)
+            _stage(sub, value, e, writing, by_id, now, outlier, source, changed, revisions)
     if errors:
         errors.sort(key=lambda error: error.row)  # entries of refused figures come after the others
         raise WorkbookError(errors[:MAX_ERRORS])
+    created = len(bare) + len(new) + sum(len(rows) for _group, rows in groups)
+    summary = {"period": f"{period.cycle.year}{period.code}", "created": created, "changed": len(changed),
+               "unchanged": count - created - len(changed), "units": len(subs), "source": source}
+    if not created and not changed:
+        transaction.set_rollback(True)  # drafts made ready for it go too: an upload that changes nothing writes nothing
+        return summary
     first = {"cycle": period.cycle_id, "version": 1, "by_assessor": as_assessor,
              "verified_at": now if as_assessor else None, "verified_by": by_id if as_assessor else None,
              "unlocked": False, "updated_by": by_id, "updated_at": now, "entered_by": by_id, "entered_at": now}
@@ -485,17 +500,15 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
             indicators.update(map(_first, rows))
             items.update(map(_second, rows))
         check_references({Cycle: {period.cycle_id}, Period: {period.pk}, Unit: unit_ids, User: {by_id},
-                          Submission: {fact[0] for fact in facts.values()}, Indicator: indicators,
+                          Submission: {sub.pk for sub in subs.values()}, Indicator: indicators,
                           SchemeItem: items, Value: {row[0] for row in revisions}})
-    if stored.drafts - unit_ids:  # drafts made ready for units the file has no rows for
-        Submission.objects.filter(period=period, unit_id__in=stored.drafts - unit_ids).delete()
+    created_for = {row[1] for row in bare} | {row[1] for row in new} | {key[1] for key, _rows in groups}
+    if stored.drafts - created_for:  # drafts made ready for units the file writes no new value of
+        Submission.objects.filter(period=period, unit_id__in=stored.drafts - created_for).delete()
     if as_assessor:
         for sub in subs.values():
             if sub.status == Status.APPROVED:
                 actions._settle(sub, by)
-    created = len(bare) + len(new) + sum(len(rows) for _group, rows in groups)
-    summary = {"period": f"{period.cycle.year}{period.code}", "created": created, "changed": len(changed),
-               "unchanged": count - created - len(changed), "units": len(subs), "source": source}
     log.record("values.entered_by_assessor" if as_assessor else "values.imported", period, user=by, after=summary)
     return summary
 
@@ -519,32 +532,43 @@ BARE = {"text": "", "note": "", "explanation": "", "is_outlier": False, "changes
 FIGURE_COLUMNS = BARE_COLUMNS[2:]
 REVISION_COLUMNS = ["value", "at", "by", "old_number", "new_number", "old_text", "new_text", "reason", "status",
                     "after_approval", "source"]
-STORED_COLUMNS = ["id", "submission_id", "indicator_id", "number", "text", "note", "explanation", "version",
-                  "changes_since_approval", "by_assessor", "verified_at", "verified_by_id", "unlocked"]
 
 
 _insert, _update = insert_rows, update_rows  # the demo seed writes its rows with _insert too
 
 
-class _Stored:
+@dataclass(slots=True)
+class StoredValue(ValueState):
     """A stored value's fields that the import compares and carries over (read with values_list, no model)."""
 
-    __slots__ = STORED_COLUMNS
+    id: int
+    submission_id: int
+    indicator_id: int
+    number: Decimal | None
+    text: str
+    note: str
+    explanation: str
+    version: int
+    changes_since_approval: int
+    by_assessor: bool
+    verified_at: object
+    verified_by_id: int | None
+    unlocked: bool
+    returned_at: object
 
-    def __init__(self, row):
-        for name, v in zip(STORED_COLUMNS, row, strict=True):
-            setattr(self, name, v)
+
+STORED_COLUMNS = [f.name for f in fields(StoredValue)]
 
 
-def _stored(subs) -> dict[tuple[int, int], _Stored]:
+def _stored(subs) -> dict[tuple[int, int], StoredValue]:
     rows = Value.objects.filter(submission__in=list(subs.values())).values_list(*STORED_COLUMNS)
-    return {(row[1], row[2]): _Stored(row) for row in rows}
+    return {(row[1], row[2]): StoredValue(*row) for row in rows}
 
 
 _first, _second = itemgetter(0), itemgetter(1)
 
 
-def _plain_figures(figures: dict[int, Figures], facts, refused_new, stored: Stored, as_assessor: bool, item_of,
+def _plain_figures(figures: dict[int, Figures], subs, new_rule, stored: Stored, item_of,
                    entries: list[Entry]) -> tuple[list[tuple], list[Entry]]:
     """Split plain first figures into those that go in as they are, as ((submission id, unit id), rows) a unit,
     and entries for the general path, added to `entries`: every figure of a unit whose submission refuses new
@@ -552,9 +576,9 @@ def _plain_figures(figures: dict[int, Figures], facts, refused_new, stored: Stor
     existing, past = stored.values, stored.history
     groups = []
     for unit_id, unit_figures in figures.items():
-        sub_id, _cycle_id, approved, _status = facts[unit_id]
+        sub_id, writing = subs[unit_id].pk, new_rule[unit_id]
         rows, lines = unit_figures.rows, unit_figures.lines
-        if refused_new[unit_id] or (approved and not as_assessor):
+        if writing.refusal or writing.changes_since_approval(True, 0):
             entries += _entries(unit_id, rows, lines, item_of)
             continue
         if existing or past:
@@ -597,43 +621,37 @@ def _history(period, unit_ids, indicator_ids) -> dict[tuple, dict[int, Decimal]]
     return past
 
 
-def _write_problem(sub, value, version, as_assessor, closed) -> str:
+def _closed_on(sub, period, exception, today):
+    return actions.closes_on(period, exception) if actions.entry_closed(sub, period, exception, today) else None
+
+
+def _version_problem(value, version) -> str:
+    """The file's version of a row against the stored one: the template was exported before someone saved."""
     if value is not None and version is not None and version != value.version:
         return f"该数值在模板导出后已被修改（系统版本 {value.version}，文件版本 {version}），为免覆盖未导入。请重新下载模板。"
     if value is None and version not in (None, 0):
         return "文件中的版本与系统不符，请重新下载模板。"
-    if value is not None and value.unlocked:
-        return ""
-    if as_assessor:
-        return "该单位本期报件已锁定，不能再修改。" if sub.status == Status.LOCKED else ""
-    if sub.status not in EDITABLE:
-        return f"本期报件状态为“{sub.get_status_display()}”，不能修改。"
-    if closed:
-        return "本期已截止填报，数据已锁定。"
     return ""
 
 
-def _stage(fact, value, e, indicator_id, by_id, at, as_assessor, outlier, source, changed, revisions):
-    """Queue the row of a changed value (UPDATE_COLUMNS order and its id) and, when its figure moved, a revision.
+def _unchanged(value: StoredValue, e: Entry, as_assessor: bool) -> bool:
+    """The row holds what is stored (and, for an assessor, the value is verified already): nothing to write."""
+    same = (value.number, value.text, value.note, value.explanation) == (e.number, e.text, e.note, e.explanation)
+    return same and (not as_assessor or value.verified_at is not None)
 
-    `fact`: the submission's (pk, cycle id, approved, status), read once per submission."""
-    _sub_id, _cycle_id, approved, status = fact
-    old_number, old_text, version, since = value.number, value.text, value.version, value.changes_since_approval
-    by_assessor, verified_at, verified_by, unlocked = (value.by_assessor, _dt(value.verified_at),
-                                                       value.verified_by_id, value.unlocked)
-    after_approval = approved or unlocked
-    moved = old_number != e.number or old_text != e.text
-    if as_assessor:
-        verified_at, verified_by, by_assessor, unlocked = at, by_id, True, False
-    elif moved:
-        verified_at, verified_by = None, None
-        if after_approval:
-            since += 1
-    changed.append((e.number, e.text, e.note, e.explanation, outlier, version + 1, since, by_assessor, verified_at,
-                    verified_by, unlocked, by_id, at, value.id))
+
+def _stage(sub, value: StoredValue, e: Entry, writing, by_id, at, outlier, source, changed, revisions):
+    """Queue the row of a changed value (UPDATE_COLUMNS order and its id) and, when its figure moved, a revision,
+    as `writing` (actions.write_rule) says."""
+    moved = value.number != e.number or value.text != e.text
+    verified_at, verified_by = writing.verification(moved, _dt(value.verified_at), value.verified_by_id, at, by_id)
+    since = writing.changes_since_approval(moved, value.changes_since_approval)
+    by_assessor, unlocked = (True, False) if writing.by_assessor else (value.by_assessor, value.unlocked)
+    changed.append((e.number, e.text, e.note, e.explanation, outlier, value.version + 1, since, by_assessor,
+                    verified_at, verified_by, unlocked, by_id, at, value.id))
     if moved:
-        revisions.append((value.id, at, by_id, old_number, e.number, old_text, e.text, "", status,
-                          after_approval, source))
+        revisions.append((value.id, at, by_id, value.number, e.number, value.text, e.text, e.reason, sub.status,
+                          writing.after_approval, source))
 
 
 def _dt(moment):
@@ -688,8 +706,19 @@ def _import(info, pending, by, expect_period, expect_unit, expect_assessor, prog
     parsed = parse_rows(pending.rows(clean=False), scope, progress=progress)
     if progress is not None:
         progress("写入数据库", parsed.count, parsed.count)
-    return bulk_save(period, parsed.entries, by=by, as_assessor=parsed.as_assessor, stored=stored,
-                     figures=parsed.figures, item_of=scope.item, check_ids=unchecked)
+    summary = bulk_save(period, parsed.entries, by=by, as_assessor=parsed.as_assessor, stored=stored,
+                        figures=parsed.figures, item_of=scope.item, check_ids=unchecked)
+    if not summary["created"] and not summary["changed"]:
+        transaction.set_rollback(True)  # the drafts made ready while the file parsed: nothing is written
+    return summary
+
+
+def describe(summary: dict) -> str:
+    """What an import did, in the words the page, the job and the command show."""
+    if not summary["created"] and not summary["changed"]:
+        return (f"文件中没有新填或改动的数据（{summary['unchanged']} 行与系统一致或为空白），未写入任何内容，"
+                "版本号未变。")
+    return f"导入完成：新增 {summary['created']} 项，修改 {summary['changed']} 项，未变 {summary['unchanged']} 项。"
 
 
 def cycle_period(year: int, code: str) -> Period:

@@ -171,7 +171,24 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{instance.value.cycle_id}/{uuid.uuid4().hex}.{ext}"
 
 
-class Value(models.Model):
+class ValueState:
+    """Whether a value is open to its unit on its own: what `actions.write_rule` asks of a stored value, be it a
+    `Value` or the import's plain row of one (`imports.StoredValue`). Needs `unlocked`, `returned_at`, `verified_at`."""
+
+    __slots__ = ()
+
+    @property
+    def is_returned(self) -> bool:
+        """Returned alone by its assessor and not yet resubmitted (an assessor's own entry settles it too)."""
+        return self.returned_at is not None and self.verified_at is None
+
+    @property
+    def is_correctable(self) -> bool:
+        """The unit may change it although its submission is no longer editable (unlocked or returned alone)."""
+        return self.unlocked or self.is_returned
+
+
+class Value(ValueState, models.Model):
     """One indicator's figure (or text) in a submission, with its note, version and verification."""
 
     # Every index is paid for on each of the tens of thousands of rows an import writes, so there are three:
@@ -239,17 +256,6 @@ class Value(models.Model):
     @property
     def is_filled(self) -> bool:
         return self.number is not None or bool(self.text)
-
-    @property
-    def is_returned(self) -> bool:
-        """Returned alone by its assessor and not yet resubmitted (an assessor's own entry settles it too)."""
-        return self.returned_at is not None and self.verified_at is None
-
-    @property
-    def is_correctable(self) -> bool:
-        """The unit may change it although its submission is no longer editable (unlocked or returned alone)."""
-        return self.unlocked or self.is_returned
-
 
 class EvidenceQuerySet(models.QuerySet):
     def current(self):

@@ -31,7 +31,7 @@ def run_import(job: ImportJob) -> ImportJob:
     else:
         ImportJob.objects.filter(pk=job.pk).update(
             status=JobStatus.DONE, finished_at=timezone.now(), phase="已完成", processed=job.total or 0,
-            summary=f"新增 {summary['created']} 项，修改 {summary['changed']} 项，未变 {summary['unchanged']} 项")
+            summary=imports.describe(summary))
     finally:
         default_storage.delete(job.file.name)
     job.refresh_from_db()

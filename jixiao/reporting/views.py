@@ -481,8 +481,8 @@ def _upload(request, period, *, unit=None, assessor=None, back):
                         problems=len(problems))
         context["problems"] = problems
         return render(request, "reporting/upload.html", context, status=422)
-    messages.success(request, f"导入完成：新增 {summary['created']} 项，修改 {summary['changed']} 项，"
-                              f"未变 {summary['unchanged']} 项。")
+    wrote = summary["created"] or summary["changed"]
+    (messages.success if wrote else messages.info)(request, imports.describe(summary))
     return redirect(back)
 
 

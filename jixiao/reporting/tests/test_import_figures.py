@@ -102,11 +102,12 @@ def test_a_submission_that_refuses_new_values_refuses_short_figures_too(cast, w,
     """After the window a unit's draft takes nothing: the short figures get the general path's refusal."""
     after_window = datetime.datetime.combine(actions.closes_on(w["q1"]) + datetime.timedelta(days=20),
                                              datetime.time(10), tzinfo=datetime.UTC)
-    data = edit(template(w, cast), set_values(None, 7))
+    data = edit(edit(template(w, cast), set_values(6, 7)), lambda book: book["数据"].cell(row=2, column=10, value="注"))
     with time_machine.travel(after_window, tick=False):
         (kind, errors, _values), taken = both_ways(data, cast.street_reporter, monkeypatch)
-    assert taken == 1 and kind == "refused" and errors == [
-        f"工作表“数据”, 第{row}行: 本期已截止填报，数据已锁定。" for row in (2, 3)]  # in row order, whichever path
+    closed = f"{actions.closes_on(w['q1']):%Y-%m-%d}"
+    assert taken == 1 and kind == "refused" and errors == [  # in row order, whichever path (row 2 has a note)
+        f"工作表“数据”, 第{row}行: 本期已于 {closed} 截止填报，数据已锁定。如需更正，请向绩效办申请解锁。" for row in (2, 3)]
 
 
 def test_a_returned_submission_counts_a_first_figure_as_a_change_after_approval(cast, w, monkeypatch):

@@ -267,7 +267,7 @@ def test_after_the_window_only_a_returned_submission_takes_an_import(cast, w):
     after_window = datetime.datetime.combine(actions.closes_on(w["q1"]) + datetime.timedelta(days=20),
                                              datetime.time(10), tzinfo=datetime.UTC)
     with time_machine.travel(after_window, tick=False):
-        assert "已截止" in errors_of(data)[0]
+        assert "截止填报" in errors_of(data)[0]
     sub = actions.submit(Submission.objects.get(), by=cast.street_reporter)
     actions.return_submission(sub, by=cast.street_reviewer, reason="口径有误，请更正", stage="review")
     with time_machine.travel(after_window, tick=False):
@@ -282,3 +282,29 @@ def test_figures_come_back_exactly_as_typed(cast, w, numbers):
     assert stored == sorted(Decimal(repr(n)) for n in numbers)
     # bare figures: the columns bound once a statement hold what a first entry holds
     assert set(Value.objects.values_list("text", "note", "is_outlier", "version")) == {("", "", False, 1)}
+
+
+def test_an_empty_template_writes_nothing_and_a_colleagues_filled_copy_still_goes_in(cast, w, login):
+    """Two people download the template; one uploads it empty. Nothing is written, versions stay, and the other's
+    filled copy is taken afterwards."""
+    blank, filled = template(w, cast), edit(template(w, cast), set_values(120, 80))
+    summary = imports.import_file(blank, by=cast.street_reporter)
+    assert (summary["created"], summary["changed"], summary["unchanged"]) == (0, 0, 2)
+    assert "未写入任何内容" in imports.describe(summary)
+    assert not Value.objects.exists() and not Submission.objects.exists()  # not even the draft
+    assert not Event.objects.filter(code="values.imported").exists()
+    page = login(cast.street_reporter).post(reverse("reporting:unit_upload", args=[cast.street.pk, w["q1"].pk]),
+                                            {"file": _upload(blank)}, follow=True)
+    assert "未写入任何内容" in page.content.decode() and not Value.objects.exists()
+    assert imports.import_file(filled, by=cast.street_reporter)["created"] == 2
+    # The same filled file again changes nothing either: no version moves.
+    assert imports.import_file(filled, by=cast.street_reporter)["changed"] == 0
+    assert set(Value.objects.values_list("version", flat=True)) == {1}
+
+
+def test_an_assessor_template_with_blank_rows_writes_only_its_figures(cast, w):
+    data = edit(template(w, cast, assessor=cast.tjj), set_values(5, None, None, None))
+    summary = imports.import_file(data, by=cast.assessor, expect_assessor=cast.tjj)
+    assert (summary["created"], summary["unchanged"]) == (1, 3)
+    assert Value.objects.get().number == Decimal(5)
+    assert list(Submission.objects.values_list("unit", flat=True)) == [cast.street.pk]

@@ -31,5 +31,4 @@ class Command(BaseCommand):
             actions.refusal("values.import_refused", None, user, str(exc.errors[0]), file=str(path)[-100:],
                             problems=len(exc.errors))
             raise CommandError(f"导入失败：共 {len(exc.errors)} 处问题，未写入任何数据。") from exc
-        self.stdout.write(f"导入完成：新增 {summary['created']} 项，修改 {summary['changed']} 项，"
-                          f"未变 {summary['unchanged']} 项（{summary['units']} 个单位）。")
+        self.stdout.write(f"{imports.describe(summary)}（{summary['units']} 个单位）")
