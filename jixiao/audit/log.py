@@ -299,19 +299,20 @@ def _describe_anchor(anchor: anchors.Anchor | None) -> str:
             f"哈希 {anchor.hash[:16]}…，库中已有记录被删除或改写。")
 
 
-def verify_against_anchors(batch_size: int = 2000) -> Verdict:
+def verify_against_anchors(batch_size: int = 2000, against: list[anchors.Anchor] | None = None) -> Verdict:
     """The full walk against the anchor file (AnchorFileError when it is damaged), remembered as a check."""
-    verdict = verify_chain(batch_size, against=anchors.read())
+    verdict = verify_chain(batch_size, against=anchors.read() if against is None else against)
     save_check(verdict)
     return verdict
 
 
 def anchor_daily(day: datetime.date) -> str:
     """Verify the whole chain and append its head to the anchor file, once per day; never a broken chain's."""
-    done = [anchor for anchor in anchors.read() if anchor.day == day.isoformat()]
+    written = anchors.read()
+    done = [anchor for anchor in written if anchor.day == day.isoformat()]
     if done:
         return f"{day} 已记录外部锚点（第 {done[-1].count} 条），未重复记录"
-    verdict = verify_against_anchors()
+    verdict = verify_against_anchors(against=written)
     if not verdict.intact:
         raise ChainBroken(describe(verdict) + "未记录外部锚点。")
     if anchors.path() is None:
