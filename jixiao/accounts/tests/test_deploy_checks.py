@@ -16,6 +16,14 @@ def deploy_check() -> str:
     return out.getvalue()
 
 
+def deploy_report() -> str:
+    """The deploy checks' report, whether or not another app's check (the audit key's) fails."""
+    try:
+        return deploy_check()
+    except SystemCheckError as error:
+        return str(error)
+
+
 @pytest.fixture
 def production(settings):
     settings.SECRET_KEY = STRONG_KEY
@@ -25,7 +33,7 @@ def production(settings):
 
 
 def test_a_production_key_with_totp_passes_our_checks(production):
-    output = deploy_check()
+    output = deploy_report()
     assert "jixiao.E001" not in output and "jixiao.E002" not in output
 
 
