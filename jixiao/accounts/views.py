@@ -16,11 +16,12 @@ from jixiao.accounts.forms import LoginForm, TotpForm
 from jixiao.accounts.middleware import AUTH_AT_KEY, TOTP_PENDING_KEY
 from jixiao.accounts.models import User
 from jixiao.audit import log
-from jixiao.audit.middleware import rebind_for
+from jixiao.audit.middleware import client_ip, rebind_for
 from jixiao.audit.models import Outcome
 
 LOGIN_FAILED = "用户名或密码错误。连续失败 5 次将锁定账号 30 分钟。"
 LOCKED_OUT = "登录失败次数过多，账号已锁定 30 分钟，请稍后再试或联系安全管理员。"
+ADDRESS_LOCKED = "从您所在网络地址登录失败的次数过多，该地址暂停登录 30 分钟，请稍后再试或联系安全管理员。"
 DEMO_REFUSED = "示范账号仅可在示范模式下使用。"
 TOTP_FAILED = "验证码错误。连续失败 5 次将锁定账号 30 分钟。"
 # How long the code page waits after a correct password before asking for the password again.
@@ -47,12 +48,17 @@ def login_view(request):
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
+        if lockout.address_locked(request):
+            return refuse_address(request, username)
         was_locked = lockout.is_locked(request, username)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return refuse_locked(request, username, was_locked=was_locked)
         if user is None:
             log.record("auth.login_failed", outcome=Outcome.FAILURE, object_repr=username[:150])
+            if lockout.address_locked(request):
+                log.record("auth.address_locked", outcome=Outcome.DENIED, object_repr=client_ip(request) or "")
+                return address_locked_response(request)
             error, status = LOGIN_FAILED, 401
         elif user.is_demo and not settings.DEMO_MODE:
             log.record("auth.login_failed", user, outcome=Outcome.DENIED, after={"reason": "demo_account"})
@@ -77,6 +83,22 @@ def refuse_locked(request, username: str, *, was_locked: bool):
         log.record("auth.login_failed", outcome=Outcome.DENIED, object_repr=username[:150],
                    after={"reason": "locked"})
     return lockout_response(request)
+
+
+def refuse_address(request, username: str):
+    """Refuse a login from an address that failed too often across any usernames (a login storm).
+
+    The password is not even checked, so the storm learns nothing more; the refusal is not counted as a
+    failure, so the pause ends 30 minutes after the address's last counted failure.
+    """
+    log.record("auth.login_failed", outcome=Outcome.DENIED, object_repr=username[:150],
+               after={"reason": "address_locked"})
+    return address_locked_response(request)
+
+
+def address_locked_response(request):
+    form = LoginForm(request.POST)
+    return render(request, "accounts/login.html", {"form": form, "error": ADDRESS_LOCKED}, status=429)
 
 
 def start_second_factor(request, user: User):

@@ -6,7 +6,7 @@ import time_machine
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from jixiao.accounts.views import DEMO_REFUSED, LOCKED_OUT, LOGIN_FAILED
+from jixiao.accounts.views import ADDRESS_LOCKED, DEMO_REFUSED, LOCKED_OUT, LOGIN_FAILED
 from jixiao.audit.models import Event
 from tests.cast import PASSWORD
 
@@ -132,3 +132,44 @@ def test_logout_needs_post(cast, login):
 def test_next_goes_only_to_this_site(cast, post_login):
     assert post_login("reporter", PASSWORD, next="/org/")["Location"] == "/org/"
     assert post_login("reporter", PASSWORD, next="https://evil.example/")["Location"] == "/"
+
+
+def storm(client, count: int, **address):
+    """`count` failed logins from one address, each with another username, so no account reaches its lock."""
+    return [client.post("/login/", {"username": f"guess{i}", "password": "Wrong#2026pw"}, **address).status_code
+            for i in range(count)]
+
+
+def test_a_login_storm_from_one_address_locks_the_address(cast, client, codes, settings):
+    limit = settings.LOGIN_ADDRESS_FAILURES
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        assert storm(client, limit) == [401] * (limit - 1) + [429]
+        assert codes("auth.address") == ["auth.address_locked"]
+        assert Event.objects.get(code="auth.address_locked").object_repr == "127.0.0.1"
+        # Locked: the right password of a real account is refused from that address, before it is checked.
+        right = client.post("/login/", {"username": "reporter", "password": PASSWORD})
+        assert right.status_code == 429
+        assert ADDRESS_LOCKED in right.content.decode()
+        assert "_auth_user_id" not in client.session
+        assert Event.objects.order_by("-id").first().after == {"reason": "address_locked"}
+        # Colleagues elsewhere are not affected.
+        other = client.post("/login/", {"username": "reporter", "password": PASSWORD}, REMOTE_ADDR="10.20.30.40")
+        assert other.status_code == 302
+        client.post("/logout/")
+        clock.shift(datetime.timedelta(minutes=31))
+        assert client.post("/login/", {"username": "reporter", "password": PASSWORD}).status_code == 302
+
+
+def test_a_storm_cannot_dodge_the_address_lock_with_a_forged_header(cast, client, settings):
+    peer = {"REMOTE_ADDR": "203.0.113.7"}  # not a trusted proxy: its X-Real-IP is ignored
+    statuses = [client.post("/login/", {"username": f"guess{i}", "password": "Wrong#2026pw"},
+                            HTTP_X_REAL_IP=f"198.51.100.{i}", **peer).status_code
+                for i in range(settings.LOGIN_ADDRESS_FAILURES)]
+    assert statuses[-1] == 429
+    assert client.post("/login/", {"username": "reporter", "password": PASSWORD}, **peer).status_code == 429
+
+
+def test_an_office_behind_one_address_is_not_locked_by_a_few_typos(cast, client, settings):
+    assert set(storm(client, settings.LOGIN_ADDRESS_FAILURES - 1)) == {401}
+    assert client.post("/login/", {"username": "reporter", "password": PASSWORD}).status_code == 302

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from jixiao.accounts import actions
 from jixiao.accounts.forms import UserCreateForm
 from jixiao.accounts.models import User
+from jixiao.accounts.passwords import COMMON_MESSAGE, KEYBOARD_MESSAGE, USERNAME_MESSAGE
 from tests.cast import PASSWORD
 
 GOOD = "Kaohe#2026ok"
@@ -35,12 +36,37 @@ def test_password_shorter_than_8_is_refused():
 
 
 def test_password_with_two_character_classes_is_refused():
-    assert any("至少 3 类" in m for m in rule_errors("abcdefgh1234"))
-    assert rule_errors("abcdefgh123!") == []
+    assert any("至少 3 类" in m for m in rule_errors("kaohe2026ok"))
+    assert rule_errors("kaohe2026ok!") == []
 
 
 def test_common_password_is_refused():
-    assert "这个密码太常见了。" in rule_errors("P@ssw0rd")
+    assert COMMON_MESSAGE in rule_errors("P@ssw0rd")
+
+
+# Found by the reviewers (issue 14), and the usual Chinese patterns: a list word with digits and symbols around it.
+@pytest.mark.parametrize("password", [
+    "Admin@123", "Aa123456!", "Password123!", "P@ssw0rd123", "Jixiao2026!", "2026@Kaohe", "Woaini1314!",
+    "Zhangsan@1990", "Tianjin#2026", "Qq123456!", "Pingyi_2026", "Abc@123456",
+])
+def test_common_words_dressed_in_digits_and_symbols_are_refused(db, password):
+    assert COMMON_MESSAGE in rule_errors(password, User(username="zhouhaitao"))
+
+
+@pytest.mark.parametrize("password", ["Rater@2026", "RATER#2026x", "Retar!2026x", "My.rater.2026"])
+def test_a_password_containing_the_username_is_refused(db, password):
+    assert USERNAME_MESSAGE in rule_errors(password, User(username="rater"))
+
+
+@pytest.mark.parametrize("password", ["1qaz@WSX", "Qwerty123!", "Abc123!@#", "Aaaa1111!", "Zxcvbnm,./1A", "!QAZ2wsx#EDC"])
+def test_keyboard_walks_sequences_and_repeats_are_refused(db, password):
+    assert KEYBOARD_MESSAGE in rule_errors(password, User(username="zhouhaitao"))
+
+
+@pytest.mark.parametrize("password", [PASSWORD, GOOD, "Tianbao#2026new", "Zx8#kLm2pQ", "Shenhe-2026-jl"])
+def test_passwords_with_something_of_their_own_pass(cast, password):
+    for user in [cast.reporter, cast.office, cast.rater, cast.outsider]:
+        assert rule_errors(password, User(username=user.username, full_name=user.full_name)) == [], user
 
 
 def test_password_like_the_username_is_refused(db):
