@@ -114,14 +114,17 @@ def append(anchor: Anchor, file: Path | None = None) -> None:
     file = file or path()
     if file is None:
         raise AnchorFileError("未配置外部锚点文件（JIXIAO_AUDIT_ANCHOR_FILE）。")
-    file.parent.mkdir(parents=True, exist_ok=True)
     data = anchor.line(keys.lookup(anchor.key_id)).encode("utf-8")
-    descriptor = os.open(file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
     try:
-        os.write(descriptor, data)
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            os.write(descriptor, data)
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        raise AnchorFileError(f"外部锚点文件 {file} 无法写入：{error.strerror or error}。") from None
 
 
 def make(day: datetime.date, count: int, last_id: int | None, last_hash: str) -> Anchor:

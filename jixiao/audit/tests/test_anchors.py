@@ -140,3 +140,26 @@ def test_without_an_anchor_file_the_job_only_verifies(events, settings):
     settings.AUDIT_ANCHOR_FILE = ""
     assert "未配置外部锚点文件" in log.anchor_daily(DAY)
     assert Event.objects.count() == 4
+
+
+def test_an_anchor_file_that_cannot_be_read_or_written_is_named(events, settings, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("", encoding="utf-8")
+    settings.AUDIT_ANCHOR_FILE = blocker / "audit-anchors.jsonl"
+    with pytest.raises(anchors.AnchorFileError, match=f"外部锚点文件 {blocker}/audit-anchors.jsonl 无法读取"):
+        log.anchor_daily(DAY)
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
+
+    def refuse(*args):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(anchors.os, "open", refuse)  # root ignores file modes, so refuse the way a mode would
+    with pytest.raises(anchors.AnchorFileError, match="audit-anchors.jsonl 无法写入：Permission denied"):
+        log.anchor_daily(DAY)
+
+
+def test_without_a_key_verify_audit_says_so_and_exits_2(events, settings):
+    settings.AUDIT_KEY = ""
+    code, text = verify()
+    assert code == 2
+    assert "未设置审计密钥 JIXIAO_AUDIT_KEY，无法校验审计日志" in text
