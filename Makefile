@@ -74,4 +74,4 @@ bench: setup
 	@for script in bench/*.py; do echo "== $$script"; JIXIAO_DEMO_MODE=true $(PY) $$script || exit 1; done
 
 clean-db:
-	rm -f var/jixiao.sqlite3 var/jixiao.sqlite3-wal var/jixiao.sqlite3-shm var/audit-anchors.jsonl
+	rm -f var/jixiao.sqlite3 var/jixiao.sqlite3-wal var/jixiao.sqlite3-shm var/audit-anchors-sqlite3-jixiao.jsonl

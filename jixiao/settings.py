@@ -264,8 +264,10 @@ if not AUDIT_KEY:
         raise SettingError("JIXIAO_AUDIT_KEY must be set outside debug and demo mode")
 AUDIT_KEYS_OLD = env_list("JIXIAO_AUDIT_KEYS_OLD", [])
 # The daily job appends the chain's head here; keep the file, or a copy shipped away, off the database host.
-# Tests have none unless they set one: a file outliving a test's rolled-back rows would contradict the next.
-AUDIT_ANCHOR_FILE = env_str("JIXIAO_AUDIT_ANCHOR_FILE", "" if TESTING else str(VAR_DIR / "audit-anchors.jsonl"))
+# One file per database (another database's anchors would contradict this chain); tests have none unless
+# they set one, as a file would outlive a test's rolled-back rows.
+_anchors = f"audit-anchors-{DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}-{Path(str(DATABASES['default']['NAME'])).stem}"
+AUDIT_ANCHOR_FILE = env_str("JIXIAO_AUDIT_ANCHOR_FILE", "" if TESTING else str(VAR_DIR / f"{_anchors}.jsonl"))
 # The one-time re-keying migration refuses a broken unkeyed chain unless the operator accepts it here.
 AUDIT_REKEY_BROKEN = env_bool("JIXIAO_AUDIT_REKEY_BROKEN", False)
 
