@@ -79,6 +79,12 @@ MATRIX.update({name: Case(**spec) for name, spec in KEYWORK_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in RESULTS_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in SCORING_CASES.items()})
 
+# Each app's cases build that app's own world in the cast; worlds of different apps may not share one database.
+CASE_SOURCES = {"indicators": INDICATOR_CASES, "org": ORG_CASES, "reporting": REPORTING_CASES,
+                "evaluation": EVALUATION_CASES, "audit": AUDIT_CASES, "keywork": KEYWORK_CASES,
+                "results": RESULTS_CASES, "scoring": SCORING_CASES}
+CASE_SOURCES["core"] = {name: None for name in MATRIX if not any(name in c for c in CASE_SOURCES.values())}
+
 # URL names that are not pages a role reaches (redirect helpers, etc.), each with the reason.
 NOT_APPLICABLE: dict[str, str] = {}
 
@@ -138,3 +144,139 @@ def test_role(name, role, cast, login):
     url = _url(cast, name, case)
     response = getattr(client, case.method)(url, _data(cast, case))
     assert response.status_code in _expected(case, role), (role, url, response.status_code)
+
+
+# --- Results are seen only once released (issue 14) ------------------------------------------------------------
+#
+# The office has computed a final run with distinctive figures and not published it; the preliminary run before it
+# was released (appeal window opened and closed). Every role but the office and leaders walks every URL the matrix
+# allows it, plus every unit's results page, letter and result page of both runs, and no response (HTML, JSON,
+# xlsx, docx: decoded) may show a figure of the unreleased run.
+
+WALKERS = [role for role in ROLES if role not in {"office", "leader"}]
+NOT_WALKED = {"accounts:logout"}  # would end the walker's session; its redirect is the login page
+
+
+def _released_world(cast):
+    """The unreleased final run, its preliminary, and the results world of the matrix seeded with them."""
+    from jixiao.results import actions
+    from jixiao.results.tests import access_cases, builders
+
+    preliminary, final = builders.unreleased_final(cast)
+    cadre = builders.cadre(cast)
+    actions.record_cadres(final.cycle, by=cast.office)
+    access_cases.world(cast).update(result=final.results.get(unit=cast.street), cadre=cadre,
+                                    record=cadre.records.get())
+    return preliminary, final
+
+
+def _figures(run) -> set[str]:
+    """What a page would show of a run: each unit's total and each line's points, as the pages print them."""
+    totals = {f"{total:.2f}" for total in run.results.values_list("total", flat=True)}
+    return totals | {f"{points:.2f}" for points in run.lines.values_list("points", flat=True)}
+
+
+def _zip_text(data: bytes) -> str:
+    """The text of every XML part of an Office file (xlsx cells, docx runs), tags dropped, runs joined."""
+    import io
+    import re
+    import zipfile
+
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            member = archive.read(name)
+            if zipfile.is_zipfile(io.BytesIO(member)):
+                parts.append(_zip_text(member))
+            elif name.endswith((".xml", ".rels", ".json", ".csv", ".txt")):
+                parts.append(re.sub(r"<[^>]+>", "", member.decode("utf-8", "replace")))
+    return "\n".join(parts)
+
+
+def _body_text(response) -> str:
+    """A response as the text a person could read in it, whatever its type."""
+    import io
+    import json
+    import zipfile
+
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if zipfile.is_zipfile(io.BytesIO(data)):  # xlsx, docx, zip
+        return _zip_text(data)
+    if kind.startswith("image/") and "svg" not in kind:
+        return ""
+    if "json" in kind:
+        return json.dumps(json.loads(data), ensure_ascii=False)
+    return data.decode("utf-8" if "pdf" not in kind else "latin-1", "replace")
+
+
+def _walk_urls(cast, role, names, runs) -> list[tuple[str, str, dict]]:
+    """(method, url, data) of every URL of `names` the matrix allows `role`, and of every unit's results page,
+    letter and result page in `runs`."""
+    from django.urls import reverse
+
+    cases = [(name, MATRIX[name]) for name in sorted(names) if name not in NOT_WALKED]
+    urls = [(case.method, _url(cast, name, case), _data(cast, case)) for name, case in cases
+            if role in case.allowed or case.public]
+    for run in runs:
+        for result in run.results.all():
+            urls += [("get", reverse("results:unit_results", args=[result.unit_id]), {}),
+                     ("get", reverse("results:feedback_letter", args=[result.pk]), {}),
+                     ("get", reverse("scoring:result_detail", args=[result.pk]), {})]
+    return urls
+
+
+def _walk(cast, login, role, names, runs, secrets) -> list[str]:
+    """Every (url, figure) where `role` saw one of `secrets`."""
+    seen = []
+    user = getattr(cast, role)
+    for method, url, data in _walk_urls(cast, role, names, runs):
+        client = login(user)  # again before each request: a POST may have changed the active membership
+        response = getattr(client, method)(url, data, follow=True)
+        try:
+            text = _body_text(response)
+        except ValueError as error:
+            raise AssertionError(f"{role} {method.upper()} {url}: unreadable {response.get('Content-Type')}") from error
+        seen += [f"{role} {method.upper()} {url}: {figure}" for figure in secrets if figure in text]
+    return seen
+
+
+@pytest.mark.parametrize("source", sorted(CASE_SOURCES))
+def test_no_role_of_a_unit_reads_an_unreleased_run_anywhere(source, cast, login):
+    from django.urls import reverse
+
+    from jixiao.results.tests.builders import UNRELEASED_CALIBRATION
+
+    preliminary, final = _released_world(cast)
+    secrets = _figures(final) | {UNRELEASED_CALIBRATION}
+    assert not secrets & _figures(preliminary), "the unreleased run's figures must be its own"
+    seen = []
+    for role in WALKERS:
+        seen += _walk(cast, login, role, CASE_SOURCES[source], [preliminary, final], secrets)
+    assert seen == [], "figures of the unreleased run shown:\n" + "\n".join(seen)
+    # The walk reads real pages: the street's page shows its released preliminary figures...
+    street = login(cast.street_reporter).get(reverse("results:unit_results", args=[cast.street.pk])).content.decode()
+    assert f"{preliminary.results.get(unit=cast.street).total:.2f}" in street
+    # ...and the office sees the unreleased run, so its figures are where a leak would show them.
+    office = login(cast.office)
+    assert UNRELEASED_CALIBRATION in _body_text(office.get(
+        reverse("scoring:result_detail", args=[final.results.get(unit=cast.street).pk])))
+
+
+def test_a_published_run_reaches_the_unit_page_letter_and_home(cast, login):
+    from django.urls import reverse
+
+    from jixiao.scoring import actions as scoring
+
+    preliminary, final = _released_world(cast)
+    result = final.results.get(unit=cast.street)
+    figure = f"{result.total:.2f}"
+    client = login(cast.street_reporter)
+    page = reverse("results:unit_results", args=[cast.street.pk])
+    assert figure not in client.get(page).content.decode()
+    scoring.publish(final, by=cast.office)
+    client = login(cast.street_reporter)
+    assert figure in client.get(page).content.decode()
+    assert f"得分{figure}分" in _body_text(client.get(reverse("results:feedback_letter", args=[result.pk])))
+    assert figure in client.get(reverse("scoring:our_result")).content.decode()
+    assert figure in client.get(reverse("ui:home")).content.decode()

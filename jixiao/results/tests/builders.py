@@ -53,3 +53,38 @@ def cadre(cast, unit=None, post="main", name="张三"):
 
     return Cadre.objects.create(unit=unit or cast.street, name=name, post=post, title="党工委书记",
                                 tenure_from=datetime.date(2024, 1, 1))
+
+
+# Figures of the unreleased final run in `unreleased_final`: nowhere else in any world, so a page that shows one
+# of them shows that run. Actuals of 109.5678 % etc. of the targets give these totals (80 points × completion).
+UNRELEASED_ACTUALS = {"S01": "109.5678", "S02": "93.2719", "B01": "101.3579", "B02": "96.4813"}
+UNRELEASED_CALIBRATION = "考核委员会第七次会议审定校准"
+
+
+def unreleased_final(cast):
+    """A 2024 scheme whose preliminary run the office released (appeal window opened, then closed) and whose final
+    run, with other and distinctive figures and 华明街道 calibrated to 优秀, it computed but has not published.
+
+    Returns (preliminary, final): units may read the first and nothing of the second until it is published.
+    """
+    from decimal import Decimal
+
+    from jixiao.indicators.models import Target
+    from jixiao.indicators.tests import builders as indicator_builders
+    from jixiao.org.models import CycleStatus
+    from jixiao.scoring import actions as scoring
+    from jixiao.scoring.tests.world import scheme_world
+
+    cycle = indicator_builders.cycle(2024, CycleStatus.SCORING)
+    scheme = scheme_world(cast, cycle=cycle)
+    day = datetime.datetime(2025, 1, 10, 9, 0, tzinfo=datetime.UTC)
+    preliminary = scoring.compute(scheme, "preliminary", by=cast.office, now=day)
+    preliminary = scoring.open_appeals(preliminary, day + datetime.timedelta(days=1), by=cast.office, now=day)
+    for code, actual in UNRELEASED_ACTUALS.items():
+        Target.objects.filter(cycle=cycle, unit__code=code).update(actual=Decimal(actual))
+    later = day + datetime.timedelta(days=2)
+    scoring.calibrate(scheme=scheme, unit=cast.street, grade="excellent", reason=UNRELEASED_CALIBRATION,
+                      by=cast.office, now=later)
+    final = scoring.compute(scheme, "final", by=cast.office, now=later)
+    preliminary.refresh_from_db()
+    return preliminary, final
