@@ -6,6 +6,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from jixiao.accounts.models import User
 from jixiao.accounts.roles import Role
+from jixiao.lib.cells import validate_name
 from jixiao.org.models import Unit
 
 
@@ -44,7 +45,7 @@ def check_new_password(password: str, user: User) -> str:
 class UserCreateForm(StyledForm):
     username = forms.CharField(label="用户名", max_length=150, validators=[UnicodeUsernameValidator()],
                                help_text="字母、数字及 @ . + - _，不区分大小写")
-    full_name = forms.CharField(label="姓名", max_length=60)
+    full_name = forms.CharField(label="姓名", max_length=60, validators=[validate_name])
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput, strip=False,
                                help_text="用户首次登录后须修改")

@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from jixiao.evaluation.models import COMMENT_MAX, Campaign, Scale
+from jixiao.lib.cells import validate_name
 from jixiao.org.models import Cycle
 
 FIELD = re.compile(r"r-(\d{1,12})-(\d{1,12})")
@@ -37,7 +38,8 @@ def parse_matrix(data) -> tuple[dict, dict, list[str]]:
 class CampaignForm(forms.Form):
     cycle = forms.ModelChoiceField(label="考核年度", queryset=Cycle.objects.none(),
                                    widget=forms.Select(attrs={"class": "form-select"}))
-    name = forms.CharField(label="活动名称", max_length=80, widget=forms.TextInput(attrs={"class": "form-control"}))
+    name = forms.CharField(label="活动名称", max_length=80, validators=[validate_name],
+                           widget=forms.TextInput(attrs={"class": "form-control"}))
     scale = forms.ChoiceField(label="评分方式", choices=Scale.choices, widget=forms.Select(attrs={"class": "form-select"}))
     opens_at = forms.DateTimeField(label="开始时间", widget=DATETIME_WIDGET)
     closes_at = forms.DateTimeField(label="截止时间", widget=DATETIME_WIDGET)
@@ -55,7 +57,8 @@ class CampaignForm(forms.Form):
 
 
 class CampaignEditForm(forms.Form):
-    name = forms.CharField(label="活动名称", max_length=80, widget=forms.TextInput(attrs={"class": "form-control"}))
+    name = forms.CharField(label="活动名称", max_length=80, validators=[validate_name],
+                           widget=forms.TextInput(attrs={"class": "form-control"}))
     opens_at = forms.DateTimeField(label="开始时间", widget=DATETIME_WIDGET)
     closes_at = forms.DateTimeField(label="截止时间", widget=DATETIME_WIDGET)
     contacts_keep_until = forms.DateField(label="回访电话保留至", required=False,

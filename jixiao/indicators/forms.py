@@ -17,6 +17,7 @@ from jixiao.indicators.models import (
     VetoCondition,
 )
 from jixiao.indicators.rule_specs import format_params_text, parse_params_text, validate_params
+from jixiao.lib.cells import NameFieldsMixin
 from jixiao.org.models import Group, Unit
 
 
@@ -37,7 +38,9 @@ class BootstrapMixin:
                 widget.attrs.setdefault("rows", 3)
 
 
-class StyledModelForm(BootstrapMixin, forms.ModelForm):
+class StyledModelForm(NameFieldsMixin, BootstrapMixin, forms.ModelForm):
+    """A model form with Bootstrap classes whose `name` field, when it has one, refuses hidden characters."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()

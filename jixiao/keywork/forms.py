@@ -4,6 +4,7 @@ from django import forms
 
 from jixiao.keywork.models import KeyTask, Rating, SupervisionKind
 from jixiao.keywork.periods import PERIOD_CHOICES, QUARTERS, label
+from jixiao.lib.cells import NameFieldsMixin
 from jixiao.org.models import Cadre, Unit
 
 
@@ -25,7 +26,7 @@ class Styled:
         style(self)
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(NameFieldsMixin, forms.ModelForm):
     cooperating_units = forms.ModelMultipleChoiceField(
         label="配合单位", queryset=Unit.objects.current().exclude(kind="village"), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}))

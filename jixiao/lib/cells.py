@@ -268,6 +268,21 @@ def validate_name(value: str) -> None:
         raise ValidationError(problem.lstrip(), code="hidden_character")
 
 
+class NameFieldsMixin:
+    """For a Django form: the fields named in `name_fields` (those the form has) refuse hidden characters
+    (`validate_name`). Put it before the form class in the bases; a form sets `name_fields` when its names are
+    called otherwise."""
+
+    name_fields: tuple[str, ...] = ("name",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field_name in self.name_fields:
+            field = self.fields.get(field_name)
+            if field is not None:
+                field.validators.append(validate_name)  # each form instance has its own copy of its fields
+
+
 # --- Collecting problems ----------------------------------------------------------------------------------
 
 

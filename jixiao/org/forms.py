@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from jixiao.lib.cells import NameFieldsMixin
 from jixiao.org.models import ALLOWED_PARENT_KINDS, Cadre, CadrePost, Cycle, Unit, UnitKind
 from jixiao.org.rules import ROOT_KINDS, formula_problem, parent_problem
 
@@ -43,7 +44,9 @@ class UnitFilterForm(forms.Form):
     show_retired = forms.BooleanField(label="显示已撤销单位", required=False)
 
 
-class UnitForm(BootstrapMixin, forms.ModelForm):
+class UnitForm(NameFieldsMixin, BootstrapMixin, forms.ModelForm):
+    name_fields = ("name", "short_name")
+
     class Meta:
         model = Unit
         fields = ["code", "name", "short_name", "kind", "parent", "is_assessor", "sort_order", "valid_from", "note"]
@@ -103,7 +106,9 @@ class RetireForm(BootstrapMixin, forms.Form):
     valid_to = forms.DateField(label="撤销日期", widget=DateInput(), initial=timezone.localdate)
 
 
-class CadreForm(BootstrapMixin, forms.ModelForm):
+class CadreForm(NameFieldsMixin, BootstrapMixin, forms.ModelForm):
+    name_fields = ("name", "title")
+
     class Meta:
         model = Cadre
         fields = ["name", "post", "title", "tenure_from"]
@@ -127,7 +132,7 @@ class CadreFilterForm(BootstrapMixin, forms.Form):
                                   choices=[("yes", "在任"), ("no", "已离任"), ("", "全部")])
 
 
-class CycleForm(BootstrapMixin, forms.ModelForm):
+class CycleForm(NameFieldsMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Cycle
         fields = ["year", "name", "starts_on", "ends_on"]
