@@ -168,3 +168,19 @@ def test_publication_page_picks_the_cycle(cast, login):
     assert "考核结果 · 2026" in client.get(url + "?cycle=abc").content.decode()
     assert client.get(reverse("results:publication_workbook")).status_code == 200
     assert client.get(reverse("results:publication_workbook") + "?cycle=2027").status_code == 404
+
+
+def test_a_unit_reads_a_preliminary_run_only_once_released(cast, login):
+    """The office computed a preliminary run: the unit's page, its charts and its letter show nothing of it until
+    the office opens the appeal window; leaders read it at once."""
+    run = builders.scored(cast)
+    result = run.results.get(unit=cast.street)
+    page_url = reverse("results:unit_results", args=[cast.street.pk])
+    client = login(cast.street_reporter)
+    page = client.get(page_url).content.decode()
+    assert "尚无考核结果" in page and 'data-option-id="trend-chart"' not in page and f"{result.total}" not in page
+    assert client.get(reverse("results:feedback_letter", args=[result.pk])).status_code == 404
+    assert f"{result.total}" in login(cast.leader).get(page_url).content.decode()
+    _release(run)
+    page = login(cast.street_reporter).get(page_url).content.decode()
+    assert f"{result.total}" in page and 'data-option-id="trend-chart"' in page
