@@ -167,7 +167,7 @@ class Verdict:
     last_hash: str = ""
     seconds: float = 0.0
     full: bool = True  # walked from the first row, not on from an earlier check
-    anchor_count: int = 0  # external anchors given to the walk
+    anchor_count: int | None = None  # external anchors given to the walk; None when not walked against any
     anchored: int = 0  # anchored positions the walk reached and found equal
     anchor: anchors.Anchor | None = None  # the anchor that disagrees, or the last one that agreed
 
@@ -202,7 +202,7 @@ def verify_chain(
             return verify_chain(batch_size, against=against)
     ring, pinned = keys.ring(), anchors.by_position(against or [])
     verdict = Verdict(checked=checked, last_id=last_id or None, last_hash=expected_prev, full=not last_id,
-                      anchor_count=len(against or []))
+                      anchor_count=None if against is None else len(against))
     fields = ("id", "hash", *HASHED_FIELDS)
     while True:
         rows = list(Event.objects.filter(pk__gt=last_id).order_by("pk").values_list(*fields)[:batch_size])
@@ -285,6 +285,8 @@ def describe(verdict: Verdict) -> str:
 def _describe_anchors(verdict: Verdict) -> str:
     if anchors.path() is None:
         return "未配置外部锚点文件，未与外部锚点核对。"
+    if verdict.anchor_count is None:
+        return "未与外部锚点核对。"
     if not verdict.anchor_count:
         return "外部锚点文件中尚无锚点。"
     if verdict.anchor is None:
@@ -399,7 +401,7 @@ def chain_status(limit: int | None = None) -> ChainStatus:
     try:
         against, anchor_error = anchors.read(), ""
     except anchors.AnchorFileError as error:
-        against, anchor_error = [], str(error)
+        against, anchor_error = None, str(error)
     if total <= limit:
         verdict = verify_chain(against=against)
     elif last is not None and last.intact and total - last.checked <= limit:
@@ -407,12 +409,12 @@ def chain_status(limit: int | None = None) -> ChainStatus:
     else:
         covered = last.checked if last is not None and last.intact else 0
         return ChainStatus(total, last, _last_full(), ran_now=False, pending=max(total - covered, 0),
-                           anchor_list=against, anchor_error=anchor_error)
+                           anchor_list=against or [], anchor_error=anchor_error)
     check = build_check(verdict)
     if last is None or _summary(check) != _summary(last):
         check.save()
     return ChainStatus(total, check, _last_full(), ran_now=True, pending=max(total - verdict.checked, 0),
-                       anchor_list=against, anchor_error=anchor_error)
+                       anchor_list=against or [], anchor_error=anchor_error)
 
 
 def _last_full() -> ChainCheck | None:

@@ -134,6 +134,7 @@ def test_the_chain_page_shows_the_anchors_and_a_damaged_file(cast, login, anchor
     anchor_file.write_text("{}\n", encoding="utf-8")
     html = login(cast.auditor).get(reverse("audit:chain_status")).content.decode()
     assert "第 1 行已损坏" in html and 'data-testid="anchor-error"' in html
+    assert "未与外部锚点核对" in html and "尚无锚点" not in html  # a damaged file is not an empty one
 
 
 def test_without_an_anchor_file_the_job_only_verifies(events, settings):
