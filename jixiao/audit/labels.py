@@ -5,6 +5,7 @@ EVENT_LABELS: dict[str, str] = {
     "auth.logout": "退出",
     "auth.login_failed": "登录失败",
     "auth.lockout": "账号锁定",
+    "auth.address_locked": "来源地址锁定（登录失败过多）",
     "auth.totp_failed": "动态口令错误",
     "user.created": "创建用户",
     "user.password_reset": "重置密码",
