@@ -66,3 +66,47 @@ def test_office_publication_unit_charts_and_public_page(scored_district, live_se
     assert "失分" not in public.content()  # only rank, unit, score and grade are public
     shot("results-public", on=public)
     public.context.close()
+
+
+def test_a_unit_sees_a_new_result_only_once_the_office_releases_it(scored_district, live_server, page, browser,
+                                                                   shot, external_requests):
+    """The office computes 2026's preliminary result: the street's reporter still reads 2020–2025 only, on its page
+    and its charts; once the office opens the appeal window, 2026 appears there with the same total."""
+    from jixiao.scoring.models import ScoreResult
+
+    base = live_server.url
+    log_in(page, base, "office")
+    page.goto(base + reverse("scoring:run_list") + "?cycle=2026")
+    page.get_by_label("考核方案").select_option(label="示范区2026年度目标管理绩效考核方案")
+    page.get_by_label("阶段").select_option("preliminary")
+    page.get_by_role("button", name="计算").click()
+    page.wait_for_url(re.compile(r"/scoring/runs/\d+/"))
+    run_page = page.url
+    result = ScoreResult.objects.get(run__cycle__year=2026, run__stage="preliminary", unit__code="S01")
+    assert str(result.total) in page.get_by_role("row", name=re.compile("华明街道")).first.inner_text()
+
+    unit = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900})
+    street = unit.new_page()
+    log_in(street, base, "street_reporter")
+    street.goto(base + reverse("results:my_results"))
+    history = street.get_by_test_id("history")
+    assert history.locator("tbody tr").count() == 6  # 2020–2025: nothing of 2026 yet
+    assert history.locator("tbody tr", has_text="2026").count() == 0
+    assert "2025年度各指标得分率" in street.locator("h2", has_text="横比").first.inner_text()
+    shot("results-unit-before-release", on=street)
+    street.goto(base + reverse("scoring:our_result"))
+    assert "2026" not in street.locator("main").inner_text()
+
+    page.goto(run_page)
+    page.get_by_role("button", name="开启反馈申诉期").click()
+    page.get_by_text("已开启反馈申诉期").wait_for()
+
+    street.goto(base + reverse("results:my_results"))
+    rows = street.get_by_test_id("history").locator("tbody tr")
+    assert rows.count() == 7
+    assert str(result.total) in rows.filter(has_text="2026").inner_text()
+    assert "2026年度各指标得分率" in street.locator("h2", has_text="横比").first.inner_text()
+    street.locator(".chart").nth(1).locator("svg path").first.wait_for(state="attached")
+    shot("results-unit-after-release", on=street)
+    assert external_requests == [], external_requests
+    unit.close()
