@@ -37,6 +37,7 @@ from jixiao.indicators.models import (
     VetoEffect,
 )
 from jixiao.indicators.rule_specs import RULES, format_params_text
+from jixiao.lib import excel
 from jixiao.lib.cells import (
     CellProblem,
     Problems,
@@ -63,7 +64,7 @@ from jixiao.lib.rows import EXACT_FLOAT, gc_paused, is_exact_float
 from jixiao.org.rules import formula_problem
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,29}$")
-MAX_ROWS = 50_000  # data rows per sheet; the demo district's biggest sheet has about 9,000
+MAX_ROWS = excel.MAX_ROWS  # the imports' one row cap; the demo district's biggest sheet has about 9,000 rows
 README = "说明"
 YES, NO = "是", "否"
 

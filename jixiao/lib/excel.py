@@ -345,6 +345,10 @@ def header_index(header: Sequence, wanted: Iterable[str]) -> dict[str, int]:
 # The package is streamed part by part, so a sheet with a million rows is refused after reading only as
 # many rows as the cap allows.
 
+# The one row cap of every workbook import (units, schemes, values): data rows per sheet, the header on top. The
+# biggest real sheet, a district's full target matrix or value template, has about 9,000 rows; a city's about ten
+# times that. Past it a sheet is refused while it is streamed, before calamine parses anything.
+MAX_ROWS = 100_000
 STREAM_CHUNK = 1024 * 1024
 STREAM_OVERLAP = 4096
 MAX_LISTED_PER_SHEET = 10

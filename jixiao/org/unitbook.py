@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils import timezone
 
+from jixiao.lib import excel
 from jixiao.lib.cells import (
     CellProblem,
     CodeIndex,
@@ -38,9 +39,7 @@ from jixiao.org.rules import formula_problem, kind_label, loops, parent_problem
 from jixiao.org.tree import build, walk
 
 SHEET = "单位"
-# Data rows the sheet may have (the header comes on top): a city with every district's villages has a few thousand
-# units. The strict reader refuses a longer sheet while streaming it, before anything is parsed.
-MAX_ROWS = 10_000
+MAX_ROWS = excel.MAX_ROWS  # the imports' one row cap; a city with every district's villages has a few thousand units
 # (field, column title) in file order.
 COLUMNS = [
     ("code", "单位编码"),
