@@ -79,6 +79,9 @@ def tables_with_data(connection) -> list[str]:
 
 def dump(connection, target: Path) -> str:
     """Write the whole database to `target`; returns the tool that did it, with its version."""
+    if connection.in_atomic_block:
+        # It would copy this connection's uncommitted rows (SQLite) or miss them (pg_dump): neither is a backup.
+        raise RuntimeError("a backup cannot run inside a transaction")
     if engine(connection) == SQLITE:
         _sqlite_dump(connection, target)
         return f"sqlite3 backup API (SQLite {sqlite3.sqlite_version})"
