@@ -9,6 +9,7 @@ import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -69,6 +70,17 @@ def audit_anchor(day: datetime.date) -> str:
     return log.anchor_daily(day)
 
 
+def daily_backup(day: datetime.date) -> str:
+    """The day's backup into JIXIAO_BACKUP_DIR, keeping the newest JIXIAO_BACKUP_KEEP (jixiao/backup)."""
+    from django.conf import settings
+
+    from jixiao.backup import actions
+
+    if not settings.BACKUP_DIR:
+        return "未设置备份目录（JIXIAO_BACKUP_DIR），跳过"
+    return actions.daily_backup(Path(settings.BACKUP_DIR), day, settings.BACKUP_KEEP)
+
+
 JOBS: list[tuple[str, str, Callable[[datetime.date], str]]] = [
     ("lock_due_submissions", "到期锁定已核定报件", lock_submissions),
     ("send_reminders", "报送截止与逾期提醒", reporting_reminders),
@@ -76,6 +88,7 @@ JOBS: list[tuple[str, str, Callable[[datetime.date], str]]] = [
     ("remind_rectifications", "整改逾期提醒", rectification_reminders),
     ("purge_contacts", "删除超过保存期限的评议联系电话", purge_contacts),
     ("audit_anchor", "校验审计日志并记录外部锚点", audit_anchor),
+    ("backup", "备份数据库与上传文件", daily_backup),
 ]
 
 
