@@ -10,6 +10,8 @@ upload folder is put back. docs/decisions/0011-backup.md has the reasons.
 
 import datetime
 import getpass
+import io
+import json
 import os
 import platform
 import re
@@ -23,7 +25,7 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -54,6 +56,7 @@ class Restore:
     manifest: Manifest
     replaced_data: bool
     migrated: bool
+    anchors_set_aside: str = ""  # where the external anchors that ran past the restored chain went
 
 
 # --- Backup ----------------------------------------------------------------------------------------
@@ -174,8 +177,9 @@ def restore_backup(path: Path, *, force: bool = False, using: str = "default") -
     restored = _staged(path, connection, replace)
     ContentType.objects.clear_cache()  # ids of the restored database, not the replaced one
     migrated = _migrate_if_behind(connection)
-    _record_restore(restored, migrated, force)
-    return Restore(restored.path, restored.manifest, restored.replaced_data, migrated)
+    restored = Restore(restored.path, restored.manifest, restored.replaced_data, migrated, _set_anchors_aside())
+    _record_restore(restored, force)
+    return restored
 
 
 def _staged(path: Path, connection, then):
@@ -250,13 +254,41 @@ def _migrate_if_behind(connection) -> bool:
     return True
 
 
-def _record_restore(restored: Restore, migrated: bool, force: bool) -> None:
+def _set_anchors_aside() -> str:
+    """Move the external anchor file aside when it anchors rows beyond the restored chain; "" when it agrees.
+
+    Restoring an older backup rolls the audit log back to that day; the anchors written since name rows the
+    restored database no longer has, and `verify_audit` would report the chain cut short for ever. The file
+    is kept (renamed, never edited) as evidence of the history before the restore, the restore's audit event
+    names it, and the daily job starts anchoring the restored chain. Any other disagreement is left for
+    `verify_audit` to report.
+    """
+    anchor_file = getattr(settings, "AUDIT_ANCHOR_FILE", None)
+    if not anchor_file or not Path(anchor_file).exists():
+        return ""
+    out = io.StringIO()
+    try:
+        call_command("verify_audit", "--json", stdout=out, stderr=io.StringIO())
+        return ""
+    except CommandError:
+        return ""  # it cannot check (no key, damaged anchor file): the check after the restore says so
+    except SystemExit:
+        if json.loads(out.getvalue()).get("problem") != "anchor_beyond":
+            return ""
+    anchor_file = Path(anchor_file)
+    aside = anchor_file.with_name(f"{anchor_file.name}.before-restore-{timezone.now():%Y%m%dT%H%M%SZ}")
+    os.replace(anchor_file, aside)
+    return str(aside)
+
+
+def _record_restore(restored: Restore, force: bool) -> None:
     manifest = restored.manifest
     log.record("backup.restored", object_repr=restored.path.name, after={
         "path": str(restored.path), "sha256": archive.file_sha256(restored.path),
         "backup_created_at": manifest.created_at, "backup_commit": manifest.app.get("commit", ""),
         "database": manifest.database.get("engine"), "media_files": len(manifest.media_members),
-        "replaced_data": restored.replaced_data, "force": force, "migrated": migrated, "os_user": _os_user(),
+        "replaced_data": restored.replaced_data, "force": force, "migrated": restored.migrated,
+        "anchors_set_aside": restored.anchors_set_aside, "os_user": _os_user(),
     })
 
 

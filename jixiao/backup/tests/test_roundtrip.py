@@ -89,3 +89,21 @@ def test_a_folder_as_path_gets_a_dated_file_and_the_event_names_it(cast, media, 
     event = Event.objects.get(code="backup.created")
     assert event.after["path"] == str(made[0]) and event.after["media_files"] == 3
     assert event.after["sha256"] and event.after["bytes"] == made[0].stat().st_size
+
+
+def test_a_restore_of_an_older_backup_sets_the_external_anchors_that_run_past_it_aside(cast, media, tmp_path, settings):
+    archive = tmp_path / "older.zip"
+    backup(archive)
+    log.record("unit.created", object_repr="备份之后的事件")
+    call_command("run_schedule", "--only", "audit_anchor", stdout=io.StringIO())  # anchors the longer chain
+    anchors = settings.AUDIT_ANCHOR_FILE
+    written = anchors.read_text()
+
+    output = restore(archive, "--force")
+
+    assert "审计日志完整" in output
+    call_command("verify_audit", stdout=io.StringIO())
+    kept = next(anchors.parent.glob(anchors.name + ".before-restore-*"))
+    assert kept.read_text() == written and not anchors.exists()
+    assert Event.objects.get(code="backup.restored").after["anchors_set_aside"] == str(kept)
+    assert f"外部锚点文件已移至 {kept}" in output

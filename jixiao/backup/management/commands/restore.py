@@ -40,6 +40,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"恢复完成：{describe(done.manifest)}"))
         if done.migrated:
             self.stdout.write("备份来自较早的程序版本，已执行数据库迁移（migrate）到当前版本。")
+        if done.anchors_set_aside:
+            self.stdout.write(f"外部锚点文件已移至 {done.anchors_set_aside}：其中登记的审计记录多于恢复后的审计日志"
+                              "（恢复回到了备份时），原文件留存备查；每日定时任务将为恢复后的日志重新记录锚点。")
         try:
             call_command("verify_audit", stdout=self.stdout, stderr=self.stderr)
         except SystemExit:
