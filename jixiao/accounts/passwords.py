@@ -138,9 +138,13 @@ KEY_AT = {key: (row, offset + column) for row, (keys, offset) in enumerate(KEY_R
 UNSHIFT = str.maketrans('~!@#$%^&*()_+{}|:"<>?', "`1234567890-=[]\\;',./")
 
 
+def _ascii_alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
 def _trivial_step(a: str, b: str) -> bool:
     """Same key, a neighbouring key, or the next or previous letter or digit (abc, 321)."""
-    if a == b or (a.isalnum() and b.isalnum() and a.isdigit() == b.isdigit() and abs(ord(a) - ord(b)) == 1):
+    if a == b or (_ascii_alnum(a) and _ascii_alnum(b) and a.isdigit() == b.isdigit() and abs(ord(a) - ord(b)) == 1):
         return True
     if a not in KEY_AT or b not in KEY_AT:
         return False
