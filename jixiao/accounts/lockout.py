@@ -1,5 +1,8 @@
-"""Account lockout, kept by django-axes and keyed on the lower-cased username (SECURITY.md), and the
-per-address login throttle beside it, read from the same failure records."""
+"""Login lockout per account and per client address (SECURITY.md), both read from django-axes' failure records.
+
+The account lock is axes' own, keyed on the lower-cased username; the address throttle sums the same records
+by client address.
+"""
 
 import datetime
 
