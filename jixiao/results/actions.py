@@ -237,7 +237,10 @@ def record_cadres(cycle, *, by) -> int:
     from jixiao.results.models import CadreRecord
     from jixiao.scoring.models import ScoreRun
 
-    results = {r.unit_id: r for r in queries.results_of(queries.official_runs(cycle, ScoreRun.objects.released()))}
+    runs = queries.official_runs(cycle, ScoreRun.objects.released())
+    if not runs:
+        raise ValidationError("该年度尚无已向单位反馈或发布的考核结果，不能写入干部实绩档案。")
+    results = {r.unit_id: r for r in queries.results_of(runs)}
     done = set(CadreRecord.objects.filter(cycle=cycle).values_list("cadre_id", flat=True))
     cadres = (Cadre.objects.filter(unit_id__in=results, tenure_from__lte=cycle.ends_on)
               .exclude(tenure_to__lt=cycle.starts_on).exclude(pk__in=done))

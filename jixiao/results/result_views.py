@@ -57,8 +57,12 @@ def cadre_records_write(request):
     _cycles, cycle, _scored = _results_cycle(request)
     if cycle is None:
         raise Http404("没有考核年度")
-    count = actions.record_cadres(cycle, by=request.user)
-    messages.success(request, f"已写入 {count} 条干部实绩档案。")
+    try:
+        count = actions.record_cadres(cycle, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已写入 {count} 条干部实绩档案。")
     return redirect(f"{_url('results:cadre_records')}?cycle={cycle.year}")
 
 

@@ -35,7 +35,9 @@ def test_cadre_records_talk_list_and_archive_export(cast, login):
     street = run.results.get(unit=cast.street)
     main = builders.cadre(cast, unit=cast.other_street)
     builders.cadre(cast, post="member", name="李四")
-    assert actions.record_cadres(cast.cycle, by=cast.office) == 0  # a figure the units never saw is no history
+    with pytest.raises(ValidationError, match="尚无已向单位反馈或发布的考核结果"):
+        actions.record_cadres(cast.cycle, by=cast.office)  # a figure the units never saw is no history
+    assert not CadreRecord.objects.exists()
     _release(run)
     assert actions.record_cadres(cast.cycle, by=cast.office) == 2
     assert actions.record_cadres(cast.cycle, by=cast.office) == 0  # records are history: written once
