@@ -206,8 +206,11 @@ def extract(archive: zipfile.ZipFile, manifest: Manifest, folder: Path) -> None:
     """Write every member under `folder`, checking each one's size and SHA-256 against the manifest."""
     for member in manifest.members:
         target = folder.joinpath(*safe_name(member.name).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _extract_one(archive, member, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _extract_one(archive, member, target)
+        except (FileExistsError, NotADirectoryError, IsADirectoryError):
+            raise BackupProblem(f"备份文件中“{member.name}”与另一文件的路径冲突，不能用于恢复。") from None
 
 
 def _extract_one(archive: zipfile.ZipFile, member: Member, target: Path) -> None:
@@ -220,9 +223,7 @@ def _extract_one(archive: zipfile.ZipFile, member: Member, target: Path) -> None
                     break  # more than the manifest promises: stop before a hostile member fills the disk
                 sha.update(chunk)
                 sink.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
-        if isinstance(error, OSError) and not isinstance(error, EOFError) and error.errno is not None:
-            raise  # our own disk (full, not writable): not the archive's fault
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # a disk error of ours (OSError) is not the archive's
         raise BackupProblem(f"备份文件中的“{member.name}”已损坏（{type(error).__name__}），不能用于恢复。") from None
     if size != member.size or sha.hexdigest() != member.sha256:
         raise BackupProblem(f"备份文件中的“{member.name}”与清单记录的大小或校验值（SHA-256）不符，"

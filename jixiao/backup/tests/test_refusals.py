@@ -167,3 +167,13 @@ def test_a_backup_never_overwrites_a_file_nor_goes_into_the_upload_folder(cast, 
     assert taken.read_bytes() == b"someone else's"
     with pytest.raises(CommandError, match="备份文件不能放在上传文件目录"):
         call_command("backup", str(media / "inside.zip"), stdout=io.StringIO())
+
+
+def test_members_whose_paths_collide_are_refused(archive, tmp_path):
+    clash = "media/keywork"  # a file where the archive also has a folder
+
+    def list_it(manifest):
+        manifest["members"].append({"name": clash, "size": 1, "sha256": "0" * 64})
+
+    odd = rewrite(archive, tmp_path / "clash.zip", add={clash: b"x"}, manifest=list_it)
+    assert "“media/keywork”与另一文件的路径冲突" in refused(odd, "--force")
