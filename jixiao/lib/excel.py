@@ -174,6 +174,9 @@ def write_cell(ws, row: int, col: int, value, formats) -> None:
 def read_workbook(file, max_bytes: int, *, clean: bool = True) -> dict[str, list[list]]:
     """Read every sheet of an .xlsx into rows of values, or raise WorkbookError in Chinese.
 
+    Not for uploads: every import reads them with `read_workbook_strict` / `open_strict` (formulas, hidden sheets,
+    merged cells and the row cap refused before calamine parses). This reads files we wrote ourselves (tests).
+
     `file` is a path, bytes, or a binary file object (Django's UploadedFile included). Cells come back as
     str (stripped), int (for whole numbers: calamine gives 101.0 for 101), float, bool, datetime.date /
     datetime.datetime, or None for an empty cell. Trailing empty rows are dropped.
@@ -526,7 +529,7 @@ def inspect_package(data: bytes, *, max_rows: int, ignore_sheets: Iterable[str] 
     return problems
 
 
-def read_workbook_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: Iterable[str] = (),
+def read_workbook_strict(file, max_bytes: int, *, max_rows: int = MAX_ROWS, ignore_sheets: Iterable[str] = (),
                          clean: bool = True) -> dict[str, list[list]]:
     """`read_workbook` plus `inspect_package`: refuses formulas, merged cells, hidden sheets, external
     links and sheets longer than `max_rows`, all before calamine parses anything."""
@@ -539,7 +542,7 @@ def read_workbook_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: 
 # and in the caller's thread: calamine never starts on a file they refuse.
 
 
-def open_strict(file, max_bytes: int, *, max_rows: int, ignore_sheets: Iterable[str] = ()) -> bytes:
+def open_strict(file, max_bytes: int, *, max_rows: int = MAX_ROWS, ignore_sheets: Iterable[str] = ()) -> bytes:
     """The bytes of an upload that passed every check of `read_workbook_strict`, not yet parsed."""
     data = _read_limited(file, max_bytes)
     _check_package(data)
@@ -561,7 +564,7 @@ def _inspect(data: bytes, max_rows: int, ignore_sheets: Iterable[str]) -> None:
 EARLY_PARSE_BYTES = 16 * 1024 * 1024
 
 
-def open_strict_parsing(file, max_bytes: int, *, max_rows: int, sheet: str, ignore_sheets: Iterable[str] = ()
+def open_strict_parsing(file, max_bytes: int, *, max_rows: int = MAX_ROWS, sheet: str, ignore_sheets: Iterable[str] = ()
                         ) -> tuple[bytes, BackgroundSheet]:
     """`open_strict`, and a `BackgroundSheet` parsing `sheet` of the bytes it returns.
 
