@@ -141,3 +141,10 @@ def test_the_command_says_the_true_count(cast, tmp_path):
     with pytest.raises(CommandError, match="共 600 处问题（列出前 500 处，另有 100 处未列出）"):
         call_command("import_units", str(path), stderr=io.StringIO())
     assert Event.objects.filter(code="unit.import_refused").count() == 1
+
+
+def test_the_upload_page_refuses_the_two_million_row_file_and_audits_it(cast, login):
+    errors = refused(login(cast.office), duplicate_rows_workbook(2_000_000))
+    assert len(errors) == 1 and "行数据的上限" in errors[0].message
+    event = Event.objects.get(code="unit.import_refused")
+    assert event.after["problems"] == 1 and "行数据的上限" in event.after["message"]
