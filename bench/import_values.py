@@ -1,4 +1,5 @@
-"""Import of a 50,000-value workbook (an assessor unit's template: 500 units × 100 indicators).
+"""Import of a 50,000-value workbook (an assessor unit's template: 500 units × 100 indicators), as the task worker
+runs it (`reporting.tasks.import_in_own_process`: a file this size never imports in a server thread).
 
 Runs in-process against a throw-away SQLite database. Measures the whole import (read with the strict package
 checks, validate every row, write values and revisions in one transaction) and, as the baseline, python-calamine
@@ -95,11 +96,11 @@ def calamine_read(path):
 def import_once(path, user, period):
     from django.db import transaction
 
-    from jixiao.reporting import imports
+    from jixiao.reporting import tasks
     from jixiao.reporting.models import Submission, Value, ValueRevision
 
     started, started_cpu = time.perf_counter(), time.process_time()
-    summary = imports.import_file(path, by=user)
+    summary = tasks.import_in_own_process(path, by=user)  # as the task worker imports a file of this size
     seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     with transaction.atomic():  # start the next run from an empty period again
         ValueRevision.objects.all().delete()
@@ -134,8 +135,9 @@ def main():
                      "baseline_calamine_seconds": round(statistics.median(baseline_cpu), 3)}
     result["cpu"]["ratio_to_calamine"] = round(result["cpu"]["import_seconds"]
                                                / result["cpu"]["baseline_calamine_seconds"], 2)
-    result["goal_seconds_met"] = result["import_seconds"] <= 3
-    result["goal_ratio_met"] = result["ratio_to_calamine"] <= 2
+    # Goals (issue 14): 50,000 values within 1 s, and ×2 of calamine's read in CPU time (steady on a shared machine).
+    result["goal_seconds_met"] = result["import_seconds"] <= 1
+    result["goal_ratio_met"] = result["cpu"]["ratio_to_calamine"] <= 2
     print(f"{rows} values, {size / 1024 / 1024:.1f} MB: import {result['import_seconds']} s, "
           f"calamine read {result['baseline_calamine_seconds']} s, ratio {result['ratio_to_calamine']} "
           f"(cpu {result['cpu']['import_seconds']} s / {result['cpu']['baseline_calamine_seconds']} s, "

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from itertools import chain
 
-from django.db import IntegrityError, connection
+from django.db import connection
 
 ROWS_PER_STATEMENT = 500  # at most; fewer when the backend's parameter limit asks for it
 
@@ -103,23 +103,6 @@ def insert_grouped(model, names: Sequence[str], groups: Sequence[tuple[Sequence,
             cursor.executemany(head + values, params)
 
 
-def check_references(references: dict, chunk: int = 900) -> None:
-    """Raise IntegrityError unless every id of each model given exists: {model: ids}, None ignored.
-
-    Stands in for the database's per-row foreign-key checks when a bulk write runs without them (SQLite, see
-    `reporting.imports.import_file`): one query per model and few hundred distinct ids instead of a look-up for
-    each foreign key of each of tens of thousands of rows. Run it inside the write's transaction, after the write.
-    """
-    for model, ids in references.items():
-        wanted = sorted({i for i in ids if i is not None})
-        found = 0
-        for start in range(0, len(wanted), chunk):
-            found += model._default_manager.filter(pk__in=wanted[start:start + chunk]).count()
-        if found != len(wanted):
-            raise IntegrityError(f"{len(wanted) - found} {model._meta.label} id(s) referenced by a bulk write "
-                                 "do not exist")
-
-
 def update_rows(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
     """UPDATE by id: each row is the values of `names` followed by the id; one executemany."""
     if not rows:
@@ -154,7 +137,7 @@ def is_exact_float(number: float) -> bool:
     That is `round(number, 4) == number` (the float is the one nearest to its four-place rounding), tested here at
     a third of its cost: below EXACT_FLOAT, number × 10⁴ lies within far less than ½ of the integer k it would be
     for such a decimal k / 10⁴, every integer below 10¹⁵ is a float, and k / 10⁴ in floats is the float nearest to
-    k / 10⁴. Callers that run it per cell write it inline."""
+    k / 10⁴."""
     return -EXACT_FLOAT < number < EXACT_FLOAT and round(number * 10000.0) / 10000.0 == number
 
 

@@ -8,10 +8,8 @@ import statistics
 from decimal import Decimal, InvalidOperation
 
 from jixiao.indicators.models import NUMERIC_DIRECTIONS, Direction
+from jixiao.lib import cells
 
-MAX_ABS = Decimal("1e13")  # what DecimalField(18, 4) holds
-WHOLE_LIMIT = float(MAX_ABS)
-FOUR_PLACES = Decimal("0.0001")
 COUNT_UNITS = {"个", "人", "次", "件", "家", "户", "起", "项", "座", "所", "名"}
 ROBUST_LIMIT = Decimal(3)  # robust deviations from the median of the unit's past values
 YEAR_ON_YEAR_LIMIT = Decimal("0.5")  # ±50 % against the same period last year
@@ -28,35 +26,12 @@ def is_numeric(indicator) -> bool:
 
 
 def parse_number(raw) -> Decimal | None:
-    """A number typed on the page or read from a cell; None for empty. Refuses text, formulas, NaN."""
-    if raw.__class__ is float and -WHOLE_LIMIT < raw < WHOLE_LIMIT:  # a finite number cell: an import's common case
-        if raw.is_integer():
-            return Decimal(int(raw))
-        number = Decimal(repr(raw))
-        if number != number.quantize(FOUR_PLACES):
-            raise ValueProblem("最多保留 4 位小数")
-        return number
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, bool):
-        raise ValueProblem("应填写数字，不能是“是/否”")
-    if isinstance(raw, str):
-        text = raw.strip().replace(",", "").replace("，", "")
-        if text.startswith("="):
-            raise ValueProblem("不接受公式，请填写数值")
-    else:
-        text = str(raw)
+    """A number typed on the page or read from a cell, as a clerk means it; None for empty. The one cell parser of
+    every import (`lib.cells.parse_number`: "12,34", "1_000" and "٣" are refused, not read as 1234, 1000 and 3)."""
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueProblem(f"“{str(raw)[:20]}”不是数字") from None
-    if not number.is_finite():
-        raise ValueProblem("不是有效数字")
-    if abs(number) >= MAX_ABS:
-        raise ValueProblem("数值过大，请核对计量单位")
-    if number != number.quantize(FOUR_PLACES):
-        raise ValueProblem("最多保留 4 位小数")
-    return number
+        return cells.parse_number(raw)
+    except cells.CellProblem as problem:
+        raise ValueProblem(str(problem)) from None
 
 
 def grades_of(item) -> list[str]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from operator import itemgetter
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,7 +19,8 @@ from django.utils import timezone
 
 from jixiao.accounts.models import User
 from jixiao.audit import log
-from jixiao.indicators.models import Indicator, SchemeItem, Target, TargetMilestone
+from jixiao.indicators.models import Target, TargetMilestone
+from jixiao.lib.cells import MAX_LISTED, CellProblem, CodeIndex, Problems, normalise_code
 from jixiao.lib.excel import (
     BackgroundSheet,
     CellError,
@@ -30,15 +32,7 @@ from jixiao.lib.excel import (
     open_strict,
     write_workbook,
 )
-from jixiao.lib.rows import (
-    EXACT_FLOAT,
-    check_references,
-    gc_paused,
-    insert_grouped,
-    insert_rows,
-    sqlite_amount,
-    update_rows,
-)
+from jixiao.lib.rows import insert_grouped, insert_rows, is_exact_float, sqlite_amount, update_rows
 from jixiao.org.models import Cycle, Unit
 from jixiao.reporting import actions, checks, scope
 from jixiao.reporting.models import Period, Status, Submission, Value, ValueRevision, ValueState
@@ -51,7 +45,6 @@ COLUMNS = ["单位编码", "单位名称", "指标编码", "指标名称", "计�
 REQUIRED = ["单位编码", "指标编码", "数值", "文字情况", "备注", "异常说明", "版本"]
 READ = REQUIRED  # the columns parse() reads, in the order it unpacks them
 MAX_ROWS = 100_000  # one template never needs more: 110 units × 80 indicators is under 9,000
-MAX_ERRORS = 200
 # Uploads with more data rows than this run as a background task with a progress page.
 BACKGROUND_ROWS = 2_000
 
@@ -71,14 +64,23 @@ class Entry:
     reason: str = ""  # 修改理由: a correction of a value unlocked or returned on its own needs one
 
 
+class Figure(NamedTuple):
+    """A plain first figure as it is inserted (FIGURE_COLUMNS): on SQLite the cell's float, exact by
+    `rows.is_exact_float`, elsewhere its Decimal. The parse makes them as `PlainItem + (figure,)`, plain tuples
+    of these fields: a named tuple's constructor a row cost a third of the parse (docs/decisions/0003-excel.md)."""
+
+    indicator_id: int
+    item_id: int
+    number: float | Decimal
+
+
 @dataclass(slots=True)
 class Figures:
     """A unit's rows that hold a figure and nothing else, for an indicator whose figures need no check but their
     form (`checks.plain_figure`), with the version 0 the template gives a value not stored yet: what most rows of a
-    first upload are. `rows`: (indicator id, scheme item id, figure in the database's form: on SQLite the cell's
-    float, exact by `rows.is_exact_float`, elsewhere its Decimal); `lines`: their Excel row numbers, in order."""
+    first upload are. `lines`: their Excel row numbers, in the order of `rows`."""
 
-    rows: list[tuple] = field(default_factory=list)
+    rows: list[Figure] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
 
 
@@ -193,14 +195,36 @@ def identify(info, *, expect_period=None, expect_unit=None, expect_assessor=None
     return period, unit, assessor
 
 
+class ItemRule(NamedTuple):
+    """How a row of one scheme item is checked: the item, its grade table, and whether its figures need no check
+    but their form (`checks.plain_figure`)."""
+
+    item: object
+    grades: list[str]
+    plain: bool
+
+
+class PlainItem(NamedTuple):
+    """A plain item's ids, for a `Figure`."""
+
+    indicator_id: int
+    item_id: int
+
+
+class UnitRows(NamedTuple):
+    """What a file may write for one unit: its id, its items by indicator code, and the plain ones among them."""
+
+    unit_id: int
+    items: dict[str, ItemRule]
+    plain: dict[str, PlainItem]
+
+
 @dataclass
 class Scope:
     """What a file may write, read once before its rows are checked.
 
-    `by_code`: unit code -> (unit id, rows, figures) for every unit the file may hold rows of, where `rows` is
-    indicator code -> (scheme item, grades, plain) and `figures` the same codes of the plain ones -> (indicator
-    id, scheme item id); `plain` marks a figure that `checks.value_problems` would check for nothing but stray
-    text. The units of a group share these mappings (and `allowed`'s), worked out once.
+    `by_code`: unit code -> `UnitRows` for every unit the file may hold rows of. The units of a group share their
+    mappings (and `allowed`'s), worked out once.
     """
 
     period: Period
@@ -208,14 +232,14 @@ class Scope:
     assessor: Unit | None
     units: dict[str, int]
     allowed: dict[int, dict[int, object]]
-    by_code: dict[str, tuple[int, dict, dict]] = field(default_factory=dict)
+    by_code: dict[str, UnitRows] = field(default_factory=dict)
 
     @classmethod
     def of(cls, period, unit, assessor) -> "Scope":
         units = dict(Unit.objects.values_list("code", "pk"))
         if unit is not None:
             own = {i.indicator_id: i for i in scope.items_for_unit(period, unit)}
-            return cls(period, unit, assessor, units, {unit.pk: own}, {unit.code: (unit.pk, *_code_maps(own))})
+            return cls(period, unit, assessor, units, {unit.pk: own}, {unit.code: UnitRows(unit.pk, *_code_maps(own))})
         mine = {i.indicator_id for i in scope.items_for_assessor(period, assessor)}
         by_group, groups_of = scope.scope_by_group(period)
         code_of = {pk: code for code, pk in units.items()}
@@ -227,7 +251,7 @@ class Scope:
                 items = scope.items_of_groups(by_group, group_ids, keep=mine)
                 maps = shared[key] = (items, *_code_maps(items))
             allowed[unit_id] = maps[0]
-            by_code[code_of[unit_id]] = (unit_id, maps[1], maps[2])
+            by_code[code_of[unit_id]] = UnitRows(unit_id, maps[1], maps[2])
         return cls(period, unit, assessor, units, allowed, by_code)
 
     def item(self, unit_id: int, indicator_id: int):
@@ -243,140 +267,137 @@ class Scope:
         return {iid for items in shared.values() for iid in items}
 
 
-def _code_maps(items: dict[int, object]) -> tuple[dict, dict]:
-    """A unit's items (indicator id -> scheme item) as Scope.by_code holds them: by indicator code, all of them
-    with their grades and plain flag, and the plain ones with their ids."""
-    rows, figures = {}, {}
+def _code_maps(items: dict[int, object]) -> tuple[dict[str, ItemRule], dict[str, PlainItem]]:
+    """A unit's items (indicator id -> scheme item) by indicator code, as `UnitRows` holds them."""
+    rules, plain = {}, {}
     for indicator_id, item in items.items():
-        plain = checks.plain_figure(item.indicator)
-        rows[item.indicator.code] = (item, checks.grades_of(item), plain)
-        if plain:
-            figures[item.indicator.code] = (indicator_id, item.id)
-    return rows, figures
+        rule = rules[item.indicator.code] = ItemRule(item, checks.grades_of(item), checks.plain_figure(item.indicator))
+        if rule.plain:
+            plain[item.indicator.code] = PlainItem(indicator_id, item.id)
+    return rules, plain
+
+
+def _is_plain_figure_row(number, version, text, note, explanation) -> bool:
+    """A row as the template exports a value not stored yet (version 0, text cells "" as calamine gives an empty
+    cell), with a figure typed in (a float) and nothing else."""
+    return (number.__class__ is float and version.__class__ is float and version == 0.0
+            and text == note == explanation == "")
 
 
 def parse_rows(rows, scope: Scope, *, progress: Callable | None = None) -> Parsed:
-    """Check every row of the 数据 sheet against what the file may write; raise WorkbookError listing each bad
-    cell, or return the entries.
+    """Check every row of the 数据 sheet against what the file may write; raise WorkbookError listing the first
+    problems (and counting all of them), or return the entries.
 
-    Takes raw cells as calamine gives them (`clean=False`): every cell it uses goes through `clean_value` /
-    `cell_text` (or the same steps inline for the common types). A row that holds a plain figure and nothing
-    else (`Figures`) skips the general checks, whose outcome for it is known: it goes to `parsed.figures`.
+    Takes raw cells as calamine gives them (`clean=False`). A row that holds a plain figure and nothing else skips
+    the general checks, whose outcome for it is known: it goes to `parsed.figures` (`_plain_figure`).
     """
     cols = _header(rows)
     reason_at = cols.get("修改理由")
     parsed = Parsed(scope.period, scope.unit, scope.assessor)
-    errors: list[CellError] = []
+    problems = Problems(MAX_LISTED, [DATA_SHEET])
     used = [cols[title] for title in READ]
     width = max(used) + 1
     cells = itemgetter(*used)
-    entries, figures = parsed.entries, parsed.figures
-    by_code = scope.by_code
     seen: dict[tuple[str, str], int] = {}  # (unit code, indicator code) -> the first row that has it
-    parse_number, value_problems, whole = checks.parse_number, checks.value_problems, checks.WHOLE_LIMIT
     as_float = connection.vendor == "sqlite"  # the database's form of a figure: see Figures
-    last_unit = unit_figures = None
-    for line, row in enumerate(rows[1:], start=2):
+    for line, raw_row in enumerate(rows[1:], start=2):
         if progress is not None and line % 5000 == 0:
             progress("校验数据", line, len(rows) - 1)
-        if len(row) < width:
-            row = list(row) + [None] * (width - len(row))
-        unit_cell, ind_cell, raw, text, note, explanation, version = cells(row)
-        # The common row of a first upload: codes as exported, a figure of a plain indicator, every text cell
-        # empty ("" from calamine) and version 0. The general path below would accept it unchanged.
-        if raw.__class__ is float and version.__class__ is float and version == 0.0 and text == note == explanation == "":
-            of_unit = by_code.get(unit_cell)
-            hit = of_unit[2].get(ind_cell) if of_unit is not None else None
-            # rows.is_exact_float, inline: it runs for every row.
-            if hit is not None and -EXACT_FLOAT < raw < EXACT_FLOAT and round(raw * 10000.0) / 10000.0 == raw:
-                key = (unit_cell, ind_cell)
-                first = seen.setdefault(key, line)
-                if first == line:
-                    if of_unit is not last_unit:  # a unit's rows mostly come together
-                        last_unit = of_unit
-                        unit_figures = figures.get(of_unit[0])
-                        if unit_figures is None:
-                            unit_figures = figures[of_unit[0]] = Figures()
-                    unit_figures.rows.append(hit + (raw if as_float else parse_number(raw),))
-                    unit_figures.lines.append(line)
-                    continue
-                _duplicate(errors, line, cols, first, key)
-                if len(errors) >= MAX_ERRORS:
-                    errors.append(CellError(DATA_SHEET, None, "", f"错误超过 {MAX_ERRORS} 处，其余未列出。"))
-                    break
-                continue
-        unit_code = unit_cell.strip() if unit_cell.__class__ is str else cell_text(unit_cell)
-        ind_code = ind_cell.strip() if ind_cell.__class__ is str else cell_text(ind_cell)
-        if not unit_code and not ind_code and all(clean_value(v) is None for v in row):
+        if len(raw_row) < width:
+            raw_row = list(raw_row) + [None] * (width - len(raw_row))
+        unit, indicator, number, text, note, explanation, version = cells(raw_row)
+        if _is_plain_figure_row(number, version, text, note, explanation) and _plain_figure(
+                unit, indicator, number, line, scope, seen, parsed, problems, cols, as_float):
             continue
-        # An empty cell is "" from calamine: the common case skips the call.
-        text = (text and text.strip()) if text.__class__ is str else cell_text(text)
-        note = (note and note.strip()) if note.__class__ is str else cell_text(note)
-        explanation = (explanation and explanation.strip()) if explanation.__class__ is str else cell_text(explanation)
-        version = int(version) if version.__class__ is float and version.is_integer() else clean_value(version)
-        key = (unit_code, ind_code)
-        of_unit = by_code.get(unit_code)
-        hit = of_unit[1].get(ind_code) if of_unit is not None else None
-        entry = None
-        if hit is None:
-            _out_of_scope(line, cols, scope, errors, unit_code, ind_code)
-        elif (first := seen.setdefault(key, line)) != line:
-            _duplicate(errors, line, cols, first, key)
-        else:
-            unit_id, (item, grades, plain) = of_unit[0], hit
-            try:
-                # parse_number's first test, inline: a whole number needs nothing more.
-                if raw.__class__ is float and raw.is_integer() and -whole < raw < whole:
-                    number = Decimal(int(raw))
-                else:
-                    number = parse_number(raw)
-            except checks.ValueProblem as problem:
-                _err(errors, line, cols, "数值", str(problem))
-            else:
-                problems = () if plain and not text else value_problems(item.indicator, number, text, grades)
-                if problems:
-                    _err(errors, line, cols, "数值" if checks.is_numeric(item.indicator) else "文字情况",
-                         "；".join(problems))
-                elif version is not None and not isinstance(version, int):
-                    _err(errors, line, cols, "版本", "版本应为整数，请不要修改该列")
-                elif max(len(note), len(explanation), len(text), len(reason := _reason(row, reason_at))) > 500:
-                    _err(errors, line, cols, "备注", "备注、异常说明、文字情况、修改理由各不超过 500 字")
-                else:
-                    entry = Entry(unit_id, item, number, text, note, explanation, version, line, reason)
+        entry = _entry(cells(raw_row), raw_row, line, scope, seen, problems, cols, reason_at)
         if entry is not None:
-            entries.append(entry)
-        elif len(errors) >= MAX_ERRORS:
-            errors.append(CellError(DATA_SHEET, None, "", f"错误超过 {MAX_ERRORS} 处，其余未列出。"))
-            break
-    if errors:
-        raise WorkbookError(errors)
-    if not entries and not figures:
+            parsed.entries.append(entry)
+    if problems:
+        raise WorkbookError(problems)
+    if not parsed.entries and not parsed.figures:
         raise WorkbookError(CellError(DATA_SHEET, None, "", "没有任何数据行。"))
     return parsed
+
+
+def _plain_figure(unit, indicator, number, line, scope: Scope, seen, parsed: Parsed, problems, cols, as_float) -> bool:
+    """File a plain first figure under its unit (`Figures`) when its codes are as exported and its float is exact
+    (`rows.is_exact_float`); False sends the row to the general path. Most rows of a first upload come here:
+    measured in docs/decisions/0003-excel.md."""
+    of_unit = scope.by_code.get(unit)
+    target = of_unit.plain.get(indicator) if of_unit is not None else None
+    if target is None or not is_exact_float(number):
+        return False
+    key = (unit, indicator)
+    first = seen.setdefault(key, line)
+    if first != line:
+        _duplicate(problems, line, cols, first, key)
+        return True
+    figures = parsed.figures.get(of_unit.unit_id)
+    if figures is None:
+        figures = parsed.figures[of_unit.unit_id] = Figures()
+    figures.rows.append(target + (number if as_float else checks.parse_number(number),))  # a Figure's fields
+    figures.lines.append(line)
+    return True
+
+
+def _entry(cells, raw_row, line, scope: Scope, seen, problems, cols, reason_at) -> Entry | None:
+    """The general path: every check of a row (`cells`: the READ columns); the entry, or None with its problems."""
+    unit, indicator, number, text, note, explanation, version = cells
+    codes = []
+    for title, raw in (("单位编码", unit), ("指标编码", indicator)):
+        try:
+            codes.append(normalise_code(raw, label=title))
+        except CellProblem as problem:
+            return _err(problems, line, cols, title, str(problem))
+    unit_code, ind_code = codes
+    if not unit_code and not ind_code and all(clean_value(v) is None for v in raw_row):
+        return None
+    text, note, explanation = cell_text(text), cell_text(note), cell_text(explanation)
+    version = clean_value(version)
+    key = (unit_code, ind_code)
+    of_unit = scope.by_code.get(unit_code)
+    rule = of_unit.items.get(ind_code) if of_unit is not None else None
+    if rule is None:
+        return _out_of_scope(line, cols, scope, problems, unit_code, ind_code)
+    if (first := seen.setdefault(key, line)) != line:
+        return _duplicate(problems, line, cols, first, key)
+    try:
+        number = checks.parse_number(number)
+    except checks.ValueProblem as problem:
+        return _err(problems, line, cols, "数值", str(problem))
+    wrong = () if rule.plain and not text else checks.value_problems(rule.item.indicator, number, text, rule.grades)
+    if wrong:
+        column = "数值" if checks.is_numeric(rule.item.indicator) else "文字情况"
+        return _err(problems, line, cols, column, "；".join(wrong))
+    if version is not None and not isinstance(version, int):
+        return _err(problems, line, cols, "版本", "版本应为整数，请不要修改该列")
+    if max(len(note), len(explanation), len(text), len(reason := _reason(raw_row, reason_at))) > 500:
+        return _err(problems, line, cols, "备注", "备注、异常说明、文字情况、修改理由各不超过 500 字")
+    return Entry(of_unit.unit_id, rule.item, number, text, note, explanation, version, line, reason)
 
 
 def _reason(row, at) -> str:
     return cell_text(row[at]) if at is not None and at < len(row) else ""
 
 
-def _duplicate(errors, line, cols, first, key) -> None:
-    _err(errors, line, cols, "指标编码", f"与第 {first} 行重复（单位“{key[0]}”、指标“{key[1]}”），同一指标只能填一行")
+def _duplicate(problems, line, cols, first, key) -> None:
+    _err(problems, line, cols, "指标编码", f"与第 {first} 行重复（单位“{key[0]}”、指标“{key[1]}”），同一指标只能填一行")
 
 
-def _out_of_scope(line, cols, scope: Scope, errors, unit_code, ind_code) -> None:
+def _out_of_scope(line, cols, scope: Scope, problems, unit_code, ind_code) -> None:
     """Say why a row's unit and indicator are not one the file may write."""
     unit_id = scope.units.get(unit_code)
     if unit_id is None:
-        return _err(errors, line, cols, "单位编码", f"单位编码“{unit_code}”不存在")
+        return _err(problems, line, cols, "单位编码", CodeIndex(scope.units).missing(unit_code, f"单位编码“{unit_code}”不存在"))
     if scope.unit is not None and unit_id != scope.unit.pk:
-        return _err(errors, line, cols, "单位编码",
+        return _err(problems, line, cols, "单位编码",
                     f"“{unit_code}”不是本单位（{scope.unit.code}）的数据，不能导入其他单位的行")
-    return _err(errors, line, cols, "指标编码", f"指标“{ind_code}”不在单位“{unit_code}”本期应报范围内")
+    return _err(problems, line, cols, "指标编码", f"指标“{ind_code}”不在单位“{unit_code}”本期应报范围内")
 
 
-def _err(errors, line, cols, title, message):
+def _err(problems, line, cols, title, message) -> None:
     col = column_letter(cols[title]) if title in cols else ""
-    errors.append(CellError(DATA_SHEET, line, col, message, title))
+    problems.add(CellError(DATA_SHEET, line, col, message, title))
 
 
 # --- Write ------------------------------------------------------------------------------------------
@@ -411,7 +432,7 @@ class Stored:
 @transaction.atomic
 def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: str = "excel",
               stored: Stored | None = None, figures: dict[int, Figures] | None = None, item_of=None,
-              check_ids: bool = False) -> dict:
+              ) -> dict:
     """Write many values at once, all or nothing; raise WorkbookError naming every refused row.
 
     A unit writes only into its draft or returned submission before the period closes (or into values the
@@ -422,15 +443,13 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     `figures` (parse_rows' plain first figures, by unit) go in as they are when their submission takes new
     values, nothing is stored for them yet and the unit has no history for the outlier test; the others become
     entries (`item_of(unit id, indicator id)` gives their scheme item) and take the general path.
-    `check_ids`: the database does not check foreign keys in this transaction; check each distinct id written
-    instead (`rows.check_references`).
     """
     figures = figures or {}
     count = len(entries) + sum(len(f.rows) for f in figures.values())
     unit_ids = {e.unit_id for e in entries} | figures.keys()
     if stored is None:
         stored = Stored.read(period, unit_ids, {e.item.indicator_id for e in entries}
-                             | {row[0] for f in figures.values() for row in f.rows})
+                             | {indicator_id for f in figures.values() for indicator_id, _item_id, _figure in f.rows})
     subs = _submissions(period, unit_ids, stored.submissions)
     existing, past = stored.values, stored.history
     today = actions.today()
@@ -443,7 +462,7 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     by_id = by.pk if by is not None else None
     last_year = period.cycle.year - 1
-    errors, bare, new, changed, revisions = [], [], [], [], []
+    problems, bare, new, changed, revisions = Problems(MAX_LISTED, [DATA_SHEET]), [], [], [], []
     groups, entries = _plain_figures(figures, subs, new_rule, stored, item_of, list(entries))
     outlier_reason = checks.outlier_reason
     # SQLite keeps a DecimalField as a REAL whichever way it arrives: binding the float where it is exact skips the
@@ -462,7 +481,7 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
             writing = new_rule[e.unit_id] if value is None else rule(sub, value, closed_on=closed_on[e.unit_id])
             problem = writing.refusal or writing.reason_problem(e.reason)
         if problem:
-            errors.append(CellError(DATA_SHEET, e.line, "", problem))
+            problems.add(CellError(DATA_SHEET, e.line, "", problem))
             continue
         history = past.get((e.unit_id, indicator_id))
         outlier = bool(history) and bool(outlier_reason(e.number, list(history.values()), history.get(last_year)))
@@ -477,9 +496,8 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
                 bare.append((sub.pk, e.unit_id, indicator_id, e.item.id, number))
         else:
             _stage(sub, value, e, writing, by_id, now, outlier, source, changed, revisions)
-    if errors:
-        errors.sort(key=lambda error: error.row)  # entries of refused figures come after the others
-        raise WorkbookError(errors[:MAX_ERRORS])
+    if problems:
+        raise WorkbookError(problems)
     created = len(bare) + len(new) + sum(len(rows) for _group, rows in groups)
     summary = {"period": f"{period.cycle.year}{period.code}", "created": created, "changed": len(changed),
                "unchanged": count - created - len(changed), "units": len(subs), "source": source}
@@ -494,14 +512,6 @@ def bulk_save(period, entries: list[Entry], *, by, as_assessor: bool, source: st
     _insert(Value, NEW_COLUMNS, new, shared=first)
     _update(Value, UPDATE_COLUMNS, changed)
     _insert(ValueRevision, REVISION_COLUMNS, revisions)
-    if check_ids:
-        indicators, items = {e.item.indicator_id for e in entries}, {e.item.id for e in entries}
-        for _group, rows in groups:
-            indicators.update(map(_first, rows))
-            items.update(map(_second, rows))
-        check_references({Cycle: {period.cycle_id}, Period: {period.pk}, Unit: unit_ids, User: {by_id},
-                          Submission: {sub.pk for sub in subs.values()}, Indicator: indicators,
-                          SchemeItem: items, Value: {row[0] for row in revisions}})
     created_for = {row[1] for row in bare} | {row[1] for row in new} | {key[1] for key, _rows in groups}
     if stored.drafts - created_for:  # drafts made ready for units the file writes no new value of
         Submission.objects.filter(period=period, unit_id__in=stored.drafts - created_for).delete()
@@ -565,9 +575,6 @@ def _stored(subs) -> dict[tuple[int, int], StoredValue]:
     return {(row[1], row[2]): StoredValue(*row) for row in rows}
 
 
-_first, _second = itemgetter(0), itemgetter(1)
-
-
 def _plain_figures(figures: dict[int, Figures], subs, new_rule, stored: Stored, item_of,
                    entries: list[Entry]) -> tuple[list[tuple], list[Entry]]:
     """Split plain first figures into those that go in as they are, as ((submission id, unit id), rows) a unit,
@@ -582,7 +589,8 @@ def _plain_figures(figures: dict[int, Figures], subs, new_rule, stored: Stored, 
             entries += _entries(unit_id, rows, lines, item_of)
             continue
         if existing or past:
-            back = [i for i, row in enumerate(rows) if (sub_id, row[0]) in existing or (unit_id, row[0]) in past]
+            back = [i for i, (indicator_id, _item_id, _figure) in enumerate(rows)
+                    if (sub_id, indicator_id) in existing or (unit_id, indicator_id) in past]
             if back:
                 entries += _entries(unit_id, [rows[i] for i in back], [lines[i] for i in back], item_of)
                 taken = set(back)
@@ -668,35 +676,21 @@ def import_file(file, *, by, expect_period=None, expect_unit=None, expect_assess
     GIL; the workbook is opened and its 说明 sheet read first, in this thread, so that the worker never waits for
     the GIL) while this thread reads, from the database, what the rows are checked against and
     what the write needs, and makes a draft ready for each unit in scope that has no submission yet (those the
-    file turns out to have no rows for are removed before the commit); the rows are then checked and written in
-    the same transaction.
-
-    On SQLite the transaction runs without the per-row foreign-key checks, which cost a third of a 50,000-row
-    INSERT (eight look-ups a row); the write checks instead that each distinct id it stored exists (a query per
-    table, `rows.check_references`). Every one of those ids is read inside the same transaction, and SQLite's
-    write lock, taken when it begins (transaction_mode IMMEDIATE), keeps every other connection from deleting
-    any of them before it commits. Inside an outer transaction SQLite cannot turn the checks off, and the
-    other databases keep them: the rows are then checked as usual. See docs/decisions/0003-excel.md.
+    file turns out to write nothing new for are removed before the commit); the rows are then checked and written
+    in the same transaction.
     """
     if progress is not None:
         progress("读取文件", 0, 0)
-    with gc_paused():  # 50,000 rows of cells, entries and tuples: see jixiao/lib/rows.py
-        data = open_strict(file, settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS, ignore_sheets=[INFO_SHEET])
-        pending = BackgroundSheet(data, DATA_SHEET, first=[INFO_SHEET], start=False)
-        info = _info(pending.first, pending.names)
-        pending.start()
-        unchecked = connection.disable_constraint_checking()  # False where it cannot: see above
-        try:
-            return _import(info, pending, by, expect_period, expect_unit, expect_assessor, progress, unchecked)
-        finally:
-            if unchecked:
-                connection.enable_constraint_checking()
+    data = open_strict(file, settings.UPLOAD_MAX_BYTES, max_rows=MAX_ROWS, ignore_sheets=[INFO_SHEET])
+    pending = BackgroundSheet(data, DATA_SHEET, first=[INFO_SHEET], start=False)
+    info = _info(pending.first, pending.names)
+    pending.start()
+    return _import(info, pending, by, expect_period, expect_unit, expect_assessor, progress)
 
 
 @transaction.atomic
-def _import(info, pending, by, expect_period, expect_unit, expect_assessor, progress, unchecked: bool) -> dict:
-    """import_file's transaction: everything it reads from the database and writes. `unchecked`: the database
-    does not check foreign keys in it."""
+def _import(info, pending, by, expect_period, expect_unit, expect_assessor, progress) -> dict:
+    """import_file's transaction: everything it reads from the database and writes."""
     if by is not None and not User.objects.filter(pk=by.pk, is_active=True).exists():
         raise WorkbookError("当前账号已停用或不存在，不能导入。")
     period, unit, assessor = identify(info, expect_period=expect_period, expect_unit=expect_unit,
@@ -707,18 +701,10 @@ def _import(info, pending, by, expect_period, expect_unit, expect_assessor, prog
     if progress is not None:
         progress("写入数据库", parsed.count, parsed.count)
     summary = bulk_save(period, parsed.entries, by=by, as_assessor=parsed.as_assessor, stored=stored,
-                        figures=parsed.figures, item_of=scope.item, check_ids=unchecked)
+                        figures=parsed.figures, item_of=scope.item)
     if not summary["created"] and not summary["changed"]:
         transaction.set_rollback(True)  # the drafts made ready while the file parsed: nothing is written
     return summary
-
-
-def describe(summary: dict) -> str:
-    """What an import did, in the words the page, the job and the command show."""
-    if not summary["created"] and not summary["changed"]:
-        return (f"文件中没有新填或改动的数据（{summary['unchanged']} 行与系统一致或为空白），未写入任何内容，"
-                "版本号未变。")
-    return f"导入完成：新增 {summary['created']} 项，修改 {summary['changed']} 项，未变 {summary['unchanged']} 项。"
 
 
 def cycle_period(year: int, code: str) -> Period:
@@ -727,3 +713,11 @@ def cycle_period(year: int, code: str) -> Period:
     if period is None:
         raise WorkbookError(f"{year}年度没有报送期“{code}”。请先由绩效办生成报送期。")
     return period
+
+
+def describe(summary: dict) -> str:
+    """What an import did, in the words the page, the job and the command show."""
+    if not summary["created"] and not summary["changed"]:
+        return (f"文件中没有新填或改动的数据（{summary['unchanged']} 行与系统一致或为空白），未写入任何内容，"
+                "版本号未变。")
+    return f"导入完成：新增 {summary['created']} 项，修改 {summary['changed']} 项，未变 {summary['unchanged']} 项。"

@@ -478,8 +478,8 @@ def _upload(request, period, *, unit=None, assessor=None, back):
     except WorkbookError as error:
         problems = [str(e) for e in error.errors]
         actions.refusal("values.import_refused", period, request.user, problems[0], file=upload.name[:100],
-                        problems=len(problems))
-        context["problems"] = problems
+                        problems=error.total)
+        context.update(problems=problems, refusal=error)
         return render(request, "reporting/upload.html", context, status=422)
     wrote = summary["created"] or summary["changed"]
     (messages.success if wrote else messages.info)(request, imports.describe(summary))

@@ -56,16 +56,6 @@ def test_no_groups_run_no_statement(django_assert_num_queries):
         rows.insert_grouped(Unit, ["code"], [], by=["kind"], shared={"name": ""})
 
 
-def test_references_are_checked_per_distinct_id():
-    from django.db import IntegrityError
-
-    units = [Unit.objects.create(code=f"R{i}", name=f"单位{i}", kind="street") for i in range(5)]
-    ids = [u.pk for u in units]
-    rows.check_references({Unit: [*ids, *ids, None]}, chunk=2)  # repeated ids and None are fine
-    with pytest.raises(IntegrityError, match="1 org.Unit"):
-        rows.check_references({Unit: [*ids, max(ids) + 1000]}, chunk=2)
-
-
 def _near_four_places(rng):
     """Floats at and one step either side of four-place decimals of every size below EXACT_FLOAT, and others."""
     import math

@@ -308,3 +308,49 @@ def test_an_assessor_template_with_blank_rows_writes_only_its_figures(cast, w):
     assert (summary["created"], summary["unchanged"]) == (1, 3)
     assert Value.objects.get().number == Decimal(5)
     assert list(Submission.objects.values_list("unit", flat=True)) == [cast.street.pk]
+
+
+def _rows_of(codes_and_numbers):
+    """A unit template whose 数据 rows are replaced by (unit code, indicator code, 数值) rows, version 0."""
+    def change(book):
+        sheet = book["数据"]
+        sheet.delete_rows(2, sheet.max_row)
+        for row, (unit, indicator, number) in enumerate(codes_and_numbers, start=2):
+            for column, cell in ((1, unit), (3, indicator), (8, number), (12, 0)):
+                sheet.cell(row=row, column=column, value=cell)
+    return change
+
+
+def test_a_file_with_many_wrong_rows_says_the_true_count_and_lists_the_first(cast, w, login):
+    code = w["items"][0].indicator.code
+    data = edit(template(w, cast), _rows_of([("S01", code, "x")] * 1200))
+    with pytest.raises(WorkbookError) as info:
+        imports.import_file(data, by=cast.street_reporter)
+    assert info.value.total == 1200 and len(info.value.errors) == 500
+    assert [e.row for e in info.value.errors[:2]] == [2, 3]  # the first ones, in reading order
+    page = login(cast.street_reporter).post(reverse("reporting:unit_upload", args=[cast.street.pk, w["q1"].pk]),
+                                            {"file": _upload(data)}).content.decode()
+    assert "共 1200 处问题（列出前 500 处，另有 700 处未列出）" in page
+    assert Event.objects.filter(code="values.import_refused").latest("id").after["problems"] == 1200
+
+
+@pytest.mark.parametrize(("typed", "problem"), [("12,34", "千位分隔符"), ("1_000", "下划线"), ("٣", "非阿拉伯数字"),
+                                                ("1 234", "空格")])
+def test_numbers_a_clerk_does_not_mean_are_refused_with_the_reason(cast, w, typed, problem):
+    problems = errors_of(edit(template(w, cast), set_values(typed, 1)))
+    assert len(problems) == 1 and "第2行" in problems[0] and "H列" in problems[0] and problem in problems[0]
+
+
+def test_numbers_with_thousands_separators_are_read(cast, w):
+    imports.import_file(edit(template(w, cast), set_values("1,234,567.5", "１２")), by=cast.street_reporter)
+    assert sorted(Value.objects.values_list("number", flat=True)) == [Decimal(12), Decimal("1234567.5")]
+
+
+def test_codes_typed_in_full_width_or_with_a_hidden_space_are_read_and_lower_case_is_named(cast, w):
+    first, second = (item.indicator.code for item in w["items"])
+    data = edit(template(w, cast), _rows_of([("Ｓ０１", first, 5), ("\u200bS01", second, 6)]))
+    assert imports.import_file(data, by=cast.street_reporter)["created"] == 2
+    problems = errors_of(edit(template(w, cast), _rows_of([("s01", first, 5)])))
+    assert problems == ["工作表“数据”, 第2行, A列（单位编码）: 单位编码“s01”不存在；有“S01”：编码区分大小写，请按“S01”填写"]
+    problems = errors_of(edit(template(w, cast), _rows_of([("S\n01", first, 5)])))
+    assert "不可见的控制字符" in problems[0] and "A列" in problems[0]

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jixiao.accounts.models import User
 from jixiao.lib.excel import WorkbookError
-from jixiao.reporting import actions, imports
+from jixiao.reporting import actions, imports, tasks
 
 
 class Command(BaseCommand):
@@ -22,13 +22,13 @@ class Command(BaseCommand):
                 raise CommandError(f"用户“{options['user']}”不存在。")
         path = options["file"]
         try:
-            summary = imports.import_file(path, by=user)
+            summary = tasks.import_in_own_process(path, by=user)
         except FileNotFoundError as exc:
             raise CommandError(f"找不到文件：{path}") from exc
         except WorkbookError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             actions.refusal("values.import_refused", None, user, str(exc.errors[0]), file=str(path)[-100:],
-                            problems=len(exc.errors))
-            raise CommandError(f"导入失败：共 {len(exc.errors)} 处问题，未写入任何数据。") from exc
+                            problems=exc.total)
+            raise CommandError(f"导入失败：{exc.summary()}，未写入任何数据。") from exc
         self.stdout.write(f"{imports.describe(summary)}（{summary['units']} 个单位）")
