@@ -1,6 +1,7 @@
 """The value workbook in Chromium: a reporter downloads the pre-filled template, fills it in as Excel would, uploads
 a copy with a text in a number cell (every problem listed, nothing written), a copy with a row pasted twice
-(named, nothing written), then the good copy, and sees the figures on the entry page."""
+(named, nothing written), the template as downloaded (nothing to write, said so), then the good copy, and sees the
+figures on the entry page."""
 
 import io
 
@@ -56,6 +57,16 @@ def test_download_fill_upload(world, live_server, page, shot, external_requests,
     shot("value-workbook-duplicate-row")
     assert not Value.objects.exists()
 
+    blank = tmp_path / "一季度数据（空白）.xlsx"  # a colleague uploads the template as downloaded
+    blank.write_bytes(template)
+    page.get_by_label("填好的模板（.xlsx）").set_input_files(str(blank))
+    page.get_by_role("button", name="导入").click()
+    page.wait_for_url(f"{base}/reporting/units/{world.street.pk}/periods/{q1.pk}/")
+    assert "未写入任何内容" in page.content()
+    shot("value-workbook-nothing-to-write")
+    assert not Value.objects.exists()
+
+    page.get_by_role("link", name="上传Excel").click()
     good = tmp_path / "一季度数据.xlsx"
     good.write_bytes(filled(template, [250, 180.5]))
     page.get_by_label("填好的模板（.xlsx）").set_input_files(str(good))
