@@ -119,7 +119,7 @@ def test_bad_workbook_shows_row_level_errors(indicator_district, live_server, pa
     bad.write_bytes(data)
     upload_and_preview(page, bad)
     errors = page.locator("#import-errors").inner_text()
-    assert "目标值" in errors and "应为数字，而不是“约十万”" in errors
+    assert "第 22 行" in errors and "目标值：“约十万”不是数字" in errors
     assert "未写入任何数据" in page.content()
     shot("scheme-import-errors")
 
