@@ -140,6 +140,9 @@ EVENT_LABELS: dict[str, str] = {
     "cadre.exported": "导出干部档案",
     "cadre.records_written": "生成干部实绩记录",
     "cadre.talk_recorded": "记录组织谈话",
+    "backup.created": "备份数据",
+    "backup.restored": "恢复备份",
+    "backup.restore_refused": "恢复备份被拒",
 }
 
 # The first part of a code names its area; the search offers these as prefixes.
@@ -170,6 +173,7 @@ PREFIX_LABELS: dict[str, str] = {
     "scoring.": "考核计算",
     "results.": "结果运用",
     "rectification.": "整改",
+    "backup.": "备份与恢复",
 }
 
 
