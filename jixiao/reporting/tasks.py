@@ -18,9 +18,10 @@ def import_in_own_process(file, **kwargs) -> dict:
     request served meanwhile; the upload page imports inline only files under `views.BACKGROUND_BYTES`.
 
     The import keeps 50,000 rows of cells and tuples alive, and every allocation burst sets off collections that
-    walk them and free nothing. Measured (bench/import_values.py, CPU, both ways alternated in one process, nine
-    runs each, machine under load, 2026-12-07): 0.945 s without the pause, 0.705 s with it (calamine's read 0.337 s:
-    ×2.80 against ×2.09); see docs/decisions/0003-excel.md."""
+    walk them and free nothing. Measured (bench/import_values.py, CPU medians, both ways alternated in one process,
+    2026-12-07): at a load of 7, 0.945 s without the pause and 0.705 s with it (×2.80 and ×2.09 of calamine's 0.337 s);
+    at a load of 3, 0.834 s and 0.737 s (×1.89 and ×1.67 of 0.440 s). Without it the goal (×2) holds only on a quiet
+    machine; see docs/decisions/0003-excel.md."""
     with gc_paused():
         return imports.import_file(file, **kwargs)
 
