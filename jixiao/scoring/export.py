@@ -15,6 +15,8 @@ from jixiao.scoring.types import BONUS
 
 CENT = Decimal("0.01")
 KIND_LABELS = {BONUS: "加分", "deduction": "扣分"}
+# A result's `adjustment_total` and `outside_total` as every results table names them (the publication table too).
+ADJUSTMENT_COLUMNS = ("加减分（计入总分）", "单列加减分（不计入总分）")
 
 
 def _num(value) -> str:
@@ -75,16 +77,21 @@ def workbook(runs) -> bytes:
     buffer = io.BytesIO()
     write_workbook(buffer, [
         Sheet("考核结果", ["方案", "组别", "单位编码", "单位", "总分", *[f"板块{c}" for c in block_codes],
-                          "加减分（计入总分）", "单列加减分（不计入总分）", "组内排名", "等次", "评先评优资格", "一票否决"],
+                          *ADJUSTMENT_COLUMNS, "组内排名", "等次", "评先评优资格", "一票否决"],
               _summary_rows(data, block_codes)),
         Sheet("得分明细", ["方案", "单位编码", "单位", "板块", "指标编码", "指标", "得分", "满分", "状态", "计分说明"],
               _detail_rows(data)),
         Sheet("加减分明细", ["方案", "单位编码", "单位", "加减分项目", "类型", "是否计入总分", "条数", "申报分值", "上限",
                             "计入分值", "事由"], _ledger_rows(data)),
-        Sheet("计算提示", ["方案", "计算批次", "提示"],
-              [[s["name"], s["label"], warning] for s in data["schemes"] for warning in s["warnings"]]),
+        warnings_sheet(runs),
     ])
     return buffer.getvalue()
+
+
+def warnings_sheet(runs) -> Sheet:
+    """The 计算提示 sheet: each run's warnings (a quota that left places empty …); shared with the publication table."""
+    return Sheet("计算提示", ["方案", "计算批次", "提示"],
+                 [[run.scheme.name, run.label, warning] for run in runs for warning in run.warnings])
 
 
 def _summary_rows(data: dict, block_codes: list[str]) -> list[list]:

@@ -3,16 +3,14 @@ ledger entries with their caps and the run's warnings included."""
 
 import io
 import json
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from jixiao.indicators.models import AdjustmentCategory
 from jixiao.scoring import actions, export
 from jixiao.scoring.models import Adjustment, ScoreRun, Stage
-from jixiao.scoring.tests.world import scheme_world
+from jixiao.scoring.tests.world import outside_bonus, scheme_world
 
 WARNING = "组别「涉农街道」共 2 个单位，优秀比例不超过 20% 向下取整为 0 个名额，本组不评定优秀"
 
@@ -21,13 +19,7 @@ WARNING = "组别「涉农街道」共 2 个单位，优秀比例不超过 20% �
 def run(cast):
     """S01 claims 3 + 5 = 8 of 单列加分 (outside the total, cap 5) and =SUM(1) 2 of 通报批评 (cap 5)."""
     scheme = scheme_world(cast)
-    outside = AdjustmentCategory.objects.create(scheme=scheme, code="O1", name="单列加分", kind="bonus",
-                                                cap=Decimal(5), outside_total=True)
-    deduction = AdjustmentCategory.objects.get(scheme=scheme, code="K1")
-    for category, points, reason in [(outside, 3, "获评省级示范"), (outside, 5, "入选全国案例"),
-                                     (deduction, 2, "=SUM(1) 被市委通报")]:
-        actions.add_adjustment(cycle=scheme.cycle, unit=cast.street, category=category, points=Decimal(points),
-                               reason=reason, by=cast.office)
+    outside_bonus(scheme, cast.street, cast.office)
     return actions.compute(scheme, Stage.PRELIMINARY, by=cast.office)
 
 

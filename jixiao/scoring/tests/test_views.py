@@ -1,11 +1,13 @@
 import datetime
 
+import lxml.html
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from jixiao.scoring import actions
 from jixiao.scoring.models import Appeal, AppealStatus, ScoreRun
-from jixiao.scoring.tests.world import scheme_world
+from jixiao.scoring.tests.world import outside_bonus, scheme_world
 
 
 def test_office_computes_and_reads_results_by_group(cast, login):
@@ -71,3 +73,37 @@ def test_pages_name_lines_not_yet_due_in_chinese(cast, login):
     actions.open_appeals(run, timezone.now() + datetime.timedelta(days=3), by=cast.office)
     page = login(cast.street_reporter).get(reverse("scoring:our_result")).content.decode()
     assert "尚未到报送期、本次不计分（权重按比例分配）的指标：指标E202601。" in page
+
+
+def _row(page: str, unit_name: str) -> dict[str, str]:
+    """The table row of `unit_name` on `page`, keyed by the column headers' text."""
+    tree = lxml.html.fromstring(page)
+    for table in tree.iter("table"):
+        header = [th.text_content().strip() for th in table.iterfind("thead/tr/th")]
+        for tr in table.iterfind("tbody/tr"):
+            cells = [td.text_content().strip() for td in tr.iterfind("td")]
+            if unit_name in cells:
+                return dict(zip(header, cells, strict=True))
+    raise AssertionError(f"no row of {unit_name}")
+
+
+@pytest.fixture
+def outside_run(cast):
+    """A preliminary run in which 华明街道 has a capped 单列加分 of 5 (outside the total) and 加减分 −2."""
+    scheme = scheme_world(cast)
+    outside_bonus(scheme, cast.street, cast.office)
+    return actions.compute(scheme, "preliminary", by=cast.office)
+
+
+def test_run_page_shows_the_bonus_outside_the_total_beside_the_adjustments(cast, login, outside_run):
+    page = login(cast.office).get(reverse("scoring:run_detail", args=[outside_run.pk])).content.decode()
+    row = _row(page, cast.street.name)
+    assert (row["总分"], row["加减分"], row["单列加减分（不计入总分）"]) == ("86.00", "-2.00", "5.00")
+    assert _row(page, cast.tjj.name)["单列加减分（不计入总分）"] == "0.00"
+
+
+def test_result_page_shows_the_bonus_outside_the_total_beside_the_adjustments(cast, login, outside_run):
+    result = outside_run.results.get(unit=cast.street)
+    page = login(cast.office).get(reverse("scoring:result_detail", args=[result.pk])).content.decode()
+    assert '<dt class="col-sm-2">单列加减分</dt><dd class="col-sm-4">5.00（不计入总分）</dd>' in page
+    assert '<dt class="col-sm-2">加减分</dt><dd class="col-sm-4">-2.00（计入总分）</dd>' in page

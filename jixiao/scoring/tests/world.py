@@ -35,3 +35,17 @@ def scheme_world(cast, *, n_indicators=2, extra_units=(), cycle=None):
                                actual=Decimal(110 - 5 * n)))
     Target.objects.bulk_create(rows)
     return scheme
+
+
+def outside_bonus(scheme, unit, by):
+    """`unit` claims 3 + 5 = 8 of 单列加分 (outside the total, cap 5: 5.00 counted apart) and =SUM(1) 2 of 通报批评
+    (cap 5, counted in the total: −2.00)."""
+    from jixiao.scoring import actions
+
+    outside = AdjustmentCategory.objects.create(scheme=scheme, code="O1", name="单列加分", kind="bonus",
+                                                cap=Decimal(5), outside_total=True)
+    deduction = AdjustmentCategory.objects.get(scheme=scheme, code="K1")
+    for category, points, reason in [(outside, 3, "获评省级示范"), (outside, 5, "入选全国案例"),
+                                     (deduction, 2, "=SUM(1) 被市委通报")]:
+        actions.add_adjustment(cycle=scheme.cycle, unit=unit, category=category, points=Decimal(points),
+                               reason=reason, by=by)
