@@ -8,6 +8,7 @@ from django.utils import timezone
 from jixiao.lib import documents as d
 from jixiao.lib.excel import Sheet, write_workbook
 from jixiao.results import queries
+from jixiao.scoring.export import ADJUSTMENT_COLUMNS, warnings_sheet
 from jixiao.scoring.types import NOT_DUE
 
 SIGNER = "绩效考核办公室"
@@ -40,11 +41,16 @@ def _chinese(n: int) -> str:
 
 
 def results_workbook(runs) -> bytes:
-    rows = [[r.group.name, r.rank, r.unit.code, r.unit.name, r.total, r.get_grade_display(),
-             "是" if r.award_eligible else "否"] for r in queries.results_of(runs)]
+    """The publication table: per unit its score, the adjustments in it and those listed apart (单列), rank and
+    grade; and the runs' warnings, so the table says everything the runs decided (as `export_results` does)."""
+    rows = [[r.group.name, r.rank, r.unit.code, r.unit.name, r.total, r.adjustment_total, r.outside_total,
+             r.get_grade_display(), "是" if r.award_eligible else "否"] for r in queries.results_of(runs)]
     buffer = io.BytesIO()
-    write_workbook(buffer, [Sheet("考核结果", ["考核组别", "名次", "单位编码", "单位名称", "得分", "等次", "评先评优资格"],
-                                  rows)])
+    write_workbook(buffer, [
+        Sheet("考核结果", ["考核组别", "名次", "单位编码", "单位名称", "得分", *ADJUSTMENT_COLUMNS, "等次", "评先评优资格"],
+              rows),
+        warnings_sheet(runs),
+    ])
     return buffer.getvalue()
 
 
@@ -58,6 +64,9 @@ def feedback_letter(result, sequence: int = 1) -> bytes:
     d.add_body(doc, f"你单位{cycle.year}年度绩效考核得分{result.total}分，在{result.group.name}"
                     f"{result.group_size}个单位中排名第{result.rank}位，考核等次为“{result.get_grade_display()}”。"
                     "现将失分情况和与本组最优单位的差距反馈如下，请认真研究，制定整改措施。")
+    if result.adjustments:  # the ledger decided something: say what, the 单列 part apart from the total
+        d.add_body(doc, f"上述得分含加减分{result.adjustment_total}分；另有单列加减分{result.outside_total}分，"
+                        "不计入总分，也不影响排名和等次。")
     d.add_heading(doc, "一、失分情况")
     lost = queries.lost_lines(result)
     if lost:

@@ -1,6 +1,7 @@
 import datetime
 import io
 
+import lxml.html
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -186,3 +187,47 @@ def test_a_unit_reads_a_preliminary_run_only_once_released(cast, login):
     _release(run)
     page = login(cast.street_reporter).get(page_url).content.decode()
     assert f"{result.total}" in page and 'data-option-id="trend-chart"' in page
+
+
+@pytest.fixture
+def outside(cast):
+    """A preliminary run released to the units in which 华明街道 has a capped 单列加分 of 5 and 加减分 −2."""
+    from jixiao.scoring import actions as scoring
+    from jixiao.scoring.tests.world import outside_bonus, scheme_world
+
+    scheme = scheme_world(cast)
+    outside_bonus(scheme, cast.street, cast.office)
+    return _release(scoring.compute(scheme, "preliminary", by=cast.office))
+
+
+def _by_header(rows: list[list], code: str) -> dict:
+    return dict(zip(rows[0], next(r for r in rows if code in r), strict=True))
+
+
+def test_publication_workbook_shows_the_bonus_outside_the_total_and_the_runs_warnings(cast, login, outside):
+    content = login(cast.office).get(reverse("results:publication_workbook") + "?cycle=2026").content
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    assert book.sheet_names == ["考核结果", "计算提示"]
+    s01 = _by_header(book.get_sheet_by_name("考核结果").to_python(), "S01")
+    assert (s01["得分"], s01["加减分（计入总分）"], s01["单列加减分（不计入总分）"]) == ("86.00", "-2.00", "5.00")
+    warnings = book.get_sheet_by_name("计算提示").to_python()
+    assert warnings[0] == ["方案", "计算批次", "提示"]
+    assert [row[2] for row in warnings[1:]] == outside.warnings and outside.warnings
+    assert warnings[1][:2] == [outside.scheme.name, outside.label]
+
+
+def test_unit_page_shows_the_bonus_outside_the_total(cast, login, outside):
+    page = login(cast.street_reporter).get(reverse("results:unit_results", args=[cast.street.pk])).content.decode()
+    tree = lxml.html.fromstring(page)
+    table = tree.xpath('//table[@data-testid="history"]')[0]
+    header = [th.text_content() for th in table.xpath("thead/tr/th")]
+    row = dict(zip(header, [td.text_content() for td in table.xpath("tbody/tr[1]/td")], strict=True))
+    assert (row["得分"], row["加减分"], row["单列加减分（不计入总分）"]) == ("86.00", "-2.00", "5.00")
+
+
+def test_feedback_letter_states_the_bonus_outside_the_total(cast, outside):
+    result = outside.results.select_related("unit", "group", "run__cycle").get(unit=cast.street)
+    text = _text(documents.feedback_letter(result))
+    assert "上述得分含加减分-2.00分；另有单列加减分5.00分，不计入总分，也不影响排名和等次。" in text
+    plain = outside.results.select_related("unit", "group", "run__cycle").get(unit=cast.tjj)
+    assert "单列加减分" not in _text(documents.feedback_letter(plain))  # no ledger entry, nothing to say
