@@ -110,3 +110,29 @@ def test_a_unit_sees_a_new_result_only_once_the_office_releases_it(scored_distri
     shot("results-unit-after-release", on=street)
     assert external_requests == [], external_requests
     unit.close()
+
+
+def test_the_bonus_outside_the_total_is_shown_beside_the_adjustments(scored_district, live_server, page, shot,
+                                                                     external_requests):
+    """A demo unit's 单列加分 (J2, not counted in the total) on the office's run page and on the unit's page."""
+    from jixiao.scoring.models import ScoreResult
+
+    result = (ScoreResult.objects.filter(run__published=True, outside_total__gt=0)
+              .select_related("unit", "group", "run__cycle").order_by("-run__cycle__year").first())
+    base = live_server.url
+    log_in(page, base, "office")
+    page.goto(base + reverse("scoring:run_detail", args=[result.run_id]))
+    header = [t.strip() for t in page.locator("thead").first.locator("th").all_inner_texts()]
+    column = next(i for i, text in enumerate(header) if text.startswith("单列加减分"))
+    row = page.locator("tbody tr", has_text=result.unit.name).first
+    assert row.locator("td").nth(column).inner_text() == f"{result.outside_total}"
+    shot("scoring-run-outside-total")
+
+    page.goto(base + reverse("results:unit_results", args=[result.unit_id]))
+    history = page.get_by_test_id("history")
+    shot("results-unit-outside-total")
+    assert "单列加减分（不计入总分）" in history.locator("thead").inner_text()
+    cells = [c.locator("td").all_inner_texts() for c in history.locator("tbody tr").all()]
+    assert [str(result.run.cycle.year), result.group.name, str(result.total), str(result.adjustment_total),
+            str(result.outside_total)] in [[c[0], c[1], *c[3:6]] for c in cells]
+    assert external_requests == [], external_requests
