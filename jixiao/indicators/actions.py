@@ -34,7 +34,7 @@ from jixiao.indicators.models import (
 )
 from jixiao.indicators.rule_specs import clean_params, validate_params
 from jixiao.indicators.validation import check_decomposition, target_value_problems, validate_scheme
-from jixiao.lib.rows import gc_paused, insert_rows, sqlite_amount
+from jixiao.lib.rows import insert_rows, sqlite_amount
 from jixiao.org.models import Cycle, Group
 
 INDICATOR_FIELDS = ["code", "name", "category", "measure_unit", "direction", "frequency", "aggregation", "active",
@@ -538,17 +538,15 @@ def import_scheme_book(book: dict, *, by, reason: str = "", file_name: str = "")
     changes to a locked scheme `scheme.changed_after_lock` with the reason); new rows are listed in the one
     summary event `scheme.imported`. Raises WorkbookError (row-level problems), ImportRefused or ImportConflict.
     """
-    with gc_paused():  # thousands of rows: see jixiao/lib/rows.py
-        return _apply_book_plan(schemeplan.plan(book), by, reason, file_name)  # plan raises WorkbookError
+    return _apply_book_plan(schemeplan.plan(book), by, reason, file_name)  # plan raises WorkbookError
 
 
 @transaction.atomic
 def import_scheme_file(file, max_bytes: int, *, by, reason: str = "", file_name: str = ""):
     """Read, check and apply a scheme workbook file in one transaction (the command's import); as
     `import_scheme_book`, with the file read by `schemeplan.read`."""
-    with gc_paused():
-        _book, plan = schemeplan.read(file, max_bytes)
-        return _apply_book_plan(plan, by, reason, file_name)
+    _book, plan = schemeplan.read(file, max_bytes)
+    return _apply_book_plan(plan, by, reason, file_name)
 
 
 def _apply_book_plan(plan, by, reason: str, file_name: str):

@@ -60,7 +60,7 @@ from jixiao.lib.excel import (
     read_workbook_strict,
     write_workbook,
 )
-from jixiao.lib.rows import EXACT_FLOAT, gc_paused, is_exact_float
+from jixiao.lib.rows import EXACT_FLOAT, is_exact_float
 from jixiao.org.rules import formula_problem
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,29}$")
@@ -368,9 +368,8 @@ def read_book(file, max_bytes: int) -> Book:
     """Read an uploaded workbook strictly and parse every sheet (raises WorkbookError).
 
     The import itself reads through `schemeplan.read`, which parses the file while it loads the stored rows."""
-    with gc_paused():
-        sheets = read_workbook_strict(file, max_bytes, max_rows=MAX_ROWS, ignore_sheets=[README], clean=False)
-        return parse(sheets)
+    sheets = read_workbook_strict(file, max_bytes, max_rows=MAX_ROWS, ignore_sheets=[README], clean=False)
+    return parse(sheets)
 
 
 def open_book(file, max_bytes: int) -> tuple[bytes, BackgroundSheet]:

@@ -46,7 +46,7 @@ from jixiao.indicators.rule_specs import (
 from jixiao.indicators.validation import coverage_message, target_value_problems
 from jixiao.lib.cells import CodeIndex
 from jixiao.lib.excel import WorkbookError, cell_text, read_sheets_except
-from jixiao.lib.rows import db_decimal, gc_paused, plain_rows
+from jixiao.lib.rows import db_decimal, plain_rows
 from jixiao.org.models import Cycle, CycleStatus, Group, Unit, UnitKind
 
 STATUS_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
@@ -299,8 +299,7 @@ def cycle_of(book: sb.Book) -> Cycle:
 
 
 def plan(book: sb.Book) -> Plan:
-    with gc_paused():
-        return plan_against(book, State(cycle_of(book)))
+    return plan_against(book, State(cycle_of(book)))
 
 
 def plan_against(book: sb.Book, state: State) -> Plan:
@@ -320,22 +319,21 @@ def read(file, max_bytes: int) -> tuple[sb.Book, Plan]:
     When the 方案 sheet does not name one cycle, the whole file is parsed first and its problems reported as
     `read_book` and `plan` would.
     """
-    with gc_paused():
-        data, targets = sb.open_book(file, max_bytes)
-        names, sheets = read_sheets_except(data, [sb.TARGETS.name], clean=False)
-        state = _early_state(sheets.get(sb.SCHEMES.name))
-        if state is None:
-            sheets[targets.name] = targets.rows(clean=False)
-            book = sb.parse({name: sheets[name] for name in names})
-            return book, plan_against(book, State(cycle_of(book)))
-        part = sb.parse_except_targets(sheets)
-        planner = Planner(part.book, state)
-        if not part.errors:  # else the parse refuses the file: there is nothing to plan
-            planner.check_schemes_and_parts()
-        book = sb.add_targets(part, targets.rows(clean=False), state.target_cells, state.new_targets())
-        planner.check_the_rest(book)
-        planner.errors.raise_if_any()
-        return book, planner.result()
+    data, targets = sb.open_book(file, max_bytes)
+    names, sheets = read_sheets_except(data, [sb.TARGETS.name], clean=False)
+    state = _early_state(sheets.get(sb.SCHEMES.name))
+    if state is None:
+        sheets[targets.name] = targets.rows(clean=False)
+        book = sb.parse({name: sheets[name] for name in names})
+        return book, plan_against(book, State(cycle_of(book)))
+    part = sb.parse_except_targets(sheets)
+    planner = Planner(part.book, state)
+    if not part.errors:  # else the parse refuses the file: there is nothing to plan
+        planner.check_schemes_and_parts()
+    book = sb.add_targets(part, targets.rows(clean=False), state.target_cells, state.new_targets())
+    planner.check_the_rest(book)
+    planner.errors.raise_if_any()
+    return book, planner.result()
 
 
 def _early_state(rows: list[list] | None) -> State | None:

@@ -134,3 +134,32 @@ def test_a_file_with_thousands_of_problems_lists_the_first_500(cast, login):
     assert "文件有 1200 处问题" in page and "另有 700 处未列出" in page
     assert page.count("不存在</td>") == 500
     assert "单位编码“X499”不存在" in page and "单位编码“X500”不存在" not in page
+
+
+def test_preview_and_confirm_leave_the_garbage_collector_on(cast, login, monkeypatch):
+    """The pages import in a server thread: pausing the cyclic collector there would pause it for every request the
+    worker process serves meanwhile (it is process-wide). Only the `import_scheme` command pauses it."""
+    import gc
+
+    from jixiao.indicators import actions, schemeplan
+
+    seen = []
+
+    def recording(method):
+        def wrapper(self, *args, **kwargs):
+            seen.append((method.__name__, gc.isenabled()))
+            return method(self, *args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(schemeplan.Planner, "check_targets", recording(schemeplan.Planner.check_targets))
+    monkeypatch.setattr(actions._BookWriter, "write", recording(actions._BookWriter.write))
+    cycle, _scheme = bw.build(cast)
+    client = login(cast.office)
+    data = bw.edit(bw.export(cycle), bw.set_cell("目标值", "目标值", 1500, 单位编码="S01", 指标编码="E202701"))
+    preview = upload(client, data)
+    assert preview.status_code == 200
+    assert seen == [("check_targets", True)]
+    done = client.post(IMPORT, {"token": preview.context["confirm"].initial["token"]})
+    assert done.status_code == 302
+    assert seen == [("check_targets", True), ("check_targets", True), ("write", True)]
+    assert Target.objects.get(cycle=cycle, unit=cast.street, indicator__code="E202701").target_value == 1500
