@@ -27,11 +27,15 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from deploy.make_run import granian_command, granian_env, make_default  # noqa: E402
+
 IDLE = int(os.environ.get("BENCH_IDLE", "12"))
 HALF = int(os.environ.get("BENCH_HALF", "12"))
 SILENT = int(os.environ.get("BENCH_SILENT", "12"))
@@ -46,20 +50,7 @@ ENV = {**os.environ, "JIXIAO_SQLITE_PATH": str(TMP / "bench.sqlite3"), "JIXIAO_M
        "JIXIAO_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 
-def make_default(name: str) -> int:
-    """`make run`'s value of WORKERS or THREADS: the environment first (as make does), else the Makefile."""
-    found = re.search(rf"^{name} \?= (\d+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
-    return int(os.environ.get(name) or found.group(1))
-
-
 WORKERS, THREADS = make_default("WORKERS"), make_default("THREADS")
-
-
-def granian_env() -> dict:
-    """deploy/granian.env as a dict (KEY=VALUE lines; # comments)."""
-    lines = (ROOT / "deploy/granian.env").read_text().splitlines()
-    pairs = [line.split("=", 1) for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    return {key.strip(): value.strip() for key, value in pairs}
 
 
 def free_port() -> int:
@@ -83,8 +74,7 @@ def wait_until_up(port: int, process: subprocess.Popen) -> None:
 
 
 def start_granian(port: int, shipped: bool) -> subprocess.Popen:
-    command = [str(ROOT / ".venv/bin/granian"), "jixiao.wsgi:application", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(WORKERS), "--blocking-threads", str(THREADS)]
+    command = granian_command(port)
     env = {**ENV, **granian_env()} if shipped else ENV
     if not shipped:
         command += ["--interface", "wsgi", "--backpressure", str(THREADS)]
