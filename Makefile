@@ -4,8 +4,9 @@ PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
 UV := $(PYTHON_BIN) -m uv
 PY := .venv/bin/python
 PORT ?= 8000
-# Two test processes on two cores; override with PYTEST_ARGS= for a serial run.
-PYTEST_ARGS ?= -n 2
+# Two test processes on two cores; an idle one takes over half of the busy one's queue (worksteal), so the slow
+# browser tests at the end do not leave a core idle. Override with PYTEST_ARGS= for a serial run.
+PYTEST_ARGS ?= -n 2 --dist worksteal
 WORKERS ?= 2
 THREADS ?= 4
 export UV_PYTHON_DOWNLOADS := never
