@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from jixiao.demo.accounts import DEMO_ACCOUNTS
 from tests.browser.session import log_in
@@ -23,7 +24,7 @@ def test_demo_account_reaches_its_home_page(account, demo_district, live_server,
     log_in(page, live_server.url, account)
     header = page.get_by_test_id("active-unit").inner_text()
     assert header.strip() != "无角色"
-    assert page.locator("h1").first.is_visible()
+    expect(page.locator("h1").first).to_be_visible()
     shot(f"home-{account.username}")
     assert external_requests == [], external_requests
 
@@ -48,5 +49,5 @@ def test_multi_unit_user_switches_unit_in_header(demo_district, live_server, pag
     page.get_by_role("button", name=re.compile("审核人")).click()
     page.wait_for_load_state()
     assert "审核人" in page.get_by_test_id("active-unit").inner_text()
-    assert page.get_by_role("heading", name=re.compile("街道")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("街道"))).to_be_visible()
     shot("home-multi-switched")

@@ -1,6 +1,7 @@
 """A street's reporter and the statistics bureau's assessor open the demo district and read their to-do list."""
 
 import pytest
+from playwright.sync_api import expect
 
 from jixiao.demo.accounts import account
 from tests.browser.session import log_in
@@ -12,18 +13,18 @@ def test_street_reporter_starts_from_the_overdue_period(whole_demo, live_server,
                                                         external_requests):
     log_in(page, live_server.url, account("street_reporter"))
     todo = page.get_by_test_id("todo")
-    assert todo.is_visible()
+    expect(todo).to_be_visible()
     # The overdue month comes first, highlighted, with the action that opens its entry page.
     first = page.get_by_test_id("todo-period").first
     assert "10月" in first.inner_text() and "已逾期" in first.inner_text()
     # The quarter waiting for the street's reviewer is listed, but as waiting, not as the reporter's task.
     assert "待本单位审核人审核" in page.get_by_test_id("todo-reporting").inner_text()
     assert "进展尚未报送" in page.get_by_test_id("todo-progress").first.inner_text()
-    assert page.get_by_test_id("todo-latest").is_visible()
+    expect(page.get_by_test_id("todo-latest")).to_be_visible()
     for part in ("todo-verification", "todo-replies"):  # an assessor's and the 督查室's parts
         assert page.get_by_test_id(part).count() == 0, part
     # The unit's people and villages still follow the list.
-    assert page.get_by_text("下辖村/社区").is_visible()
+    expect(page.get_by_text("下辖村/社区")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     shot("home-todo-street-reporter")
     assert external_requests == [], external_requests
@@ -36,7 +37,7 @@ def test_street_reporter_starts_from_the_overdue_period(whole_demo, live_server,
                                   timezone_id="Asia/Shanghai")
     phone = context.new_page()
     log_in(phone, live_server.url, account("street_reporter"))
-    assert phone.get_by_test_id("todo-reporting").is_visible()
+    expect(phone.get_by_test_id("todo-reporting")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     shot("home-todo-street-reporter-360px", on=phone)
     context.close()
@@ -50,7 +51,7 @@ def test_assessor_and_a_department_reporter(whole_demo, live_server, page, brows
     assert "等待单位更正重报" in text  # 丰年街道's value returned alone is with the street, not counted as to do
     for part in ("todo-reporting", "todo-keywork", "todo-results", "todo-evaluation"):
         assert page.get_by_test_id(part).count() == 0, part
-    assert page.get_by_test_id("todo-latest").is_visible()
+    expect(page.get_by_test_id("todo-latest")).to_be_visible()
     shot("home-todo-assessor")
     assert external_requests == [], external_requests
 
@@ -66,6 +67,6 @@ def test_assessor_and_a_department_reporter(whole_demo, live_server, page, brows
     assert "三季度" in reporting and "退回理由" in reporting
     rectification = other.get_by_test_id("todo-rectification").first
     assert "整改时限" in rectification.inner_text()
-    assert rectification.get_by_role("link", name="报送进展").is_visible()
+    expect(rectification.get_by_role("link", name="报送进展")).to_be_visible()
     shot("home-todo-department-reporter", on=other)
     context.close()

@@ -4,6 +4,7 @@ bulletin, and the board fits a 320 px phone."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.session import log_in
 
@@ -30,7 +31,7 @@ def test_street_reports_progress_and_office_publishes_bulletin(world, live_serve
     base = live_server.url
     log_in(page, base, "street_reporter", world.password)
     page.get_by_role("link", name="本单位重点工作", exact=True).click()
-    assert page.get_by_test_id("tasks").get_by_role("link", name=world.task.name).is_visible()
+    expect(page.get_by_test_id("tasks").get_by_role("link", name=world.task.name)).to_be_visible()
     assert world.other.name not in page.get_by_test_id("tasks").inner_text()
     page.get_by_role("link", name=world.task.name).click()
     page.get_by_role("link", name="报送进展").click()
@@ -51,7 +52,7 @@ def test_street_reports_progress_and_office_publishes_bulletin(world, live_serve
 
     log_in(page, base, "office", world.password)
     page.get_by_role("link", name="重点工作总览").click()
-    assert page.get_by_test_id("tasks").get_by_role("link", name=world.task.name).is_visible()
+    expect(page.get_by_test_id("tasks").get_by_role("link", name=world.task.name)).to_be_visible()
     shot("keywork-board")
     page.get_by_role("link", name="通报").first.click()
     page.get_by_label("期次").select_option("Q1")

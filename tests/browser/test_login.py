@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +14,7 @@ def test_reporter_logs_in_and_sees_own_unit(live_server, transactional_db, page,
     page.get_by_label("密码").fill(cast.password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", name="区发展和改革委员会").is_visible()
+    expect(page.get_by_role("heading", name="区发展和改革委员会")).to_be_visible()
     shot("login-reporter-home")
     assert external_requests == []
 

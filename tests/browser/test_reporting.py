@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from tests.browser.session import log_in
 
@@ -61,7 +62,7 @@ def test_enter_return_fix_approve_verify(world, live_server, page, shot, externa
     card = page.get_by_test_id(f"value-{codes[0]}")
     card.get_by_label("佐证材料").set_input_files(str(evidence))
     card.get_by_role("button", name="上传佐证").click()
-    assert page.get_by_test_id(f"value-{codes[0]}").get_by_role("link", name="一季度统计报表.pdf").is_visible()
+    expect(page.get_by_test_id(f"value-{codes[0]}").get_by_role("link", name="一季度统计报表.pdf")).to_be_visible()
     shot("reporting-entry-filled")
     page.get_by_test_id("submit").click()
     assert "待审核" in page.get_by_test_id("status").inner_text()
@@ -180,7 +181,7 @@ def test_assessor_returns_one_value_unit_corrects_assessor_verifies(world, live_
     card.get_by_label("佐证材料").set_input_files(str(stamped))
     card.get_by_role("button", name="上传佐证").click()
     card = page.get_by_test_id(f"value-{first}")
-    assert card.get_by_role("link", name="统计年报盖章页.pdf").is_visible()
+    expect(card.get_by_role("link", name="统计年报盖章页.pdf")).to_be_visible()
     assert card.get_by_role("link", name="草稿未盖章.pdf").count() == 0
     card.get_by_test_id(f"resubmit-{first}").click()
     assert "已更正重报，待核定" in page.get_by_test_id(f"value-{first}").inner_text()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from jixiao.demo.accounts import DEMO_ACCOUNTS
 from tests.browser.session import log_in
@@ -47,7 +48,7 @@ def test_office_reviews_the_scheme_and_imports_an_edited_target(indicator_distri
     log_in(page, base, OFFICE)
 
     page.goto(f"{base}/indicators/schemes/?cycle=2026")
-    assert page.get_by_role("link", name=re.compile("示范区2026年度目标管理绩效考核方案")).is_visible()
+    expect(page.get_by_role("link", name=re.compile("示范区2026年度目标管理绩效考核方案"))).to_be_visible()
     shot("scheme-list-2026")
     page.get_by_role("link", name=re.compile("示范区2026年度目标管理绩效考核方案")).click()
     page.wait_for_load_state()
@@ -192,7 +193,7 @@ def test_office_reviews_a_groups_targets_as_a_matrix(indicator_district, live_se
     matrix = page.get_by_test_id("matrix")
     assert matrix.locator("tbody tr").count() == 10
     assert matrix.locator("thead th").count() == 1 + 27
-    assert "目标值齐全" in page.content() or page.get_by_test_id("missing").is_visible()
+    expect("目标值齐全" in page.content() or page.get_by_test_id("missing")).to_be_visible()
     shot("targets-matrix")
     with page.expect_download() as info:
         page.get_by_test_id("export-xlsx").click()
