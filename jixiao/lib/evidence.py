@@ -9,13 +9,11 @@ that identify them, the absence of macros and the total uncompressed size.
 import io
 import zipfile
 
+from jixiao.lib.responses import content_type
+
 KINDS = {"pdf": "PDF", "jpg": "JPEG 图片", "png": "PNG 图片", "docx": "Word 文档", "xlsx": "Excel 工作簿"}
 EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png", "docx": "docx", "xlsx": "xlsx"}
-CONTENT_TYPES = {
-    "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {kind: content_type(kind) for kind in KINDS}  # one table of content types: lib/responses
 ALLOWED_TEXT = "PDF、JPG、PNG、Word（.docx）或 Excel（.xlsx）"
 MAX_EXPANDED = 200 * 1024 * 1024
 

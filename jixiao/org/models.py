@@ -62,6 +62,11 @@ class UnitQuerySet(models.QuerySet):
     def current(self):
         return self.filter(valid_to__isnull=True)
 
+    def without_villages(self):
+        """Every unit but the villages and communities: the units that lead, cooperate on, are supervised for or
+        rectify district work. A village acts through its street, so no list of such units offers one."""
+        return self.exclude(kind=UnitKind.VILLAGE)
+
 
 class Unit(models.Model):
     """Any organisation in the tree: the district, its departments, streets, parks and villages."""
