@@ -9,7 +9,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,31 +16,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jixiao.accounts import access
 from jixiao.accounts.models import Membership
+from jixiao.lib import refusals
 from jixiao.lib.excel import Sheet, WorkbookError, write_workbook
+from jixiao.lib.responses import download
 from jixiao.lib.uploads import record_refusal
 from jixiao.org import actions, forms, history, tree, unitbook
 from jixiao.org.models import Cadre, CadrePost, Cycle, CycleStatus, Unit, UnitKind
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SALT = "jixiao.org.unit_import"
 IMPORT_MAX_AGE = 3600
-
-
-def _xlsx_response(buffer: io.BytesIO, filename: str) -> HttpResponse:
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _posted(request):
     """The POST data to bind a form to, even when empty; None on GET."""
     return request.POST if request.method == "POST" else None
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    form.is_valid()  # add_error needs a cleaned form
-    for message in exc.messages:
-        form.add_error(None, message)
 
 
 # --- Unit tree, detail, export ----------------------------------------------------------------------
@@ -112,7 +100,7 @@ def unit_export(request):
     access.require(request.user, "org.view")
     buffer = io.BytesIO()
     unitbook.write(buffer)
-    return _xlsx_response(buffer, f"units-{timezone.localdate():%Y%m%d}.xlsx")
+    return download(buffer.getvalue(), f"units-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 # --- Unit changes -----------------------------------------------------------------------------------
@@ -128,7 +116,7 @@ def unit_create(request):
         try:
             unit = actions.create_unit(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            refusals.refuse(request, "unit.create_refused", None, exc, form=form)
         else:
             messages.success(request, f"已新增单位：{unit.name}")
             return redirect("org:unit_detail", pk=unit.pk)
@@ -148,7 +136,7 @@ def unit_edit(request, pk):
             if changed:
                 actions.update_unit(unit, by=request.user, **changed)
         except ValidationError as exc:
-            _form_error(form, exc)
+            refusals.refuse(request, "unit.update_refused", unit, exc, form=form)
         else:
             messages.success(request, "单位信息已保存。" if changed else "没有修改任何内容。")
             return redirect("org:unit_detail", pk=unit.pk)
@@ -172,7 +160,7 @@ def unit_move(request, pk):
                 raise ValidationError("所选上级单位不存在")
             actions.move_unit(unit, new_parent, by=request.user)
         except ValidationError as exc:
-            _form_error(form, exc)
+            refusals.refuse(request, "unit.move_refused", unit, exc, form=form)
         else:
             messages.success(request, f"已将“{unit.name}”调整到“{new_parent or '（无上级）'}”之下。")
             return redirect("org:unit_detail", pk=unit.pk)
@@ -190,7 +178,7 @@ def unit_retire(request, pk):
         try:
             actions.retire_unit(unit, form.cleaned_data["valid_to"], by=request.user)
         except ValidationError as exc:
-            _form_error(form, exc)
+            refusals.refuse(request, "unit.retire_refused", unit, exc, form=form)
         else:
             messages.success(request, f"已撤销单位：{unit.name}（历史数据保留）")
             return redirect("org:unit_detail", pk=unit.pk)
@@ -301,7 +289,7 @@ def cadre_export(request):
     actions.note_cadre_export(len(rows), {k: v for k, v in filters.items() if v}, by=request.user)
     buffer = io.BytesIO()
     write_workbook(buffer, [Sheet("干部", CADRE_HEADER, rows, widths=[12, 30, 10, 10, 24, 12, 12])])
-    return _xlsx_response(buffer, f"cadres-{timezone.localdate():%Y%m%d}.xlsx")
+    return download(buffer.getvalue(), f"cadres-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -314,7 +302,7 @@ def cadre_create(request, pk):
         try:
             cadre = actions.create_cadre(unit, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            refusals.refuse(request, "cadre.create_refused", unit, exc, form=form)
         else:
             messages.success(request, f"已新增干部：{cadre}")
             return redirect("org:unit_detail", pk=unit.pk)
@@ -335,7 +323,7 @@ def cadre_edit(request, pk):
             if changed:
                 actions.update_cadre(cadre, by=request.user, **changed)
         except ValidationError as exc:
-            _form_error(form, exc)
+            refusals.refuse(request, "cadre.update_refused", cadre, exc, form=form)
         else:
             messages.success(request, "干部信息已保存。" if changed else "没有修改任何内容。")
             return redirect("org:unit_detail", pk=cadre.unit_id)
@@ -355,7 +343,7 @@ def cadre_end(request, pk):
     try:
         actions.end_tenure(cadre, form.cleaned_data["tenure_to"], by=request.user)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        refusals.refuse(request, "cadre.end_refused", cadre, exc)
     else:
         messages.success(request, f"{cadre.name}已离任。")
     return redirect("org:unit_detail", pk=cadre.unit_id)
@@ -391,7 +379,7 @@ def cycle_create(request):
         try:
             cycle = actions.create_cycle(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            refusals.refuse(request, "cycle.create_refused", None, exc, form=form)
         else:
             messages.success(request, f"已新建考核年度：{cycle.name}")
             return redirect("org:cycle_list")
@@ -410,7 +398,7 @@ def cycle_status(request, pk):
         try:
             actions.change_cycle_status(cycle, request.POST.get("status", ""), by=request.user)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            refusals.refuse(request, "cycle.status_refused", cycle, exc)
         else:
             messages.success(request, f"{cycle.name}已改为“{CycleStatus(request.POST['status']).label}”。")
         return redirect("org:cycle_list")
