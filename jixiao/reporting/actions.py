@@ -21,7 +21,7 @@ from jixiao.audit import log
 from jixiao.audit.models import Outcome
 from jixiao.notifications.actions import notify
 from jixiao.notifications.models import NoticeKind
-from jixiao.reporting import checks, scope
+from jixiao.reporting import checks, due
 from jixiao.reporting.models import (
     CODES_BY_KIND,
     DONE,
@@ -331,7 +331,7 @@ def _save(submission, before_status, code, by, fields, **extra):
 
 def missing_items(submission) -> tuple[list, list]:
     """Scope items without a value, and values flagged as outliers without an explanation."""
-    items = scope.items_for_unit(submission.period, submission.unit)
+    items = due.items_for_unit(submission.period, submission.unit)
     values = {v.indicator_id: v for v in submission.values.all()}
     missing = [i for i in items if i.indicator_id not in values or not values[i.indicator_id].is_filled]
     unexplained = [v for v in values.values() if v.is_outlier and not v.explanation]
@@ -380,7 +380,7 @@ def approve(submission, *, by) -> Submission:
     submission.return_reason = ""
     submission.values.update(changes_since_approval=0)
     _save(submission, before, "submission.approved", by, ["status", "approved_by", "approved_at", "return_reason"])
-    assessors = {scope.assessor_id_of(v.item) for v in submission.values.select_related("item__version")
+    assessors = {due.assessor_id_of(v.item) for v in submission.values.select_related("item__version")
                  if v.item is not None and v.verified_at is None}
     notify(_people(assessors - {None}, [Role.ASSESSOR]), f"{submission}已审核，请核定",
            url=reverse("reporting:assessor", args=[submission.period_id]))
@@ -400,7 +400,7 @@ def verify(submission, *, by, assessor) -> Submission:
     """The assessor unit verifies its indicators' values; the submission is verified when all values are."""
     submission = _transition(submission, {Status.APPROVED}, "核定")
     pending = [v for v in submission.values.select_related("item__version", "indicator")
-               if v.item is not None and scope.assessor_id_of(v.item) == assessor.pk and v.verified_at is None]
+               if v.item is not None and due.assessor_id_of(v.item) == assessor.pk and v.verified_at is None]
     values = [v for v in pending if not v.is_returned]  # a value returned alone waits for the unit's correction
     if not values:
         raise Refused("本单位退回的数值尚未由单位更正重报。" if pending else "该报件中没有待本单位核定的指标。")
@@ -443,14 +443,14 @@ def return_submission(submission, *, by, reason: str, stage: str) -> Submission:
 def lock_due_submissions(day: datetime.date | None = None, *, by=None) -> int:
     """Lock every verified submission of periods whose verification deadline has passed. Safe to re-run."""
     day = day or today()
-    due = list(Submission.objects.filter(status=Status.VERIFIED, period__verify_deadline__lt=day, reopened=False)
-               .select_related("unit", "period__cycle"))
-    for submission in due:
+    ready = list(Submission.objects.filter(status=Status.VERIFIED, period__verify_deadline__lt=day, reopened=False)
+                 .select_related("unit", "period__cycle"))
+    for submission in ready:
         with transaction.atomic():
             submission.status, submission.locked_at = Status.LOCKED, timezone.now()
             _save(submission, Status.VERIFIED, "submission.locked", by, ["status", "locked_at"])
             submission.values.filter(unlocked=True, verified_at__isnull=False).update(unlocked=False)
-    return len(due)
+    return len(ready)
 
 
 @transaction.atomic
@@ -492,7 +492,7 @@ def unlock_value(value, *, by, reason: str) -> Value:
 def verify_value(value, *, by, assessor) -> Value:
     """The assessor verifies one value changed after unlocking; it is locked again."""
     value = Value.objects.select_for_update(of=("self",)).select_related("item__version", "submission").get(pk=value.pk)
-    if value.item is None or scope.assessor_id_of(value.item) != assessor.pk:
+    if value.item is None or due.assessor_id_of(value.item) != assessor.pk:
         raise Refused("该指标不由本单位核定。")
     if value.updated_by_id == by.pk:
         raise Refused("不能核定本人填报的数据。")
@@ -524,7 +524,7 @@ def return_value(value, *, by, assessor, reason: str) -> Value:
     _transition(value.submission, {Status.APPROVED}, "退回")  # locks the submission first, as `verify` does
     value = (Value.objects.select_for_update(of=("self",)).select_related("item__version", "indicator", "unit")
              .get(pk=value.pk))
-    if value.item is None or scope.assessor_id_of(value.item) != assessor.pk:
+    if value.item is None or due.assessor_id_of(value.item) != assessor.pk:
         raise Refused("该指标不由本单位核定。")
     if value.updated_by_id == by.pk:
         raise Refused("不能退回本人填报的数据（核定与填报须由不同人员完成）。")
@@ -557,7 +557,7 @@ def resubmit_value(value, *, by) -> Value:
     value.save(update_fields=["returned_at", "returned_by"])
     log.record("value.resubmitted", value, user=by,
                after={"value": value.display, "return_reason": value.return_reason})
-    notify(_people([scope.assessor_id_of(value.item)], [Role.ASSESSOR]), f"{value}已更正重报，请核定",
+    notify(_people([due.assessor_id_of(value.item)], [Role.ASSESSOR]), f"{value}已更正重报，请核定",
            f"原退回理由：{value.return_reason}", url=reverse("reporting:assessor", args=[value.submission.period_id]))
     return value
 
@@ -566,13 +566,13 @@ def resubmit_value(value, *, by) -> Value:
 
 
 def is_late(submission, exception=None, day: datetime.date | None = None) -> bool:
-    """Submitted after the deadline plus grace, or not yet submitted and already past it."""
+    """Submitted after the deadline plus grace, or not yet submitted and already past it (`due.is_overdue`)."""
     period = submission.period
-    limit = period.late_after(deadline_for(period, exception or exception_for(period, submission.unit)))
+    exception = exception or exception_for(period, submission.unit)
     first = submission.first_submitted_at
     if first is not None:
-        return timezone.localdate(first) > limit
-    return (day or today()) > limit
+        return timezone.localdate(first) > period.late_after(deadline_for(period, exception))
+    return due.is_overdue(period, submission, exception, day or today())
 
 
 # --- Evidence ---------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from jixiao.lib.excel import (
 )
 from jixiao.lib.rows import insert_grouped, insert_rows, is_exact_float, sqlite_amount, update_rows
 from jixiao.org.models import Cycle, Unit
-from jixiao.reporting import actions, checks, scope
+from jixiao.reporting import actions, checks, due
 from jixiao.reporting.models import Period, Status, Submission, Value, ValueRevision, ValueState
 
 TEMPLATE_ID = "jixiao-values-1"
@@ -107,10 +107,10 @@ class Parsed:
 def template_rows(period, *, unit=None, assessor=None) -> list[list]:
     """The data rows of a template, pre-filled with targets, milestones and current values."""
     if unit is not None:
-        pairs = [(unit, item) for item in scope.items_for_unit(period, unit)]
+        pairs = [(unit, item) for item in due.items_for_unit(period, unit)]
     else:
-        items = {i.indicator_id: i for i in scope.items_for_assessor(period, assessor)}
-        by_unit = scope.scope_by_unit(period)
+        items = {i.indicator_id: i for i in due.items_for_assessor(period, assessor)}
+        by_unit = due.scope_by_unit(period)
         units = Unit.objects.in_bulk(list(by_unit))
         pairs = [(units[uid], items[iid]) for uid in sorted(by_unit, key=lambda u: (units[u].sort_order,
                                                                                     units[u].code))
@@ -238,17 +238,17 @@ class Scope:
     def of(cls, period, unit, assessor) -> "Scope":
         units = dict(Unit.objects.values_list("code", "pk"))
         if unit is not None:
-            own = {i.indicator_id: i for i in scope.items_for_unit(period, unit)}
+            own = {i.indicator_id: i for i in due.items_for_unit(period, unit)}
             return cls(period, unit, assessor, units, {unit.pk: own}, {unit.code: UnitRows(unit.pk, *_code_maps(own))})
-        mine = {i.indicator_id for i in scope.items_for_assessor(period, assessor)}
-        by_group, groups_of = scope.scope_by_group(period)
+        mine = {i.indicator_id for i in due.items_for_assessor(period, assessor)}
+        by_group, groups_of = due.scope_by_group(period)
         code_of = {pk: code for code, pk in units.items()}
         shared: dict[tuple, tuple] = {}  # a unit's groups -> (its items by indicator id, *_code_maps of them)
         allowed, by_code = {}, {}
         for unit_id, group_ids in groups_of.items():
             maps = shared.get(key := tuple(group_ids))
             if maps is None:
-                items = scope.items_of_groups(by_group, group_ids, keep=mine)
+                items = due.items_of_groups(by_group, group_ids, keep=mine)
                 maps = shared[key] = (items, *_code_maps(items))
             allowed[unit_id] = maps[0]
             by_code[code_of[unit_id]] = UnitRows(unit_id, maps[1], maps[2])

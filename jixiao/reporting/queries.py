@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from jixiao.indicators.models import Target, TargetMilestone
 from jixiao.org.models import Unit
-from jixiao.reporting import actions, checks, scope
+from jixiao.reporting import actions, checks
+from jixiao.reporting.due import assessor_id_of, is_overdue, items_for_unit, scope_by_unit
 from jixiao.reporting.models import (
     CODES_BY_KIND,
     DeadlineException,
@@ -56,7 +57,7 @@ def current_evidence() -> Prefetch:
 
 
 def entry_rows(unit, period, submission, *, verified_only=False) -> list[EntryRow]:
-    items = scope.items_for_unit(period, unit)
+    items = items_for_unit(period, unit)
     ind_ids = [i.indicator_id for i in items]
     values = {}
     if submission is not None:
@@ -83,7 +84,7 @@ def entry_rows(unit, period, submission, *, verified_only=False) -> list[EntryRo
         rate = checks.completion(item.indicator.direction, value.number if value else None,
                                  target.target_value if target else None, target.upper_value if target else None)
         rows.append(EntryRow(item, value, target, milestones.get(item.indicator_id), last_period.get(item.indicator_id),
-                             last_year.get(item.indicator_id), rate, scope.assessor_id_of(item)))
+                             last_year.get(item.indicator_id), rate, assessor_id_of(item)))
     return rows
 
 
@@ -113,7 +114,7 @@ class BoardRow:
 
 def board(period, day=None, due=None) -> list[BoardRow]:
     """One row per unit assessed in the period: its state, deadline (with exceptions) and lateness."""
-    due = due if due is not None else scope.scope_by_unit(period)
+    due = due if due is not None else scope_by_unit(period)
     units = Unit.objects.filter(pk__in=list(due)).select_related("parent").order_by("sort_order", "code")
     subs = {s.unit_id: s for s in Submission.objects.filter(period=period)}
     filled = Counter(Value.objects.filter(submission__period=period).exclude(number__isnull=True, text="")
@@ -128,12 +129,12 @@ def board(period, day=None, due=None) -> list[BoardRow]:
         state = sub.status if sub is not None else "not_started"
         if state == Status.DRAFT and not filled[unit.pk]:
             state = "not_started"
-        deadline = actions.deadline_for(period, exceptions.get(unit.pk))
-        limit = period.late_after(deadline)
+        exception = exceptions.get(unit.pk)
+        deadline = actions.deadline_for(period, exception)
         if sub is not None and sub.first_submitted_at is not None:
-            late = timezone.localdate(sub.first_submitted_at) > limit
+            late = timezone.localdate(sub.first_submitted_at) > period.late_after(deadline)
         else:
-            late = day > limit
+            late = is_overdue(period, sub, exception, day)
         rows.append(BoardRow(unit, state, sub, deadline, late, filled[unit.pk], len(due[unit.pk]), returned[unit.pk]))
     return rows
 
@@ -154,7 +155,7 @@ class AssessorRow:
 
 def by_assessor(period, due=None) -> list[AssessorRow]:
     """Per assessor unit: values expected, not yet reached it, awaiting its verification, verified."""
-    due = due if due is not None else scope.scope_by_unit(period)
+    due = due if due is not None else scope_by_unit(period)
     status = dict(Submission.objects.filter(period=period).values_list("unit_id", "status"))
     verified, with_unit = {}, set()
     for u, i, at, returned_at in Value.objects.filter(submission__period=period).values_list(
@@ -163,11 +164,11 @@ def by_assessor(period, due=None) -> list[AssessorRow]:
         if returned_at is not None and at is None:  # returned alone: back with the unit, not awaiting
             with_unit.add((u, i))
     rows: dict[int, AssessorRow] = {}
-    assessor_ids = {scope.assessor_id_of(item) for items in due.values() for item in items.values()} - {None}
+    assessor_ids = {assessor_id_of(item) for items in due.values() for item in items.values()} - {None}
     units = Unit.objects.in_bulk(list(assessor_ids))
     for unit_id, items in due.items():
         for indicator_id, item in items.items():
-            aid = scope.assessor_id_of(item)
+            aid = assessor_id_of(item)
             if aid is None:
                 continue
             row = rows.setdefault(aid, AssessorRow(units[aid]))
@@ -190,7 +191,7 @@ def on_time_rates(cycle, day=None) -> list[dict]:
     exceptions = {(x.period_id, x.unit_id): x for x in DeadlineException.objects.filter(period__cycle=cycle)}
     stats: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for period in periods:
-        for unit_id in scope.scope_by_unit(period):
+        for unit_id in scope_by_unit(period):
             limit = period.late_after(actions.deadline_for(period, exceptions.get((period.pk, unit_id))))
             sub = subs.get((period.pk, unit_id))
             stats[unit_id][0] += 1

@@ -14,7 +14,7 @@ from jixiao.accounts.models import Membership
 from jixiao.accounts.roles import Role
 from jixiao.notifications.actions import notify
 from jixiao.notifications.models import NoticeKind
-from jixiao.reporting import actions, scope
+from jixiao.reporting import actions, due
 from jixiao.reporting.models import EDITABLE, Period, Submission
 
 DAYS_BEFORE = 3
@@ -41,7 +41,7 @@ def send_reminders(day: datetime.date | None = None) -> int:
 
 
 def _remind_period(period, day) -> int:
-    units = list(scope.scope_by_unit(period))
+    units = list(due.scope_by_unit(period))
     status = dict(Submission.objects.filter(period=period, unit_id__in=units).values_list("unit_id", "status"))
     exceptions = {x.unit_id: x for x in period.exceptions.all()}
     pending = [u for u in units if status.get(u, "draft") in EDITABLE]

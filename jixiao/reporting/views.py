@@ -17,10 +17,11 @@ from jixiao.audit import log
 from jixiao.audit.models import Outcome
 from jixiao.lib.excel import Sheet, WorkbookError, write_workbook
 from jixiao.org.models import Cycle, Unit
-from jixiao.reporting import actions, checks, imports, queries, scope
+from jixiao.reporting import actions, checks, due, imports, queries
 from jixiao.reporting.forms import ExceptionForm, PeriodForm, ReasonForm, UploadForm
 from jixiao.reporting.models import (
     EDITABLE,
+    DeadlineException,
     Evidence,
     ImportJob,
     Period,
@@ -66,7 +67,7 @@ def _assessed_submission(request, pk):
     access.require(request.user, "reporting.verify")
     sub = get_object_or_404(Submission.objects.select_related("unit", "period__cycle"), pk=pk)
     mine = _my_unit(request)
-    if not any(scope.assessor_id_of(i) == mine.pk for i in scope.items_for_unit(sub.period, sub.unit)):
+    if not any(due.assessor_id_of(i) == mine.pk for i in due.items_for_unit(sub.period, sub.unit)):
         _refused_access(request, "reporting.Submission", pk)
         raise Http404("对象不存在或无权访问")
     return sub, mine
@@ -113,8 +114,9 @@ def home(request):
     rows = []
     if unit is not None:
         subs = {s.period_id: s for s in Submission.objects.filter(unit=unit, period__in=periods)}
-        due = {p.pk for p in periods if scope.items_for_unit(p, unit)}
-        rows = [(p, subs.get(p.pk)) for p in periods if p.pk in due]
+        exceptions = {x.period_id: x for x in DeadlineException.objects.filter(unit=unit, period__in=periods)}
+        rows = [(p, subs.get(p.pk), due.is_overdue(p, subs.get(p.pk), exceptions.get(p.pk)))
+                for p in periods if due.items_for_unit(p, unit)]
     return render(request, "reporting/home.html", {"cycles": cycles, "cycle": cycle, "periods": periods, "rows": rows,
                                                    "unit": unit, "district_wide": district_wide})
 
@@ -155,7 +157,7 @@ def entry(request, unit_pk, period_pk):
 
 
 def _item(period, unit, item_pk):
-    item = next((i for i in scope.items_for_unit(period, unit) if i.pk == item_pk), None)
+    item = next((i for i in due.items_for_unit(period, unit) if i.pk == item_pk), None)
     if item is None:
         raise Http404("该指标不在本期应报范围内")
     return item
@@ -251,7 +253,7 @@ def remove_evidence(request, pk):
 def evidence_file(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("value__unit", "value__item__version"), pk=pk)
     if access.can(request.user, "reporting.verify"):
-        if evidence.value.item is None or scope.assessor_id_of(evidence.value.item) != _my_unit(request).pk:
+        if evidence.value.item is None or due.assessor_id_of(evidence.value.item) != _my_unit(request).pk:
             _refused_access(request, "reporting.Evidence", pk)
             raise Http404("对象不存在或无权访问")
     else:
@@ -528,24 +530,24 @@ def assessor_home(request):
     cycles, cycle = _cycles_and_cycle(request)
     mine = _my_unit(request)
     periods = [p for p in Period.objects.filter(cycle=cycle).select_related("cycle").order_by("ends_on", "kind")
-               if scope.items_for_assessor(p, mine)]
+               if due.items_for_assessor(p, mine)]
     return render(request, "reporting/assessor_home.html", {"cycles": cycles, "cycle": cycle, "periods": periods,
                                                             "unit": mine})
 
 
 def _grid(period, assessor):
     """Rows = units, columns = the assessor's indicators due in the period; cells hold the current values."""
-    items = scope.items_for_assessor(period, assessor)
+    items = due.items_for_assessor(period, assessor)
     ids = {i.indicator_id for i in items}
-    due = scope.scope_by_unit(period)
-    unit_ids = [u for u, inds in due.items() if ids & set(inds)]
+    by_unit = due.scope_by_unit(period)
+    unit_ids = [u for u, inds in by_unit.items() if ids & set(inds)]
     units = list(Unit.objects.filter(pk__in=unit_ids).order_by("sort_order", "code"))
     values = {(v.unit_id, v.indicator_id): v for v in Value.objects.filter(
         submission__period=period, indicator_id__in=ids).select_related("unit", "indicator")
         .prefetch_related(queries.current_evidence())}
     subs = {s.unit_id: s for s in Submission.objects.filter(period=period, unit_id__in=unit_ids)}
     rows = [{"unit": u, "submission": subs.get(u.pk),
-             "cells": [{"item": i, "due": i.indicator_id in due[u.pk], "value": values.get((u.pk, i.indicator_id))}
+             "cells": [{"item": i, "due": i.indicator_id in by_unit[u.pk], "value": values.get((u.pk, i.indicator_id))}
                        for i in items]} for u in units]
     return items, rows
 
@@ -577,10 +579,10 @@ def assessor(request, period_pk):
 
 
 def _save_grid(request, period, mine) -> list[str]:
-    items = {i.indicator_id: i for i in scope.items_for_assessor(period, mine)}
-    due = scope.scope_by_unit(period)
+    items = {i.indicator_id: i for i in due.items_for_assessor(period, mine)}
+    by_unit = due.scope_by_unit(period)
     entries, problems = [], []
-    units = Unit.objects.in_bulk(list(due))
+    units = Unit.objects.in_bulk(list(by_unit))
     for key, raw in request.POST.items():
         if not key.startswith("v-") or not raw.strip():
             continue
@@ -589,7 +591,7 @@ def _save_grid(request, period, mine) -> list[str]:
         except ValueError:
             continue
         item = items.get(indicator_id)
-        if item is None or indicator_id not in due.get(unit_id, {}):
+        if item is None or indicator_id not in by_unit.get(unit_id, {}):
             problems.append("提交的单元格不属于本单位考核的指标。")
             continue
         where = f"{units[unit_id].name} · {item.indicator.name}"
@@ -685,14 +687,14 @@ def board(request):
     """Completeness and timeliness of one period, per unit and per assessor unit."""
     access.require(request.user, "reporting.board")
     cycles, cycle, periods, period = _board_period(request)
-    due = scope.scope_by_unit(period) if period else {}
-    rows = queries.board(period, due=due) if period else []
+    by_unit = due.scope_by_unit(period) if period else {}
+    rows = queries.board(period, due=by_unit) if period else []
     counts = queries.board_counts(rows)
     f, shown = _filtered(request, rows)
     query = request.GET.copy()
     return render(request, "reporting/board.html", {
         "cycles": cycles, "cycle": cycle, "periods": periods, "period": period, "rows": shown, "counts": counts,
-        "f": f, "states": queries.STATES, "assessors": queries.by_assessor(period, due=due) if period else [],
+        "f": f, "states": queries.STATES, "assessors": queries.by_assessor(period, due=by_unit) if period else [],
         "kinds": sorted({(r.unit.kind, r.unit.get_kind_display()) for r in rows}), "query": query.urlencode(),
     })
 
@@ -753,7 +755,7 @@ def generate_periods(request):
 
 
 def _units_in(period):
-    return Unit.objects.filter(pk__in=list(scope.scope_by_unit(period))).order_by("sort_order", "code")
+    return Unit.objects.filter(pk__in=list(due.scope_by_unit(period))).order_by("sort_order", "code")
 
 
 @login_required
