@@ -30,6 +30,7 @@ if not SECRET_KEY:
 SECRET_KEY_FALLBACKS = env_list("JIXIAO_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("JIXIAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("JIXIAO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "jixiao.ui.errors.csrf_failure"  # a Chinese page in the right layout, not Django's English one
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -14,3 +14,9 @@ urlpatterns = [
     path("results/", include("jixiao.results.urls")),
     path("p/", include("jixiao.portal.urls")),
 ]
+
+# Chinese error pages in the shell's or the portal's layout (ui/errors.py); 500 needs no database.
+handler400 = "jixiao.ui.errors.bad_request"
+handler403 = "jixiao.ui.errors.permission_denied"
+handler404 = "jixiao.ui.errors.page_not_found"
+handler500 = "jixiao.ui.errors.server_error"
