@@ -8,14 +8,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jixiao.accounts import access
 from jixiao.evaluation import actions, scale
+from jixiao.evaluation.feedback import comment_page, follow_up_counts
 from jixiao.evaluation.forms import parse_matrix
 from jixiao.evaluation.models import (
     Ballot,
     BallotStatus,
     Campaign,
     CampaignStatus,
-    Comment,
-    FollowUp,
     Scale,
 )
 
@@ -85,11 +84,6 @@ def feedback(request):
     """A department's comments and follow-up items from closed campaigns (anonymous, dated by day)."""
     access.require(request.user, "evaluation.feedback")
     unit = access.active_membership(request).unit
-    closed = Campaign.objects.filter(status=CampaignStatus.CLOSED)
-    comments = (Comment.objects.filter(unit=unit, campaign__in=closed, answer__excluded=False)
-                .select_related("campaign__cycle", "answer__rater_group")
-                .order_by("-campaign__cycle__year", "answer__submitted_on", "id")[:500])
-    items = (FollowUp.objects.filter(unit=unit, campaign__in=closed, answer__excluded=False)
-             .select_related("campaign__cycle", "dimension", "rater_group")
-             .order_by("-campaign__cycle__year", "dimension__sort_order", "id")[:500])
-    return render(request, "evaluation/feedback.html", {"unit": unit, "comments": comments, "items": items})
+    return render(request, "evaluation/feedback.html", {
+        "unit": unit, "items": follow_up_counts(unit),
+        "comments": comment_page(unit, request.GET.get("page"))})
