@@ -3,16 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
 from jixiao.keywork import actions, board
-from jixiao.keywork.evidence import CONTENT_TYPES
 from jixiao.keywork.forms import BulletinForm
 from jixiao.keywork.models import Bulletin
+from jixiao.lib import refusals
+from jixiao.lib.responses import download
 from jixiao.org.models import Cycle
 
 
@@ -40,9 +41,7 @@ def bulletin_publish(request):
     try:
         bulletin = actions.publish_bulletin(cycle, form.cleaned_data["period_code"], by=request.user)
     except ValidationError as error:
-        actions.record_refusal("bulletin.refused", cycle, error, by=request.user)
-        for message in error.messages:
-            messages.error(request, message)
+        refusals.refuse(request, "bulletin.refused", cycle, error)
     else:
         messages.success(request, f"已发布通报 {bulletin.doc_number}。")
     return redirect(f"{reverse('keywork:bulletin_list')}?cycle={cycle.year}")
@@ -55,5 +54,4 @@ def bulletin_download(request, pk):
     bulletin = Bulletin.objects.filter(pk=pk).select_related("cycle").first()
     if bulletin is None:
         raise Http404("通报不存在")
-    return FileResponse(bulletin.file.open("rb"), content_type=CONTENT_TYPES["docx"], as_attachment=True,
-                        filename=f"{bulletin.doc_number}{bulletin.title}.docx")
+    return download(bulletin.file.open("rb"), f"{bulletin.doc_number}{bulletin.title}.docx")

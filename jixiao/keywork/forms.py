@@ -2,10 +2,11 @@
 
 from django import forms
 
+from jixiao.accounts.roles import Role
 from jixiao.keywork.models import KeyTask, Rating, SupervisionKind
 from jixiao.keywork.periods import PERIOD_CHOICES, QUARTERS, label
 from jixiao.lib.cells import NameFieldsMixin
-from jixiao.org.models import Cadre, Unit
+from jixiao.org.models import Cadre, Unit, UnitKind
 
 
 def style(form) -> None:
@@ -28,7 +29,7 @@ class Styled:
 
 class TaskForm(NameFieldsMixin, forms.ModelForm):
     cooperating_units = forms.ModelMultipleChoiceField(
-        label="配合单位", queryset=Unit.objects.current().exclude(kind="village"), required=False,
+        label="配合单位", queryset=Unit.objects.current().without_villages(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}))
     sub_tasks = forms.CharField(
         label="分解任务", required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -43,10 +44,10 @@ class TaskForm(NameFieldsMixin, forms.ModelForm):
     def __init__(self, *args, cycle=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cycle = cycle
-        self.fields["lead_unit"].queryset = Unit.objects.current().exclude(kind="village")
-        self.fields["leader_cadre"].queryset = Cadre.objects.filter(unit__kind="district", tenure_to__isnull=True)
+        self.fields["lead_unit"].queryset = Unit.objects.current().without_villages()
+        self.fields["leader_cadre"].queryset = Cadre.objects.filter(unit__kind=UnitKind.DISTRICT, tenure_to__isnull=True)
         self.fields["leader_user"].queryset = self.fields["leader_user"].queryset.filter(
-            memberships__role="leader", memberships__revoked_at__isnull=True).distinct()
+            memberships__role=Role.LEADER, memberships__revoked_at__isnull=True).distinct()
         self.fields["assessor_unit"].queryset = Unit.objects.current().filter(is_assessor=True)
         blocks = self.fields["scheme_block"].queryset.select_related("scheme")
         self.fields["scheme_block"].queryset = blocks.filter(scheme__cycle=cycle) if cycle else blocks.none()
@@ -118,7 +119,7 @@ class AssessForm(Styled, forms.Form):
 
 class SupervisionForm(Styled, forms.Form):
     kind = forms.ChoiceField(label="督查方式", choices=SupervisionKind.choices)
-    unit = forms.ModelChoiceField(label="被督查单位", queryset=Unit.objects.current().exclude(kind="village"))
+    unit = forms.ModelChoiceField(label="被督查单位", queryset=Unit.objects.current().without_villages())
     task = forms.ModelChoiceField(label="督查事项（重点工作）", queryset=KeyTask.objects.none(), required=False)
     done_on = forms.DateField(label="督查日期", widget=forms.DateInput(attrs={"type": "date"}))
     findings = forms.CharField(label="发现问题与情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
@@ -130,7 +131,7 @@ class SupervisionForm(Styled, forms.Form):
 
 
 class DirectiveForm(Styled, forms.Form):
-    unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.current().exclude(kind="village"))
+    unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.current().without_villages())
     task = forms.ModelChoiceField(label="督办事项（重点工作）", queryset=KeyTask.objects.none(), required=False)
     subject = forms.CharField(label="督办事由", max_length=200)
     requirement = forms.CharField(label="办理要求", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)

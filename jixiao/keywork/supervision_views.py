@@ -12,11 +12,8 @@ from jixiao.accounts import access
 from jixiao.keywork import actions, board, scope
 from jixiao.keywork.forms import DecideForm, DirectiveForm, ReplyForm, SupervisionForm
 from jixiao.keywork.models import DirectiveReply, DirectiveStatus, SupervisionKind
+from jixiao.lib import refusals
 from jixiao.org.models import Cycle
-
-
-def _messages_of(error) -> list[str]:
-    return getattr(error, "messages", None) or [str(error)]
 
 
 @login_required
@@ -46,9 +43,7 @@ def supervision_create(request):
             supervision = actions.record_supervision(cycle=cycle, by=request.user,
                                                      files=request.FILES.getlist("files"), **form.cleaned_data)
         except ValidationError as error:
-            for message in _messages_of(error):
-                form.add_error(None, message)
-            actions.record_refusal("supervision.refused", cycle, error, by=request.user)
+            refusals.refuse(request, "supervision.refused", cycle, error, form=form)
         else:
             messages.success(request, "督查记录已保存。")
             return redirect("keywork:supervision_detail", pk=supervision.pk)
@@ -101,9 +96,7 @@ def directive_create(request):
             directive = actions.issue_directive(cycle=cycle, supervision=supervision, by=request.user,
                                                 **form.cleaned_data)
         except ValidationError as error:
-            for message in _messages_of(error):
-                form.add_error(None, message)
-            actions.record_refusal("directive.refused", cycle, error, by=request.user)
+            refusals.refuse(request, "directive.refused", cycle, error, form=form)
         else:
             messages.success(request, f"已签发督办单 {directive.number}。")
             return redirect("keywork:directive_detail", pk=directive.pk)
@@ -134,9 +127,7 @@ def directive_reply(request, pk):
             actions.reply_directive(directive, text=form.cleaned_data["text"], by=request.user,
                                     files=request.FILES.getlist("files"))
         except ValidationError as error:
-            actions.record_refusal("directive.reply_refused", directive, error, by=request.user)
-            for message in _messages_of(error):
-                messages.error(request, message)
+            refusals.refuse(request, "directive.reply_refused", directive, error)
             return _detail_with(request, directive, reply_form=form, status=422)
         messages.success(request, "回复已提交，等待督查室审核。")
         return redirect("keywork:directive_detail", pk=directive.pk)
@@ -168,9 +159,7 @@ def reply_decide(request, pk):
             actions.decide_reply(reply, accept=form.cleaned_data["decision"] == "accept",
                                  note=form.cleaned_data["note"], by=request.user)
         except ValidationError as error:
-            actions.record_refusal("directive.decide_refused", directive, error, by=request.user)
-            for message in _messages_of(error):
-                messages.error(request, message)
+            refusals.refuse(request, "directive.decide_refused", directive, error)
             return _detail_with(request, directive, decide_form=form, status=422)
         messages.success(request, "审核结果已保存。")
         return redirect("keywork:directive_detail", pk=directive.pk)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,17 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jixiao.accounts import access
 from jixiao.audit.models import Outcome
 from jixiao.keywork import actions, board, periods, scope
-from jixiao.keywork.evidence import CONTENT_TYPES
 from jixiao.keywork.forms import AssessForm, ProgressForm, TaskForm
 from jixiao.keywork.models import Directive, KeyTask, TaskStatus, Warning
+from jixiao.lib import refusals
 from jixiao.lib.excel import write_workbook
-from jixiao.org.models import Cadre, Cycle, Unit
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _messages_of(error) -> list[str]:
-    return getattr(error, "messages", None) or [str(error)]
+from jixiao.lib.responses import download
+from jixiao.org.models import Cadre, Cycle, Unit, UnitKind
 
 
 @login_required
@@ -40,8 +35,8 @@ def task_board(request):
     return render(request, "keywork/board.html", {
         "cycle": cycle, "cycles": Cycle.objects.order_by("-year"), "rows": rows, "f": f,
         "counts": board.counts(rows), **board.choices(),
-        "leaders": Cadre.objects.filter(unit__kind="district").order_by("post", "id"),
-        "units": Unit.objects.current().exclude(kind="village").order_by("sort_order", "code"),
+        "leaders": Cadre.objects.filter(unit__kind=UnitKind.DISTRICT).order_by("post", "id"),
+        "units": Unit.objects.current().without_villages().order_by("sort_order", "code"),
         "query": request.GET.urlencode(), "can_manage": access.can(request.user, "keywork.manage"),
     })
 
@@ -56,9 +51,7 @@ def board_export(request):
     rows = board.rows_for(KeyTask.objects.all(), cycle, board.read_filters(request.GET))
     buffer = io.BytesIO()
     write_workbook(buffer, [board.sheet(rows, cycle)])
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=keywork-{cycle.year}.xlsx"
-    return response
+    return download(buffer.getvalue(), f"keywork-{cycle.year}.xlsx")
 
 
 @login_required
@@ -150,9 +143,7 @@ def _task_form(request, task, title):
                                      cooperating=list(form.cleaned_data["cooperating_units"]),
                                      milestones=form.milestones(), sub_tasks=form.cleaned_data["sub_tasks"])
         except ValidationError as error:
-            for message in _messages_of(error):
-                form.add_error(None, message)
-            actions.record_refusal("keytask.refused", task if task.pk else task.cycle, error, by=request.user)
+            refusals.refuse(request, "keytask.refused", task if task.pk else task.cycle, error, form=form)
         else:
             messages.success(request, f"已保存重点工作：{task}")
             return redirect("keywork:task_detail", pk=task.pk)
@@ -167,13 +158,13 @@ def progress_create(request, pk):
         task = scope.get_task(request.user, pk, "keywork.report")
     except (Http404, PermissionDenied) as error:
         if request.method == "POST":
-            actions.record_refusal("keywork.progress_refused", None, error, by=request.user, outcome=Outcome.DENIED)
+            refusals.record("keywork.progress_refused", None, error, user=request.user, outcome=Outcome.DENIED)
         raise
     membership = access.current_membership(request.user)
     if membership.unit_id not in actions.reporting_units(task):
         error = PermissionDenied(f"“{task.name}”不由{membership.unit.name}牵头或配合，不能报送其进展。")
         if request.method == "POST":
-            actions.record_refusal("keywork.progress_refused", task, error, by=request.user, outcome=Outcome.DENIED)
+            refusals.record("keywork.progress_refused", task, error, user=request.user, outcome=Outcome.DENIED)
         raise error
     form = ProgressForm(request.POST or None, initial={"period_code": periods.quarter_of(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
@@ -181,11 +172,9 @@ def progress_create(request, pk):
             actions.report_progress(task, unit=membership.unit, by=request.user,
                                     files=request.FILES.getlist("files"), **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            for message in _messages_of(error):
-                form.add_error(None, message)
             denied = isinstance(error, PermissionDenied)
-            actions.record_refusal("keywork.progress_refused", task, error, by=request.user,
-                                   outcome=Outcome.DENIED if denied else Outcome.FAILURE)
+            refusals.refuse(request, "keywork.progress_refused", task, error, form=form,
+                            outcome=Outcome.DENIED if denied else Outcome.FAILURE)
             return render(request, "keywork/progress_form.html", {"form": form, "task": task},
                           status=403 if denied else 422)
         messages.success(request, "进展已报送。")
@@ -205,9 +194,7 @@ def assess(request, pk):
         try:
             actions.assess(task, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in _messages_of(error):
-                form.add_error(None, message)
-            actions.record_refusal("keywork.assess_refused", task, error, by=request.user)
+            refusals.refuse(request, "keywork.assess_refused", task, error, form=form)
         else:
             messages.success(request, "评分已保存。")
             return redirect("keywork:task_detail", pk=task.pk)
@@ -236,7 +223,4 @@ def warnings_raise(request):
 @require_GET
 def evidence_download(request, pk):
     evidence = scope.get_evidence(request.user, pk)
-    response = FileResponse(evidence.file.open("rb"), content_type=CONTENT_TYPES.get(evidence.kind,
-                                                                                     "application/octet-stream"),
-                            as_attachment=True, filename=evidence.original_name)
-    return response
+    return download(evidence.file.open("rb"), evidence.original_name, kind=evidence.kind)

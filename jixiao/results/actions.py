@@ -1,6 +1,6 @@
 """State changes of result use: rectification items, cadre records and talks. Atomic, guarded, audited.
 
-A refused change raises ValidationError with a Chinese message; the view shows it and calls `record_refusal`.
+A refused change raises ValidationError with a Chinese message; the view shows and audits it through `lib.refusals`.
 """
 
 import datetime
@@ -14,16 +14,18 @@ from django.utils import timezone
 from jixiao.accounts.models import Membership
 from jixiao.accounts.roles import Role
 from jixiao.audit import log
-from jixiao.audit.models import Outcome
 from jixiao.keywork import evidence
+from jixiao.lib import refusals
 from jixiao.notifications.actions import notify
 from jixiao.notifications.models import NoticeKind
+from jixiao.org.models import CadrePost
 from jixiao.results.models import (
     Rectification,
     RectificationReport,
     RectificationSource,
     RectificationStatus,
 )
+from jixiao.scoring.types import EXCELLENT
 
 S = RectificationStatus
 UNIT_ROLES = (Role.REPORTER, Role.REVIEWER)
@@ -38,8 +40,10 @@ ALLOWED_FROM = {
 
 
 def record_refusal(code: str, obj, error: Exception, *, by) -> None:
-    messages = getattr(error, "messages", None) or [str(error)]
-    log.record(code, obj, outcome=Outcome.FAILURE, after={"refused": messages}, user=by)
+    """Audit a refused change: `lib.refusals.record`, kept under this name for the views that call it.
+
+    New views call `refusals.refuse`, which also shows the message."""
+    refusals.record(code, obj, error, user=by)
 
 
 def unit_users(unit):
@@ -260,7 +264,7 @@ def record_talk(record, *, held_on: datetime.date, held_by: str, summary: str, b
     from jixiao.results.models import Talk
     from jixiao.results.queries import AVERAGE_OR_WORSE
 
-    if record.post != "main" or record.grade not in AVERAGE_OR_WORSE:
+    if record.post != CadrePost.MAIN_LEADER or record.grade not in AVERAGE_OR_WORSE:
         raise ValidationError("只对等次为“一般”及以下单位的主要领导进行组织谈话。")
     if Talk.objects.filter(record=record).exists():
         raise ValidationError("该干部本年度的组织谈话已记录。")
@@ -285,7 +289,7 @@ def commend(run, *, by) -> int:
     now = timezone.now()
     rows = [Commendation(cycle=run.cycle, run=run, unit=r.unit, group_name=r.group.name, total=r.total, rank=r.rank,
                          created_by=by, created_at=now)
-            for r in run.results.filter(grade="excellent", award_eligible=True).select_related("unit", "group")]
+            for r in run.results.filter(grade=EXCELLENT, award_eligible=True).select_related("unit", "group")]
     Commendation.objects.bulk_create(rows)
     log.record("results.commended", run, after={"units": [r.unit.code for r in rows]}, user=by)
     return len(rows)
