@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
-from jixiao.evaluation import actions, monitor
+from jixiao.evaluation import actions, charts, monitor
 from jixiao.evaluation import results as results_mod
 from jixiao.evaluation.forms import DecisionForm
 from jixiao.evaluation.models import Answer, Contact, Flag, FlagStatus, FollowUp
 from jixiao.evaluation.views import _campaign, _fail
+
+TOP_CHART = 15  # departments in the results chart; the table below lists all
 
 
 @login_required
@@ -29,12 +31,11 @@ def monitor_page(request, pk):
         rows.append({"unit": unit, "counts": [per_group.get(g.pk, 0) for g in groups],
                      "total": sum(per_group.values()), "service_issued": issued, "service_used": used})
     daily = monitor.daily(campaign)
-    chart = {"xAxis": {"type": "category", "data": [d.isoformat() for d, _ in daily]},
-             "yAxis": {"type": "value", "name": "答卷"}, "tooltip": {"trigger": "axis"},
-             "series": [{"type": "bar", "name": "答卷数", "data": [n for _, n in daily]}]}
+    chart = charts.horizontal_bars([d.isoformat() for d, _ in daily], [n for _, n in daily], name="答卷数",
+                                   value_axis={"name": "答卷", "minInterval": 1})
     return render(request, "evaluation/monitor.html", {
         "campaign": campaign, "rates": monitor.group_rates(campaign), "groups": groups, "rows": rows,
-        "daily": daily, "chart": chart, "flags": monitor.flag_summary(campaign),
+        "daily": daily, "chart": chart, "chart_height": charts.height(len(daily)), "flags": monitor.flag_summary(campaign),
     })
 
 
@@ -82,12 +83,12 @@ def results(request, pk):
     outcome = results_mod.campaign_results(campaign)
     rows = outcome.rows()
     top = [r for r in rows if r[2] is not None and r[2].score is not None]
-    chart = {"tooltip": {"trigger": "axis"}, "grid": {"left": 120},
-             "xAxis": {"type": "value", "min": 0, "max": 100},
-             "yAxis": {"type": "category", "inverse": True, "data": [u.label for _, u, _, _ in top[:15]]},
-             "series": [{"type": "bar", "name": "满意度", "data": [float(s.score) for _, _, s, _ in top[:15]]}]}
+    top = top[:TOP_CHART]
+    chart = charts.horizontal_bars([u.label for _, u, _, _ in top], [float(s.score) for _, _, s, _ in top],
+                                   name="满意度", value_axis={"min": 0, "max": 100})
     return render(request, "evaluation/results.html", {
         "campaign": campaign, "results": outcome, "rows": rows, "chart": chart,
+        "chart_height": charts.height(len(top)),
     })
 
 
