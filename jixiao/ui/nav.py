@@ -55,15 +55,28 @@ NAV = [
 
 
 def items_for(user, path: str = "") -> list[dict]:
-    sections: dict[str, list] = {}
+    """The entries the user's active role may open, by section, with at most one marked active."""
+    visible = []
     for item in NAV:
         if item.action and not access.can(user, item.action):
             continue
         try:
-            url = reverse(item.url_name)
+            visible.append((item, reverse(item.url_name)))
         except NoReverseMatch:
             continue
-        active = path == url or (url != "/" and path.startswith(url))
-        entry = {"label": item.label, "url": url, "icon": item.icon, "active": active}
+    current = active_url([url for _, url in visible], path)
+    sections: dict[str, list] = {}
+    for item, url in visible:
+        entry = {"label": item.label, "url": url, "icon": item.icon, "active": url == current}
         sections.setdefault(item.section, []).append(entry)
     return [{"title": title, "items": items} for title, items in sections.items()]
+
+
+def active_url(urls: list[str], path: str) -> str:
+    """The one entry the page belongs to: the longest URL the path starts with ("/" only for itself).
+
+    /reporting/board/ lies under both 网上报件 (/reporting/) and 报送情况 (/reporting/board/); only the
+    deeper one is the page's entry, so two items are never highlighted at once.
+    """
+    matches = [url for url in urls if path == url or (url != "/" and path.startswith(url))]
+    return max(matches, key=len, default="")
