@@ -15,7 +15,7 @@ import datetime
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from jixiao.evaluation.models import Counter
+from jixiao.evaluation.models import Counter, FlagKind
 
 # Public channel limits (per client-address bucket and per phone key).
 ADDRESS_LIMIT, ADDRESS_WINDOW = 60, 600  # requests that check or submit a code, per 10 minutes
@@ -68,8 +68,6 @@ def purge(now: datetime.datetime | None = None) -> int:
 
 def content_flags(values: dict, seconds: int | None) -> list[tuple[str, str]]:
     """Flags that follow from the answer alone: (kind, Chinese detail)."""
-    from jixiao.evaluation.models import FlagKind
-
     flags = []
     count = len(values)
     if seconds is not None:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.evaluation.scale import Scale, label
 from jixiao.org.models import Cycle, Unit
 
 COMMENT_MAX = 500  # characters of one comment
@@ -22,11 +23,6 @@ class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("筹备中")
     OPEN = "open", _("评议中")
     CLOSED = "closed", _("已结束")
-
-
-class Scale(models.TextChoices):
-    FIVE_LEVEL = "five", _("五级满意度")
-    POINTS = "points", _("百分制")
 
 
 class Campaign(models.Model):
@@ -319,8 +315,6 @@ class FollowUp(models.Model):
 
     @property
     def value_label(self) -> str:
-        from jixiao.evaluation.scale import label
-
         return label(self.campaign.scale, self.value)
 
 

@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
-from jixiao.evaluation import actions, charts, monitor
-from jixiao.evaluation import results as results_mod
+from jixiao.evaluation import actions, campaign_results, charts, monitor
 from jixiao.evaluation.forms import DecisionForm
 from jixiao.evaluation.models import Answer, Contact, Flag, FlagStatus, FollowUp
 from jixiao.evaluation.views import _campaign, _fail
@@ -80,7 +79,7 @@ def review_decide(request, pk):
 @require_GET
 def results(request, pk):
     campaign = _campaign(request, pk)
-    outcome = results_mod.campaign_results(campaign)
+    outcome = campaign_results.campaign_results(campaign)
     rows = outcome.rows()
     top = [r for r in rows if r[2] is not None and r[2].score is not None]
     top = top[:TOP_CHART]
@@ -96,7 +95,7 @@ def results(request, pk):
 @require_GET
 def results_export(request, pk):
     campaign = _campaign(request, pk)
-    data = results_mod.workbook(results_mod.campaign_results(campaign))
+    data = campaign_results.workbook(campaign_results.campaign_results(campaign))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="evaluation-{campaign.cycle.year}.xlsx"'
     return response

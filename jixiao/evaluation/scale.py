@@ -5,7 +5,16 @@ aggregate the same way. A rating of 不满意 or worse (≤ 40), or under 60 on 
 follow-up item for the department.
 """
 
-from jixiao.evaluation.models import Scale
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Scale(models.TextChoices):
+    """How a campaign asks for ratings; models.py takes it from here, so this module imports no model."""
+
+    FIVE_LEVEL = "five", _("五级满意度")
+    POINTS = "points", _("百分制")
+
 
 FIVE_LEVELS = [(100, "非常满意"), (80, "满意"), (60, "基本满意"), (40, "不满意"), (20, "非常不满意")]
 FIVE_LEVEL_VALUES = frozenset(v for v, _ in FIVE_LEVELS)

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from jixiao.audit.models import Event
-from jixiao.evaluation import actions, results
+from jixiao.evaluation import actions, campaign_results
 from jixiao.evaluation.actions import CodeAnswer, EvaluationError
 from jixiao.evaluation.models import Answer, Flag, FlagStatus, FollowUp, RaterKind
 from jixiao.evaluation.tests.conftest import values_for
@@ -26,14 +26,14 @@ def fill(campaign, issue, kind, n, value, unit=None, seconds=300):
 def test_exclusion_is_recorded_audited_and_changes_results(campaign, issue, cast):
     fill(campaign, issue, RaterKind.PUBLIC, 5, 80)
     unit = campaign.units.order_by("code").first()
-    before = results.unit_scores(campaign)[unit.pk].score
+    before = campaign_results.unit_scores(campaign)[unit.pk].score
     fill(campaign, issue, RaterKind.PUBLIC, 1, 20, seconds=6)  # a speeder giving 非常不满意
     flagged = Answer.objects.get(flags__isnull=False)
-    assert results.unit_scores(campaign)[unit.pk].score < before  # pending answers count until decided
+    assert campaign_results.unit_scores(campaign)[unit.pk].score < before  # pending answers count until decided
     with pytest.raises(EvaluationError, match="审核理由"):
         actions.decide_answer(flagged, exclude=True, reason="", by=cast.office)
     actions.decide_answer(flagged, exclude=True, reason="6秒完成4题，判定为无效", by=cast.office)
-    assert results.unit_scores(campaign)[unit.pk].score == before
+    assert campaign_results.unit_scores(campaign)[unit.pk].score == before
     assert Answer.objects.filter(pk=flagged.pk, excluded=True).exists()  # kept, never deleted
     assert Flag.objects.get().status == FlagStatus.EXCLUDED and Flag.objects.get().decided_by == cast.office
     event = Event.objects.get(code="evaluation.answer_excluded")

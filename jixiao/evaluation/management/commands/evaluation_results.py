@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jixiao.evaluation import results
+from jixiao.evaluation import campaign_results
 from jixiao.evaluation.models import Campaign
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         campaigns = list(Campaign.objects.filter(cycle__year=options["cycle"]).select_related("cycle"))
         if not campaigns:
             raise CommandError(f"{options['cycle']}年度没有评议活动。")
-        outcome = [results.as_json(results.campaign_results(c)) for c in campaigns]
+        outcome = [campaign_results.as_json(campaign_results.campaign_results(c)) for c in campaigns]
         if options["json"]:
             self.stdout.write(json.dumps(outcome[0] if len(outcome) == 1 else outcome, ensure_ascii=False))
             return

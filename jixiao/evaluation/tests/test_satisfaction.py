@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from jixiao.evaluation.scoring import Cell, GroupSpec, compute
+from jixiao.evaluation.satisfaction import Cell, GroupSpec, compute
 
 LEADERS, PUBLIC, MEDIA = GroupSpec(1, "区级领导", Decimal(50)), GroupSpec(2, "群众代表", Decimal(30)), GroupSpec(3, "新闻媒体", Decimal(20))
 CAP, SERVICE = 10, 20  # dimension ids
