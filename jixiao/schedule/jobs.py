@@ -63,6 +63,14 @@ def purge_contacts(day: datetime.date) -> str:
     return f"删除过期联系电话 {actions.purge_contacts(today=day)} 个"
 
 
+def purge_counters(day: datetime.date) -> str:
+    """Forget the evaluation's rate-limit windows older than two days before the day starts (the table only grew)."""
+    from jixiao.evaluation import guards
+
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return f"删除过期限流计数 {guards.purge(start)} 条"
+
+
 def audit_anchor(day: datetime.date) -> str:
     """Verify the audit chain and append its head to the anchor file outside the database, once a day."""
     from jixiao.audit import log
@@ -87,6 +95,7 @@ JOBS: list[tuple[str, str, Callable[[datetime.date], str]]] = [
     ("keywork_warnings", "重点工作滞后预警", keywork_warnings),
     ("remind_rectifications", "整改逾期提醒", rectification_reminders),
     ("purge_contacts", "删除超过保存期限的评议联系电话", purge_contacts),
+    ("purge_counters", "删除两天前的评议限流计数", purge_counters),
     ("audit_anchor", "校验审计日志并记录外部锚点", audit_anchor),
     ("backup", "备份数据库与上传文件", daily_backup),
 ]

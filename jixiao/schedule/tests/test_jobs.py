@@ -85,3 +85,18 @@ def test_only_runs_the_named_jobs():
     out = io.StringIO()
     call_command("run_schedule", "--only", "purge_contacts", stdout=out)
     assert out.getvalue().strip() == "✓ 删除超过保存期限的评议联系电话：删除过期联系电话 0 个"
+
+
+@pytest.mark.django_db
+def test_rate_limit_counters_older_than_two_days_are_purged_daily():
+    from jixiao.evaluation.models import Counter
+
+    day = datetime.date(2026, 11, 25)
+    old = datetime.datetime(2026, 11, 22, 23, 50, tzinfo=SHANGHAI)
+    recent = datetime.datetime(2026, 11, 23, 0, 10, tzinfo=SHANGHAI)
+    Counter.objects.create(key="addr:old", window_start=old, hits=3)
+    Counter.objects.create(key="addr:recent", window_start=recent, hits=1)
+    [outcome] = jobs.run_all(day, only={"purge_counters"})
+    assert outcome.ok and outcome.summary == "删除过期限流计数 1 条"
+    assert list(Counter.objects.values_list("key", flat=True)) == ["addr:recent"]
+    assert jobs.run_all(day, only={"purge_counters"})[0].summary == "删除过期限流计数 0 条"
