@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
-from jixiao.audit import export, guard, keys, log
+from jixiao.audit import export, feed, guard, keys, log
 from jixiao.audit.forms import EventSearchForm, object_types
 from jixiao.audit.labels import EVENT_LABELS, PREFIX_LABELS
 from jixiao.audit.models import Event
@@ -35,6 +35,7 @@ def event_list(request):
     access.require(request.user, "audit.view")
     form, events = _search(request.GET)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = feed.name_events(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/event_list.html", {
@@ -49,7 +50,7 @@ def event_list(request):
 @require_GET
 def event_detail(request, pk):
     access.require(request.user, "audit.view")
-    event = get_object_or_404(Event, pk=pk)
+    event = feed.name_events([get_object_or_404(Event, pk=pk)])[0]
     previous = Event.objects.filter(hash=event.prev_hash).only("id").first()
     following = Event.objects.filter(prev_hash=event.hash).only("id").first()
     return render(request, "audit/event_detail.html", {

@@ -1,4 +1,5 @@
 from django import template
+from django.apps import apps
 
 from jixiao.accounts.roles import Role
 from jixiao.audit.labels import label_for
@@ -16,3 +17,12 @@ def event_label(code: str) -> str:
 @register.filter
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
+
+
+@register.filter
+def object_type_label(label: str) -> str:
+    """The Chinese name of a model label ("reporting.Submission" → 报件), the label itself when unknown."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
