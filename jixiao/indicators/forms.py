@@ -1,6 +1,7 @@
 """Forms of the indicator pages. Field checks here; state changes go through actions.py."""
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 
@@ -16,7 +17,18 @@ from jixiao.indicators.models import (
     Target,
     VetoCondition,
 )
-from jixiao.indicators.rule_specs import format_params_text, parse_params_text, validate_params
+from jixiao.indicators.rule_examples import example, sample_target
+from jixiao.indicators.rule_specs import (
+    BOOL,
+    DECIMAL,
+    INT,
+    RULES,
+    Param,
+    check_value,
+    cross_checks,
+    read_value,
+    show_value,
+)
 from jixiao.lib.cells import NameFieldsMixin
 from jixiao.org.models import Group, Unit
 
@@ -143,11 +155,26 @@ class SchemeGroupForm(PartForm):
         self.fields["group"].queryset = Group.objects.filter(cycle=self.scheme.cycle)
 
 
+PARAM_PREFIX = "p_"
+YES_NO = [("是", "是"), ("否", "否")]
+
+
+def param_field(param: Param) -> forms.Field:
+    """The form field of one rule parameter: 是/否 as a choice, everything else as text checked by rule_specs
+    (so a bad number is named in the same Chinese as in the workbook)."""
+    label = f"{param.label}（{param.unit}）" if param.unit else param.label
+    default = "" if param.default is None else show_value(param.default)
+    help_text = "；".join(filter(None, [param.help, f"默认 {default}" if default else "必填" if param.required else ""]))
+    if param.type == BOOL:
+        return forms.ChoiceField(label=label, choices=YES_NO, help_text=help_text)
+    attrs = {"inputmode": "decimal"} if param.type in (DECIMAL, INT) else {}
+    return forms.CharField(label=label, required=False, help_text=help_text, max_length=500,
+                           widget=forms.TextInput(attrs=attrs))
+
+
 class ItemForm(PartForm):
-    params_text = forms.CharField(
-        label="计分参数", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="每行一个“参数名=值”，如 cap=1.2；对照表写成 键:值,键:值。参数说明见“计分规则”页。",
-    )
+    """A scheme item with one field per parameter of its rule; the fields follow the rule chosen (htmx swaps
+    them, or the 切换规则 button re-shows the form without JS)."""
 
     class Meta:
         model = SchemeItem
@@ -161,19 +188,76 @@ class ItemForm(PartForm):
         self.fields["indicator"].queryset = Indicator.objects.filter(active=True)
         self.fields["assessor"].queryset = assessor_units()
         self.fields["assessor"].help_text = "留空则采用指标口径中的默认考核责任单位"
-        if self.instance.pk:
-            self.fields["params_text"].initial = format_params_text(self.instance.params)
+        self.spec = RULES.get(self._value("rule") or self.instance.rule)
+        for param in self.spec.params if self.spec else ():
+            self.fields[PARAM_PREFIX + param.name] = param_field(param)
+            if not self.is_bound:
+                self.initial[PARAM_PREFIX + param.name] = self._initial_param(param)
+        self._style()
+
+    def _value(self, name):
+        return (self.data if self.is_bound else self.initial).get(name)
+
+    def _initial_param(self, param: Param) -> str:
+        """A value being re-shown after a rule switch, else the stored one (same rule), else the default."""
+        typed = self.initial.get(PARAM_PREFIX + param.name)
+        if typed is not None:
+            return typed
+        stored = self.instance.params if self.instance.rule == self.spec.code else {}
+        value = (stored or {}).get(param.name, param.default)
+        return "" if value is None else show_value(value)
+
+    def fields_up_to_rule(self):
+        names = [name for name in self.fields if not name.startswith(PARAM_PREFIX)]
+        return [self[name] for name in names[: names.index("rule") + 1]]
+
+    def fields_after_rule(self):
+        names = [name for name in self.fields if not name.startswith(PARAM_PREFIX)]
+        return [self[name] for name in names[names.index("rule") + 1:]]
+
+    def param_fields(self):
+        return [self[PARAM_PREFIX + param.name] for param in self.spec.params] if self.spec else []
 
     def clean(self):
         cleaned = super().clean()
-        rule = cleaned.get("rule")
-        if rule:
-            params, problems = parse_params_text(rule, cleaned.get("params_text", ""))
-            problems += validate_params(rule, params)
+        if self.spec is None or cleaned.get("rule") != self.spec.code:
+            return cleaned
+        params, ok = {}, True
+        for param in self.spec.params:
+            name = PARAM_PREFIX + param.name
+            text = (cleaned.get(name) or "").strip()
+            if not text:
+                if param.required:
+                    self.add_error(name, f"请填写「{param.label}」")
+                    ok = False
+                continue
+            value, problems = read_value(param, text)
+            problems = problems or check_value(param, value, f"「{param.label}」")
             if problems:
-                self.add_error("params_text", problems)
-            self.instance.params = params
+                self.add_error(name, problems)
+                ok = False
+            params[param.name] = value
+        if ok:
+            for problem in cross_checks(self.spec.code, params):
+                self.add_error(None, problem)
+        self.instance.params = params
         return cleaned
+
+    def example(self) -> str:
+        """The worked example of the rule with the item's 分值 and a real 目标值 (empty while params are bad)."""
+        if self.spec is None or (self.is_bound and self.errors):
+            return ""
+        params = {p.name: read_value(p, str(self[PARAM_PREFIX + p.name].value() or ""))[0]
+                  for p in self.spec.params if str(self[PARAM_PREFIX + p.name].value() or "").strip()}
+        target, note = sample_target(self.scheme.cycle_id, self._value("indicator") or self.instance.indicator_id)
+        return example(self.spec.code, params, _decimal(self._value("points") or self.instance.points), target, note)
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
 
 
 class CategoryForm(PartForm):

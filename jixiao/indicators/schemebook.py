@@ -163,7 +163,7 @@ ITEMS = SheetSpec("items", "方案指标", (
     Col("indicator_name", "指标名称", INFO),
     Col("points", "分值", POINTS, True, note="同一组别在同一板块的分值之和须等于板块分值"),
     Col("rule", "计分规则", CHOICE, True, RULE_BY_TEXT, note="规则名称或编码，见“计分规则”页"),
-    Col("params", "计分参数", PARAMS, max_length=500, note="参数名=值，多个用分号分隔，如 cap=1.2; negative_growth_zero=是"),
+    Col("params", "计分参数", PARAMS, max_length=500, note="参数名=值，多个用分号分隔，如 封顶系数=1.2; 负增长得零分=是（英文参数名仍可读取）"),
     Col("assessor", "考核责任单位编码", CODE, note="留空则用指标口径中的默认考核责任单位"),
     Col("not_applicable", "不适用时", CHOICE, choices=NA_CHOICES, note="重新分配 / 不计分；留空为重新分配"),
     Col("sort_order", "排序", INT),
@@ -283,7 +283,7 @@ def _scheme_groups(schemes):
 
 
 def _item_row(code_of, item: SchemeItem) -> list:
-    params = format_params_text(item.params).replace("\n", "; ")
+    params = format_params_text(item.rule, item.params).replace("\n", "; ")
     return [code_of[item.scheme_id], item.block.code, item.group.code, item.indicator.code, item.indicator.name,
             number(item.points), RULES[item.rule].name if item.rule in RULES else item.rule, params,
             item.assessor.code if item.assessor_id else "", NA_LABELS.get(item.not_applicable_policy, ""),

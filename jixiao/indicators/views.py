@@ -316,6 +316,10 @@ def part_edit(request, pk, kind, part_pk=None):
         raise_404()
     form_class, label = PART_FORMS[kind]
     instance = _part(scheme, kind, part_pk) if part_pk else None
+    if "switch_rule" in request.POST:  # show the item again with the fields of the rule chosen; save nothing
+        form = form_class(initial=request.POST.dict(), instance=instance, scheme=scheme)
+        return render(request, "indicators/part_form.html",
+                      {"scheme": scheme, "form": form, "title": _part_title(part_pk, label), "kind": kind})
     form = form_class(request.POST or None, instance=instance, scheme=scheme)
     if request.method == "POST" and form.is_valid():
         try:
@@ -326,9 +330,12 @@ def part_edit(request, pk, kind, part_pk=None):
             messages.success(request, f"{label}已保存。")
             return redirect("indicators:scheme_detail", pk=pk)
     status = 422 if request.method == "POST" else 200
-    title = f"{'编辑' if part_pk else '添加'}{label}"
     return render(request, "indicators/part_form.html",
-                  {"scheme": scheme, "form": form, "title": title, "kind": kind}, status=status)
+                  {"scheme": scheme, "form": form, "title": _part_title(part_pk, label), "kind": kind}, status=status)
+
+
+def _part_title(part_pk, label) -> str:
+    return f"{'编辑' if part_pk else '添加'}{label}"
 
 
 @login_required

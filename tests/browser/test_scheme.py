@@ -205,3 +205,39 @@ def test_office_reviews_a_groups_targets_as_a_matrix(indicator_district, live_se
     page.locator(".matrix-wrap").evaluate("el => el.scrollTo(400, 300)")
     assert abs(matrix.locator("thead th").first.bounding_box()["y"] - page.locator(".matrix-wrap").bounding_box()["y"]) < 2
     shot("targets-matrix-scrolled")
+
+
+def test_office_edits_a_rule_in_chinese_fields(indicator_district, live_server, page, shot, external_requests):
+    """The item's rule is edited in one Chinese field per parameter; choosing another rule swaps the fields and
+    the worked example follows the numbers typed. Screenshots scheme-item-rule-*.png."""
+    from jixiao.indicators.models import SchemeItem
+
+    item = (SchemeItem.objects.filter(scheme__cycle__year=2026, rule="completion_ratio")
+            .select_related("indicator").order_by("id").first())
+    log_in(page, live_server.url, OFFICE)
+    page.goto(f"{live_server.url}/indicators/schemes/{item.scheme_id}/item/{item.pk}/")
+    expect(page.get_by_label("封顶系数（倍）")).to_be_visible()
+    expect(page.get_by_test_id("rule-example")).to_contain_text("完成率计分")
+    shot("scheme-item-rule-completion")
+
+    page.get_by_label("封顶系数（倍）").fill("-1")
+    reason = page.get_by_label(re.compile("修改理由"))
+    if reason.count():
+        reason.fill("市考细则调整")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("「封顶系数」不能小于 1")).to_be_visible()
+    shot("scheme-item-rule-error")
+
+    page.get_by_label("计分规则").select_option(label="排名计分")
+    expect(page.get_by_label("首名比例(%)")).to_be_visible()
+    expect(page.get_by_label("封顶系数（倍）")).to_have_count(0)
+    expect(page.get_by_test_id("rule-example")).to_contain_text("排第 3 名")
+    page.get_by_label("首名比例(%)").fill("90")
+    page.get_by_label("保底比例(%)").click()
+    expect(page.get_by_test_id("rule-example")).to_contain_text("90%")
+    shot("scheme-item-rule-rank")
+
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("方案指标已保存。")).to_be_visible()
+    item.refresh_from_db()
+    assert item.rule == "rank_based" and item.params == {"first_pct": "90", "step_pct": "5", "floor_pct": "0"}

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import template
 
+from jixiao.indicators.rule_specs import show_value
+
 register = template.Library()
 
 
@@ -16,3 +18,9 @@ def num(value, empty="—"):
         return value
     text = format(value.normalize(), "f")
     return "0" if text == "-0" else text
+
+
+@register.filter
+def param_value(value):
+    """A rule parameter's value as the form and the workbook write it: 是/否, k:v,k:v, or the number."""
+    return "" if value is None else show_value(value)

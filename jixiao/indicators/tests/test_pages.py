@@ -68,13 +68,13 @@ def test_item_form_reports_bad_params_and_locked_scheme_needs_a_reason(cast, log
     client = login(cast.office)
     url = reverse("indicators:part_edit", args=[scheme.pk, "item", item.pk])
     data = {"block": item.block_id, "group": item.group_id, "indicator": item.indicator_id, "points": "40",
-            "rule": "efficacy_coefficient", "params_text": "x_good=100\nx_bad=100", "assessor": cast.tjj.pk,
+            "rule": "efficacy_coefficient", "p_x_good": "100", "p_x_bad": "100", "assessor": cast.tjj.pk,
             "not_applicable_policy": "redistribute", "sort_order": "0"}
     response = client.post(url, data)
     body = response.content.decode()
     assert response.status_code == 422
     assert "满意值与不允许值不能相等" in body and "修改理由" in body
-    data.update(params_text="x_good=120\nx_bad=80", reason="市考口径变化")
+    data.update(p_x_good="120", p_x_bad="80", reason="市考口径变化")
     assert client.post(url, data).status_code == 302
     item.refresh_from_db()
     assert item.rule == "efficacy_coefficient" and item.params["x_bad"] == "80"

@@ -88,7 +88,8 @@ def test_text_form_round_trips():
     assert problems == []
     assert params == {"grades": {"好": "1", "较好": "0.8", "一般": "0.6"}}
     assert validate_params("qualitative_grade", params) == []
-    text = format_params_text(clean_params("qualitative_grade", params))
+    text = format_params_text("qualitative_grade", clean_params("qualitative_grade", params))
+    assert text == "等级系数表=好:1,较好:0.8,一般:0.6"
     assert parse_params_text("qualitative_grade", text)[0] == {"grades": {"好": "1", "较好": "0.8", "一般": "0.6"}}
 
 
@@ -100,3 +101,23 @@ def test_text_form_reads_booleans_and_reports_garbage():
 
 def test_describe_params_in_chinese():
     assert describe_params("completion_ratio", {"cap": "1.2", "negative_growth_zero": True}) == "封顶系数 1.2；负增长得零分 是"
+
+
+def test_text_form_writes_chinese_names_and_reads_them_back():
+    text = format_params_text("completion_ratio", {"cap": "1.2", "negative_growth_zero": True})
+    assert text == "封顶系数=1.2\n负增长得零分=是"
+    assert parse_params_text("completion_ratio", text) == ({"cap": "1.2", "negative_growth_zero": True}, [])
+
+
+@pytest.mark.parametrize("text", ["首名比例(%)=90；保底比例(%)=10", "首名比例（%）=90;floor_pct=10"])
+def test_text_form_reads_labels_with_either_bracket_and_english_names_together(text):
+    assert parse_params_text("rank_based", text) == ({"first_pct": "90", "floor_pct": "10"}, [])
+
+
+def test_text_form_refuses_a_parameter_written_twice_and_lists_chinese_names_for_an_unknown_one():
+    params, problems = parse_params_text("completion_ratio", "cap=1.1；封顶系数=1.2")
+    assert problems == ["参数「封顶系数」写了两次"]
+    params, _ = parse_params_text("completion_ratio", "封顶倍数=1.1")
+    assert validate_params("completion_ratio", params) == [
+        "未知参数「封顶倍数」（完成率计分可用参数：封顶系数、负增长得零分）"
+    ]
