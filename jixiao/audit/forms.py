@@ -73,5 +73,9 @@ def day_start(day: datetime.date) -> datetime.datetime:
 
 
 def object_types() -> list[tuple[str, str]]:
-    """(label, Chinese name) of every model an event can point at, for the search's suggestions."""
-    return sorted((m._meta.label, str(m._meta.verbose_name)) for m in apps.get_models() if m is not Event)
+    """(label, Chinese name) of every platform model an event can point at, for the search's suggestions.
+
+    Only the platform's own models: events never point at the libraries' tables (sessions, axes' records),
+    whose English names would read as noise in the list."""
+    return sorted((m._meta.label, str(m._meta.verbose_name)) for m in apps.get_models()
+                  if m is not Event and m._meta.app_config.name.startswith("jixiao."))

@@ -274,3 +274,9 @@ def test_chain_page_of_a_large_log_verifies_only_what_is_new(cast, login, sample
     assert status.ran_now and status.check.intact and not status.check.full
     assert status.check.checked == 6 and status.pending == 0
     assert status.last_full.checked == 4
+
+
+def test_the_object_type_suggestions_are_the_platforms_own_models_in_chinese(cast, login):
+    page = login(cast.auditor).get("/audit/events/").content.decode()
+    assert 'value="reporting.Submission"' in page
+    assert "axes." not in page and "access failure" not in page
