@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
+from jixiao.accounts.roles import Role
 from jixiao.audit.models import Outcome
 from jixiao.keywork import actions, board, periods, scope
 from jixiao.keywork.forms import AssessForm, ProgressForm, TaskForm
@@ -112,7 +113,7 @@ def task_detail(request, pk):
 def _may_assess(user, task) -> bool:
     if not access.can(user, "keywork.assess"):
         return False
-    if access.role_of(user) == "assessor":
+    if access.role_of(user) == Role.ASSESSOR:
         membership = access.current_membership(user)
         return membership is not None and membership.unit_id == task.assessor_unit_id
     return True

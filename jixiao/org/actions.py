@@ -119,7 +119,7 @@ def import_units(rows: list[unitbook.UnitRow], *, by) -> unitbook.Plan:
     units = list(Unit.objects.select_for_update().order_by("pk"))
     plan = unitbook.plan(rows, units)  # raises WorkbookError
     by_code = {u.code: u for u in units}
-    changes = {c.row.code: c for c in plan.changes if c.status != "unchanged"}
+    changes = {c.row.code: c for c in plan.changes if c.status != unitbook.UNCHANGED}
     for code in _parents_first(changes, by_code):
         _apply_row(changes[code].row, by_code, by)
     return plan

@@ -99,13 +99,17 @@ class UnitRow:
         return cls(**data)
 
 
+# What an import would do to one row's unit (`Change.status`).
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+
 @dataclass
 class Change:
     row: UnitRow
-    status: str  # "new" | "changed" | "unchanged"
+    status: str  # NEW | CHANGED | UNCHANGED
     diffs: list[tuple[str, str, str]] = field(default_factory=list)  # (column title, old, new)
 
-    STATUS_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
+    STATUS_LABELS = {NEW: "新增", CHANGED: "修改", UNCHANGED: "未变"}
 
     @property
     def status_label(self):
@@ -121,11 +125,11 @@ class Plan:
 
     @property
     def counts(self):
-        return {s: len(self.of(s)) for s in ("new", "changed", "unchanged")}
+        return {s: len(self.of(s)) for s in (NEW, CHANGED, UNCHANGED)}
 
     @property
     def has_changes(self):
-        return any(c.status != "unchanged" for c in self.changes)
+        return any(c.status != UNCHANGED for c in self.changes)
 
 
 # --- Export -----------------------------------------------------------------------------------------
@@ -425,10 +429,10 @@ class _Checker:
     def change_for(self, row: UnitRow) -> Change:
         current = self.values.get(row.code)
         if current is None:
-            return Change(row, "new")
+            return Change(row, NEW)
         diffs = [(TITLES[f], display(f, current[f]), display(f, getattr(row, f)))
                  for f in COMPARED if current[f] != getattr(row, f)]
-        return Change(row, "changed" if diffs else "unchanged", diffs)
+        return Change(row, CHANGED if diffs else UNCHANGED, diffs)
 
 
 def read_plan(file, max_bytes: int) -> tuple[list[UnitRow], Plan]:
