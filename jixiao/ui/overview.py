@@ -24,9 +24,9 @@ from jixiao.keywork import board as keywork_board
 from jixiao.keywork import periods as keywork_periods
 from jixiao.keywork.models import KeyTask, TaskStatus, Warning, WarningLevel
 from jixiao.org.models import Cycle, CycleStatus
+from jixiao.reporting import due as reporting_due
 from jixiao.reporting import queries as reporting_queries
-from jixiao.reporting import scope
-from jixiao.reporting.models import DONE, Period, PeriodKind, Status
+from jixiao.reporting.models import DONE, DeadlineException, Period, PeriodKind, Status, Submission
 from jixiao.reporting.reminders import DAYS_BEFORE
 from jixiao.results import queries as results_queries
 from jixiao.results.models import Rectification
@@ -56,8 +56,9 @@ class PeriodProgress:
     returned: int
     drafting: int
     not_started: int
-    late: int
+    late: int  # overdue (逾期) and submitted late, as the board's 逾期 counts them
     on_time: int
+    overdue: int = 0  # never submitted and past the deadline plus grace: 逾期未报
 
     @property
     def on_time_rate(self) -> float | None:
@@ -77,18 +78,38 @@ class PeriodProgress:
                 for label, n, css in parts if n and self.total]
 
 
-def latest_periods(cycle, day: datetime.date) -> list[Period]:
-    """Per period kind, the latest period whose deadline has passed or falls within the reminder window."""
+def periods_to_show(cycle, day: datetime.date) -> list[tuple[Period, dict]]:
+    """Per period kind, the latest period whose deadline has passed or falls within the reminder window, and every
+    earlier one that a unit due in it never submitted (逾期, `reporting.due.is_overdue`): a missed period stays
+    on the dashboard until the unit reports it, it does not give way to the next month.
+
+    Each comes with what is due in it (`reporting.due.scope_by_unit`). What is due depends only on a period's cycle
+    and kind, so it is read once per kind: a fixed number of queries, and one board per period shown."""
     horizon = day + datetime.timedelta(days=DAYS_BEFORE)
-    chosen: dict[str, Period] = {}
-    for period in Period.objects.filter(cycle=cycle, deadline__lte=horizon).select_related("cycle").order_by("deadline"):
-        chosen[period.kind] = period
-    return [chosen[kind] for kind in KIND_ORDER if kind in chosen]
+    periods = list(Period.objects.filter(cycle=cycle, deadline__lte=horizon).select_related("cycle")
+                   .order_by("deadline"))
+    latest = {p.kind: p for p in periods}
+    due_of_kind = {kind: reporting_due.scope_by_unit(p) for kind, p in latest.items()}
+    missed = overdue_periods([p for p in periods if p != latest[p.kind]], due_of_kind, day)
+    return [(p, due_of_kind[kind]) for kind in KIND_ORDER for p in periods
+            if p.kind == kind and (p == latest[kind] or p in missed)]
 
 
-def period_progress(period, day: datetime.date) -> PeriodProgress | None:
+def overdue_periods(periods: list[Period], due_of_kind: dict, day: datetime.date) -> set[Period]:
+    """The periods among `periods` (one cycle's) in which a unit due is overdue (two queries)."""
+    if not periods:
+        return set()
+    submissions = {(s.period_id, s.unit_id): s for s in Submission.objects.filter(period__in=periods)
+                   .only("period_id", "unit_id", "first_submitted_at")}
+    exceptions = {(x.period_id, x.unit_id): x for x in DeadlineException.objects.filter(period__in=periods)}
+    return {period for period in periods if any(
+        reporting_due.is_overdue(period, submissions.get((period.pk, u)), exceptions.get((period.pk, u)), day)
+        for u in due_of_kind[period.kind])}
+
+
+def period_progress(period, day: datetime.date, due: dict | None = None) -> PeriodProgress | None:
     """Counts of one period from `reporting.queries.board`; None when no unit is due in it."""
-    due = scope.scope_by_unit(period)
+    due = due if due is not None else reporting_due.scope_by_unit(period)
     if not due:
         return None
     rows = reporting_queries.board(period, day=day, due=due)
@@ -98,11 +119,12 @@ def period_progress(period, day: datetime.date) -> PeriodProgress | None:
         period=period, near=period.deadline >= day, total=len(rows),
         verified=sum(states[s] for s in DONE), awaiting=states[Status.SUBMITTED] + states[Status.APPROVED],
         returned=states[Status.RETURNED], drafting=states[Status.DRAFT], not_started=states["not_started"],
-        late=sum(r.late for r in rows), on_time=on_time)
+        late=sum(r.late for r in rows), on_time=on_time,
+        overdue=sum(1 for r in rows if r.late and (r.submission is None or r.submission.first_submitted_at is None)))
 
 
 def reporting_progress(cycle, day: datetime.date) -> list[PeriodProgress]:
-    rows = [period_progress(p, day) for p in latest_periods(cycle, day)]
+    rows = [period_progress(p, day, due) for p, due in periods_to_show(cycle, day)]
     return [r for r in rows if r is not None]
 
 

@@ -1,10 +1,10 @@
 """The to-do list (待办事项) that leads a unit's home page: what the active membership has to do now.
 
-Read-only. Each part reuses the owning app's rules (`reporting.scope` for what is due, `reporting.actions` for
-deadlines and grace, `keywork.board` for a task's derived status, `evaluation.actions.group_for` for who rates,
-the rectification queryset, the scoring run statuses) and reads in a fixed number of queries whatever the number
-of the unit's indicators, tasks, directives or rectification items. The reporting part costs one query per
-period open for the unit; the calendar, not the data, bounds those (a handful at the turn of a quarter).
+Read-only. Each part reuses the owning app's rules (`reporting.due` for what is due and when a period is
+overdue, `reporting.actions` for deadlines and the entry window, `keywork.board` for a task's derived status,
+`evaluation.actions.group_for` for who rates, the rectification queryset, the scoring run statuses) and reads in a
+fixed number of queries whatever the number of the unit's indicators, tasks, directives or rectification items.
+The reporting part costs one query per kind of period (month, quarter, half, year) open for the unit.
 
 Only what the role may do is built (`access.can`); a part the role may not do is None, an empty part is [].
 """
@@ -26,7 +26,7 @@ from jixiao.keywork import periods as keywork_periods
 from jixiao.keywork.models import Directive, DirectiveStatus, KeyTask, TaskStatus, Warning, WarningLevel
 from jixiao.org.models import CycleStatus
 from jixiao.reporting import actions as reporting_actions
-from jixiao.reporting import scope
+from jixiao.reporting import due as reporting_due
 from jixiao.reporting.models import DONE, DeadlineException, Period, Status, Submission, Value
 from jixiao.reporting.queries import STATES
 from jixiao.reporting.reminders import DAYS_BEFORE
@@ -77,16 +77,21 @@ class PeriodTodo:
 
 
 def open_periods(unit, day: datetime.date) -> list[Period]:
-    """Periods inside their window (opened, not past the verification deadline or the unit's later deadline),
-    and older ones in which the unit's submission still moves (returned, awaiting review or verification)."""
+    """Periods inside their window (opened, not past the verification deadline or the unit's later deadline), older
+    ones in which the unit's submission still moves (returned, awaiting review or verification), and every period
+    of an active cycle past its deadline that the unit never submitted: one it was due in is overdue (逾期) until
+    the office reopens it, however long ago it closed."""
     window = Q(opens_on__lte=day) & (Q(verify_deadline__gte=day) | Q(exceptions__unit=unit,
                                                                     exceptions__deadline__gte=day))
     moving = Q(submissions__unit=unit, submissions__status__in=[Status.RETURNED, Status.SUBMITTED, Status.APPROVED])
-    return list(Period.objects.filter(window | moving, cycle__status__in=ACTIVE_CYCLES).select_related("cycle")
-                .distinct().order_by("deadline", "ends_on", "kind"))
+    submitted = Submission.objects.filter(unit=unit, first_submitted_at__isnull=False).values("period_id")
+    missed = Q(deadline__lt=day) & ~Q(pk__in=submitted)
+    return list(Period.objects.filter(window | moving | missed, cycle__status__in=ACTIVE_CYCLES)
+                .select_related("cycle").distinct().order_by("deadline", "ends_on", "kind"))
 
 
-def reporting_action(role: str, state: str, returned_values: list, closed: bool) -> str:
+def reporting_action(role: str, state: str, returned_values: list, closed: bool, overdue: bool = False) -> str:
+    """What the role does now in a period; a period that closed overdue is the reporter's to raise with the office."""
     if role == Role.REVIEWER:
         return "审核" if state == Status.SUBMITTED else ""
     if role != Role.REPORTER:
@@ -94,12 +99,15 @@ def reporting_action(role: str, state: str, returned_values: list, closed: bool)
     if returned_values:
         return "更正退回的数值"
     if closed:
-        return ""
+        return "联系绩效办补报" if overdue else ""
     return {"not_started": "开始填报", Status.DRAFT: "继续填报", Status.RETURNED: "修改后重新报送"}.get(state, "")
 
 
 def unit_reporting(unit, role: str, day: datetime.date) -> list[PeriodTodo]:
-    """The unit's open periods with its state in each, what the role does first, late ones before the rest."""
+    """The unit's open periods with its state in each, what the role does first, late ones before the rest.
+
+    What is due depends only on a period's cycle and kind (`reporting.due`), so it is read once per kind: the
+    queries stay a handful however many months the unit missed."""
     periods = open_periods(unit, day)
     subs = {s.period_id: s for s in Submission.objects.filter(unit=unit, period__in=periods)
             .select_related("returned_by")}
@@ -112,9 +120,12 @@ def unit_reporting(unit, role: str, day: datetime.date) -> list[PeriodTodo]:
                   .order_by("indicator__sort_order", "indicator__code")):
         returned[period_of[value.submission_id]].append(value)
     exceptions = {x.period_id: x for x in DeadlineException.objects.filter(unit=unit, period__in=periods)}
-    rows = []
+    rows, due_of_kind = [], {}
     for period in periods:
-        due = len(scope.items_for_unit(period, unit))
+        key = (period.cycle_id, period.kind)
+        if key not in due_of_kind:
+            due_of_kind[key] = len(reporting_due.items_for_unit(period, unit))
+        due = due_of_kind[key]
         if not due:
             continue
         rows.append(period_row(period, subs.get(period.pk), exceptions.get(period.pk), due, filled[period.pk],
@@ -130,13 +141,12 @@ def period_row(period, sub, exception, due, filled, returned_values, role, day, 
     if state in DONE:
         return None  # verified: nothing left for the unit (an unlocked value reaches it by notice)
     deadline = reporting_actions.deadline_for(period, exception)
-    submitted = sub is not None and sub.first_submitted_at is not None
     closed = reporting_actions.entry_closed(sub, period, exception, day)
-    late = not submitted and day > period.late_after(deadline)
+    late = reporting_due.is_overdue(period, sub, exception, day)
     return PeriodTodo(period=period, state=state, submission=sub, deadline=deadline, late=late,
                       near=not late and 0 <= (deadline - day).days <= DAYS_BEFORE, closed=closed,
                       filled=filled, due=due, returned_values=returned_values,
-                      action=reporting_action(role, state, returned_values, closed),
+                      action=reporting_action(role, state, returned_values, closed, late),
                       url=reverse("reporting:entry", args=[unit.pk, period.pk]))
 
 

@@ -113,11 +113,50 @@ def test_verified_period_leaves_the_list(cast):
     assert build(cast.assessor, IN_Q1_WINDOW)["verification"] == []
 
 
-def test_past_the_entry_window_only_the_office_can_reopen(cast):
+def test_a_period_closed_without_a_submission_stays_overdue_first_and_counted(cast, login):
+    """Never submitted, entry window over: still 逾期, first in the list, and the reporter's to raise with the office
+    (the list used to drop it the day after the verification deadline)."""
+    w = reporting_world(cast)
+    q2 = Period.objects.get(cycle=cast.cycle, code="Q2")
+    after = datetime.datetime.combine(q2.deadline - datetime.timedelta(days=2), datetime.time(9), tzinfo=TZ)
+    data = build(cast.street_reporter, after)
+    first, second = data["reporting"]
+    assert first.period == w["q1"] and first.late and first.closed and first.state == "not_started"
+    assert first.action == "联系绩效办补报" and first.mine
+    assert second.period == q2 and second.near and not second.late and second.action == "开始填报"
+    assert data["count"] == 2
+    with time_machine.travel(after, tick=False):
+        body = login(cast.street_reporter).get("/").content.decode()
+    row = body[body.index('data-testid="todo-period"'):]
+    assert row.index('data-testid="overdue">逾期<') < row.index(str(q2))
+    assert "如需补报或更正请联系绩效办解锁" in body
+
+
+def test_a_reviewer_sees_the_missed_period_but_does_not_count_it(cast):
     w = reporting_world(cast)
     after = datetime.datetime.combine(w["q1"].verify_deadline + datetime.timedelta(days=1), datetime.time(9),
                                       tzinfo=TZ)
-    assert build(cast.street_reporter, after)["reporting"] == []  # never submitted, window over: not a to-do
+    data = build(cast.street_reviewer, after)
+    [row] = data["reporting"]
+    assert row.period == w["q1"] and row.late and not row.mine and data["count"] == 0
+
+
+def test_a_period_submitted_then_closed_is_not_overdue(cast):
+    w, _sub = q1_submitted(cast)
+    after = datetime.datetime.combine(w["q1"].verify_deadline + datetime.timedelta(days=1), datetime.time(9),
+                                      tzinfo=TZ)
+    [row] = build(cast.street_reporter, after)["reporting"]
+    assert row.period == w["q1"] and row.state == "submitted" and not row.late  # waits for its reviewer
+
+
+def test_an_extension_keeps_a_missed_period_out_of_overdue(cast):
+    w = reporting_world(cast)
+    later = w["q1"].verify_deadline + datetime.timedelta(days=10)
+    with time_machine.travel(IN_Q1_WINDOW, tick=False):
+        reporting_actions.grant_exception(w["q1"], cast.street, deadline=later, reason="系统故障", by=cast.office)
+    day = w["q1"].verify_deadline + datetime.timedelta(days=1)
+    [row] = todo.unit_reporting(cast.street, "reporter", day)
+    assert row.period == w["q1"] and not row.late and not row.closed and row.action == "开始填报"
 
 
 # --- Reporting: the assessor unit ------------------------------------------------------------------------
