@@ -14,7 +14,7 @@ from django.http import Http404
 
 from jixiao.accounts.models import Membership
 from jixiao.accounts.roles import DISTRICT_WIDE_ROLES, SEPARATED_ROLES, Role
-from jixiao.org.models import Unit
+from jixiao.org.models import Unit, UnitKind
 
 R = Role
 # action -> roles whose active membership allows it.
@@ -65,6 +65,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     # Key work (重点工作·督查督办·通报): the office runs it; leaders and the 督查室 follow every task; units report
     # on their own tasks and answer directives; assessor units, the 督查室 and the office score.
     "keywork.board": frozenset({R.OFFICE_ADMIN, R.LEADER, R.SUPERVISOR}),
+    # Every task, directive and supervision of the district (keywork/scope.py); the others only their units'.
+    "keywork.view_all": frozenset({R.OFFICE_ADMIN, R.LEADER, R.SUPERVISOR}),
     "keywork.manage": frozenset({R.OFFICE_ADMIN}),
     "keywork.my_tasks": frozenset({R.LEADER}),
     "keywork.unit": frozenset({R.ASSESSOR, R.REPORTER, R.REVIEWER}),
@@ -165,7 +167,35 @@ def visible_units(user):
         return Unit.objects.all()
     unit = membership.unit
     # A street's people also see their villages; everyone else sees their own unit.
-    return Unit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk, kind="village"))
+    return Unit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk, kind=UnitKind.VILLAGE))
+
+
+def assesses(user, item) -> bool:
+    """Whether the user's assessor unit owns the scheme item `item` (the item's own assessor, else the indicator
+    definition's default): the assessor's reach in reporting. It verifies, returns and reads the evidence of the
+    values of exactly these items, in any unit's submission."""
+    from jixiao.reporting.due import assessor_id_of
+
+    membership = current_membership(user)
+    return (item is not None and membership is not None and can(user, "reporting.verify")
+            and assessor_id_of(item) == membership.unit_id)
+
+
+def get_assessed_submission(user, pk):
+    """A submission the user's assessor unit verifies (one of the items it owns is due in it), for a view.
+
+    403 for a role that verifies nothing; 404 when the submission is absent or none of its items is the user's."""
+    from jixiao.reporting.due import items_for_unit
+    from jixiao.reporting.models import Submission
+
+    require(user, "reporting.verify")
+    try:
+        submission = Submission.objects.select_related("unit", "period__cycle").get(pk=pk)
+    except (Submission.DoesNotExist, ValueError, TypeError):
+        raise Http404("对象不存在或无权访问") from None
+    if not any(assesses(user, item) for item in items_for_unit(submission.period, submission.unit)):
+        raise Http404("对象不存在或无权访问")
+    return submission
 
 
 # The reader of what is public: `visible_runs(PUBLIC)` is what the public portal may show.

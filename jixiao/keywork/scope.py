@@ -8,14 +8,11 @@ addressed to it. Anything else answers 404, so ids of other units' objects revea
 from django.http import Http404
 
 from jixiao.accounts import access
-from jixiao.accounts.roles import Role
 from jixiao.keywork.models import Directive, Evidence, KeyTask, Supervision
-
-WIDE_ROLES = frozenset({Role.OFFICE_ADMIN, Role.LEADER, Role.SUPERVISOR})
 
 
 def sees_all(user) -> bool:
-    return access.role_of(user) in WIDE_ROLES
+    return access.can(user, "keywork.view_all")
 
 
 def unit_ids(user) -> list[int]:
