@@ -1,4 +1,5 @@
-"""Background work of reporting: big workbook imports, locking and reminders (django-tasks)."""
+"""Background work of reporting: big workbook imports (django-tasks). Locking and reminders run with the other
+daily jobs in `jixiao/schedule/jobs.py`."""
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django_tasks import task
 from jixiao.accounts.models import User
 from jixiao.lib.excel import WorkbookError
 from jixiao.lib.rows import gc_paused
-from jixiao.reporting import actions, imports, reminders
+from jixiao.reporting import actions, imports
 from jixiao.reporting.models import ImportJob, JobStatus
 
 
@@ -59,12 +60,3 @@ def import_values_task(job_id: int) -> str:
     job = run_import(ImportJob.objects.select_related("unit", "period__cycle").get(pk=job_id))
     return job.status
 
-
-@task()
-def lock_due_submissions_task() -> int:
-    return actions.lock_due_submissions()
-
-
-@task()
-def send_reminders_task() -> int:
-    return reminders.send_reminders()
