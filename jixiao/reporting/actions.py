@@ -9,6 +9,7 @@ one value of an approved submission: only that value opens for the unit, which c
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -256,9 +257,70 @@ def save_value(unit, period, item, *, by, number=None, text: str = "", note: str
                version: int | None = None, reason: str = "", source: str = "page") -> Value:
     """Save one value of a unit's submission with its revision, refusing stale versions and bad figures."""
     text, note, explanation = (text or "").strip(), (note or "").strip(), (explanation or "").strip()
-    submission = open_submission(unit, period)
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    submission = _locked_submission(unit, period)
     value = Value.objects.filter(submission=submission, indicator_id=item.indicator_id).first()
+    return _save_one(submission, value, period, unit, item, by=by, number=number, text=text, note=note,
+                     explanation=explanation, version=version, reason=reason, source=source)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of a unit's whole entry form (批量填报): what was typed for one scheme item, over which version."""
+
+    item: object
+    number: Decimal | None
+    text: str
+    note: str
+    version: int | None
+
+
+@transaction.atomic
+def save_values(unit, period, rows: list[Row], *, by) -> tuple[list[Value], dict[int, str]]:
+    """Save a unit's whole entry form: every changed row by the rule of `save_value`, under one lock of the
+    submission. Returns the values written and, by indicator id, the Chinese refusal of each row not written.
+
+    Rows identical to what is stored, and empty rows of values not stored yet, are skipped before the rule is
+    asked: the same form sent twice writes once. A row someone else saved since the form was loaded (its version
+    moved) is refused alone and the other rows are written, so one colleague's edit costs nobody the rest of the
+    form. An outlier's explanation, a correction's reason and evidence stay on each value's card.
+    """
+    submission = _locked_submission(unit, period)
+    stored = {v.indicator_id: v for v in Value.objects.filter(
+        submission=submission, indicator_id__in=[row.item.indicator_id for row in rows])}
+    saved, refused = [], {}
+    for row in rows:
+        value = stored.get(row.item.indicator_id)
+        if _same(value, row):
+            continue
+        try:
+            with transaction.atomic():
+                saved.append(_save_one(submission, value, period, unit, row.item, by=by, number=row.number,
+                                       text=row.text, note=row.note, explanation=value.explanation if value else "",
+                                       version=row.version, reason="", source="page"))
+        except Refused as error:
+            refused[row.item.indicator_id] = "；".join(error.messages)
+    if not saved:
+        transaction.set_rollback(True)  # a form that writes nothing leaves no new draft behind
+    return saved, refused
+
+
+def _same(value, row: Row) -> bool:
+    """The row holds what is stored (an empty row when nothing is): there is nothing to write."""
+    if value is None:
+        return row.number is None and not row.text and not row.note
+    return (value.number, value.text, value.note) == (row.number, row.text, row.note)
+
+
+def _locked_submission(unit, period) -> Submission:
+    """The unit's submission for the period (a draft made on first use), locked until the transaction ends."""
+    submission = open_submission(unit, period)
+    return Submission.objects.select_for_update().get(pk=submission.pk)
+
+
+def _save_one(submission, value, period, unit, item, *, by, number, text, note, explanation, version, reason,
+              source) -> Value:
+    """Write one value of a locked submission if `write_rule` allows it, its version is the stored one, the figure
+    passes the checks and a reason is given where one is needed; else raise Refused (Conflict for the version)."""
     writing = _ensure_editable(submission, value, period, unit)
     current = value.version if value is not None else 0
     if version is not None and version != current:

@@ -192,7 +192,7 @@ def test_upload_page_inline_and_as_a_background_job(cast, w, login, monkeypatch,
     response = client.post(url, {"file": _upload(bad)})
     assert response.status_code == 422 and "不是数字" in response.content.decode()
     assert Event.objects.filter(code="values.import_refused").exists()
-    monkeypatch.setattr("jixiao.reporting.views.BACKGROUND_BYTES", 10)
+    monkeypatch.setattr("jixiao.reporting.views.shared.BACKGROUND_BYTES", 10)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"file": _upload(edit(template(w, cast), set_values(5, 6)))})
     job = ImportJob.objects.get()
