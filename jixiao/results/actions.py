@@ -96,9 +96,9 @@ def from_supervision(supervision, *, deadline, by, disclose=False) -> Rectificat
 
 def from_follow_up(follow_up, *, deadline, by, disclose=False) -> Rectification:
     """An item from a 不满意 evaluation answer and its comment (评议意见)."""
-    problem = f"综合评议“{follow_up.dimension}”得到“{follow_up.value_label}”评价"
+    problem = f"在综合评议中，“{follow_up.dimension}”一项被评为“{follow_up.value_label}”。"
     if follow_up.comment:
-        problem += f"，意见：{follow_up.comment}"
+        problem += f"评议意见：{follow_up.comment}"
     return create_rectification(
         cycle=follow_up.campaign.cycle, unit=follow_up.unit, source=RectificationSource.EVALUATION,
         reference=f"FollowUp:{follow_up.pk}", problem=problem, deadline=deadline, by=by, disclose=disclose)

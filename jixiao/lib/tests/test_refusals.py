@@ -70,3 +70,14 @@ def test_a_long_workbook_refusal_keeps_only_the_reason(cast):
     record_refusal("unit.import_refused", None, user=cast.office, error=error, file_name="units.xlsx")
     event = Event.objects.get(code="unit.import_refused")
     assert event.after == {"message": "第 2 行：单位编码为空", "file": "units.xlsx", "problems": 398}
+
+
+def test_a_refused_change_of_a_cycle_is_shown_and_audited(cast, login):
+    from django.urls import reverse
+
+    response = login(cast.office).post(reverse("org:cycle_status", args=[cast.cycle.pk]), {"status": "archived"},
+                                       follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    event = Event.objects.get(code="cycle.status_refused")
+    assert event.outcome == Outcome.FAILURE and event.user_id == cast.office.pk and event.object_id == str(cast.cycle.pk)
+    assert shown == [event.after["message"]] and "不能改为" in shown[0]

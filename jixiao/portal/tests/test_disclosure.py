@@ -74,3 +74,13 @@ def test_the_public_page_query_count_does_not_grow_with_the_items(cast, client, 
     assert Rectification.objects.disclosed().count() > 30
     with django_assert_max_num_queries(20):
         assert client.get(reverse("portal:results")).status_code == 200
+
+
+def test_an_evaluation_comment_reads_as_a_sentence(cast, client):
+    from types import SimpleNamespace
+
+    follow_up = SimpleNamespace(pk=7, campaign=SimpleNamespace(cycle=cast.cycle), unit=cast.tjj, dimension="廉洁自律",
+                                value_label="不满意", comment="窗口办事要跑三次")
+    item = actions.from_follow_up(follow_up, deadline=DEADLINE, by=cast.office, disclose=True)
+    assert item.problem == "在综合评议中，“廉洁自律”一项被评为“不满意”。评议意见：窗口办事要跑三次"
+    assert [row["问题"] for row in _disclosed_rows(client)] == [item.problem]
