@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from jixiao.keywork.models import STATUS_ORDER, KeyTask, TaskKind, TaskSource, TaskStatus
 from jixiao.keywork.status import Judgement, judge
+from jixiao.lib import cycles
 from jixiao.lib.excel import Sheet
 from jixiao.org.models import Cycle
 
@@ -34,13 +35,9 @@ class BoardRow:
 
 
 def pick_cycle(value) -> Cycle | None:
-    """The cycle named by ?cycle=YEAR, else the running one, else the latest."""
-    cycles = Cycle.objects.order_by("-year")
-    try:
-        chosen = cycles.filter(year=int(value)).first() if value else None
-    except (TypeError, ValueError):
-        chosen = None
-    return chosen or cycles.filter(status="running").first() or cycles.first()
+    """The cycle named by ?cycle=YEAR, else the running one, else the latest: the shared picker's rules 1 and 3."""
+    choices = list(Cycle.objects.order_by("-year"))
+    return cycles.by_year(choices, str(value or "").strip()) or cycles.current(choices)
 
 
 def judged_on(cycle) -> datetime.date:
