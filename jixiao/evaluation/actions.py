@@ -460,12 +460,21 @@ def get_ballot(campaign: Campaign, user, membership) -> Ballot:
     return ballot
 
 
+def closed_message(campaign: Campaign) -> str:
+    """Why a ballot cannot be saved now, with the date, so a stale draft is never refused without a reason."""
+    now = timezone.now()
+    if campaign.status == CampaignStatus.OPEN and now < campaign.opens_at:
+        return f"本次评议不在开放时间内（{timezone.localtime(campaign.opens_at):%Y-%m-%d %H:%M}开始）。"
+    when = f"已于{timezone.localtime(campaign.closes_at):%Y-%m-%d %H:%M}截止" if now >= campaign.closes_at else "已结束"
+    return f"本次评议不在开放时间内（{when}），草稿不能再保存，也不能提交。"
+
+
 def _check_ballot(ballot: Ballot, values: Values, comments: dict[int, str], *, complete: bool) -> list[str]:
     campaign = ballot.campaign
     if ballot.status != BallotStatus.DRAFT:
         return ["您已提交本次评议，不能再修改。"]
     if not campaign.accepts_answers():
-        return ["本次评议不在开放时间内。"]
+        return [closed_message(campaign)]
     if any(u == ballot.rater_unit_id for u, _ in values) or ballot.rater_unit_id in comments:
         return ["不能评价本单位。"]
     units = {u.pk: u.label for u in campaign.units.exclude(pk=ballot.rater_unit_id)}

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
 from jixiao.evaluation import actions, scale
@@ -30,13 +31,17 @@ def rate_home(request):
     return render(request, "evaluation/rate_home.html", {"rows": rows, "now": timezone.now()})
 
 
+def _rating_campaign(pk) -> Campaign:
+    return get_object_or_404(Campaign.objects.select_related("cycle"), pk=pk,
+                             status__in=[CampaignStatus.OPEN, CampaignStatus.CLOSED])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def rate(request, pk):
     access.require(request.user, "evaluation.rate")
     membership = access.active_membership(request)
-    campaign = get_object_or_404(Campaign.objects.select_related("cycle"), pk=pk, status__in=[
-        CampaignStatus.OPEN, CampaignStatus.CLOSED])
+    campaign = _rating_campaign(pk)
     try:
         ballot = actions.get_ballot(campaign, request.user, membership)
     except actions.EvaluationError as exc:
@@ -59,18 +64,46 @@ def rate(request, pk):
         except actions.EvaluationError as exc:
             _flash(request, exc)
             status = 422
+    return render(request, "evaluation/rate.html", _matrix(campaign, ballot, membership, values, comments),
+                  status=status)
+
+
+def _matrix(campaign, ballot, membership, values, comments) -> dict:
+    """What the matrix page shows: a row per department with the rater's current values."""
     questionnaire = actions.current_questionnaire(ballot.rater_group)
     questions = list(questionnaire.questions.select_related("dimension"))
     units = actions.ballot_units(campaign, membership)
     rows = [{"unit": u, "cells": [(q, values.get((u.pk, q.dimension_id))) for q in questions],
              "comment": comments.get(u.pk, "")} for u in units]
     done = sum(1 for r in rows if all(v is not None for _, v in r["cells"]))
-    return render(request, "evaluation/rate.html", {
+    five_level = campaign.scale == Scale.FIVE_LEVEL
+    editable = ballot.status == BallotStatus.DRAFT and campaign.accepts_answers()
+    return {
         "campaign": campaign, "ballot": ballot, "questionnaire": questionnaire, "questions": questions,
-        "rows": rows, "done": done, "levels": scale.FIVE_LEVELS, "five_level": campaign.scale == Scale.FIVE_LEVEL,
-        "editable": ballot.status == BallotStatus.DRAFT and campaign.accepts_answers(),
-        "own_unit": membership.unit,
-    }, status=status)
+        "rows": rows, "done": done, "levels": scale.FIVE_LEVELS, "five_level": five_level,
+        "matrix_levels": scale.FIVE_LEVELS if five_level else [], "satisfied": scale.SATISFIED,
+        "editable": editable, "own_unit": membership.unit,
+        # A draft the campaign closed on: say so, and show it, rather than let it vanish.
+        "stale_draft": ballot.status == BallotStatus.DRAFT and not editable and bool(values or comments),
+        "closed_note": "" if editable else actions.closed_message(campaign),
+    }
+
+
+@login_required
+@require_POST
+def rate_draft(request, pk):
+    """Keep the matrix as it is being filled: the page's script posts the whole form a moment after a change."""
+    access.require(request.user, "evaluation.rate")
+    campaign = _rating_campaign(pk)
+    values, comments, errors = parse_matrix(request.POST)
+    try:
+        ballot = actions.get_ballot(campaign, request.user, access.active_membership(request))
+        if errors:
+            raise actions.EvaluationError(errors[0], errors)
+        ballot = actions.save_ballot(ballot, values, comments, by=request.user)
+    except actions.EvaluationError as exc:
+        return JsonResponse({"saved": False, "errors": exc.errors[:10]}, status=422)
+    return JsonResponse({"saved": True, "at": timezone.localtime(ballot.saved_at).strftime("%H:%M:%S")})
 
 
 def _flash(request, exc: actions.EvaluationError):

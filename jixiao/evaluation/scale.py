@@ -18,6 +18,7 @@ class Scale(models.TextChoices):
 
 FIVE_LEVELS = [(100, "非常满意"), (80, "满意"), (60, "基本满意"), (40, "不满意"), (20, "非常不满意")]
 FIVE_LEVEL_VALUES = frozenset(v for v, _ in FIVE_LEVELS)
+SATISFIED = 80  # 满意: what the rater's matrix fills in one tap before the exceptions are adjusted
 FOLLOW_UP_FIVE_LEVEL = 40  # 不满意 or worse
 FOLLOW_UP_POINTS = 60  # under 60 points
 

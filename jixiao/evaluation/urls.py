@@ -23,5 +23,6 @@ urlpatterns = [
     path("contacts/<int:pk>/reveal/", review_views.contact_reveal, name="contact_reveal"),
     path("rate/", rate_views.rate_home, name="rate_home"),
     path("rate/<int:pk>/", rate_views.rate, name="rate"),
+    path("rate/<int:pk>/draft/", rate_views.rate_draft, name="rate_draft"),
     path("feedback/", rate_views.feedback, name="feedback"),
 ]

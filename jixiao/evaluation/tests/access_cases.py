@@ -79,6 +79,7 @@ CASES = {
     "evaluation:contact_reveal": {"allowed": OFFICE, "kwargs": _contact, "method": "post", "ok": (302,)},
     "evaluation:rate_home": {"allowed": RATERS},
     "evaluation:rate": {"allowed": RATERS, "kwargs": _campaign},
+    "evaluation:rate_draft": {"allowed": RATERS, "kwargs": _campaign, "method": "post", "ok": (200,)},
     "evaluation:feedback": {"allowed": UNITS},
     # The public channel: no login, everyone.
     "portal:index": {"allowed": EVERYONE, "public": True},
