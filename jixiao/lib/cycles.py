@@ -11,7 +11,8 @@ of 2025 is invisible on a page that opens on 2026. So every picker chooses the s
 
 A ``?cycle=`` that names no cycle (``abc``, ``0``, a primary key instead of a year, a year that does not exist)
 never raises: the page falls back to rule 2 or 3 and ``CyclePick.notice`` says so in Chinese, for the template
-``_cycle_picker.html`` to show.
+``_cycle_picker.html`` to show. A download or a change (POST) must not quietly act on another year: those views
+call ``pick_or_404``, which answers such a value with a 404 that names it.
 
 Usage in a view::
 
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from jixiao.org.models import Cycle, CycleStatus
 
@@ -81,6 +83,14 @@ def pick(request, *, open_work: QuerySet | Callable[[Cycle], bool] | None = None
     if chosen is not None:
         return CyclePick(cycles, chosen, OPEN_WORK, requested, kept)
     return CyclePick(cycles, current(cycles), CURRENT, requested, kept)
+
+
+def pick_or_404(request, **kwargs) -> CyclePick:
+    """`pick` for a download or a change: a ?cycle= that names no cycle is refused, never acted on in another year."""
+    chosen = pick(request, **kwargs)
+    if chosen.invalid:
+        raise Http404(f"没有“{chosen.requested[:20]}”这个考核年度。")
+    return chosen
 
 
 def by_year(cycles: list, value: str) -> Cycle | None:

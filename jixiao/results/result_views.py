@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 
 from jixiao.accounts import access
 from jixiao.audit import log
-from jixiao.org.models import Cadre, Unit
+from jixiao.lib import cycles
+from jixiao.org.models import Cadre, CadrePost, Cycle, Unit
 from jixiao.results import actions, charts, documents, queries
 from jixiao.results.forms import DeadlineForm, TalkForm
 from jixiao.results.models import CadreRecord, Commendation
-from jixiao.results.views import _cycle
 from jixiao.scoring.models import ScoreResult
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,16 +37,18 @@ def _quote(name: str) -> str:
 
 @login_required
 def cadre_records(request):
-    """The cycle's cadre records; `?talk=1` lists the main leaders of units graded 一般 or worse (组织谈话)."""
+    """The cycle's cadre records; `?talk=1` lists the main leaders of units graded 一般 or worse (组织谈话).
+    Without ?cycle= it opens on the latest year that has records (the running year has none until its results)."""
     access.require(request.user, "results.cadres")
-    cycles, cycle = _cycle(request)
-    records = (CadreRecord.objects.filter(cycle=cycle).select_related("cadre", "unit", "talk")
-               .order_by("unit__sort_order", "unit__code", "post", "id"))
     talks_only = request.GET.get("talk") == "1"
+    records = CadreRecord.objects.all()
     if talks_only:
-        records = records.filter(post="main", grade__in=queries.AVERAGE_OR_WORSE)
+        records = records.filter(post=CadrePost.MAIN_LEADER, grade__in=queries.AVERAGE_OR_WORSE)
+    pick = cycles.pick(request, open_work=records.filter(talk__isnull=True) if talks_only else records)
+    records = (records.filter(cycle=pick.cycle).select_related("cadre", "unit", "talk")
+               .order_by("unit__sort_order", "unit__code", "post", "id"))
     return render(request, "results/cadre_records.html", {
-        "cycles": cycles, "cycle": cycle, "records": list(records[:1000]), "talks_only": talks_only,
+        "pick": pick, "cycle": pick.cycle, "records": list(records[:1000]), "talks_only": talks_only,
         "can_manage": access.can(request.user, "results.manage"), "form": TalkForm()})
 
 
@@ -54,7 +56,7 @@ def cadre_records(request):
 @require_POST
 def cadre_records_write(request):
     access.require(request.user, "results.manage")
-    _cycles, cycle, _scored = _results_cycle(request)
+    cycle = _results_pick(request, strict=True).cycle
     if cycle is None:
         raise Http404("没有考核年度")
     try:
@@ -117,13 +119,15 @@ def cadre_archive_export(request, pk):
 # --- Publication --------------------------------------------------------------------------------------
 
 
-def _results_cycle(request):
-    """The cycle of `?cycle=YEAR`; without it (or for an unknown year) the latest cycle that has results."""
-    cycles, chosen = _cycle(request)
+def _results_pick(request, *, strict: bool = False) -> cycles.CyclePick:
+    """The cycle of `?cycle=YEAR`, else the latest cycle with results the user may read; each cycle without any
+    is marked 尚无结果 in the picker. `strict` for downloads and changes (`cycles.pick_or_404`)."""
     scored = queries.scored_years(access.visible_runs(request.user))
-    if request.GET.get("cycle", "") not in {str(c.year) for c in cycles}:
-        chosen = next((c for c in cycles if c.year in scored), chosen)
-    return cycles, chosen, scored
+    choices = list(Cycle.objects.order_by("-year"))
+    for cycle in choices:
+        cycle.picker_note = "" if cycle.year in scored else "尚无结果"
+    chooser = cycles.pick_or_404 if strict else cycles.pick
+    return chooser(request, open_work=lambda cycle: cycle.year in scored, cycles=choices)
 
 
 def _standing(request, cycle) -> list:
@@ -135,10 +139,11 @@ def _standing(request, cycle) -> list:
 def publication(request):
     """Internal publication page: the cycle's standing results by group, the 通报, the table and commendations."""
     access.require(request.user, "results.view")
-    cycles, cycle, scored = _results_cycle(request)
+    pick = _results_pick(request)
+    cycle = pick.cycle
     runs = _standing(request, cycle)
     return render(request, "results/publication.html", {
-        "cycles": cycles, "cycle": cycle, "runs": runs, "scored_years": scored, "groups": queries.by_group(queries.results_of(runs)),
+        "pick": pick, "cycle": cycle, "runs": runs, "groups": queries.by_group(queries.results_of(runs)),
         "commendations": list(Commendation.objects.filter(cycle=cycle).select_related("unit")),
         "can_manage": access.can(request.user, "results.manage")})
 
@@ -146,7 +151,7 @@ def publication(request):
 @login_required
 def publication_bulletin(request):
     access.require(request.user, "results.view")
-    _cycles, cycle, _scored = _results_cycle(request)
+    cycle = _results_pick(request, strict=True).cycle
     runs = _standing(request, cycle)
     if not runs:
         raise Http404("该年度尚无考核结果")
@@ -156,7 +161,7 @@ def publication_bulletin(request):
 @login_required
 def publication_workbook(request):
     access.require(request.user, "results.view")
-    _cycles, cycle, _scored = _results_cycle(request)
+    cycle = _results_pick(request, strict=True).cycle
     runs = _standing(request, cycle)
     if not runs:
         raise Http404("该年度尚无考核结果")
@@ -167,7 +172,7 @@ def publication_workbook(request):
 @require_POST
 def commend(request):
     access.require(request.user, "results.manage")
-    cycles, cycle = _cycle(request)
+    cycle = cycles.pick_or_404(request).cycle
     done = 0
     for run in queries.official_runs(cycle, published_only=True) if cycle else []:
         try:

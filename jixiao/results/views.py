@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jixiao.accounts import access
-from jixiao.org.models import Cycle
+from jixiao.lib import cycles
 from jixiao.results import actions
 from jixiao.results.forms import MeasuresForm, ReasonForm, RectificationForm, ReportForm
 from jixiao.results.models import Rectification, RectificationReport, RectificationStatus
@@ -17,22 +17,19 @@ from jixiao.results.models import Rectification, RectificationReport, Rectificat
 LIST_LIMIT = 500
 
 
-def _cycle(request):
-    cycles = list(Cycle.objects.order_by("-year"))
-    year = request.GET.get("cycle", "")
-    chosen = next((c for c in cycles if str(c.year) == year), cycles[0] if cycles else None)
-    return cycles, chosen
-
-
 @login_required
 def rectification_list(request):
-    """Every item of a cycle (office, leaders) or the own unit's items (units), with filters."""
+    """Every item of a cycle (office, leaders) or the own unit's items (units), with filters. Without ?cycle= it
+    opens on the latest year that still has an unfinished item the user sees (an item of last year may be due
+    this year)."""
     access.require(request.user, "results.rectification")
-    cycles, cycle = _cycle(request)
-    today = timezone.localdate()
-    items = Rectification.objects.filter(cycle=cycle).select_related("unit")
+    visible = Rectification.objects.all()
     if not access.can(request.user, "results.view"):
-        items = items.for_units(access.visible_units(request.user))
+        visible = visible.for_units(access.visible_units(request.user))
+    pick = cycles.pick(request, open_work=visible.unfinished())
+    cycle = pick.cycle
+    today = timezone.localdate()
+    items = visible.filter(cycle=cycle).select_related("unit")
     status = request.GET.get("status", "")
     if status == "overdue":
         items = items.overdue(today)
@@ -40,7 +37,7 @@ def rectification_list(request):
         items = items.filter(status=status)
     rows = list(items.order_by("deadline", "id")[:LIST_LIMIT])
     return render(request, "results/rectification_list.html", {
-        "cycles": cycles, "cycle": cycle, "rows": rows, "today": today, "status": status,
+        "pick": pick, "cycle": cycle, "rows": rows, "today": today, "status": status,
         "statuses": RectificationStatus.choices, "can_manage": access.can(request.user, "results.manage"),
         "truncated": len(rows) >= LIST_LIMIT})
 
@@ -48,7 +45,7 @@ def rectification_list(request):
 @login_required
 def rectification_create(request):
     access.require(request.user, "results.manage")
-    cycles, cycle = _cycle(request)
+    cycle = cycles.pick_or_404(request).cycle
     form = RectificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and cycle is not None:
         data = form.cleaned_data

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -72,6 +73,13 @@ def test_a_value_naming_no_cycle_falls_back_and_says_so(years, value):
     assert (pick.cycle, pick.reason, pick.invalid) == (years[2025], cycles.OPEN_WORK, True)
     assert pick.notice.startswith("没有“") and pick.notice.endswith("这个考核年度，已显示2025年度。")
     assert len(pick.notice) < 60
+
+
+def test_a_download_or_a_change_refuses_a_value_naming_no_cycle(years):
+    with pytest.raises(Http404, match="没有“abc”这个考核年度。"):
+        cycles.pick_or_404(get("?cycle=abc"))
+    assert cycles.pick_or_404(get("?cycle=2025")).cycle == years[2025]
+    assert cycles.pick_or_404(get()).cycle == years[2026]
 
 
 def test_a_posted_cycle_is_read_when_the_query_string_has_none(years):
