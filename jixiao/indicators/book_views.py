@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jixiao.accounts import access
-from jixiao.indicators import actions, exports, schemebook, schemeplan
+from jixiao.indicators import exports, schemebook, schemeimport, schemeplan
 from jixiao.indicators.forms import BookConfirmForm, BookUploadForm
 from jixiao.lib.excel import WorkbookError
 from jixiao.lib.uploads import record_refusal
@@ -81,13 +81,13 @@ def _confirm(request):
     form.is_valid()
     reason = form.cleaned_data.get("reason", "")
     try:
-        plan = actions.import_scheme_book(book, by=request.user, reason=reason, file_name=payload.get("name", ""))
+        plan = schemeimport.import_scheme_book(book, by=request.user, reason=reason, file_name=payload.get("name", ""))
     except WorkbookError as exc:
         record_refusal("scheme.import_refused", None, user=request.user, error=exc, file_name=payload.get("name", ""))
         context = {"form": BookUploadForm(), "errors": exc.errors, "error": exc, "stale": True,
                    "cycles": Cycle.objects.order_by("-year")}
         return render(request, "indicators/book_import.html", context, status=422)
-    except actions.ImportConflict as exc:
+    except schemeimport.ImportConflict as exc:
         messages.error(request, exc.messages[0])
         return redirect("indicators:book_import")
     except ValidationError as exc:

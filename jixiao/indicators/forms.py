@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from jixiao.indicators.models import (
+    ASSESSING_KINDS,
     AdjustmentCategory,
     GradeRule,
     Indicator,
@@ -100,7 +101,7 @@ class SchemeForm(StyledModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessing_unit"].queryset = Unit.objects.current().filter(kind__in=["city", "district", "street"])
+        self.fields["assessing_unit"].queryset = Unit.objects.current().filter(kind__in=ASSESSING_KINDS)
 
 
 class SchemeOptionsForm(StyledModelForm):

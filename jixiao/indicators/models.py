@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.indicators.rule_specs import RULE_CHOICES
-from jixiao.org.models import CycleStatus
+from jixiao.org.models import CycleStatus, UnitKind
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4}
 POINTS = {"max_digits": 7, "decimal_places": 2}
@@ -132,6 +132,8 @@ class SchemeQuerySet(models.QuerySet):
 
 # The scheme's scoring options (计分选项): set on their own page or in the workbook's 方案 sheet.
 SCHEME_OPTIONS = ("missing_data", "tie_rule")
+# The units that may run a scheme of their own (考核主体): the city, the district and a street.
+ASSESSING_KINDS = (UnitKind.CITY, UnitKind.DISTRICT, UnitKind.STREET)
 
 
 class Scheme(models.Model):

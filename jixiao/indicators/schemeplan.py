@@ -2,7 +2,7 @@
 
 `plan(book)` loads what the cycle already holds in a fixed number of queries, checks every row against it
 (references, directions, rule parameters, sums, decomposition cover, locks) and returns a `Plan`: per sheet
-the new and changed rows with their old → new values, and the operations `actions.import_scheme_book`
+the new and changed rows with their old → new values, and the operations `schemeimport.import_scheme_book`
 applies. Any problem raises WorkbookError with every row-level message; then nothing may be written.
 """
 
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from operator import itemgetter
 
 from jixiao.indicators import schemebook as sb
+from jixiao.indicators import schemesheets
 from jixiao.indicators.models import (
+    ASSESSING_KINDS,
     GRADE_ORDER,
     SCHEME_OPTIONS,
     SINGLE_BOUND_DIRECTIONS,
@@ -24,7 +26,6 @@ from jixiao.indicators.models import (
     GradeRule,
     Indicator,
     IndicatorVersion,
-    MissingData,
     NotApplicablePolicy,
     Scheme,
     SchemeBlock,
@@ -32,57 +33,31 @@ from jixiao.indicators.models import (
     SchemeItem,
     Target,
     TargetMilestone,
-    TargetSource,
-    TieRule,
     VetoCondition,
+)
+from jixiao.indicators.planops import (
+    STATUS_LABELS,
+    TARGET_FIELDS,
+    Op,
+    field_title,
+    params_text,
+    plain_op,
+    preview_text,
+    show,
 )
 from jixiao.indicators.rule_specs import (
     RULES,
     clean_params,
-    describe_params,
     parse_params_text,
     validate_params,
 )
-from jixiao.indicators.validation import coverage_message, target_value_problems
+from jixiao.indicators.targetplan import OPEN_TARGET_STATUSES, TargetChecks
 from jixiao.lib.cells import CodeIndex
-from jixiao.lib.excel import WorkbookError, cell_text, read_sheets_except
+from jixiao.lib.excel import WorkbookError, read_sheets_except
 from jixiao.lib.rows import db_decimal, plain_rows
-from jixiao.org.models import Cycle, CycleStatus, Group, Unit, UnitKind
+from jixiao.org.models import Cycle, Group, Unit
 
-STATUS_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
-TARGET_FIELDS = ["target_value", "upper_value", "target_text", "baseline", "actual", "source"]
 TARGET_DECIMALS = {"target_value", "upper_value", "baseline", "actual"}
-OPEN_TARGET_STATUSES = {CycleStatus.PLANNING, CycleStatus.RUNNING}
-ASSESSING_KINDS = {UnitKind.CITY, UnitKind.DISTRICT, UnitKind.STREET}
-
-
-@dataclass(slots=True)  # thousands of them in a big import: no per-instance dict
-class Op:
-    """One row that changes something: its sheet, the existing row (None when new) and the new values."""
-
-    spec: sb.SheetSpec
-    row: dict
-    status: str
-    existing: object
-    values: dict
-    diffs: list[tuple[str, str, str]] | tuple[()] = field(default_factory=list)  # () for a new row: nothing to list
-
-    @property
-    def key(self) -> str:
-        return " / ".join(str(self.row.get(f)) for f in self.spec.key_fields)
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def sheet(self) -> str:
-        return self.spec.name
-
-    @property
-    def description(self) -> str:
-        """What a new row brings, in one line (the preview's reading of it)."""
-        return describe(self) if self.status == "new" else ""
 
 
 @dataclass
@@ -101,9 +76,9 @@ class Plan:
     def changes(self) -> list[Op]:
         """Every change, sheet by sheet in row order (the plain new targets as Ops of their rows)."""
         changes = []
-        for spec in sb.SPECS:
+        for spec in schemesheets.SPECS:
             ops = self.ops[spec.key]
-            if spec is sb.TARGETS and self.plain_targets:
+            if spec is schemesheets.TARGETS and self.plain_targets:
                 ops = sorted([*ops, *map(plain_op, self.plain_targets)], key=lambda op: op.row["row"])
             changes += ops
         return changes
@@ -117,26 +92,7 @@ class Plan:
         return {s: sum(c[s] for c in self.counts.values()) for s in STATUS_LABELS}
 
     def count_rows(self) -> list[tuple[str, dict]]:
-        return [(spec.name, self.counts[spec.key]) for spec in sb.SPECS if sum(self.counts[spec.key].values())]
-
-
-def plain_op(entry: list) -> Op:
-    """The Op of a plain new target (the general path's, as the preview lists it)."""
-    row = sb.plain_row(entry)
-    values = {name: row[name] for name in TARGET_FIELDS}
-    values["target_text"] = ""
-    return Op(sb.TARGETS, row, "new", None, values, ())
-
-
-def show(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return "0" if text == "-0" else text
-    if isinstance(value, bool):
-        return sb.YES if value else sb.NO
-    return cell_text(value)
+        return [(spec.name, self.counts[spec.key]) for spec in schemesheets.SPECS if sum(self.counts[spec.key].values())]
 
 
 # --- What the database holds ---------------------------------------------------------------------------
@@ -288,12 +244,12 @@ def cycle_of(book: sb.Book) -> Cycle:
     if len(years) != 1:
         for row in book["schemes"][1:]:
             if row.get("year") != first.get("year"):
-                errors.add(sb.SCHEMES, row["row"], "year", f"一个文件只能包含一个年度：第 {first['row']} 行为 "
+                errors.add(schemesheets.SCHEMES, row["row"], "year", f"一个文件只能包含一个年度：第 {first['row']} 行为 "
                                                           f"{first.get('year')}，本行为 {row.get('year')}")
     year = first.get("year")
     cycle = Cycle.objects.filter(year=year).first() if year else None
     if year and cycle is None:
-        errors.add(sb.SCHEMES, first["row"], "year", f"{year}年度尚未建立，请先在“考核年度”中新建")
+        errors.add(schemesheets.SCHEMES, first["row"], "year", f"{year}年度尚未建立，请先在“考核年度”中新建")
     errors.raise_if_any()
     return cycle
 
@@ -320,8 +276,8 @@ def read(file, max_bytes: int) -> tuple[sb.Book, Plan]:
     `read_book` and `plan` would.
     """
     data, targets = sb.open_book(file, max_bytes)
-    names, sheets = read_sheets_except(data, [sb.TARGETS.name], clean=False)
-    state = _early_state(sheets.get(sb.SCHEMES.name))
+    names, sheets = read_sheets_except(data, [schemesheets.TARGETS.name], clean=False)
+    state = _early_state(sheets.get(schemesheets.SCHEMES.name))
     if state is None:
         sheets[targets.name] = targets.rows(clean=False)
         book = sb.parse({name: sheets[name] for name in names})
@@ -346,13 +302,13 @@ def _early_state(rows: list[list] | None) -> State | None:
         return None
 
 
-class Planner:
+class Planner(TargetChecks):
     def __init__(self, book: sb.Book, state: State):
         self.book = book
         self.state = state
         self.errors = sb.Errors()
-        self.ops: dict[str, list[Op]] = {spec.key: [] for spec in sb.SPECS}
-        self.counts = {spec.key: {s: 0 for s in STATUS_LABELS} for spec in sb.SPECS}
+        self.ops: dict[str, list[Op]] = {spec.key: [] for spec in schemesheets.SPECS}
+        self.counts = {spec.key: {s: 0 for s in STATUS_LABELS} for spec in schemesheets.SPECS}
         self.changed_schemes: set[str] = set()
         self.changed_targets: set[tuple[str, str]] = set()  # the keys of ops["targets"], noted as they are added
         self.as_stored: dict[int, tuple] = {}  # these four once the 目标值 rows are there (check_the_rest)
@@ -400,8 +356,12 @@ class Planner:
             for name, new in values.items():
                 old = existing.get(name) if isinstance(existing, dict) else getattr(existing, name)
                 if old != new:
-                    title = (show_fields or {}).get(name) or _title(spec, name)
-                    diffs.append((title, _show(old), _show(new)))
+                    title = (show_fields or {}).get(name) or field_title(spec, name)
+                    if name == "params":  # by their Chinese names, as the workbook writes them
+                        old_rule = existing.get("rule") if isinstance(existing, dict) else existing.rule
+                        diffs.append((title, params_text(old_rule, old), params_text(values["rule"], new)))
+                    else:
+                        diffs.append((title, preview_text(old), preview_text(new)))
             status = "changed" if diffs else "unchanged"
         self.counts[spec.key][status] += 1
         if status != "unchanged":
@@ -448,35 +408,35 @@ class Planner:
             unit = state.units.get(unit_code)
             existing = state.schemes.get(code)
             if unit is None:
-                self.error(sb.SCHEMES, row, "assessing_unit", state.unit_missing(unit_code))
+                self.error(schemesheets.SCHEMES, row, "assessing_unit", state.unit_missing(unit_code))
                 continue
             if unit.kind not in ASSESSING_KINDS:
-                self.error(sb.SCHEMES, row, "assessing_unit", f"“{unit.name}”不是区、街道或市，不能作为考核主体")
+                self.error(schemesheets.SCHEMES, row, "assessing_unit", f"“{unit.name}”不是区、街道或市，不能作为考核主体")
                 continue
             if existing is not None and existing.assessing_unit.code != unit_code:
-                self.error(sb.SCHEMES, row, "assessing_unit",
+                self.error(schemesheets.SCHEMES, row, "assessing_unit",
                            f"已有方案的考核主体为“{existing.assessing_unit.code}”，不能通过导入修改")
                 continue
             if existing is None and owners.get(unit_code, code) != code:
-                self.error(sb.SCHEMES, row, "assessing_unit",
+                self.error(schemesheets.SCHEMES, row, "assessing_unit",
                            f"{state.cycle.year}年度“{unit.name}”已有方案“{owners[unit_code]}”")
                 continue
             owners[unit_code] = code
             if row.get("total_points") is not None and row["total_points"] <= 0:
-                self.error(sb.SCHEMES, row, "total_points", "总分须大于 0")
+                self.error(schemesheets.SCHEMES, row, "total_points", "总分须大于 0")
                 continue
             values = {"name": row.get("name"), "total_points": row.get("total_points")}
             # Scoring options: an empty cell keeps what the scheme has (a new scheme takes the defaults).
             values |= {name: row[name] for name in SCHEME_OPTIONS if row.get(name)}
             if not self.options_may_change(row, existing, values):
                 continue
-            self.record(sb.SCHEMES, row, existing, values)
+            self.record(schemesheets.SCHEMES, row, existing, values)
 
     def options_may_change(self, row, existing, values) -> bool:
         changed = [n for n in SCHEME_OPTIONS if n in values and existing is not None
                    and getattr(existing, n) != values[n]]
         if changed and existing.score_runs.filter(published=True).exists():
-            self.error(sb.SCHEMES, row, changed[0], "该方案的考核结果已发布，不能再修改计分选项")
+            self.error(schemesheets.SCHEMES, row, changed[0], "该方案的考核结果已发布，不能再修改计分选项")
             return False
         return True
 
@@ -492,44 +452,44 @@ class Planner:
     def check_parts(self):
         state = self.state
         for row in self.book["blocks"]:
-            if self.scheme_known(sb.BLOCKS, row) and row.get("code"):
-                self.record(sb.BLOCKS, row, state.blocks.get((row["scheme"], row["code"])), {
+            if self.scheme_known(schemesheets.BLOCKS, row) and row.get("code"):
+                self.record(schemesheets.BLOCKS, row, state.blocks.get((row["scheme"], row["code"])), {
                     "name": row.get("name"), "weight": row.get("weight"), "kind": row.get("kind"),
                     "sort_order": row.get("sort_order") or 0})
         for row in self.book["groups"]:
-            if not (self.scheme_known(sb.GROUPS, row) and row.get("group")):
+            if not (self.scheme_known(schemesheets.GROUPS, row) and row.get("group")):
                 continue
             group = state.groups.get(row["group"])
             if group is None:
-                self.error(sb.GROUPS, row, "group", f"{state.cycle.year}年度没有编码为“{row['group']}”的考核组别")
+                self.error(schemesheets.GROUPS, row, "group", f"{state.cycle.year}年度没有编码为“{row['group']}”的考核组别")
                 continue
-            self.record(sb.GROUPS, row, state.links.get((row["scheme"], row["group"])),
+            self.record(schemesheets.GROUPS, row, state.links.get((row["scheme"], row["group"])),
                         {"group": group, "sort_order": row.get("sort_order") or 0}, {"group": "组别编码"})
         for row in self.book["items"]:
             self.check_item(row)
         for row in self.book["categories"]:
-            if self.scheme_known(sb.CATEGORIES, row) and row.get("code"):
+            if self.scheme_known(schemesheets.CATEGORIES, row) and row.get("code"):
                 if row.get("cap") is not None and row["cap"] <= 0:
-                    self.error(sb.CATEGORIES, row, "cap", "上限分值须大于 0")
+                    self.error(schemesheets.CATEGORIES, row, "cap", "上限分值须大于 0")
                     continue
-                self.record(sb.CATEGORIES, row, state.categories.get((row["scheme"], row["code"])), {
+                self.record(schemesheets.CATEGORIES, row, state.categories.get((row["scheme"], row["code"])), {
                     "name": row.get("name"), "kind": row.get("kind"), "cap": row.get("cap"),
                     "outside_total": bool(row.get("outside_total")), "sort_order": row.get("sort_order") or 0})
         for row in self.book["vetoes"]:
-            if self.scheme_known(sb.VETOES, row) and row.get("code"):
+            if self.scheme_known(schemesheets.VETOES, row) and row.get("code"):
                 if row.get("effect") == "cap_grade" and not row.get("cap_grade"):
-                    self.error(sb.VETOES, row, "cap_grade", "后果为“等次封顶”时须填写最高等次")
+                    self.error(schemesheets.VETOES, row, "cap_grade", "后果为“等次封顶”时须填写最高等次")
                     continue
-                self.record(sb.VETOES, row, state.vetoes.get((row["scheme"], row["code"])), {
+                self.record(schemesheets.VETOES, row, state.vetoes.get((row["scheme"], row["code"])), {
                     "name": row.get("name"), "effect": row.get("effect"), "cap_grade": row.get("cap_grade") or "",
                     "sort_order": row.get("sort_order") or 0})
         for row in self.book["grades"]:
-            if self.scheme_known(sb.GRADES, row) and row.get("grade"):
+            if self.scheme_known(schemesheets.GRADES, row) and row.get("grade"):
                 quota = row.get("quota")
                 if quota is not None and not Decimal(0) <= quota <= Decimal(100):
-                    self.error(sb.GRADES, row, "quota", "比例上限须在 0～100 之间")
+                    self.error(schemesheets.GRADES, row, "quota", "比例上限须在 0～100 之间")
                     continue
-                self.record(sb.GRADES, row, state.grades.get((row["scheme"], row["grade"])), {
+                self.record(schemesheets.GRADES, row, state.grades.get((row["scheme"], row["grade"])), {
                     "min_score": row.get("min_score"), "quota_percent": quota}, {"quota_percent": "比例上限(%)"})
 
     def final_blocks(self, scheme_code) -> dict[str, tuple]:
@@ -547,7 +507,7 @@ class Planner:
         return groups
 
     def check_item(self, row):
-        spec, state = sb.ITEMS, self.state
+        spec, state = schemesheets.ITEMS, self.state
         if not self.scheme_known(spec, row) or not all(row.get(f) for f in ("block", "group", "indicator", "rule")):
             return
         scheme = row["scheme"]
@@ -604,205 +564,18 @@ class Planner:
         if code:
             unit = self.state.units.get(code)
             if unit is None:
-                self.error(sb.ITEMS, row, "assessor", self.state.unit_missing(code))
+                self.error(schemesheets.ITEMS, row, "assessor", self.state.unit_missing(code))
                 return False
             if not unit.is_assessor:
-                self.error(sb.ITEMS, row, "assessor", f"“{unit.name}”不是考核责任单位")
+                self.error(schemesheets.ITEMS, row, "assessor", f"“{unit.name}”不是考核责任单位")
                 return False
             return unit
         if version is not None and version.default_assessor_id is not None:
             return next(u for u in self.state.units.values() if u.pk == version.default_assessor_id)
         if version is not None:
-            self.error(sb.ITEMS, row, "assessor", "未填写考核责任单位，且该指标口径没有默认考核责任单位")
+            self.error(schemesheets.ITEMS, row, "assessor", "未填写考核责任单位，且该指标口径没有默认考核责任单位")
             return False
         return None
-
-    # -- targets --
-
-    def check_targets(self):
-        spec, state = sb.TARGETS, self.state
-        closed = state.cycle.status not in OPEN_TARGET_STATUSES
-        units, indicators, stored_rows = state.units, state.indicators, state.target_db_rows
-        district_set = TargetSource.DISTRICT_SET
-        ops = self.ops[spec.key]
-        op_keys = self.changed_targets
-        no_baseline = []
-        unchanged = new = 0
-        for row in self.target_rows:
-            unit_code, indicator_code = row.get("unit"), row.get("indicator")
-            unit, indicator = units.get(unit_code), indicators.get(indicator_code)
-            if unit is None or indicator is None:
-                if unit_code and unit is None:
-                    self.error(spec, row, "unit", state.unit_missing(unit_code))
-                if indicator_code and indicator is None:
-                    self.error(spec, row, "indicator", state.indicator_missing(indicator_code))
-                continue
-            value, upper, text = row.get("target_value"), row.get("upper_value"), row.get("target_text") or ""
-            # The common row, a positive value without an upper bound for a higher- or lower-better indicator, is
-            # one target_value_problems passes: it is not called for it.
-            if not (upper is None and value is not None and value > 0
-                    and indicator.direction in SINGLE_BOUND_DIRECTIONS):
-                problems = target_value_problems(indicator.direction, value, upper, text)
-                if problems:
-                    self.target_problem(row["row"], indicator, problems[0], value)
-                    continue
-            key = (unit_code, indicator_code)
-            existing = state.target(key) if key in stored_rows else None
-            if existing is None:  # new: what record() would note, without its comparisons
-                values = {"target_value": value, "upper_value": upper, "target_text": text,
-                          "baseline": row.get("baseline"), "actual": row.get("actual"),
-                          "source": row.get("source") or district_set}
-                if values["baseline"] is None:
-                    no_baseline.append((key, values))
-                ops.append(Op(spec, row, "new", None, values, ()))
-                op_keys.add(key)
-                new += 1
-            elif (existing["target_value"] == value and existing["upper_value"] == upper  # unchanged
-                  and existing["baseline"] == row.get("baseline") and existing["actual"] == row.get("actual")
-                  and existing["target_text"] == text and existing["source"] == (row.get("source") or district_set)):
-                unchanged += 1
-                continue
-            else:
-                values = {name: row.get(name) for name in TARGET_FIELDS}
-                values["target_text"] = text
-                values["source"] = values["source"] or district_set
-                if self.record(spec, row, existing, values) != "unchanged":
-                    op_keys.add(key)
-            if closed:
-                self.error(spec, row, "target_value", f"{state.cycle.year}年度已{state.cycle.get_status_display()}，"
-                                                      "目标值不能再修改")
-        unchanged += self.check_as_stored()  # their problems join the others in row order (sb.Errors keeps it)
-        self.counts[spec.key]["new"] += new + len(self.plain_targets)
-        self.counts[spec.key]["unchanged"] += unchanged
-        plain_no_baseline = [entry for entry in self.plain_targets if entry[6] is None]
-        previous = state.previous_actuals([key for key, _values in no_baseline]
-                                          + [(entry[1], entry[2]) for entry in plain_no_baseline])
-        for key, values in no_baseline:  # the Op holds this dict: the preview and the write see the default
-            values["baseline"] = previous.get(key)
-        for entry in plain_no_baseline:
-            entry[6] = previous.get((entry[1], entry[2]))
-
-    def check_as_stored(self) -> int:
-        """Rows taken as their stored target are unchanged, but the target must still suit its indicator's
-        direction (it may have changed since). Returns how many are unchanged."""
-        indicators = self.state.indicators
-        unchanged = 0
-        for number_, (_unit, indicator_code, value, upper, text, *_rest) in self.as_stored.items():
-            indicator = indicators[indicator_code]
-            # The cells hold the stored amounts as floats ("" when empty): they compare with 0 and with each other
-            # as their Decimals do, and the messages do not show them.
-            value, upper = (None if value == "" else value), (None if upper == "" else upper)
-            problems = target_value_problems(indicator.direction, value, upper, text)
-            if problems:
-                self.target_problem(number_, indicator, problems[0], value)
-            else:
-                unchanged += 1
-        return unchanged
-
-    def target_problem(self, number_: int, indicator, problem: str, value) -> None:
-        column = "upper_value" if "上限" in problem and value is not None else "target_value"
-        self.errors.add(sb.TARGETS, number_, column, f"{indicator.name}（{indicator.get_direction_display()}）：{problem}")
-
-    def final_target(self, key) -> dict | None:
-        """The target of (unit code, indicator code) after the import, as a row or stored dict (None: none)."""
-        found = self.file_targets.get(key)
-        if found is None and (entry := self.plain_by_key.get(key)) is not None:
-            found = sb.plain_row(entry)
-        return found or self.state.target(key)
-
-    @property
-    def plain_by_key(self) -> dict[tuple[str, str], list]:
-        """The plain new targets by (unit code, indicator code), built when first asked for."""
-        if self._plain_by_key is None:
-            self._plain_by_key = {(entry[1], entry[2]): entry for entry in self.plain_targets}
-        return self._plain_by_key
-
-    def check_milestones(self):
-        spec, state = sb.MILESTONES, self.state
-        for row in self.book["milestones"]:
-            key = (row.get("unit"), row.get("indicator"))
-            if not all(key):
-                continue
-            if self.final_target(key) is None:
-                self.error(spec, row, "unit", f"单位“{key[0]}”在本年度没有指标“{key[1]}”的目标值（见“目标值”工作表）")
-                continue
-            values = {code: row[code] for code in sb.PERIOD_CODES if row.get(code) is not None}
-            negative = [code for code, value in values.items() if value < 0]
-            if negative:
-                self.error(spec, row, negative[0], "节点目标值不能为负数")
-                continue
-            current = state.milestones.get(key)
-            before = {code: current.get(code) for code in sb.PERIOD_CODES} if current else None
-            self.record(spec, row, before, {code: values.get(code) for code in sb.PERIOD_CODES})
-
-    def carry_milestones(self):
-        """A changed target value carries its stored milestones along, as the target page does
-        (`rederived_milestones`), unless the file changes that target's 节点目标 row: then the file's row wins.
-        An export lists every target's milestones, so a row left as exported is no decision about them."""
-        in_file = {(op.row["unit"], op.row["indicator"]) for op in self.ops["milestones"]}
-        for op in self.ops["targets"]:
-            if op.status != "changed":
-                continue
-            key = (op.row["unit"], op.row["indicator"])
-            current = self.state.milestones.get(key)
-            if key in in_file or not current:
-                continue
-            new = rederived_milestones(current, op.existing["target_value"], op.values["target_value"])
-            if new is not None and new != current:
-                self.rederived[key] = new
-                op.diffs.append(("节点目标", _show(ordered(current)), _show(new)))
-
-    def check_decompositions(self):
-        spec, state = sb.DECOMPOSITIONS, self.state
-        touched = set()
-        for row in self.book["decompositions"]:
-            indicator, parent_unit, unit = row.get("indicator"), row.get("parent_unit"), row.get("unit")
-            if not (indicator and parent_unit and unit):
-                continue
-            if parent_unit == unit:
-                self.error(spec, row, "unit", "上级单位与下级单位不能相同")
-                continue
-            if self.final_target((parent_unit, indicator)) is None:
-                self.error(spec, row, "parent_unit", f"单位“{parent_unit}”没有指标“{indicator}”的目标值，无法分解")
-                continue
-            if self.final_target((unit, indicator)) is None:
-                self.error(spec, row, "unit", f"单位“{unit}”没有指标“{indicator}”的目标值（见“目标值”工作表）")
-                continue
-            existing = state.target((unit, indicator))
-            before = {"parent_key": existing["parent_key"]} if existing else None
-            status = self.record(spec, row, before, {"parent_key": (parent_unit, indicator)},
-                                 {"parent_key": "上级单位编码"})
-            if status != "unchanged":
-                touched.add((parent_unit, indicator))
-        self.check_cover(touched)
-
-    def check_cover(self, touched):
-        """Parents whose decomposition this import changes (a link, the parent's or a child's value) must be covered."""
-        links = dict(self.state.parent_keys)
-        rows_by_parent = defaultdict(list)
-        for row in self.book["decompositions"]:
-            key = (row.get("unit"), row.get("indicator"))
-            links[key] = (row.get("parent_unit"), row.get("indicator"))
-            rows_by_parent[links[key]].append(row)
-        changed_targets = self.changed_targets
-        plain = self.plain_by_key
-        for child, parent in links.items():
-            if child in changed_targets or parent in changed_targets or child in plain or parent in plain:
-                touched.add(parent)
-        children = defaultdict(list)
-        for child, parent in links.items():
-            children[parent].append(child)
-        for parent in sorted(touched, key=str):
-            parent_row = self.final_target(parent)
-            indicator = self.state.indicators.get(parent[1])
-            if parent_row is None or indicator is None:
-                continue
-            parts = [(c[0], (self.final_target(c) or {}).get("target_value")) for c in children[parent]]
-            message = coverage_message(indicator, parent_row.get("target_value"), parts)
-            if message:
-                where = rows_by_parent[parent][0] if rows_by_parent[parent] else None
-                self.error(sb.DECOMPOSITIONS, where, "parent_unit" if where else None,
-                           f"指标“{indicator.code} {indicator.name}”{parent[0]}的目标分解：{message}")
 
     # -- sums of the schemes this import changes --
 
@@ -819,9 +592,9 @@ class Planner:
         if weight_sum != total:
             message = f"方案“{code}”各板块分值合计 {show(weight_sum)}，应等于方案总分 {show(total)}"
             if scheme_row:
-                self.error(sb.SCHEMES, scheme_row, "total_points", message)
+                self.error(schemesheets.SCHEMES, scheme_row, "total_points", message)
             else:
-                self.errors.add(sb.BLOCKS, None, None, message)
+                self.errors.add(schemesheets.BLOCKS, None, None, message)
         sums, first_row = defaultdict(Decimal), {}
         items = {(g, i): (it.block.code, it.points) for (s, g, i), it in self.state.items.items() if s == code}
         for row in self.book["items"]:
@@ -837,7 +610,7 @@ class Planner:
                 got = sums.get((group, block_code), Decimal(0))
                 if got != weight:
                     row = first_row.get((group, block_code))
-                    self.errors.add(sb.ITEMS, row["row"] if row else None, "points" if row else None,
+                    self.errors.add(schemesheets.ITEMS, row["row"] if row else None, "points" if row else None,
                                     f"方案“{code}”组别“{group}”在板块“{block_code}”的指标分值合计 {show(got)}，"
                                     f"应为 {show(weight)}")
         self.check_grades(code, total)
@@ -852,62 +625,14 @@ class Planner:
         present = [g for g in GRADE_ORDER if g in grades]
         for higher, lower in zip(present, present[1:], strict=False):
             if grades[higher] <= grades[lower]:
-                self.error(sb.GRADES, rows.get(lower) or rows.get(higher), "min_score",
+                self.error(schemesheets.GRADES, rows.get(lower) or rows.get(higher), "min_score",
                            f"方案“{code}”等次最低分须逐级递减：{Grade(higher).label} {show(grades[higher])} 不高于 "
                            f"{Grade(lower).label} {show(grades[lower])}")
         for grade in present:
             if grades[grade] > total:
-                self.error(sb.GRADES, rows.get(grade), "min_score",
+                self.error(schemesheets.GRADES, rows.get(grade), "min_score",
                            f"方案“{code}”等次“{Grade(grade).label}”最低分超过方案总分")
-
-
-MILESTONE_PLACES = Decimal("0.01")
-
-
-def ordered(milestones: dict[str, Decimal]) -> dict[str, Decimal]:
-    return {code: milestones[code] for code in sb.PERIOD_CODES if code in milestones}
-
-
-def rederived_milestones(milestones: dict[str, Decimal], old: Decimal | None, new: Decimal | None
-                         ) -> dict[str, Decimal] | None:
-    """A target's milestones after its annual value changes from `old` to `new`: each keeps its share of the
-    target (milestone × new ÷ old, rounded to 0.01; one equal to the old target becomes the new target).
-    None when they cannot be derived (no milestones, no old or new value, an old value of 0) or need not be
-    (the value did not change); the milestones then stay as they are."""
-    if not milestones or old is None or new is None or old == 0 or old == new:
-        return None
-    return ordered({period: new if value == old else (value * new / old).quantize(MILESTONE_PLACES, ROUND_HALF_UP)
-                    for period, value in milestones.items()})
 
 
 def _clean(rule, params):
     return clean_params(rule, params) if rule in RULES and not validate_params(rule, params) else params
-
-
-def _title(spec, name) -> str:
-    try:
-        return spec.title(name)
-    except StopIteration:
-        return name
-
-
-def _show(value) -> str:
-    if isinstance(value, dict):
-        return "；".join(f"{k}={show(v)}" for k, v in value.items() if v is not None)
-    if isinstance(value, tuple):
-        return value[0] or ""
-    if isinstance(value, (Unit, Group)):
-        return value.code
-    if isinstance(value, IndicatorVersion):
-        return f"{value.valid_from_year}年起"
-    for choices in (TargetSource, BlockKind, NotApplicablePolicy, Grade, MissingData, TieRule):
-        if isinstance(value, str) and value in choices.values:
-            return str(choices(value).label)
-    return show(value)
-
-
-def describe(op: Op) -> str:
-    """A one-line reading of a new row for the preview."""
-    if op.spec is sb.ITEMS:
-        return f"{op.values['points']} 分，{RULES[op.values['rule']].name}（{describe_params(op.values['rule'], op.values['params'])}）"
-    return "；".join(f"{_title(op.spec, k)} {_show(v)}" for k, v in op.values.items() if v not in (None, "", {}))

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from jixiao.indicators import actions, schemebook
+from jixiao.indicators import schemebook, schemeimport
 from jixiao.indicators.models import (
     Direction,
     SchemeItem,
@@ -79,14 +79,14 @@ def set_cell(sheet_name, title, value, **match):
 
 
 def import_bytes(data: bytes, by, reason=""):
-    """Import a workbook file as the command does (`actions.import_scheme_file`)."""
-    return actions.import_scheme_file(data, 10 * 1024 * 1024, by=by, reason=reason, file_name="test.xlsx")
+    """Import a workbook file as the command does (`schemeimport.import_scheme_file`)."""
+    return schemeimport.import_scheme_file(data, 10 * 1024 * 1024, by=by, reason=reason, file_name="test.xlsx")
 
 
 def import_book(data: bytes, by, reason=""):
-    """Import a workbook parsed apart, as the page's confirmation does (`actions.import_scheme_book`)."""
+    """Import a workbook parsed apart, as the page's confirmation does (`schemeimport.import_scheme_book`)."""
     book = schemebook.read_book(data, 10 * 1024 * 1024)
-    return actions.import_scheme_book(book, by=by, reason=reason, file_name="test.xlsx")
+    return schemeimport.import_scheme_book(book, by=by, reason=reason, file_name="test.xlsx")
 
 
 def lower_better_indicator(code="C01", assessor=None):

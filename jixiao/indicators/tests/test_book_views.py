@@ -141,7 +141,7 @@ def test_preview_and_confirm_leave_the_garbage_collector_on(cast, login, monkeyp
     worker process serves meanwhile (it is process-wide). Only the `import_scheme` command pauses it."""
     import gc
 
-    from jixiao.indicators import actions, schemeplan
+    from jixiao.indicators import schemeimport, schemeplan
 
     seen = []
 
@@ -152,7 +152,7 @@ def test_preview_and_confirm_leave_the_garbage_collector_on(cast, login, monkeyp
         return wrapper
 
     monkeypatch.setattr(schemeplan.Planner, "check_targets", recording(schemeplan.Planner.check_targets))
-    monkeypatch.setattr(actions._BookWriter, "write", recording(actions._BookWriter.write))
+    monkeypatch.setattr(schemeimport._BookWriter, "write", recording(schemeimport._BookWriter.write))
     cycle, _scheme = bw.build(cast)
     client = login(cast.office)
     data = bw.edit(bw.export(cycle), bw.set_cell("目标值", "目标值", 1500, 单位编码="S01", 指标编码="E202701"))

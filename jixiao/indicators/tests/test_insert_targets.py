@@ -1,4 +1,4 @@
-"""New targets go in through `actions.insert_targets` (the scheme workbook import): on SQLite with amounts bound as
+"""New targets go in through `schemeimport.insert_targets` (the scheme workbook import): on SQLite with amounts bound as
 floats where that is exact and bare rows binding four parameters, stored exactly as the Decimals bound as text were
 and in the rows' order."""
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from jixiao.indicators import actions
+from jixiao.indicators import schemeimport
 from jixiao.indicators.models import Category, Direction, Indicator, Target, TargetSource
 from jixiao.indicators.tests import builders
 from jixiao.lib.rows import db_decimal, insert_rows, plain_rows
@@ -48,7 +48,7 @@ def rows_of(unit, inds, amounts) -> list[tuple]:
 
 def as_new(rows: list[tuple]) -> list[tuple]:
     """The rows as the writer hands them to insert_targets: unit id, indicator id and the values by field."""
-    return [(unit, indicator, dict(zip(actions.TARGET_COLUMNS[2:], values, strict=True))) for unit, indicator, *values
+    return [(unit, indicator, dict(zip(schemeimport.TARGET_COLUMNS[2:], values, strict=True))) for unit, indicator, *values
             in rows]
 
 
@@ -69,8 +69,8 @@ def test_amounts_are_stored_and_read_back_as_the_decimals_bound_as_text_were(cas
     inds = indicators(len(AMOUNTS))
     before, after = builders.cycle(2030), builders.cycle(2031)
     rows = rows_of(cast.street, inds, AMOUNTS)
-    insert_rows(Target, actions.TARGET_COLUMNS, rows, shared={"cycle": before.pk, "updated_at": "2030-01-01 00:00:00"})
-    actions.insert_targets(after, as_new(rows))
+    insert_rows(Target, schemeimport.TARGET_COLUMNS, rows, shared={"cycle": before.pk, "updated_at": "2030-01-01 00:00:00"})
+    schemeimport.insert_targets(after, as_new(rows))
     assert stored(after) == stored(before)
     plain = {row[0]: row[1:] for row in plain_rows(Target, ["indicator", "target_value", "baseline"], "cycle_id", after.pk)}
     for (_unit, indicator, value, upper, _text, baseline, actual, _source) in rows:
@@ -98,7 +98,7 @@ def test_rows_keep_their_order_whichever_statements_they_go_in(cast):
                                                                                                     strict=True)]
     rows = [*bare[:120], *rows_of(cast.street, inds[120:135], amounts[120:135]), *bare[135:140],
             *rows_of(cast.street, inds[140:], amounts[140:])]
-    actions.insert_targets(cycle, as_new(rows))
+    schemeimport.insert_targets(cycle, as_new(rows))
     assert [(row[0], row[1]) for row in stored(cycle)] == [(row[0], row[1]) for row in rows]
     values = dict(Target.objects.filter(cycle=cycle).values_list("indicator_id", "target_value"))
     assert [values[row[1]] for row in rows] == [row[2] for row in rows]
@@ -106,16 +106,16 @@ def test_rows_keep_their_order_whichever_statements_they_go_in(cast):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite binding only")
 def test_on_sqlite_exact_amounts_are_bound_as_floats_and_bare_runs_with_four_parameters(cast):
-    assert actions.sqlite_amount(Decimal("604.41")) == 604.41
-    assert actions.sqlite_amount(Decimal("604.41")).__class__ is float
-    assert actions.sqlite_amount(Decimal("-99999999999.9999")).__class__ is float
-    assert actions.sqlite_amount(Decimal("123456789012.3456")) == Decimal("123456789012.3456")
-    assert actions.sqlite_amount(Decimal("123456789012.3456")).__class__ is Decimal
-    assert actions.sqlite_amount(None) is None
-    bare = [(1, i, Decimal("2.5"), None, "", None, None, DISTRICT) for i in range(actions.MIN_BARE_RUN)]
+    assert schemeimport.sqlite_amount(Decimal("604.41")) == 604.41
+    assert schemeimport.sqlite_amount(Decimal("604.41")).__class__ is float
+    assert schemeimport.sqlite_amount(Decimal("-99999999999.9999")).__class__ is float
+    assert schemeimport.sqlite_amount(Decimal("123456789012.3456")) == Decimal("123456789012.3456")
+    assert schemeimport.sqlite_amount(Decimal("123456789012.3456")).__class__ is Decimal
+    assert schemeimport.sqlite_amount(None) is None
+    bare = [(1, i, Decimal("2.5"), None, "", None, None, DISTRICT) for i in range(schemeimport.MIN_BARE_RUN)]
     other = (1, 999, Decimal("1"), None, "文字", Decimal("0.5"), None, DISTRICT)
-    runs = actions._sqlite_runs(as_new([other, *bare, other, *bare[:3], other]))
-    assert [(is_bare, len(run)) for is_bare, run in runs] == [(False, 1), (True, actions.MIN_BARE_RUN), (False, 5)]
+    runs = schemeimport._sqlite_runs(as_new([other, *bare, other, *bare[:3], other]))
+    assert [(is_bare, len(run)) for is_bare, run in runs] == [(False, 1), (True, schemeimport.MIN_BARE_RUN), (False, 5)]
     assert runs[1][1][0] == (1, 0, 2.5, None)
     assert runs[0][1][0] == (1, 999, 1.0, None, "文字", 0.5, None, DISTRICT)
     assert runs[2][1][1] == (1, 0, 2.5, None, "", None, None, DISTRICT)

@@ -215,7 +215,8 @@ def test_locked_scheme_changes_need_a_reason_and_are_audited(cast):
     assert SchemeItem.objects.get(scheme=scheme, indicator__code=f"E{cycle.year}00").params["cap"] == "1.1"
     event = Event.objects.get(code="scheme.changed_after_lock")
     assert event.after["reason"] == "市里调整封顶系数"
-    assert event.before["values"] == {"计分参数": "cap=1.2；negative_growth_zero=是"}
+    assert event.before["values"] == {"计分参数": "封顶系数=1.2；负增长得零分=是"}
+    assert event.after["values"] == {"计分参数": "封顶系数=1.1；负增长得零分=是"}
 
 
 def test_targets_of_a_published_cycle_cannot_change(cast):

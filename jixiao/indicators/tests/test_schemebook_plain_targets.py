@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 
 from jixiao.audit.models import Event
-from jixiao.indicators import schemebook, schemeplan
+from jixiao.indicators import planops, schemebook, schemeplan
 from jixiao.indicators.models import Direction, Target
 from jixiao.indicators.tests import bookworld as bw
 from jixiao.indicators.tests import builders
@@ -88,7 +88,7 @@ def test_plain_new_targets_are_taken_apart_and_written_as_the_general_path_write
 
 
 def preview(plan) -> list[tuple]:
-    return [(op.sheet, op.row["row"], op.status, op.key, schemeplan.describe(op)) for op in plan.changes]
+    return [(op.sheet, op.row["row"], op.status, op.key, planops.describe(op)) for op in plan.changes]
 
 
 def test_the_preview_lists_plain_new_targets_in_row_order_and_the_confirmation_imports_them(cast, world):

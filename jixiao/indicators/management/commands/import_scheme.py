@@ -4,14 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from jixiao.indicators import actions, schemeplan
+from jixiao.indicators import schemeimport, schemeplan
 from jixiao.lib.excel import WorkbookError
 from jixiao.lib.rows import gc_paused
 from jixiao.lib.uploads import record_refusal
 
 
 def import_in_own_process(path, *, dry_run: bool = False, reason: str = ""):
-    """Read and plan the workbook at `path` and, unless `dry_run`, apply it (`actions.import_scheme_file`), with
+    """Read and plan the workbook at `path` and, unless `dry_run`, apply it (`schemeimport.import_scheme_file`), with
     the cyclic garbage collector paused (`rows.gc_paused`): this command's process runs nothing else meanwhile.
     Never in a server thread: the pause is process-wide and would hold for every request served meanwhile; the
     pages (book_views) import without it. Same rule as the value import's `reporting.tasks.import_in_own_process`.
@@ -25,7 +25,7 @@ def import_in_own_process(path, *, dry_run: bool = False, reason: str = ""):
     with gc_paused():
         if dry_run:
             return schemeplan.read(path, settings.UPLOAD_MAX_BYTES)[1]
-        return actions.import_scheme_file(path, settings.UPLOAD_MAX_BYTES, by=None, reason=reason, file_name=path)
+        return schemeimport.import_scheme_file(path, settings.UPLOAD_MAX_BYTES, by=None, reason=reason, file_name=path)
 
 
 class Command(BaseCommand):
