@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
-from jixiao.indicators import actions, benchmarks, exports
+from jixiao.indicators import actions, exports, target_comparison
 from jixiao.indicators.forms import AdjustmentRequestForm, DeadlineForm, DecisionForm, TargetForm
 from jixiao.indicators.models import (
     AdjustmentStatus,
@@ -25,7 +25,8 @@ from jixiao.indicators.models import (
     adjustment_deadline,
 )
 from jixiao.indicators.validation import check_decomposition
-from jixiao.indicators.views import _cycle_from, _int
+from jixiao.indicators.views import _int
+from jixiao.lib import cycles
 from jixiao.org.models import Cycle, Group, Unit
 
 PAGE_SIZE = 200
@@ -36,7 +37,8 @@ PAGE_SIZE = 200
 def target_list(request):
     """All targets of a cycle, filtered on the server and paginated (≈ 110 units × 80 indicators)."""
     access.require(request.user, "targets.view_all")
-    cycles, cycle = _cycle_from(request)
+    pick = cycles.pick(request)
+    cycle = pick.cycle
     f = {"group": _int(request.GET.get("group")), "unit": _int(request.GET.get("unit")),
          "category": request.GET.get("category", ""), "assessor": _int(request.GET.get("assessor")),
          "q": request.GET.get("q", "").strip()}
@@ -56,8 +58,8 @@ def target_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "indicators/target_list.html", {
-        "cycles": cycles, "cycle": cycle, "page": page, "f": f, "query": query.urlencode(),
-        "groups": Group.objects.filter(cycle=cycle), "units": Unit.objects.current().exclude(kind="village"),
+        "pick": pick, "cycle": cycle, "page": page, "f": f, "query": query.urlencode(),
+        "groups": Group.objects.filter(cycle=cycle), "units": Unit.objects.current().without_villages(),
         "categories": Category.choices, "assessors": Unit.objects.current().filter(is_assessor=True),
         "can_manage": access.can(request.user, "indicators.manage"),
     })
@@ -76,32 +78,35 @@ def target_matrix_of(cycle, group) -> tuple[list, list]:
 
 
 def _matrix_request(request):
-    """The cycles, the picked cycle, its groups with scheme items and the picked group (the first by default)."""
+    """The cycle picked, its groups with scheme items and the picked group (the first by default)."""
     access.require(request.user, "targets.view_all")
-    cycles, cycle = _cycle_from(request)
+    pick = cycles.pick(request)
+    cycle = pick.cycle
     groups = list(Group.objects.filter(cycle=cycle, scheme_items__isnull=False).distinct().order_by(
         "sort_order", "code")) if cycle else []
     wanted = _int(request.GET.get("group"))
     group = next((g for g in groups if g.pk == wanted), groups[0] if groups else None)
-    return cycles, cycle, groups, group
+    return pick, groups, group
 
 
 @login_required
 @require_GET
 def target_matrix(request):
     """One 考核组别's targets as units × indicators, the way offices lay them out in a spreadsheet."""
-    cycles, cycle, groups, group = _matrix_request(request)
+    pick, groups, group = _matrix_request(request)
+    cycle = pick.cycle
     indicators, rows = target_matrix_of(cycle, group) if group else ([], [])
     missing = sum(target is None for _unit, targets in rows for target in targets)
     return render(request, "indicators/target_matrix.html", {
-        "cycles": cycles, "cycle": cycle, "groups": groups, "group": group, "indicators": indicators, "rows": rows,
+        "pick": pick, "cycle": cycle, "groups": groups, "group": group, "indicators": indicators, "rows": rows,
         "missing": missing})
 
 
 @login_required
 @require_GET
 def target_matrix_export(request):
-    _cycles, cycle, _groups, group = _matrix_request(request)
+    pick, _groups, group = _matrix_request(request)
+    cycle = pick.cycle
     if group is None:
         raise Http404("没有考核组别")
     indicators, rows = target_matrix_of(cycle, group)
@@ -119,10 +124,10 @@ def target_detail(request, pk):
     target = access.get_for_user(request.user, Target, pk, _target_action(request.user),
                                  queryset=Target.objects.for_table())
     children = target.children.select_related("unit").order_by("unit__sort_order", "unit__code")
-    years = benchmarks.history(target)
+    years = target_comparison.history(target)
     return render(request, "indicators/target_detail.html", {
-        "years": years, "history_chart": benchmarks.history_chart(years, target.indicator.measure_unit),
-        "peer_groups": benchmarks.peer_groups(target), "sees_peers": access.can(request.user, "targets.view_all"),
+        "years": years, "history_chart": target_comparison.history_chart(years, target.indicator.measure_unit),
+        "peer_groups": target_comparison.peer_groups(target), "sees_peers": access.can(request.user, "targets.view_all"),
         "target": target, "children": children, "milestones": target.milestones.all(),
         "check": check_decomposition(target) if children else None,
         "adjustments": target.adjustments.for_table(),
@@ -163,14 +168,15 @@ def _unit_rows(cycle, unit):
 
 
 def _own(request, action: str):
-    """The active membership's unit, after checking `action`, and the cycles with the one the request picks."""
+    """The active membership's unit, after checking `action`, and the cycle the request picks."""
     access.require(request.user, action)
-    return (access.current_membership(request.user).unit, *_cycle_from(request))
+    return access.current_membership(request.user).unit, cycles.pick(request)
 
 
 def _own_for_export(request, action: str):
     """As `_own`, for an export: the unit and the picked cycle (404 when there is none)."""
-    unit, _cycles, cycle = _own(request, action)
+    unit, pick = _own(request, action)
+    cycle = pick.cycle
     if cycle is None:
         raise Http404("没有考核年度")
     return unit, cycle
@@ -180,11 +186,12 @@ def _own_for_export(request, action: str):
 @require_GET
 def my_targets(request):
     """My unit's indicators and targets (the active membership's unit)."""
-    unit, cycles, cycle = _own(request, "targets.view_own")
+    unit, pick = _own(request, "targets.view_own")
+    cycle = pick.cycle
     rows, pending = _unit_rows(cycle, unit) if cycle else ([], set())
     requests = TargetAdjustment.objects.for_table().filter(target__unit=unit, target__cycle=cycle)
     return render(request, "indicators/my_targets.html", {
-        "unit": unit, "cycles": cycles, "cycle": cycle, "rows": rows, "pending": pending,
+        "unit": unit, "pick": pick, "cycle": cycle, "rows": rows, "pending": pending,
         "requests": requests, "deadline": adjustment_deadline(cycle) if cycle else None,
         "can_request": cycle is not None and access.can(request.user, "targets.request_adjustment")
         and actions.adjustment_open(cycle),
@@ -223,10 +230,11 @@ def _assessed_rows(cycle, unit) -> tuple[list, int]:
 @require_GET
 def assessed(request):
     """The indicators my (assessor) unit owns, with every assessed unit's target."""
-    unit, cycles, cycle = _own(request, "indicators.view_assessed")
+    unit, pick = _own(request, "indicators.view_assessed")
+    cycle = pick.cycle
     rows, n_items = _assessed_rows(cycle, unit)
     return render(request, "indicators/assessed.html",
-                  {"unit": unit, "cycles": cycles, "cycle": cycle, "rows": rows, "n_items": n_items})
+                  {"unit": unit, "pick": pick, "cycle": cycle, "rows": rows, "n_items": n_items})
 
 
 @login_required
@@ -263,10 +271,11 @@ def adjustment_request(request, pk):
 @require_GET
 def adjustment_queue(request):
     access.require(request.user, "targets.decide_adjustment")
-    cycles, cycle = _cycle_from(request)
+    pick = cycles.pick(request)
+    cycle = pick.cycle
     adjustments = TargetAdjustment.objects.for_table().filter(target__cycle=cycle)
     return render(request, "indicators/adjustment_queue.html", {
-        "cycles": cycles, "cycle": cycle,
+        "pick": pick, "cycle": cycle,
         "pending": [a for a in adjustments if a.status == AdjustmentStatus.PENDING],
         "decided": [a for a in adjustments if a.status != AdjustmentStatus.PENDING],
         "decision_form": DecisionForm(), "deadline": adjustment_deadline(cycle) if cycle else None,
@@ -299,7 +308,7 @@ def adjustment_decide(request, pk):
 @require_GET
 def adjustment_export(request):
     access.require(request.user, "targets.decide_adjustment")
-    _cycles, cycle = _cycle_from(request)
+    cycle = cycles.pick(request).cycle
     if cycle is None:
         raise Http404("没有考核年度")
     adjustments = TargetAdjustment.objects.for_table().filter(target__cycle=cycle)

@@ -27,7 +27,8 @@ from jixiao.indicators.models import (
 )
 from jixiao.indicators.rule_specs import RULES, describe_params
 from jixiao.indicators.validation import validate_scheme
-from jixiao.org.models import Cycle, Unit
+from jixiao.lib import cycles
+from jixiao.org.models import Unit
 
 
 def _int(value):
@@ -174,24 +175,16 @@ def rule_list(request):
 # --- Schemes ---------------------------------------------------------------------------------------
 
 
-def _cycle_from(request):
-    cycles = list(Cycle.objects.order_by("-year"))
-    year = _int(request.GET.get("cycle"))
-    chosen = next((c for c in cycles if c.year == year), None)
-    if chosen is None:
-        chosen = next((c for c in cycles if c.status == "running"), cycles[0] if cycles else None)
-    return cycles, chosen
-
-
 @login_required
 @require_GET
 def scheme_list(request):
     access.require(request.user, "indicators.view")
-    cycles, cycle = _cycle_from(request)
+    pick = cycles.pick(request)
+    cycle = pick.cycle
     schemes = (Scheme.objects.with_parts().filter(cycle=cycle)
                .annotate(n_items=Count("items", distinct=True), n_groups=Count("scheme_groups", distinct=True)))
     return render(request, "indicators/scheme_list.html", {
-        "cycles": cycles, "cycle": cycle, "schemes": schemes,
+        "pick": pick, "cycle": cycle, "schemes": schemes,
         "can_manage": access.can(request.user, "indicators.manage"),
         "can_export": access.can(request.user, "targets.view_all"),
     })

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from jixiao.indicators import benchmarks
+from jixiao.indicators import target_comparison
 from jixiao.indicators.models import Direction, Target
 from jixiao.indicators.tests import builders
 from jixiao.org.models import Group, Unit, UnitKind
@@ -19,7 +19,7 @@ D = Decimal
     (None, D(1), None), (D(1), None, None),
 ])
 def test_percent_change(new, old, expected):
-    assert benchmarks.percent_change(new, old) == expected
+    assert target_comparison.percent_change(new, old) == expected
 
 
 @pytest.mark.parametrize(("direction", "value", "actual", "expected"), [
@@ -28,7 +28,7 @@ def test_percent_change(new, old, expected):
     (Direction.HIGHER_BETTER, D(100), None, None), (Direction.QUALITATIVE, None, None, None),
 ])
 def test_met(direction, value, actual, expected):
-    assert benchmarks.met(direction, value, actual) is expected
+    assert target_comparison.met(direction, value, actual) is expected
 
 
 def _cycles(*years):
@@ -44,10 +44,10 @@ def test_history_lists_every_year_with_whether_it_was_met_and_the_growth(cast):
         Target.objects.create(cycle=cycle, unit=cast.street, indicator=indicator, target_value=value, actual=actual)
     Target.objects.create(cycle=cycles[2], unit=cast.other_street, indicator=indicator, target_value=999)
     current = Target.objects.get(cycle=cycles[2], unit=cast.street)
-    rows = benchmarks.history(current)
+    rows = target_comparison.history(current)
     assert [(r.year, r.met, r.growth) for r in rows] == [(2024, True, None), (2025, False, D("3.8")),
                                                         (2026, None, None)]
-    chart = benchmarks.history_chart(rows, "万元")
+    chart = target_comparison.history_chart(rows, "万元")
     assert chart["xAxis"]["data"] == ["2024年", "2025年", "2026年"]
     assert [s["data"] for s in chart["series"]] == [[100.0, 110.0, 120.0], [104.0, 108.0, None]]
 
@@ -71,7 +71,7 @@ def _peers(cast, direction, values):
 def test_peers_are_ranked_by_how_far_their_target_lifts_their_baseline(cast):
     target = _peers(cast, Direction.HIGHER_BETTER, {"S01": (110, 100), "S02": (2200, 2000), "S03": (1300, 1000),
                                                     "S04": (50, None)})
-    (group,) = benchmarks.peer_groups(target)
+    (group,) = target_comparison.peer_groups(target)
     assert [(r.target.unit.code, r.lift, r.rank) for r in group.rows] == [
         ("S03", D("30.0"), 1), ("S01", D("10.0"), 2), ("S02", D("10.0"), 2), ("S04", None, None)]
     assert (group.ranked, group.median_lift, group.best.target.unit.code, group.own.rank) == (3, D("10.0"), "S03", 2)
@@ -79,7 +79,7 @@ def test_peers_are_ranked_by_how_far_their_target_lifts_their_baseline(cast):
 
 def test_for_a_lower_better_indicator_the_deepest_cut_ranks_first(cast):
     target = _peers(cast, Direction.LOWER_BETTER, {"S01": (95, 100), "S02": (80, 100), "S03": (99, 100)})
-    (group,) = benchmarks.peer_groups(target)
+    (group,) = target_comparison.peer_groups(target)
     assert [(r.target.unit.code, r.rank) for r in group.rows] == [("S02", 1), ("S01", 2), ("S03", 3)]
 
 
