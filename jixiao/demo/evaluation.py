@@ -1,8 +1,10 @@
 """Demo evaluation campaigns (示范数据): 2020–2025 closed with about 20,000 answers, 2026 open and half answered.
 
-Each department has a hidden quality, a yearly trend (some improve, some slip) and each rater group a leniency;
-a rating is that latent score plus noise, cut into the five levels. Everything random comes from the step's
-`rng`; rows go in with bulk_create.
+The district rates its departments (as in the seed) and, from 2026, in the same campaign its streets and parks,
+so that every unit of the current scheme's 综合评议 block gets a real score (before 2026 the block does not apply
+to them and their totals are scaled from the other blocks). Each rated unit has a hidden quality, a yearly trend (some improve,
+some slip) and each rater group a leniency; a rating is that latent score plus noise, cut into the five levels.
+Everything random comes from the step's `rng`; the large tables go in as plain rows (`rows.insert`).
 """
 
 import datetime
@@ -14,6 +16,7 @@ from django.db import connection
 
 from jixiao.accounts.models import Membership, User
 from jixiao.accounts.roles import Role
+from jixiao.demo import rows
 from jixiao.evaluation import actions, privacy
 from jixiao.evaluation.models import (
     Answer,
@@ -43,6 +46,10 @@ from jixiao.lib.crypto import mask_phone, sm3
 from jixiao.org.models import Cycle, Unit, UnitKind
 
 TZ = ZoneInfo("Asia/Shanghai")
+# The departments the platform's campaigns rate by default, and the streets and parks: they are assessed on
+# the district scheme's 综合评议 block too, so from STREETS_RATED_FROM the demo's campaign rates them.
+RATED_KINDS = (*actions.EVALUATED_KINDS, UnitKind.STREET, UnitKind.PARK)
+STREETS_RATED_FROM = 2026
 FIRST, CURRENT = 2020, 2026
 # rater kind -> (answers per year, departments each answer rates (None: all), leniency, comment share)
 VOLUME = {
@@ -67,7 +74,7 @@ def build(rng) -> str:
     office = User.objects.filter(memberships__role=Role.OFFICE_ADMIN).order_by("pk").first()
     district = Unit.objects.get(kind=UnitKind.DISTRICT, parent__isnull=True)
     cycles = {c.year: c for c in Cycle.objects.filter(year__gte=FIRST, year__lte=CURRENT)}
-    departments = list(Unit.objects.filter(kind__in=actions.EVALUATED_KINDS).order_by("sort_order", "code"))
+    departments = list(Unit.objects.filter(kind__in=RATED_KINDS).order_by("sort_order", "code"))
     quality = {u.pk: (rng.gauss(79, 4), rng.gauss(0, 0.8)) for u in departments}
     totals = {"answers": 0, "ratings": 0, "flags": 0}
     for year in range(FIRST, CURRENT + 1):
@@ -82,11 +89,12 @@ def _campaign(rng, year, cycle, district, departments, quality, office, totals):
     opens = datetime.datetime(year, 11, 2, 9, tzinfo=TZ)
     closes = datetime.datetime(year, 12, 18, 17, tzinfo=TZ)
     campaign = Campaign.objects.create(
-        cycle=cycle, assessing_unit=district, name=f"{year}年度区直部门综合评议", scale=Scale.FIVE_LEVEL,
+        cycle=cycle, assessing_unit=district, name=f"{year}年度{'区直部门和街道园区' if year >= STREETS_RATED_FROM else '区直部门'}综合评议", scale=Scale.FIVE_LEVEL,
         status=CampaignStatus.OPEN if current else CampaignStatus.CLOSED, opens_at=opens, closes_at=closes,
         contacts_keep_until=closes.date() + datetime.timedelta(days=actions.CONTACT_DAYS),
         created_at=opens - datetime.timedelta(days=20))
-    units = [u for u in departments if u.valid_from <= opens.date() and (u.valid_to is None or u.valid_to >= opens.date())]
+    units = [u for u in departments if u.valid_from <= opens.date() and (u.valid_to is None or u.valid_to >= opens.date())
+             and (year >= STREETS_RATED_FROM or u.kind in actions.EVALUATED_KINDS)]
     campaign.units.set(units)
     dims = Dimension.objects.bulk_create([Dimension(campaign=campaign, code=c, name=n, sort_order=i)
                                           for i, (c, n, _) in enumerate(actions.DEFAULT_DIMENSIONS)])
@@ -102,13 +110,11 @@ def _campaign(rng, year, cycle, district, departments, quality, office, totals):
     answers, ratings, comments, follow_ups = [], [], [], []
     for group, questionnaire in zip(groups, questionnaires, strict=True):
         _group_answers(ctx, group, questionnaire, current, answers, ratings, comments, follow_ups)
-    Answer.objects.bulk_create(answers, batch_size=2000)
+    rows.insert(Answer, ANSWER_FIELDS, [tuple(getattr(a, name) for name in ANSWER_ATTRS) for a in answers])
     _insert_ratings(ratings)
-    Comment.objects.bulk_create(comments, batch_size=2000)
-    if current:
-        for item in follow_ups:
-            item.status = FollowUpStatus.OPEN
-    FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
+    rows.insert(Comment, ["answer", "campaign", "unit", "text"], comments)
+    rows.insert(FollowUp, FOLLOW_UP_FIELDS, [(*row, FollowUpStatus.OPEN if current else FollowUpStatus.CLOSED)
+                                            for row in follow_ups])
     _codes(rng, campaign, groups, answers, units, office, opens)
     totals["flags"] += _flags(rng, campaign, answers, ratings, office, current)
     if current:
@@ -116,6 +122,14 @@ def _campaign(rng, year, cycle, district, departments, quality, office, totals):
         _contacts(rng, campaign, answers)
     totals["answers"] += len(answers)
     totals["ratings"] += len(ratings)
+
+
+ANSWER_FIELDS = ["id", "campaign", "rater_group", "questionnaire", "channel", "submitted_on", "seconds",
+                 "vector_digest", "excluded"]
+ANSWER_ATTRS = [f"{name}_id" if name in ("campaign", "rater_group", "questionnaire") else name
+                for name in ANSWER_FIELDS]
+FOLLOW_UP_FIELDS = ["campaign", "answer", "unit", "rater_group", "dimension", "value", "comment", "created_on",
+                    "status"]
 
 
 def _insert_ratings(rows: list[tuple]) -> None:
@@ -141,39 +155,43 @@ def _level(score: float) -> int:
 
 
 def _group_answers(ctx, group, questionnaire, current, answers, ratings, comments, follow_ups):
-    rng, campaign, units, dims = ctx["rng"], ctx["campaign"], ctx["units"], ctx["dims"]
+    """The group's answers as Answer instances and plain rows (ratings, comments, follow-ups); ids, not models,
+    in the loop over the quarter of a million ratings."""
+    rng, campaign_id, group_id = ctx["rng"], ctx["campaign"].pk, group.pk
+    unit_ids = [u.pk for u in ctx["units"]]
+    dims = [(d.pk, DIMENSION_OFFSET[d.code]) for d in ctx["dims"]]
     count, per_answer, leniency, comment_share = VOLUME[group.kind]
     share = SHARE_2026[group.kind] if current else rng.uniform(0.82, 0.97)
     plans = []
     if group.kind == RaterKind.SERVICE:
-        for unit in units:
-            plans += [[unit]] * round(count * share * rng.uniform(0.6, 1.3))
+        for unit_id in unit_ids:
+            plans += [[unit_id]] * round(count * share * rng.uniform(0.6, 1.3))
     else:
         for _ in range(round(count * share)):
-            plans.append(units if per_answer is None else rng.sample(units, min(per_answer, len(units))))
+            plans.append(unit_ids if per_answer is None else rng.sample(unit_ids, min(per_answer, len(unit_ids))))
+    years, gauss = ctx["year"] - FIRST, rng.gauss
+    channel = Channel.INTERNAL if group.is_internal else Channel.CODE
     for rated in plans:
-        answer = Answer(id=uuid.UUID(int=rng.getrandbits(128), version=4), campaign=campaign, rater_group=group,
-                        questionnaire=questionnaire, channel=Channel.INTERNAL if group.is_internal else Channel.CODE,
+        answer = Answer(id=uuid.UUID(int=rng.getrandbits(128), version=4), campaign=ctx["campaign"], rater_group=group,
+                        questionnaire=questionnaire, channel=channel,
                         submitted_on=ctx["start"] + datetime.timedelta(days=min(int(rng.expovariate(1 / 6)), ctx["days"])),
                         seconds=None if group.is_internal else int(40 + 25 * len(rated) * rng.uniform(0.5, 2)))
-        answer.demo_unit_id = rated[0].pk
+        answer.demo_unit_id = rated[0]
         answer_key = Answer._meta.pk.get_db_prep_value(answer.id, connection)
         answers.append(answer)
-        values = {}
-        for unit in rated:
-            base, trend = ctx["quality"][unit.pk]
-            for dim in dims:
-                latent = base + trend * (ctx["year"] - FIRST) + leniency + DIMENSION_OFFSET[dim.code] + rng.gauss(0, 10)
-                value = _level(latent)
-                values[(unit.pk, dim.pk)] = value
-                ratings.append((answer_key, campaign.pk, group.pk, unit.pk, dim.pk, value))
+        values, texts = {}, {}
+        for unit_id in rated:
+            base, trend = ctx["quality"][unit_id]
+            centre = base + trend * years + leniency
+            for dim_id, offset in dims:
+                value = _level(centre + offset + gauss(0, 10))
+                values[(unit_id, dim_id)] = value
+                ratings.append((answer_key, campaign_id, group_id, unit_id, dim_id, value))
             if rng.random() < comment_share:
-                low = min(values[(unit.pk, d.pk)] for d in dims) <= 40
-                text = rng.choice(BAD if low or rng.random() < 0.4 else GOOD)
-                comments.append(Comment(answer=answer, campaign=campaign, unit=unit, text=text))
-        texts = {c.unit_id: c.text for c in comments[-len(rated):] if c.answer is answer}
-        follow_ups += [FollowUp(campaign=campaign, answer=answer, unit_id=u, rater_group=group, dimension_id=d, value=v,
-                                comment=texts.get(u, ""), status=FollowUpStatus.CLOSED, created_on=answer.submitted_on)
+                low = min(values[(unit_id, d)] for d, _o in dims) <= 40
+                texts[unit_id] = rng.choice(BAD if low or rng.random() < 0.4 else GOOD)
+                comments.append((answer.id, campaign_id, unit_id, texts[unit_id]))
+        follow_ups += [(campaign_id, answer.id, u, group_id, d, v, texts.get(u, ""), answer.submitted_on)
                        for (u, d), v in values.items() if v <= 40]
         answer.vector_digest = actions.vector_digest(values)
 
@@ -186,7 +204,7 @@ def _codes(rng, campaign, groups, answers, units, office, opens):
         if answer.channel == Channel.CODE and answer.rater_group.kind != RaterKind.SERVICE:
             key = (answer.rater_group_id, None)
             used[key] = used.get(key, 0) + 1
-    batches, codes = [], []
+    batches, codes = [], []  # codes: plain rows
     for group in groups:
         if group.is_internal:
             continue
@@ -205,11 +223,10 @@ def _codes(rng, campaign, groups, answers, units, office, opens):
         unit = unit_of[index]
         taken = service_used.get(unit.pk, 0) if unit else used.get((batch.rater_group_id, None), 0)
         for n in range(batch.size):
-            codes.append(InvitationCode(
-                batch=batch, campaign=campaign, rater_group=batch.rater_group, unit=unit,
-                digest=sm3(rng.getrandbits(160).to_bytes(20, "big")),
-                used_on=opens.date() + datetime.timedelta(days=rng.randint(0, 20)) if n < taken else None))
-    InvitationCode.objects.bulk_create(codes, batch_size=5000)
+            codes.append((batch.pk, campaign.pk, batch.rater_group_id, unit.pk if unit else None,
+                           sm3(rng.getrandbits(160).to_bytes(20, "big")),
+                           opens.date() + datetime.timedelta(days=rng.randint(0, 20)) if n < taken else None))
+    rows.insert(InvitationCode, ["batch", "campaign", "rater_group", "unit", "digest", "used_on"], codes)
 
 
 def _flags(rng, campaign, answers, ratings, office, current) -> int:

@@ -46,7 +46,8 @@ TEXTS = {Direction.QUALITATIVE: ["按年度任务清单推进，完成情况良�
 # A qualitative value is the grade from the scheme's grade table (评定等级, checked by the assessor at
 # verification); the unit's account of the work goes in the note.
 QUALITATIVE_GRADE = {"按年度任务清单推进，完成情况良好": "较好", "完成阶段任务，个别事项滞后": "一般", "已全部完成": "好"}
-RETURNS = [("B01", "“重大项目开工数”与发改委项目库不一致，请核对后重新报送并附项目清单。"),
+# Each reason names an indicator the unit reports in Q3 (B01: H39, S03: E11 税收收入).
+RETURNS = [("B01", "“重点项目前期手续办结率”的办结项目数与区发改委项目库台账不一致，请核对后重新报送并附项目清单。"),
            ("S03", "一季度至三季度税收收入累计数小于上半年数，请核实是否填报了当季数。"),
            ("M05", "佐证材料缺少单位盖章，请补充盖章扫描件。")]
 LATE_2026 = ["S05", "B07", "M12", "M16"]
