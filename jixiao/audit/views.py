@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
-from jixiao.audit import export, feed, guard, keys, log
+from jixiao.audit import export, feed, guard, keys, log, readable
 from jixiao.audit.forms import EventSearchForm, object_types
 from jixiao.audit.labels import EVENT_LABELS, PREFIX_LABELS
 from jixiao.audit.models import Event
@@ -54,7 +54,7 @@ def event_detail(request, pk):
     previous = Event.objects.filter(hash=event.prev_hash).only("id").first()
     following = Event.objects.filter(prev_hash=event.hash).only("id").first()
     return render(request, "audit/event_detail.html", {
-        "event": event, "diff": log.diff(event.before, event.after), "previous": previous,
+        "event": event, "diff": readable.name_rows(event.object_type, log.diff(event.before, event.after)), "previous": previous,
         "following": following, "hash_ok": log.signature_ok(event),
     })
 

@@ -1,0 +1,29 @@
+"""The before/after table of an event in the words of its model: 状态 已开放 → 整改中, not status open → in_progress.
+
+The log keeps the stored values (they are what the hash covers); the page names each field by the model's
+verbose name and each coded value by its choice label, and shows the stored code beside it for the auditor.
+"""
+
+from django.apps import apps
+
+
+def name_rows(object_type: str, rows: list[dict]) -> list[dict]:
+    """Add `label`, `before_label`, `after_label` and `structured` (a JSON value, shown as code) to each row of
+    `log.diff` for a model label."""
+    fields = _fields(object_type)
+    for row in rows:
+        field = fields.get(row["field"])
+        row["label"] = str(field.verbose_name) if field is not None else ""
+        choices = {str(value): str(label) for value, label in (getattr(field, "flatchoices", None) or ())}
+        row["before_label"] = choices.get(row["before"], "")
+        row["after_label"] = choices.get(row["after"], "")
+        row["structured"] = any(row[side].startswith(("{", "[")) for side in ("before", "after"))
+    return rows
+
+
+def _fields(object_type: str) -> dict:
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return {}
+    return {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
