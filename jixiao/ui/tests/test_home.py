@@ -61,3 +61,15 @@ def test_home_query_count_is_bounded(cast, login, django_assert_max_num_queries)
     # With the overview (jixiao/ui/tests/test_overview.py checks it on filled years); here an empty year.
     with django_assert_max_num_queries(30):
         client.get("/")
+
+
+def test_the_unit_donut_names_whole_kinds_in_its_legend():
+    """The slices once carried "区直部门 72" and ECharts cut it to "区直部…"; the kinds now sit whole in a wrapping
+    legend and the slices carry only their counts."""
+    from jixiao.ui.home import kind_chart
+
+    option = kind_chart([{"label": "区直部门", "count": 72}, {"label": "村/社区", "count": 61}])
+    assert option["legend"]["bottom"] == 0 and "type" not in option["legend"]  # a plain legend wraps, never scrolls
+    [series] = option["series"]
+    assert series["label"]["formatter"] == "{c}"
+    assert [d["name"] for d in series["data"]] == ["区直部门", "村/社区"]
