@@ -16,7 +16,7 @@ class DateInput(forms.DateInput):
 
 
 class RectificationForm(Styled, forms.Form):
-    unit = forms.ModelChoiceField(label="整改单位", queryset=Unit.objects.current().exclude(kind="village"))
+    unit = forms.ModelChoiceField(label="整改单位", queryset=Unit.objects.current().without_villages())
     source = forms.ChoiceField(label="来源", choices=RectificationSource.choices)
     reference = forms.CharField(label="来源依据", max_length=120, required=False)
     problem = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -4,11 +4,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from jixiao.accounts import access
-from jixiao.indicators.models import Scheme
-from jixiao.scoring.models import ScoreLine, ScoreResult, ScoreRun
+from jixiao.indicators.models import Grade, Scheme
+from jixiao.scoring.models import RunStatus, ScoreLine, ScoreResult, ScoreRun
 from jixiao.scoring.queries import current_run
 
-AVERAGE_OR_WORSE = ("average", "poor")
+AVERAGE_OR_WORSE = (Grade.AVERAGE, Grade.POOR)
 
 
 def official_runs(cycle, runs=None, *, published_only: bool = False) -> list[ScoreRun]:
@@ -23,7 +23,7 @@ def official_runs(cycle, runs=None, *, published_only: bool = False) -> list[Sco
 
 def scored_years(runs) -> set[int]:
     """Years that have a standing (not superseded) run of any scheme among `runs`."""
-    return set(runs.exclude(status="superseded").values_list("cycle__year", flat=True).distinct())
+    return set(runs.exclude(status=RunStatus.SUPERSEDED).values_list("cycle__year", flat=True).distinct())
 
 
 def results_of(runs):
@@ -62,7 +62,7 @@ def unit_history(unit, runs) -> list[ScoreResult]:
     """The unit's standing result of every cycle among `runs` (the reader's `access.visible_runs(user)`): per
     cycle and scheme the published run, else the latest final, else the latest preliminary; oldest first."""
     standing = {}
-    for run in runs.filter(results__unit=unit).exclude(status="superseded").select_related("cycle"):
+    for run in runs.filter(results__unit=unit).exclude(status=RunStatus.SUPERSEDED).select_related("cycle"):
         key = (run.cycle.year, run.scheme_id)
         best = standing.get(key)
         if best is None or (run.published, run.stage == "final", run.created_at) > (
