@@ -19,7 +19,7 @@ from django.utils import timezone
 from jixiao.accounts.models import User
 from jixiao.accounts.roles import Role
 from jixiao.audit import log
-from jixiao.audit.models import Outcome
+from jixiao.lib import refusals
 from jixiao.notifications.actions import notify
 from jixiao.notifications.models import NoticeKind
 from jixiao.reporting import checks, due
@@ -49,8 +49,9 @@ class Conflict(Refused):
 
 
 def refusal(code: str, obj, user, message: str, **details) -> None:
-    """Record a refused attempt. Call it after the refused action's transaction rolled back."""
-    log.record(code, obj, outcome=Outcome.FAILURE, user=user, after={"message": message, **details})
+    """Record a refused attempt (`lib.refusals.record`), for the workers and commands that refuse without a page.
+    Call it after the refused action's transaction rolled back."""
+    refusals.record(code, obj, message, user=user, **details)
 
 
 def _people(unit_ids, roles) -> list[User]:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
+from jixiao.lib import refusals
 from jixiao.lib.excel import WorkbookError
 from jixiao.org.models import Unit
 from jixiao.reporting import actions, checks, due, entry_form, imports, queries
@@ -189,13 +190,13 @@ def _save_grid(request, period, mine) -> list[str]:
         entries = _only_changed(period, entries)
     if problems or not entries:
         if problems:
-            actions.refusal("values.assessor_entry_refused", period, request.user, problems[0])
+            refusals.record("values.assessor_entry_refused", period, problems[0], user=request.user)
         return problems
     try:
         summary = imports.bulk_save(period, entries, by=request.user, as_assessor=True, source="assessor")
     except WorkbookError as error:
         problems = [e.message for e in error.errors]
-        actions.refusal("values.assessor_entry_refused", period, request.user, problems[0])
+        refusals.record("values.assessor_entry_refused", period, problems[0], user=request.user)
         return problems
     messages.success(request, f"已保存并核定：新增 {summary['created']} 项，修改 {summary['changed']} 项。")
     return []

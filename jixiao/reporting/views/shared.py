@@ -22,7 +22,7 @@ from jixiao.lib import cycles, refusals
 from jixiao.lib.excel import WorkbookError
 from jixiao.lib.responses import download
 from jixiao.org.models import Unit
-from jixiao.reporting import actions, imports
+from jixiao.reporting import imports
 from jixiao.reporting.forms import UploadForm
 from jixiao.reporting.models import Evidence, ImportJob, Period, Value
 from jixiao.reporting.tasks import import_values_task
@@ -106,7 +106,7 @@ def upload(request, period, *, unit=None, assessor=None, back):
         summary = imports.import_file(file, by=request.user, expect_period=period, **expect)
     except WorkbookError as error:
         problems = [str(e) for e in error.errors]
-        actions.refusal("values.import_refused", period, request.user, problems[0], file=file.name[:100],
+        refusals.record("values.import_refused", period, problems[0], user=request.user, file=file.name[:100],
                         problems=error.total)
         context.update(problems=problems, refusal=error)
         return render(request, "reporting/upload.html", context, status=422)
