@@ -10,4 +10,4 @@ from jixiao.results import publication
 @require_GET
 def results(request):
     return render(request, "portal/results.html", {"district_name": settings.DISTRICT_NAME,
-                                                   **publication.public_context(request.GET.get("cycle", ""))})
+                                                   **publication.public_context(request)})

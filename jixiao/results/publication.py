@@ -9,6 +9,7 @@ how many points of how many, and why in everyday words — never copied from the
 from decimal import ROUND_HALF_UP, Decimal
 
 from jixiao.accounts import access
+from jixiao.lib import cycles
 from jixiao.org.models import Cycle
 from jixiao.results.models import Rectification, RectificationSource, RectificationStatus
 from jixiao.scoring.types import MISSING
@@ -38,15 +39,14 @@ NO_MEASURES = {
 }
 
 
-def public_context(year: str) -> dict:
-    """The public page's data for a cycle (the latest with anything public when `year` is not given)."""
-    years = sorted(set(Rectification.objects.disclosed().values_list("cycle__year", flat=True)) | published_years(),
-                   reverse=True)
-    chosen = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
-    cycle = Cycle.objects.filter(year=chosen).first() if chosen else None
+def public_context(request) -> dict:
+    """The public page's data for the cycle of the shared picker, among the years with anything public."""
+    years = set(Rectification.objects.disclosed().values_list("cycle__year", flat=True)) | published_years()
+    pick = cycles.pick(request, cycles=Cycle.objects.filter(year__in=years))
+    cycle = pick.cycle
     disclosed = list(Rectification.objects.disclosed().filter(cycle=cycle).select_related("unit")
                      .order_by("unit__sort_order", "unit__code", "id")[:PUBLIC_LIMIT]) if cycle else []
-    return {"years": years, "cycle": cycle, "disclosed": in_plain_words(disclosed, cycle),
+    return {"pick": pick, "cycle": cycle, "disclosed": in_plain_words(disclosed, cycle),
             "groups": published_groups(cycle)}
 
 
@@ -80,7 +80,7 @@ def in_plain_words(items: list, cycle) -> list:
         if key in lines:
             item.public_problem = lost_points_sentence(lines[key])
         elif key:
-            item.public_problem = f"“{names.get(key[1], '该项指标')}”{GENERAL_REASON}，考核失分。"
+            item.public_problem = f"“{names.get(key[1], '该项指标')}”{GENERAL_REASON}，需要整改。"
         else:
             item.public_problem = item.problem
         item.public_measures = item.measures or NO_MEASURES.get(item.status, "")

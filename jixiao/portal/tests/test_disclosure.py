@@ -48,7 +48,7 @@ def test_figures_of_a_run_not_yet_published_are_not_shown(cast, client):
     for row in rows:
         outside_the_name = re.sub(r"“[^”]*”", "", row["问题"])
         assert not FORMULA.search(row["问题"]) and "满分" not in row["问题"] and not re.search(r"\d", outside_the_name)
-        assert row["问题"].endswith("没有达到考核要求，考核失分。")
+        assert row["问题"].endswith("没有达到考核要求，需要整改。")
 
 
 def test_other_items_keep_their_words_and_an_item_without_measures_says_so(cast, client):
@@ -84,3 +84,18 @@ def test_an_evaluation_comment_reads_as_a_sentence(cast, client):
     item = actions.from_follow_up(follow_up, deadline=DEADLINE, by=cast.office, disclose=True)
     assert item.problem == "在综合评议中，“廉洁自律”一项被评为“不满意”。评议意见：窗口办事要跑三次"
     assert [row["问题"] for row in _disclosed_rows(client)] == [item.problem]
+
+
+def test_the_public_page_picks_its_year_with_the_shared_picker(cast, client):
+    from jixiao.indicators.tests import builders as indicator_builders
+
+    older = indicator_builders.cycle(2024)
+    builders.rectification(cast, problem="二〇二四年的问题", disclose=True, cycle=older)
+    builders.rectification(cast, problem="二〇二六年的问题", disclose=True)
+    url = reverse("portal:results")
+    latest = client.get(url).content.decode()
+    assert "二〇二六年的问题" in latest and "二〇二四年的问题" not in latest
+    assert 'name="cycle"' in latest and 'value="2024"' in latest
+    assert "二〇二四年的问题" in client.get(url, {"cycle": "2024"}).content.decode()
+    unknown = client.get(url, {"cycle": "abc"})
+    assert unknown.status_code == 200 and "没有“abc”这个考核年度" in unknown.content.decode()
