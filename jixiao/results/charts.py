@@ -30,24 +30,21 @@ def over_time(history) -> dict:
     return {"years": years, "rows": sorted(rows.values(), key=lambda r: r["indicator"])}
 
 
-SHOWN = 8  # indicators in view at once; the slider scrolls through the rest, the table lists them all
-
-
 def _rate(points, maximum) -> float | None:
     return round(float(points) / float(maximum) * 100, 1) if maximum else None
 
 
 def across_option(rows) -> dict:
-    """Bars of 得分率 (points ÷ the line's maximum, %), so a 20-point and a 2-point indicator read alike."""
+    """Bars of 得分率 (points ÷ the line's maximum, %), so a 20-point and a 2-point indicator read alike.
+
+    Every indicator is in view: charts.js makes the chart as tall as its categories need, no slider hides any.
+    """
     names = [r["name"] for r in rows]
     series = [("本单位", "points"), ("组平均", "average"), ("组最优", "best")]
-    zoom = [{"type": "slider", "yAxisIndex": 0, "startValue": 0, "endValue": SHOWN - 1, "width": 14, "right": 0,
-             "showDetail": False, "brushSelect": False}] if len(rows) > SHOWN else []
     return {"tooltip": {"trigger": "axis"}, "legend": {},
-            "grid": {"containLabel": True, "right": 24 if zoom else 10},
-            "xAxis": {"type": "value", "name": "得分率%"},
+            "grid": {"containLabel": True, "left": 8, "right": 16},
+            "xAxis": {"type": "value", "name": "得分率%", "nameLocation": "middle", "nameGap": 24},
             "yAxis": {"type": "category", "data": names, "inverse": True, "axisLabel": {"interval": 0}},
-            "dataZoom": zoom,
             "series": [{"name": label, "type": "bar", "data": [_rate(r[key], r["max"]) for r in rows]}
                        for label, key in series]}
 
