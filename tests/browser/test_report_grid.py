@@ -168,4 +168,6 @@ def test_the_form_on_a_phone(world, live_server, browser, shot):
     open_form(page, live_server.url, world)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     shot("report-grid-phone", on=page)
+    page.get_by_test_id("value-grid").scroll_into_view_if_needed()
+    page.screenshot(path=str(shot("report-grid-phone", on=page).with_name("report-grid-phone-grid.png")))
     context.close()
