@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from jixiao.audit import export, feed, guard, keys, log, readable
 from jixiao.audit.forms import EventSearchForm, object_types
 from jixiao.audit.labels import EVENT_LABELS, PREFIX_LABELS
 from jixiao.audit.models import Event
+from jixiao.lib import responses
 
 PAGE_SIZE = 50
 
@@ -86,7 +86,4 @@ def event_export(request):
         messages.error(request, f"符合条件的记录有 {total} 条，超过单次导出上限 {export.MAX_ROWS} 条，请缩小查询范围。")
         return redirect(back)
     data, _ = export.export_events(events, filters=form.used() if form.is_bound else {})
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"audit-events-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return responses.download(data, f"audit-events-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx")

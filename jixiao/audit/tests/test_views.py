@@ -192,6 +192,7 @@ def test_export_writes_the_search_and_defuses_formulas(cast, login, sample):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]  # the log names people: never kept by a cache
     rows = workbook_rows(response)
     header, body = rows[0], rows[1:]
     assert header[:3] == ["编号", "时间（北京时间）", "用户名"]
