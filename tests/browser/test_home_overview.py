@@ -1,9 +1,13 @@
 """The district leader opens the platform on the whole demo district and reads the overview (领导驾驶舱)."""
 
+import datetime
+
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from jixiao.demo.accounts import account
+from tests.browser.conftest import ARTIFACTS, DEMO_DAY
 from tests.browser.session import log_in
 
 pytestmark = pytest.mark.browser
@@ -38,3 +42,42 @@ def test_office_overview_on_a_phone(whole_demo, live_server, browser, shot):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot("home-overview-office-360px", on=page)
     context.close()
+
+
+def overdue_october(page):
+    """The dashboard's row of 2026年10月: no street reported it, so its 25 units are 逾期."""
+    row = page.get_by_test_id("overview-reporting").locator("tr", has_text="10月")
+    expect(row.get_by_test_id("overdue")).to_have_text("逾期未报 25")
+    return row
+
+
+def test_a_month_closed_without_a_submission_stays_on_the_dashboards(whole_demo, live_server, page, browser, shot):
+    """On 2026-12-07 10月 is closed (entry to 11-28) and 11月 falls due on 12-10: the dashboards used to show 11月
+    alone; 10月 stays, counted 逾期 25 as on the board. The unit donut names every kind whole, 1366 and 375 px."""
+    with time_machine.travel(DEMO_DAY + datetime.timedelta(days=12), tick=True):
+        log_in(page, live_server.url, account("office"))
+        row = overdue_october(page)
+        assert row.locator("td").nth(6).inner_text().strip() == "25"  # the 逾期 column, as on the board
+        expect(page.get_by_test_id("overview-reporting").locator("tr", has_text="11月")).to_be_visible()
+        donut = page.locator(".chart[data-option-id='kind-chart']")
+        donut.locator("svg").wait_for()
+        labels = donut.locator("svg text").all_text_contents()
+        assert "区直部门" in labels and "村/社区" in labels and not any("…" in t for t in labels), labels
+        shot("home-overview-office-october-overdue")
+
+        context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN",
+                                      timezone_id="Asia/Shanghai")
+        phone = context.new_page()
+        log_in(phone, live_server.url, account("leader"))
+        overdue_october(phone)
+        donut = phone.locator(".chart[data-option-id='kind-chart']")
+        donut.scroll_into_view_if_needed()
+        donut.locator("svg").wait_for()
+        labels = donut.locator("svg text").all_text_contents()
+        assert "区直部门" in labels and "村/社区" in labels and not any("…" in t for t in labels), labels
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        shot("home-overview-leader-october-overdue-375px", on=phone)
+        card = "xpath=ancestor::div[contains(@class, 'card')][1]"
+        donut.locator(card).screenshot(path=str(ARTIFACTS / "home-donut-375px.png"))
+        phone.get_by_test_id("overview-reporting").screenshot(path=str(ARTIFACTS / "home-reporting-375px.png"))
+        context.close()

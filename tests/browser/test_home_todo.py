@@ -1,9 +1,13 @@
 """A street's reporter and the statistics bureau's assessor open the demo district and read their to-do list."""
 
+import datetime
+
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from jixiao.demo.accounts import account
+from tests.browser.conftest import DEMO_DAY
 from tests.browser.session import log_in
 
 pytestmark = pytest.mark.browser
@@ -16,7 +20,7 @@ def test_street_reporter_starts_from_the_overdue_period(whole_demo, live_server,
     expect(todo).to_be_visible()
     # The overdue month comes first, highlighted, with the action that opens its entry page.
     first = page.get_by_test_id("todo-period").first
-    assert "10月" in first.inner_text() and "已逾期" in first.inner_text()
+    assert "10月" in first.inner_text() and "逾期" in first.inner_text()
     # The quarter waiting for the street's reviewer is listed, but as waiting, not as the reporter's task.
     assert "待本单位审核人审核" in page.get_by_test_id("todo-reporting").inner_text()
     assert "进展尚未报送" in page.get_by_test_id("todo-progress").first.inner_text()
@@ -70,3 +74,26 @@ def test_assessor_and_a_department_reporter(whole_demo, live_server, page, brows
     expect(rectification.get_by_role("link", name="报送进展")).to_be_visible()
     shot("home-todo-department-reporter", on=other)
     context.close()
+
+
+def test_a_month_closed_without_a_submission_stays_first(whole_demo, live_server, page, browser, shot):
+    """Two weeks later no street has reported 10月 and its entry window (to 11-28) is over: the month is still
+    逾期 and first, and says whom to ask, on the desktop and on a phone."""
+    with time_machine.travel(DEMO_DAY + datetime.timedelta(days=12), tick=True):  # 2026-12-07
+        log_in(page, live_server.url, account("street_reporter"))
+        first = page.get_by_test_id("todo-period").first
+        expect(first).to_contain_text("2026年10月")
+        expect(first.get_by_test_id("overdue")).to_have_text("逾期")
+        expect(first).to_contain_text("如需补报或更正请联系绩效办解锁")
+        expect(first.get_by_role("link", name="联系绩效办补报")).to_be_visible()
+        assert "未开始" not in first.inner_text()
+        shot("home-todo-street-reporter-october-closed")
+
+        context = browser.new_context(viewport={"width": 375, "height": 780}, locale="zh-CN",
+                                      timezone_id="Asia/Shanghai")
+        phone = context.new_page()
+        log_in(phone, live_server.url, account("street_reporter"))
+        expect(phone.get_by_test_id("todo-period").first.get_by_test_id("overdue")).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        shot("home-todo-street-reporter-october-closed-375px", on=phone)
+        context.close()
