@@ -15,12 +15,12 @@ export UV_PROJECT_ENVIRONMENT := .venv
 .PHONY: run test setup deps static system-deps lint migrations-check pytest serve demo clean-db bench
 
 # granian's options (connection limits, header timeout) come from deploy/granian.env, as in production.
+# migrate, seed_demo --if-empty and demo_accounts run in one Python process (deploy/make_run.py prepare), which
+# writes the byte-code cache even under PYTHONDONTWRITEBYTECODE so that the four processes after it start faster.
 run: setup
-	JIXIAO_DEMO_MODE=true $(PY) manage.py migrate --noinput
-	JIXIAO_DEMO_MODE=true $(PY) manage.py seed_demo --if-empty
-	JIXIAO_DEMO_MODE=true $(PY) manage.py demo_accounts
+	JIXIAO_DEMO_MODE=true PYTHONDONTWRITEBYTECODE= $(PY) deploy/make_run.py prepare
 	@echo "后台任务进程（db_worker）与每日定时任务（run_schedule）随网站一同启动；按 Ctrl+C 同时停止。"
-	@export JIXIAO_DEMO_MODE=true; \
+	@export JIXIAO_DEMO_MODE=true PYTHONDONTWRITEBYTECODE=; \
 		$(PY) manage.py db_worker --interval 1 & worker=$$!; \
 		$(PY) manage.py run_schedule --loop & schedule=$$!; \
 		trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
