@@ -95,3 +95,20 @@ def test_another_units_form_answers_404(cast, login):
     other = reverse("reporting:save_values", args=[cast.other_street.pk, w["q1"].pk])
     assert login(cast.street_reporter).post(other, form(w, ["1", "2"])).status_code == 404
     assert not Value.objects.exists()
+
+
+def test_a_form_sent_after_the_period_closed_writes_nothing_and_says_why(cast, login):
+    import datetime
+
+    import time_machine
+
+    w = world(cast, n_indicators=2)
+    client = login(cast.street_reporter)
+    page_drawn = form(w, ["10", "20"])  # the clerk drew the form inside the window ...
+    with time_machine.travel(datetime.datetime(2026, 5, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
+        client = login(cast.street_reporter)
+        response = client.post(url(cast, w), page_drawn, follow=True)  # ... and sends it after the window closed
+    html = response.content.decode()
+    assert "截止填报" in html and f"第1行 {w['items'][0].indicator.code}" in html
+    assert 'data-testid="value-grid"' not in html  # the page no longer offers a form that cannot be saved
+    assert not Value.objects.exists()

@@ -174,7 +174,13 @@ def _refused_rows(items, refused, period, unit) -> dict[int, str]:
 
 
 def _grid_page(request, unit, period, errors, summary, *, keep, fresh=(), status=422):
+    """The entry page again with the form's problems on its lines; once the form is no longer open to the unit
+    (the period closed, the submission went on meanwhile), the page without the form, saying why."""
     context = _entry_context(request, unit, period)
+    if not context["can_enter"]:
+        for error in errors.values():
+            messages.error(request, error)
+        return redirect("reporting:entry", unit.pk, period.pk)
     context["grid"] = _grid(context["rows"], request.POST, errors, keep, fresh)
     context["grid_summary"] = summary
     return render(request, "reporting/entry.html", context, status=status)
