@@ -42,3 +42,11 @@ def test_a_draft_left_past_the_deadline_is_overdue_on_the_reporting_page(cast, l
         assert actions.is_late(Submission.objects.get())
     q1_row = next(row for row in page.split("<tr>") if str(w["q1"]) in row)
     assert "逾期" in q1_row and "填报中" in q1_row
+
+
+def test_the_entry_page_of_a_missed_period_says_overdue_not_not_started(cast, login):
+    w = world(cast)
+    with time_machine.travel(AFTER_Q1_CLOSED, tick=False):
+        page = login(cast.street_reporter).get(reverse("reporting:entry", args=[cast.street.pk, w["q1"].pk]))
+    status = page.content.decode().split('data-testid="status">', 1)[1].split("<", 1)[0]
+    assert status == "逾期"
