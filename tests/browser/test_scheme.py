@@ -189,11 +189,10 @@ def test_office_reviews_a_groups_targets_as_a_matrix(indicator_district, live_se
     page.wait_for_load_state()
     page.get_by_label("考核组别").select_option(label="涉农街道和园区")
     page.get_by_role("button", name="查看").click()
-    page.wait_for_load_state()
     matrix = page.get_by_test_id("matrix")
-    assert matrix.locator("tbody tr").count() == 10
-    assert matrix.locator("thead th").count() == 1 + 27
-    expect("目标值齐全" in page.content() or page.get_by_test_id("missing")).to_be_visible()
+    expect(matrix.locator("tbody tr")).to_have_count(10)
+    expect(matrix.locator("thead th")).to_have_count(1 + 27)
+    expect(page.get_by_text("目标值齐全").or_(page.get_by_test_id("missing"))).to_be_visible()
     shot("targets-matrix")
     with page.expect_download() as info:
         page.get_by_test_id("export-xlsx").click()
