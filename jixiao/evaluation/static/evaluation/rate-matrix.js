@@ -80,7 +80,8 @@
       })
       .then(function (answer) {
         showProblems(answer.ok ? [] : answer.body.errors);
-        say(answer.ok ? "草稿已自动保存（" + answer.body.at + "）" : "草稿未保存，本页填写的内容仍在，见上方提示。");
+        if (!answer.ok) say("草稿未保存，本页填写的内容仍在，见上方提示。");
+        else if (!dirty) say("草稿已自动保存（" + answer.body.at + "）");  // else a newer change is on its way
       })
       .catch(function () { dirty = true; say("网络中断，草稿未保存；下次修改时会重试，也可点“保存草稿”。"); })
       .then(function () { saving = false; });
@@ -108,6 +109,17 @@
   });
 
   form.addEventListener("change", function (event) { if (event.target.name) changed(); });
+
+  // A mouse click on a cell that is not the current one selects it, as in a spreadsheet, instead of opening the
+  // list, so that a digit typed next goes to the cell; a second click opens the list. A tap keeps the phone's picker.
+  var pointer = "mouse";
+  form.addEventListener("pointerdown", function (event) { pointer = event.pointerType; });
+  form.addEventListener("mousedown", function (event) {
+    var cell = event.target.closest("select[data-cell]");
+    if (!cell || pointer !== "mouse" || document.activeElement === cell) return;
+    event.preventDefault();
+    cell.focus();
+  });
 
   document.querySelectorAll("[data-fill]").forEach(function (button) {
     button.addEventListener("click", function () {
