@@ -163,3 +163,50 @@ def test_unit_results_chart_shows_every_indicator_at_1366_and_375(scored_distric
     print(f"across chart: {rows} indicators, {wide['height']} px high at 1366, {narrow['height']} px at 375")
     context.close()
     assert external_requests == [], external_requests
+
+
+# --- Every chart on the office's chart pages draws all its labels -------------------------------------------
+
+LABEL_FACTS = """el => {
+  const chart = echarts.getInstanceByDom(el);
+  const option = chart.getOption();
+  const axis = (option.yAxis || [])[0];
+  const names = axis && axis.type === "category" ? axis.data.map(n => typeof n === "object" ? n.value : n) : [];
+  const box = el.getBoundingClientRect();
+  const texts = Array.from(el.querySelectorAll("svg text")).map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, left: r.left - box.left, right: r.right - box.left};
+  });
+  return {id: el.dataset.optionId, names, width: el.clientWidth, texts};
+}"""
+
+
+def _check_all_charts(page, url: str) -> int:
+    page.goto(url)
+    charts = page.locator(".chart[data-option-id]")
+    charts.first.locator("svg").first.wait_for(state="attached")
+    for i in range(charts.count()):
+        facts = charts.nth(i).evaluate(LABEL_FACTS)
+        drawn = "".join(t["text"] for t in facts["texts"])
+        for text in facts["texts"]:
+            assert "…" not in text["text"], (facts["id"], text)
+            assert text["left"] >= -1 and text["right"] <= facts["width"] + 1, (facts["id"], text)
+        for name in facts["names"]:
+            assert name.replace(" ", "") in drawn.replace(" ", ""), (facts["id"], name)
+    return charts.count()
+
+
+def test_the_office_charts_draw_every_label_at_1366_and_375(scored_district, live_server, browser, shot):
+    from jixiao.evaluation.models import Campaign
+
+    campaign = Campaign.objects.filter(cycle__year=2025).order_by("pk").first()
+    urls = {"home": "/", "evaluation-results": reverse("evaluation:results", args=[campaign.pk])}
+    for width, height in ((1366, 900), (PHONE["width"], PHONE["height"])):
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
+                                      viewport={"width": width, "height": height})
+        page = context.new_page()
+        log_in(page, live_server.url, "office")
+        for name, url in urls.items():
+            assert _check_all_charts(page, live_server.url + url) >= 1, url
+            shot(f"charts-{name}-{width}", on=page)
+        context.close()
