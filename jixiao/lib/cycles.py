@@ -51,6 +51,7 @@ class CyclePick:
     reason: str  # REQUESTED, OPEN_WORK or CURRENT
     requested: str = ""  # the raw ?cycle= value, when one was given
     kept: list[tuple[str, str]] = field(default_factory=list)  # other query parameters, kept across a change of year
+    work: str = "有未完成事项"  # what the open work is, for the notice: 有未完成整改事项, 有考核结果
 
     @property
     def invalid(self) -> bool:
@@ -65,24 +66,25 @@ class CyclePick:
         if self.invalid:
             return f"没有“{self.requested[:20]}”这个考核年度，已显示{self.cycle.year}年度。"
         if self.reason == OPEN_WORK and self.cycle.status != CycleStatus.RUNNING:
-            return f"{self.cycle.year}年度还有未完成的事项，已为您打开该年度；可在“考核年度”中切换。"
+            return f"已打开{self.work}的最近年度：{self.cycle.year}年度；可在“考核年度”中切换。"
         return ""
 
 
-def pick(request, *, open_work: QuerySet | Callable[[Cycle], bool] | None = None,
+def pick(request, *, open_work: QuerySet | Callable[[Cycle], bool] | None = None, work: str = CyclePick.work,
          cycles: Iterable[Cycle] | None = None) -> CyclePick:
-    """Choose the cycle for `request` (see the module docstring); `cycles` narrows the choice (default: all)."""
+    """Choose the cycle for `request` (see the module docstring); `work` names the open work in the notice
+    ("有未完成整改事项"), `cycles` narrows the choice (default: all)."""
     cycles = list(cycles) if cycles is not None else list(Cycle.objects.order_by("-year"))
     cycles.sort(key=lambda c: c.year, reverse=True)
     requested = (request.GET.get(PARAM) or (request.POST.get(PARAM) if request.method == "POST" else "") or "").strip()
     kept = [(k, v) for k, values in request.GET.lists() if k not in NOT_KEPT for v in values]
     chosen = by_year(cycles, requested)
     if chosen is not None:
-        return CyclePick(cycles, chosen, REQUESTED, requested, kept)
+        return CyclePick(cycles, chosen, REQUESTED, requested, kept, work)
     chosen = latest_with_work(cycles, open_work)
     if chosen is not None:
-        return CyclePick(cycles, chosen, OPEN_WORK, requested, kept)
-    return CyclePick(cycles, current(cycles), CURRENT, requested, kept)
+        return CyclePick(cycles, chosen, OPEN_WORK, requested, kept, work)
+    return CyclePick(cycles, current(cycles), CURRENT, requested, kept, work)
 
 
 def pick_or_404(request, **kwargs) -> CyclePick:

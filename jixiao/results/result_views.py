@@ -44,7 +44,8 @@ def cadre_records(request):
     records = CadreRecord.objects.all()
     if talks_only:
         records = records.filter(post=CadrePost.MAIN_LEADER, grade__in=queries.AVERAGE_OR_WORSE)
-    pick = cycles.pick(request, open_work=records.filter(talk__isnull=True) if talks_only else records)
+    pick = cycles.pick(request, open_work=records.filter(talk__isnull=True) if talks_only else records,
+                       work="有待谈话干部" if talks_only else "有干部实绩档案")
     records = (records.filter(cycle=pick.cycle).select_related("cadre", "unit", "talk")
                .order_by("unit__sort_order", "unit__code", "post", "id"))
     return render(request, "results/cadre_records.html", {
@@ -127,7 +128,7 @@ def _results_pick(request, *, strict: bool = False) -> cycles.CyclePick:
     for cycle in choices:
         cycle.picker_note = "" if cycle.year in scored else "尚无结果"
     chooser = cycles.pick_or_404 if strict else cycles.pick
-    return chooser(request, open_work=lambda cycle: cycle.year in scored, cycles=choices)
+    return chooser(request, open_work=lambda cycle: cycle.year in scored, work="有考核结果", cycles=choices)
 
 
 def _standing(request, cycle) -> list:

@@ -26,7 +26,7 @@ def rectification_list(request):
     visible = Rectification.objects.all()
     if not access.can(request.user, "results.view"):
         visible = visible.for_units(access.visible_units(request.user))
-    pick = cycles.pick(request, open_work=visible.unfinished())
+    pick = cycles.pick(request, open_work=visible.unfinished(), work="有未完成整改事项")
     cycle = pick.cycle
     today = timezone.localdate()
     items = visible.filter(cycle=cycle).select_related("unit")

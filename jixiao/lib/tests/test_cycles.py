@@ -40,7 +40,9 @@ def test_without_a_year_the_latest_cycle_with_open_work_opens_and_says_why(years
     Group.objects.create(cycle=years[2025], code="G2", name="组")
     pick = cycles.pick(get(), open_work=Group.objects.all())
     assert (pick.cycle, pick.reason) == (years[2025], cycles.OPEN_WORK)
-    assert pick.notice == "2025年度还有未完成的事项，已为您打开该年度；可在“考核年度”中切换。"
+    assert pick.notice == "已打开有未完成事项的最近年度：2025年度；可在“考核年度”中切换。"
+    pick = cycles.pick(get(), open_work=Group.objects.all(), work="有考核组别")
+    assert pick.notice == "已打开有考核组别的最近年度：2025年度；可在“考核年度”中切换。"
 
 
 def test_open_work_in_the_running_cycle_needs_no_explanation(years):

@@ -32,12 +32,12 @@ def test_the_unit_list_opens_on_the_year_with_its_open_item(cast, login, last_ye
     body = login(cast.reporter).get(reverse("results:rectification_list")).content.decode()
     assert "整改事项 · 2025年度" in body and "固定资产投资台账不全" in body and "没有整改事项" not in body
     assert '<option value="2025" selected>2025年度</option>' in body
-    assert "2025年度还有未完成的事项，已为您打开该年度" in body
+    assert "已打开有未完成整改事项的最近年度：2025年度" in body
 
 
 def test_another_units_open_item_does_not_move_the_units_list(cast, login, last_year):
     body = login(cast.street_reporter).get(reverse("results:rectification_list")).content.decode()
-    assert "整改事项 · 2026年度" in body and "没有整改事项" in body and "已为您打开" not in body
+    assert "整改事项 · 2026年度" in body and "没有整改事项" in body and "已打开有" not in body
 
 
 def test_the_office_list_opens_on_the_latest_year_with_open_items(cast, login, last_year):
@@ -45,7 +45,7 @@ def test_the_office_list_opens_on_the_latest_year_with_open_items(cast, login, l
     assert "整改事项 · 2025年度" in client.get(reverse("results:rectification_list")).content.decode()
     builders.rectification(cast, unit=cast.street, problem="本年度的新问题")  # 2026 now has open work too
     body = client.get(reverse("results:rectification_list")).content.decode()
-    assert "整改事项 · 2026年度" in body and "本年度的新问题" in body and "已为您打开" not in body
+    assert "整改事项 · 2026年度" in body and "本年度的新问题" in body and "已打开有" not in body
 
 
 def test_a_named_year_is_kept_with_the_status_filter(cast, login, last_year):
@@ -72,7 +72,7 @@ def test_cadre_records_open_on_the_latest_year_that_has_records(cast, login, las
     cadre_record(cast, last_year, builders.cadre(cast, unit=cast.fgw, name="李四"))
     client = login(cast.office)
     body = client.get(reverse("results:cadre_records")).content.decode()
-    assert "干部实绩档案 · 2025年度" in body and "李四" in body
+    assert "干部实绩档案 · 2025年度" in body and "李四" in body and "已打开有干部实绩档案的最近年度" in body
     body = client.get(reverse("results:cadre_records") + "?cycle=2026").content.decode()
     assert "干部实绩档案 · 2026年度" in body and "没有记录" in body
     body = client.get(reverse("results:cadre_records") + "?cycle=abc&talk=1").content.decode()
