@@ -3,34 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jixiao.accounts import access
 from jixiao.audit import log
-from jixiao.lib import cycles
+from jixiao.lib import cycles, refusals
+from jixiao.lib.responses import download
 from jixiao.org.models import Cadre, CadrePost, Cycle, Unit
 from jixiao.results import actions, charts, documents, queries
 from jixiao.results.forms import DeadlineForm, TalkForm
 from jixiao.results.models import CadreRecord, Commendation
 from jixiao.scoring.models import ScoreResult
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
 
 # --- Cadres -------------------------------------------------------------------------------------------
 
@@ -63,7 +48,7 @@ def cadre_records_write(request):
     try:
         count = actions.record_cadres(cycle, by=request.user)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"已写入 {count} 条干部实绩档案。")
     return redirect(f"{_url('results:cadre_records')}?cycle={cycle.year}")
@@ -88,8 +73,7 @@ def talk_record(request, pk):
     try:
         actions.record_talk(record, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        actions.record_refusal("cadre.talk_recorded", record, exc, by=request.user)
-        messages.error(request, "；".join(exc.messages))
+        refusals.refuse(request, "cadre.talk_recorded", record, exc)
         return redirect(back)
     messages.success(request, "组织谈话已记录。")
     return redirect(back)
@@ -114,7 +98,7 @@ def cadre_archive_export(request, pk):
                                 queryset=Cadre.objects.select_related("unit"))
     records = _archive(cadre)
     log.record("cadre.exported", cadre, after={"records": len(records)}, user=request.user)
-    return _download(documents.cadre_workbook(cadre, records), f"干部实绩档案-{cadre.name}.xlsx", XLSX)
+    return download(documents.cadre_workbook(cadre, records), f"干部实绩档案-{cadre.name}.xlsx")
 
 
 # --- Publication --------------------------------------------------------------------------------------
@@ -156,7 +140,7 @@ def publication_bulletin(request):
     runs = _standing(request, cycle)
     if not runs:
         raise Http404("该年度尚无考核结果")
-    return _download(documents.bulletin(cycle, runs), f"{cycle.year}年度绩效考核结果通报.docx", DOCX)
+    return download(documents.bulletin(cycle, runs), f"{cycle.year}年度绩效考核结果通报.docx")
 
 
 @login_required
@@ -166,7 +150,7 @@ def publication_workbook(request):
     runs = _standing(request, cycle)
     if not runs:
         raise Http404("该年度尚无考核结果")
-    return _download(documents.results_workbook(runs), f"{cycle.year}年度绩效考核结果.xlsx", XLSX)
+    return download(documents.results_workbook(runs), f"{cycle.year}年度绩效考核结果.xlsx")
 
 
 @login_required
@@ -179,7 +163,7 @@ def commend(request):
         try:
             done += actions.commend(run, by=request.user)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            refusals.show(request, exc)
     if cycle is not None and not queries.official_runs(cycle, published_only=True):
         messages.error(request, "该年度考核结果尚未发布，不能确定表彰名单。")
     elif done:
@@ -194,8 +178,7 @@ def commend(request):
 def feedback_letter(request, pk):
     result = access.get_for_user(request.user, ScoreResult, pk, "results.unit", queryset=access.visible_results(
         request.user).select_related("unit", "group", "run__cycle"))
-    return _download(documents.feedback_letter(result), f"{result.run.cycle.year}年度绩效考核反馈函-{result.unit.name}.docx",
-                     DOCX)
+    return download(documents.feedback_letter(result), f"{result.run.cycle.year}年度绩效考核反馈函-{result.unit.name}.docx")
 
 
 @login_required
@@ -211,7 +194,7 @@ def rectify_lost_points(request, pk):
     try:
         made = actions.from_lost_points(result, deadline=form.cleaned_data["deadline"], by=request.user)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        refusals.show(request, exc)
     else:
         messages.success(request, f"已交办 {len(made)} 项失分整改。")
     return redirect(f"{_url('results:publication')}?cycle={result.run.cycle.year}")

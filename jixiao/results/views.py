@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jixiao.accounts import access
-from jixiao.lib import cycles
+from jixiao.lib import cycles, refusals, responses
 from jixiao.results import actions
 from jixiao.results.forms import MeasuresForm, ReasonForm, RectificationForm, ReportForm
 from jixiao.results.models import Rectification, RectificationReport, RectificationStatus
@@ -80,8 +80,9 @@ def _detail(request, item, status=200, **forms):
 
 
 def _refused(request, item, code, exc, **forms):
-    actions.record_refusal(code, item, exc, by=request.user)
-    return _detail(request, item, status=422, error="；".join(exc.messages), **forms)
+    """The item's page again with why the change was refused, audited as every refusal is (`lib.refusals`)."""
+    refusals.record(code, item, exc, user=request.user)
+    return _detail(request, item, status=422, error=refusals.SEPARATOR.join(refusals.messages_of(exc)), **forms)
 
 
 @login_required
@@ -157,4 +158,4 @@ def report_file(request, pk):
                                  queryset=RectificationReport.objects.select_related("rectification__unit"))
     if not report.file:
         raise Http404("没有佐证材料")
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.original_name or "evidence")
+    return responses.download(report.file.open("rb"), report.original_name or "佐证材料")
