@@ -3,6 +3,7 @@ showing every indicator (no slider, no clipped label) at 1366 and 375 px."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.session import log_in
@@ -39,6 +40,14 @@ def test_error_pages_in_the_shell_and_the_portal(scored_district, live_server, p
     page.goto(base + "/system/")
     assert "您当前的角色无权执行此操作" in page.get_by_test_id("error-reason").inner_text()
     assert page.get_by_role("navigation", name="主导航").count() == 1  # the shell, sidebar and all
+
+    # A click handled by htmx that fails says so above the page (htmx itself swaps nothing in on an error).
+    page.goto(base + "/")
+    page.evaluate("htmx.ajax('GET', '/system/', {target: '#main', swap: 'innerHTML'})")
+    expect(page.get_by_test_id("request-error")).to_contain_text("您当前的角色无权执行此操作")
+    page.evaluate("htmx.ajax('GET', '/fail/500/', {target: '#main', swap: 'innerHTML'})")
+    expect(page.get_by_test_id("request-error").first).to_contain_text("服务器暂时出错")
+    shot("error-htmx-staff")
 
     citizen = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
     for url, status, name in [("/p/fail/403/", 403, "error-403-portal"), ("/p/no-such-page/", 404, "error-404-portal"),
