@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jixiao.accounts.roles import Role
 from jixiao.audit.log import record, snapshot
 from jixiao.evaluation import codes, frozen, guards, inserts, lookup, privacy, scale
 from jixiao.evaluation.models import (
@@ -438,7 +439,7 @@ def _flags_for(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, now) -> 
 
 # --- Internal raters ------------------------------------------------------------------------------------
 
-ROLE_TO_KIND = {"leader": RaterKind.LEADER, "rater": RaterKind.DEPARTMENT}
+ROLE_TO_KIND = {Role.LEADER: RaterKind.LEADER, Role.RATER: RaterKind.DEPARTMENT}
 
 
 def group_for(campaign: Campaign, membership) -> RaterGroup | None:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,6 +11,7 @@ from jixiao.evaluation import actions, campaign_results, charts, monitor
 from jixiao.evaluation.forms import DecisionForm
 from jixiao.evaluation.models import Answer, Contact, Flag, FlagStatus, FollowUp
 from jixiao.evaluation.views import _campaign, _fail
+from jixiao.lib.responses import download
 
 TOP_CHART = 15  # departments in the results chart; the table below lists all
 
@@ -31,7 +31,7 @@ def monitor_page(request, pk):
                      "total": sum(per_group.values()), "service_issued": issued, "service_used": used})
     daily = monitor.daily(campaign)
     chart = charts.horizontal_bars([d.isoformat() for d, _ in daily], [n for _, n in daily], name="答卷数",
-                                   value_axis={"name": "答卷", "minInterval": 1})
+                                   value_axis={"minInterval": 1})
     return render(request, "evaluation/monitor.html", {
         "campaign": campaign, "rates": monitor.group_rates(campaign), "groups": groups, "rows": rows,
         "daily": daily, "chart": chart, "chart_height": charts.height(len(daily)), "flags": monitor.flag_summary(campaign),
@@ -96,9 +96,7 @@ def results(request, pk):
 def results_export(request, pk):
     campaign = _campaign(request, pk)
     data = campaign_results.workbook(campaign_results.campaign_results(campaign))
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="evaluation-{campaign.cycle.year}.xlsx"'
-    return response
+    return download(data, f"evaluation-{campaign.cycle.year}.xlsx")
 
 
 @login_required

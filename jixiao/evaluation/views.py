@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from jixiao.accounts import access
 from jixiao.evaluation import actions, sheets
 from jixiao.evaluation.forms import CampaignEditForm, CampaignForm, CodeBatchForm
 from jixiao.evaluation.models import Answer, Campaign, CodeBatch, RaterGroup
+from jixiao.lib.responses import download
 from jixiao.org.models import Unit, UnitKind
 
 
@@ -194,10 +194,7 @@ def codes_issue(request, pk):
         return redirect("evaluation:campaign_detail", pk=pk)
     base = request.build_absolute_uri(reverse("portal:evaluate"))
     data = sheets.bundle(campaign.name, group.name, unit.name if unit else "", codes, base)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="invitation-codes-{batch.pk}.zip"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(data, f"invitation-codes-{batch.pk}.zip")
 
 
 @login_required
