@@ -51,3 +51,11 @@ def test_multi_unit_user_switches_unit_in_header(demo_district, live_server, pag
     assert "审核人" in page.get_by_test_id("active-unit").inner_text()
     expect(page.get_by_role("heading", name=re.compile("街道"))).to_be_visible()
     shot("home-multi-switched")
+
+
+def test_reporter_reads_a_return_reason_about_its_own_indicator(whole_demo, live_server, page, shot):
+    """区发改委's Q3 came back: the reason names 重点项目前期手续办结率, an indicator 区发改委 reports and assesses."""
+    reporter = next(a for a in DEMO_ACCOUNTS if a.username == "reporter")
+    log_in(page, live_server.url, reporter)
+    expect(page.get_by_test_id("todo-reporting")).to_contain_text("重点项目前期手续办结率")
+    shot("home-reporter-return-reason")
