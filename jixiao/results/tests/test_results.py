@@ -166,7 +166,7 @@ def test_publication_page_picks_the_cycle(cast, login):
     client = login(cast.office)
     url = reverse("results:publication")
     body = client.get(url).content.decode()
-    assert "考核结果 · 2026" in body and "2027年度（尚无结果）" in body  # no parameter: the latest year with results
+    assert "考核结果 · 2026" in body and "2027（尚无结果）" in body  # no parameter: the latest year with results
     assert "该年度尚无考核结果" in client.get(url + "?cycle=2027").content.decode()
     assert "考核结果 · 2026" in client.get(url + "?cycle=abc").content.decode()
     assert client.get(reverse("results:publication_workbook")).status_code == 200

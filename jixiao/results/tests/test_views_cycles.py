@@ -31,7 +31,7 @@ def last_year(cast):
 def test_the_unit_list_opens_on_the_year_with_its_open_item(cast, login, last_year):
     body = login(cast.reporter).get(reverse("results:rectification_list")).content.decode()
     assert "整改事项 · 2025年度" in body and "固定资产投资台账不全" in body and "没有整改事项" not in body
-    assert '<option value="2025" selected>2025年度</option>' in body
+    assert '<option value="2025" selected>2025</option>' in body
     assert "已打开有未完成整改事项的最近年度：2025年度" in body
 
 
