@@ -24,7 +24,7 @@ from jixiao.indicators.models import Direction, Target
 from jixiao.notifications.actions import notify
 from jixiao.notifications.models import NoticeKind
 from jixiao.org.models import Cycle, Unit
-from jixiao.reporting import actions, imports, scope
+from jixiao.reporting import actions, due, imports
 from jixiao.reporting.models import (
     CODES_BY_KIND,
     DeadlineException,
@@ -97,12 +97,12 @@ def _report_cycle(rng, cycle, periods, users, totals):
         if cycle.year > CURRENT or (cycle.year == CURRENT and period.code not in REPORTED_2026):
             continue
         if period.kind not in scopes:
-            scopes[period.kind] = scope.scope_by_unit(period)
-        due = scopes[period.kind]
-        subs = _submissions(rng, cycle, period, due, units)
+            scopes[period.kind] = due.scope_by_unit(period)
+        owed = scopes[period.kind]
+        subs = _submissions(rng, cycle, period, owed, units)
         totals["submissions"] += len(subs)
         rows = []
-        for unit_id, items in due.items():
+        for unit_id, items in owed.items():
             sub = subs.get(unit_id)
             if sub is None:
                 continue
@@ -120,11 +120,11 @@ SUBMISSION_COLUMNS = ["period", "unit", "cycle", "status", "first_submitted_at",
                       "verified_at", "locked_at", "return_reason", "returns", "reopened", "updated_at"]
 
 
-def _submissions(rng, cycle, period, due, units) -> dict[int, dict]:
+def _submissions(rng, cycle, period, owed, units) -> dict[int, dict]:
     """Insert the period's submissions as plain rows; unit id -> {pk, cycle, at, verified} for the values."""
     adapt = connection.ops.adapt_datetimefield_value
     rows, times = [], {}
-    for unit_id in sorted(due, key=lambda u: units[u].code):
+    for unit_id in sorted(owed, key=lambda u: units[u].code):
         code = units[unit_id].code
         if cycle.year == CURRENT and period.code == "Q3" and code == MISSING_2026:
             continue
@@ -169,7 +169,7 @@ def _row(rng, sub, period, item, target, prior, users) -> tuple:
             share = SHARE[period.code] if cumulative else Decimal(1)
             noise = Decimal(1) if share == 1 and cumulative else Decimal(str(round(rng.uniform(0.96, 1.04), 3)))
             number = _fit(annual * share * noise, indicator.measure_unit)
-    verifier = users.get("assessor") if scope.assessor_id_of(item) == _statistics_id() else None
+    verifier = users.get("assessor") if due.assessor_id_of(item) == _statistics_id() else None
     at, verified = sub["at"], sub["verified"]
     row = {"submission": sub["pk"], "cycle": sub["cycle"], "unit": target.unit_id, "indicator": indicator.pk,
            "item": item.pk, "number": number, "text": text, "note": note, "explanation": "", "is_outlier": False,
@@ -223,7 +223,7 @@ def _stories(users) -> str:
     verify.status, verify.verified_at = Status.APPROVED, None
     verify.save(update_fields=["status", "verified_at"])
     pending = [v.pk for v in Value.objects.filter(submission=verify).select_related("item__version")
-               if v.item is not None and scope.assessor_id_of(v.item) == _statistics_id()]
+               if v.item is not None and due.assessor_id_of(v.item) == _statistics_id()]
     Value.objects.filter(pk__in=pending).update(verified_at=None, verified_by=None)
     street = Unit.objects.get(code=EXTENSION[0])
     DeadlineException.objects.create(period=q3, unit=street, deadline=q3.deadline + datetime.timedelta(days=7),

@@ -15,14 +15,15 @@ reports for them (“单位书面报送，绩效办代为录入”).
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from jixiao.accounts.models import User
 from jixiao.accounts.roles import Role
 from jixiao.evaluation.models import FollowUp
 from jixiao.keywork.models import Supervision
-from jixiao.org.models import Cycle
+from jixiao.org.models import CadrePost, Cycle
 from jixiao.results import actions, queries
-from jixiao.results.models import CadreRecord, Rectification, RectificationReport, RectificationSource
+from jixiao.results.models import CadreRecord, Rectification, RectificationReport, RectificationSource, Talk
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 RECTIFY_YEARS = (2024, 2025)
@@ -49,11 +50,21 @@ def build(rng) -> str:
 
 
 def _talks(rng, cycle, office) -> int:
-    due = CadreRecord.objects.filter(cycle=cycle, post="main", grade__in=queries.AVERAGE_OR_WORSE)
+    """The talks of past years as history rows, recorded on the day they were held.
+
+    Written together rather than through `actions.record_talk` (a transaction, a check and an audit event each:
+    a third of this step's time for 272 talks); the load's one `demo.seeded` event stands for them, and the rows
+    are what the action would write for a main leader graded 一般 or worse, once per record.
+    """
+    due = CadreRecord.objects.filter(cycle=cycle, post=CadrePost.MAIN_LEADER, grade__in=queries.AVERAGE_OR_WORSE)
+    talks = []
     for record in due:
-        actions.record_talk(record, held_on=datetime.date(cycle.year + 1, 3, rng.randint(1, 28)),
-                            held_by="区委组织部", summary="通报考核结果，分析失分原因，提出整改要求。", by=office)
-    return due.count()
+        held_on = datetime.date(cycle.year + 1, 3, rng.randint(1, 28))
+        talks.append(Talk(record=record, held_on=held_on, held_by="区委组织部",
+                          summary="通报考核结果，分析失分原因，提出整改要求。", recorded_by=office,
+                          recorded_at=timezone.make_aware(datetime.datetime.combine(held_on, datetime.time(17)))))
+    Talk.objects.bulk_create(talks)
+    return len(talks)
 
 
 def _deadline(cycle, n: int) -> datetime.date:
