@@ -1,10 +1,17 @@
-"""Server time and query count of the office admin's home page, unit tree and reporting board at 1× and 10×
-units, and of a unit's data-entry page with 8 and 80 indicators.
+"""Server time (wall and CPU) and query count of every page the crawler reaches, for every demo role, at 1× and
+10× units; and of a unit's data-entry page with 8 and 80 indicators.
 
-Runs in-process against a throw-away SQLite database loaded with the demo district, measures each page
-`RUNS` times through Django's test client (the whole request cycle: middleware, session, view, template),
-and prints the figures; the last line is one JSON object. The baseline is /healthz measured in the same
-run, so the ratio says how much heavier a page is than the lightest request the server can answer.
+Runs in-process against a throw-away SQLite database loaded with the demo district on the demo day, walks
+each role's pages as the crawler test does (tests/crawl.py, one address of each shape per role), measures
+each page `RUNS` times through Django's test client (the whole request cycle: middleware, session, view,
+template), names the ten slowest and every page over one second, and prints the figures; the last line is one
+JSON object. The baseline is /healthz measured in the same run, so a ratio says how much heavier a page is than
+the lightest request the server can answer.
+
+Flat in rows: after the first pass every department, street and village is copied nine times (10× units,
+joined to their originals' groups) and every page is measured again; a page whose query count grew lists
+its rows with a query each. Units are the rows that grow a district's pages; submissions, values and
+answers of the copies are not made (the data-entry page's 8 vs 80 indicators covers rows of values).
 """
 
 import os
@@ -33,34 +40,22 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 
 def measure(client: Client, url: str) -> dict:
+    """Median wall and CPU time of RUNS requests (after one warm-up), and the queries of one more."""
     client.get(url)  # warm caches and the template loader
-    times = []
+    walls, cpus = [], []
     for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as ctx:
+        wall, cpu = time.perf_counter(), time.process_time()
         client.get(url)
-    return {"median_ms": round(statistics.median(times), 2), "queries": len(ctx.captured_queries)}
-
-
-def office_client() -> Client:
-    from jixiao.accounts.middleware import AUTH_AT_KEY
-    from jixiao.accounts.models import Membership
-
-    membership = Membership.objects.active().filter(role="office_admin").select_related("user").first()
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session[AUTH_AT_KEY] = time.time()
-    session["active_membership_id"] = membership.pk
-    session.save()
-    return client
+        cpus.append((time.process_time() - cpu) * 1000)
+        walls.append((time.perf_counter() - wall) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return {"median_ms": round(statistics.median(walls), 1), "cpu_ms": round(statistics.median(cpus), 1),
+            "queries": len(ctx.captured_queries), "status": response.status_code}
 
 
 def multiply_units(factor: int) -> int:
@@ -144,31 +139,76 @@ def entry_page_figures(client, baseline, period) -> dict:
     return result
 
 
-def main():
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0)
-    client = office_client()
-    period = reporting_period()
-    pages = {"home": "/", "unit_tree": "/org/units/", "reporting_board": f"/reporting/board/?period={period.pk}"}
-    result = {"runs": RUNS}
-    baseline = measure(client, "/healthz")
-    result["baseline_healthz"] = baseline
-    for factor in (1, 10):
-        if factor > 1:
-            multiply_units(factor)
-            join_groups()
-        from jixiao.org.models import Unit
+def crawl_pages() -> dict:
+    """{role label: [url, …]}: the HTML pages each role reaches, one address of each shape."""
+    from tests import crawl
 
-        result[f"units_{factor}x"] = Unit.objects.count()
-        for name, url in pages.items():
-            figures = measure(client, url)
-            figures["ratio_to_baseline"] = round(figures["median_ms"] / baseline["median_ms"], 1)
-            result[f"{name}_{factor}x"] = figures
-            print(f"{name:10s} {factor:>2}×  {figures['median_ms']:8.2f} ms  {figures['queries']:3d} queries  "
-                  f"×{figures['ratio_to_baseline']} of /healthz")
-    for name in pages:
-        result[f"{name}_queries_constant"] = result[f"{name}_1x"]["queries"] == result[f"{name}_10x"]["queries"]
-    result.update(entry_page_figures(client, baseline, period))
+    pages = {}
+    for role in crawl.demo_roles():
+        pages[role.label] = [p.url for p in crawl.walk(crawl.client_for(role), per_shape_limit=1)
+                             if p.html and p.status == 200]
+    return pages
+
+
+def measure_all(pages: dict, baseline: dict, factor: int) -> dict:
+    """{"role url": figures} for every page, printed as it goes."""
+    from tests import crawl
+
+    roles = {role.label: role for role in crawl.demo_roles()}
+    figures = {}
+    for label, urls in pages.items():
+        client = crawl.client_for(roles[label])
+        for url in urls:
+            row = measure(client, url)
+            row["ratio_to_baseline"] = round(row["median_ms"] / baseline["median_ms"], 1)
+            figures[f"{label} {url}"] = row
+            print(f"{factor:>2}× {label:16s} {url:64s} {row['median_ms']:8.1f} ms  cpu {row['cpu_ms']:8.1f} ms  "
+                  f"{row['queries']:4d} q  ×{row['ratio_to_baseline']}", flush=True)
+    return figures
+
+
+def summary(at_1x: dict, at_10x: dict) -> dict:
+    slowest = sorted(at_1x.items(), key=lambda item: -item[1]["median_ms"])[:10]
+    grown = {page: [at_1x[page]["queries"], at_10x[page]["queries"]] for page in at_1x
+             if page in at_10x and at_10x[page]["queries"] > at_1x[page]["queries"]}
+    return {
+        "pages": len(at_1x),
+        "slowest_ten": [{"page": page, **row} for page, row in slowest],
+        "over_1s": sorted(page for page, row in at_1x.items() if row["median_ms"] > 1000),
+        "over_1s_at_10x": sorted(page for page, row in at_10x.items() if row["median_ms"] > 1000),
+        "queries_grown_at_10x": grown,
+        "queries_flat_at_10x": not grown,
+    }
+
+
+def client_of(label: str) -> Client:
+    from tests import crawl
+
+    return crawl.client_for(next(role for role in crawl.demo_roles() if role.label == label))
+
+
+def main():
+    import time_machine
+
+    from tests.browser.conftest import DEMO_DAY
+
+    with time_machine.travel(DEMO_DAY, tick=True):
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+        baseline = measure(Client(), "/healthz")
+        pages = crawl_pages()
+        at_1x = measure_all(pages, baseline, 1)
+        period = reporting_period()
+        multiply_units(10)
+        join_groups()
+        at_10x = measure_all(pages, baseline, 10)
+        result = {"runs": RUNS, "baseline_healthz": baseline, **summary(at_1x, at_10x)}
+        result.update(entry_page_figures(client_of("office"), baseline, period))
+    print("slowest ten at 1×:")
+    for row in result["slowest_ten"]:
+        print(f"  {row['page']:80s} {row['median_ms']:8.1f} ms  cpu {row['cpu_ms']:8.1f} ms  {row['queries']} q")
+    print("over 1 s:", result["over_1s"] or "none", "; queries grown at 10×:", result["queries_grown_at_10x"] or "none")
+    result["at_1x"], result["at_10x"] = at_1x, at_10x
     print(json.dumps(result, ensure_ascii=False))
 
 
