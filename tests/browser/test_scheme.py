@@ -240,3 +240,26 @@ def test_office_edits_a_rule_in_chinese_fields(indicator_district, live_server, 
     expect(page.get_by_text("方案指标已保存。")).to_be_visible()
     item.refresh_from_db()
     assert item.rule == "rank_based" and item.params == {"first_pct": "90", "step_pct": "5", "floor_pct": "0"}
+
+
+def test_the_rule_fields_switch_without_javascript(indicator_district, live_server, browser, shot):
+    """With scripts off the 切换规则 button re-shows the form with the chosen rule's fields and saves nothing."""
+    from jixiao.indicators.models import SchemeItem
+
+    item = SchemeItem.objects.filter(scheme__cycle__year=2026, rule="completion_ratio").order_by("id").first()
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, live_server.url, OFFICE)
+    page.goto(f"{live_server.url}/indicators/schemes/{item.scheme_id}/item/{item.pk}/")
+    page.get_by_label("计分规则").select_option(label="按次扣分")
+    page.get_by_role("button", name="切换规则，显示其参数").click()
+    expect(page.get_by_label("每次扣分（分）")).to_be_visible()
+    expect(page.get_by_label("封顶系数（倍）")).to_have_count(0)
+    expect(page.get_by_test_id("rule-example")).to_contain_text("参数填写正确后显示示例计算")
+    page.get_by_label("每次扣分（分）").fill("0.5")
+    page.get_by_role("button", name="切换规则，显示其参数").click()
+    expect(page.get_by_test_id("rule-example")).to_contain_text("按次扣分")
+    shot("scheme-item-rule-no-js", on=page)
+    item.refresh_from_db()
+    assert item.rule == "completion_ratio"
+    context.close()
