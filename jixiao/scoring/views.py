@@ -12,15 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
 from jixiao.indicators.models import Scheme, SchemeItem
+from jixiao.lib import refusals
 from jixiao.org.models import Cycle
 from jixiao.scoring import actions, queries
 from jixiao.scoring.models import Appeal, AppealStatus, RunStatus, ScoreLine, ScoreResult, Stage
 from jixiao.scoring.types import NOT_DUE
-
-
-def _errors(request, error: ValidationError) -> None:
-    for text in getattr(error, "messages", None) or [str(error)]:
-        messages.error(request, text)
 
 
 def _pick_cycle(value):
@@ -56,7 +52,7 @@ def compute(request):
     try:
         run = actions.compute(scheme, request.POST.get("stage", ""), by=request.user)
     except ValidationError as error:
-        _errors(request, error)
+        refusals.show(request, error)
         return redirect(f"/scoring/?cycle={scheme.cycle.year}")
     messages.success(request, f"已完成计算：{run.scheme.name} {run.get_stage_display()}")
     return redirect("scoring:run_detail", pk=run.pk)
@@ -96,7 +92,7 @@ def open_appeals(request, pk):
     except ValueError:
         messages.error(request, "请填写有效的申诉截止时间")
     except ValidationError as error:
-        _errors(request, error)
+        refusals.show(request, error)
     return redirect("scoring:run_detail", pk=run.pk)
 
 
@@ -108,7 +104,7 @@ def publish(request, pk):
         actions.publish(run, by=request.user)
         messages.success(request, "考核结果已发布")
     except ValidationError as error:
-        _errors(request, error)
+        refusals.show(request, error)
     return redirect("scoring:run_detail", pk=run.pk)
 
 
@@ -182,7 +178,7 @@ def appeal_create(request, pk):
                             evidence=request.POST.get("evidence", ""), item=item)
         messages.success(request, "申诉已提交，请等待绩效办处理")
     except ValidationError as error:
-        _errors(request, error)
+        refusals.show(request, error)
     return redirect("scoring:our_result")
 
 
@@ -205,5 +201,5 @@ def appeal_decide(request, pk):
                               by=request.user)
         messages.success(request, "申诉已处理")
     except ValidationError as error:
-        _errors(request, error)
+        refusals.show(request, error)
     return redirect("scoring:appeal_queue")
