@@ -62,6 +62,14 @@ class Campaign(models.Model):
         """Once opened, dimensions, groups and units no longer change."""
         return self.status != CampaignStatus.DRAFT
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == CampaignStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CampaignStatus.CLOSED
+
 
 class RaterKind(models.TextChoices):
     LEADER = "leader", _("区级领导")
@@ -373,6 +381,10 @@ class Ballot(models.Model):
 
     def __str__(self):
         return f"评议表 {self.user_id} · {self.get_status_display()}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == BallotStatus.SUBMITTED
 
 
 class FlagKind(models.TextChoices):
