@@ -52,7 +52,6 @@
     list(option.series).forEach(function (s) {
       if (s.type !== "pie") return;
       s.label = Object.assign({ width: Math.round(Math.max(56, width * 0.22)) }, s.label, { overflow: "break" });
-      if (width < 480) s.radius = ["30%", "52%"];
     });
   }
 
