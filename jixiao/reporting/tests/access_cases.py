@@ -77,6 +77,9 @@ CASES = {
                                 "denied_by_role": {"leader": 403}},
     "reporting:save_value": {"allowed": {"street_reporter"}, "kwargs": _save, "denied": 404,
                              "denied_by_role": UNIT_DISTRICT_403, "data": {"number": "7", "version": "1"}, **POST},
+    # The whole entry form: an empty form saves nothing and returns to the entry page.
+    "reporting:save_values": {"allowed": {"street_reporter"}, "kwargs": _unit_period, "denied": 404,
+                              "denied_by_role": UNIT_DISTRICT_403, **POST},
     "reporting:unit_upload": {"allowed": {"street_reporter"}, "kwargs": _unit_period, "denied": 404,
                               "denied_by_role": UNIT_DISTRICT_403},
     "reporting:submit": {"allowed": {"street_reporter"}, "kwargs": _sub, "denied": 404,
