@@ -15,7 +15,7 @@ aggregation of 100,000 answers.
    Both timed phases also report the CPU the server spent per request (granian's processes plus the
    PostgreSQL backends of the bench database, from /proc): unlike requests per second, that figure hardly
    moves when other programs share the machine.
-5. Inserts AGGREGATE answers (4 ratings each) with COPY and times results.unit_scores (query + scoring).
+5. Inserts AGGREGATE answers (4 ratings each) with COPY and times campaign_results.unit_scores (query + scoring).
 The database is dropped at the end. The last line is one JSON object.
 """
 
@@ -270,7 +270,7 @@ def bench_answers(port: int, server_pid: int, codes: list[str], campaign, run: i
 def bench_aggregate(campaign) -> dict:
     from django.db import connection
 
-    from jixiao.evaluation import results
+    from jixiao.evaluation import campaign_results
     from jixiao.evaluation.models import Answer, Rating
 
     groups = list(campaign.groups.values_list("pk", "kind"))
@@ -298,7 +298,7 @@ def bench_aggregate(campaign) -> dict:
     times = []
     for _ in range(3):
         started = time.perf_counter()
-        scores = results.unit_scores(campaign)
+        scores = campaign_results.unit_scores(campaign)
         times.append(time.perf_counter() - started)
     return {"answers": Answer.objects.filter(campaign=campaign).count(),
             "ratings": Rating.objects.filter(campaign=campaign).count(), "departments": len(scores),

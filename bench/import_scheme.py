@@ -11,13 +11,13 @@ machine is busy):
   re-import's ratio is to calamine's runs beside it).
 - Two paths, each timed against calamine's runs beside it:
   - command_s: the whole import as the `import_scheme` command runs it (`import_in_own_process`: the collector
-    paused around `actions.import_scheme_file` — size/type/package checks, strict read, calamine's parse in a
+    paused around `schemeimport.import_scheme_file` — size/type/package checks, strict read, calamine's parse in a
     worker thread while the cycle's stored rows load, plan against the database, write ≈7,500 new targets in
     one transaction, audit); rolled back after each run.
-  - web_s: the same `actions.import_scheme_file` with the collector left on, as a server thread must run it
+  - web_s: the same `schemeimport.import_scheme_file` with the collector left on, as a server thread must run it
     (the pages never pause it: it is process-wide); the difference is the pause's whole gain. The pages split
     it in two requests, also timed without the pause: web_preview_s (`schemeplan.read`, the upload's preview)
-    and web_confirm_s (the token's book back from JSON, `actions.import_scheme_book`: plan again, write).
+    and web_confirm_s (the token's book back from JSON, `schemeimport.import_scheme_book`: plan again, write).
   Goal ≤ 3 s and CPU ratio to calamine ≤ 3 for the web path.
 - unchanged_s: importing the same file once it has been applied (every row equal to its stored target, taken
   as stored without converting its cells; nothing written), by the command and the web path.
@@ -117,14 +117,14 @@ def calamine_only(path: Path) -> int:
 def import_file(path: Path, *, keep: bool = False, paused: bool = False):
     """The import of `path` as the web path runs it (collector on) or, `paused`, as the command does; rolled back
     unless `keep`."""
-    from jixiao.indicators import actions
+    from jixiao.indicators import schemeimport
     from jixiao.indicators.management.commands.import_scheme import import_in_own_process
 
     with transaction.atomic():
         if paused:
             plan = import_in_own_process(str(path), reason="bench")
         else:
-            plan = actions.import_scheme_file(path, settings.UPLOAD_MAX_BYTES, by=None, reason="bench",
+            plan = schemeimport.import_scheme_file(path, settings.UPLOAD_MAX_BYTES, by=None, reason="bench",
                                               file_name=path.name)
         if not keep:
             transaction.set_rollback(True)
@@ -140,10 +140,10 @@ def web_preview(path: Path):
 
 
 def web_confirm(book_json: dict):
-    from jixiao.indicators import actions, schemebook
+    from jixiao.indicators import schemebook, schemeimport
 
     with transaction.atomic():
-        plan = actions.import_scheme_book(schemebook.book_from_json(book_json), by=None, reason="bench",
+        plan = schemeimport.import_scheme_book(schemebook.book_from_json(book_json), by=None, reason="bench",
                                           file_name="bench.xlsx")
         transaction.set_rollback(True)
     return plan

@@ -497,5 +497,3 @@ def refuse_adjustment(adjustment: TargetAdjustment, *, by, reason: str) -> None:
 def _s(value) -> str | None:
     return None if value is None else str(value)
 
-
-from jixiao.indicators.schemeimport import import_scheme_book, import_scheme_file  # noqa: E402, F401 (bench/import_scheme.py)
