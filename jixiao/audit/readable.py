@@ -6,17 +6,21 @@ verbose name and each coded value by its choice label, and shows the stored code
 
 from django.apps import apps
 
+# A yes/no value is stored as JSON true/false and reads "True"/"False" once shown as text.
+YES_NO = {"True": "是", "False": "否"}
+
 
 def name_rows(object_type: str, rows: list[dict]) -> list[dict]:
-    """Add `label`, `before_label`, `after_label` and `structured` (a JSON value, shown as code) to each row of
-    `log.diff` for a model label."""
+    """Copies of the rows of `log.diff` for a model label, each with `label`, `before_label`, `after_label` and
+    `structured` (a JSON value, shown as code)."""
     fields = _fields(object_type)
+    rows = [dict(row) for row in rows]  # the log's own rows stay as log.diff made them
     for row in rows:
         field = fields.get(row["field"])
         row["label"] = str(field.verbose_name) if field is not None else ""
         choices = {str(value): str(label) for value, label in (getattr(field, "flatchoices", None) or ())}
-        row["before_label"] = choices.get(row["before"], "")
-        row["after_label"] = choices.get(row["after"], "")
+        row["before_label"] = choices.get(row["before"]) or YES_NO.get(row["before"], "")
+        row["after_label"] = choices.get(row["after"]) or YES_NO.get(row["after"], "")
         row["structured"] = any(row[side].startswith(("{", "[")) for side in ("before", "after"))
     return rows
 

@@ -51,10 +51,11 @@ def event_list(request):
 def event_detail(request, pk):
     access.require(request.user, "audit.view")
     event = feed.name_events([get_object_or_404(Event, pk=pk)])[0]
+    diff = log.diff(event.before, event.after)
     previous = Event.objects.filter(hash=event.prev_hash).only("id").first()
     following = Event.objects.filter(prev_hash=event.hash).only("id").first()
     return render(request, "audit/event_detail.html", {
-        "event": event, "diff": readable.name_rows(event.object_type, log.diff(event.before, event.after)), "previous": previous,
+        "event": event, "diff": diff, "rows": readable.name_rows(event.object_type, diff), "previous": previous,
         "following": following, "hash_ok": log.signature_ok(event),
     })
 

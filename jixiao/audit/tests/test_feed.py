@@ -49,8 +49,9 @@ def test_the_audit_list_shows_the_name_beside_the_login(cast, login):
 
 def test_the_change_table_names_fields_and_coded_values_in_chinese(cast, login):
     event = log.record("cycle.status_changed", cast.cycle, before={"status": "planning", "year": 2026},
-                       after={"status": "running", "year": 2026, "steps": {"org": "单位 3 个"}})
+                       after={"status": "running", "year": 2026, "steps": {"org": "单位 3 个"}, "reset": False})
     page = login(cast.auditor).get(f"/audit/events/{event.pk}/").content.decode()
     assert '状态 <code class="small text-body">status</code>' in page
     assert '筹备中 <code class="small text-body">planning</code>' in page and '考核中 <code class="small text-body">running</code>' in page
+    assert '否 <code class="small text-body">False</code>' in page
     assert '<code class="small text-body">{&quot;org&quot;: &quot;单位 3 个&quot;}</code>' in page
