@@ -104,7 +104,7 @@ def results_export(request, pk):
 def follow_ups(request, pk):
     campaign = _campaign(request, pk)
     items = (FollowUp.objects.filter(campaign=campaign, answer__excluded=False)
-             .select_related("unit", "dimension", "rater_group", "answer__contact")
+             .select_related("campaign", "unit", "dimension", "rater_group", "answer__contact")
              .order_by("unit__sort_order", "dimension__sort_order", "created_on", "id"))
     page = Paginator(items, 100).get_page(request.GET.get("page"))
     return render(request, "evaluation/follow_ups.html", {

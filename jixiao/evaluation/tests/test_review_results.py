@@ -106,3 +106,25 @@ def test_code_download_holds_docx_and_csv(campaign, cast, login):
     assert actions.resolve_code(campaign, code).units == [cast.tjj]
     docx = zipfile.ZipFile(io.BytesIO(archive.read("邀请码打印.docx")))
     assert len([n for n in docx.namelist() if n.startswith("word/media/")]) == 3
+
+
+def test_follow_ups_page_costs_the_same_queries_for_one_answer_and_for_five(campaign, issue, cast, login):
+    """Each follow-up names its level through the campaign's scale: the page must not fetch the campaign per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def answer(n):
+        for code in issue(campaign, RaterKind.SERVICE, n, unit=cast.tjj):
+            actions.submit_with_code(campaign, CodeAnswer(code=code, values=values_for(campaign, [cast.tjj], 40),
+                                                          seconds=200, comments={cast.tjj.pk: "窗口态度差"}))
+
+    client = login(cast.office)
+    url = reverse("evaluation:follow_ups", args=[campaign.pk])
+    answer(1)
+    with CaptureQueriesContext(connection) as one:
+        assert "窗口态度差" in client.get(url).content.decode()
+    answer(4)
+    assert FollowUp.objects.count() == 20
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+    assert len(five) == len(one)
