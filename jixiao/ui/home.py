@@ -3,18 +3,16 @@
 import datetime
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from jixiao.accounts.models import Membership, User
 from jixiao.accounts.roles import Role
+from jixiao.audit import feed
 from jixiao.audit.labels import label_for
 from jixiao.audit.models import Event
 from jixiao.org.models import Cadre, Cycle, CycleStatus, Unit, UnitKind
 from jixiao.ui import overview, todo
-
-# The office sees the business trail on its home page; sign-ins and failures belong to the audit admin.
-BUSINESS_EVENT_EXCLUDE = ("auth.", "audit.")
 
 
 def for_membership(user, membership):
@@ -44,16 +42,6 @@ def kind_chart(rows: list[dict]) -> dict:
     }
 
 
-def recent_business_events(limit: int = 10):
-    query = Q()
-    for prefix in BUSINESS_EVENT_EXCLUDE:
-        query |= Q(code__startswith=prefix)
-    events = list(Event.objects.exclude(query).order_by("-id")[:limit])
-    for event in events:
-        event.label = label_for(event.code)
-    return events
-
-
 def office_home(user, membership):
     """The overview of the year's work and the latest results first; then the district's make-up and, for the
     office that runs the cycle, the recent business trail (a leader follows results, not every edit)."""
@@ -69,7 +57,7 @@ def office_home(user, membership):
         "kind_chart": kind_chart(rows),
         "cycles": cycles,
         "current_cycle": next((c for c in cycles if c.status == CycleStatus.RUNNING), None),
-        "events": recent_business_events() if membership.role == Role.OFFICE_ADMIN else None,
+        "events": feed.recent() if membership.role == Role.OFFICE_ADMIN else None,
         "overview": overview.build(user),
     }
 
