@@ -28,9 +28,9 @@ Where each input comes from:
 * **milestones** (milestone_prorate) — key tasks led by the unit: milestones due by the day of the run (at
   the latest the cycle's end); on time = the progress report of the milestone's quarter says it was met;
   late = met only in a later quarter's report.
-* **evaluation blocks** — evaluation.results.block_scores(cycle, scheme's assessing unit) (0–100). A unit that
-  the cycle's campaign of the assessing unit does not evaluate at all (the campaign's 被评议单位 are 区直部门, as in
-  the seed: streets and parks are not rated) gets a not-applicable block score: the block does not apply to it and
+* **evaluation blocks** — evaluation.campaign_results.block_scores(cycle, scheme's assessing unit) (0–100). A unit that
+  the cycle's campaign of the assessing unit does not evaluate at all (in the seed the 被评议单位 are 区直部门; the
+  demo's campaigns rate streets and parks too from 2026) gets a not-applicable block score: the block does not apply to it and
   its total is scaled from the other blocks (decision 0009 §5). A unit the campaign evaluates but without a score
   (too few raters), or every unit when there is no campaign, is *missing* and follows the missing-data option.
 * **key-work blocks** — keywork.scores.scores_for(cycle): Σ points earned ÷ Σ task points × 100 over the
@@ -45,8 +45,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from jixiao.evaluation.campaign_results import block_scores as evaluation_block_scores
 from jixiao.evaluation.models import Campaign
-from jixiao.evaluation.results import block_scores as evaluation_block_scores
 from jixiao.indicators.models import (
     PERIOD_CODES,
     AdjustmentCategory,
