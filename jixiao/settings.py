@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jixiao.scoring",
     "jixiao.results",
     "jixiao.portal",
+    "jixiao.analysis",
     "jixiao.notifications",
     "jixiao.schedule",
     "jixiao.backup",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from jixiao.analysis.tests.access_cases import CASES as ANALYSIS_CASES
 from jixiao.audit.tests.access_cases import CASES as AUDIT_CASES
 from jixiao.evaluation.tests.access_cases import CASES as EVALUATION_CASES
 from jixiao.indicators.tests.access_cases import CASES as INDICATOR_CASES
@@ -78,6 +79,7 @@ MATRIX.update({name: Case(**spec) for name, spec in AUDIT_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in KEYWORK_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in RESULTS_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in SCORING_CASES.items()})
+MATRIX.update({name: Case(**spec) for name, spec in ANALYSIS_CASES.items()})
 
 # Each app's cases build that app's own world in the cast; worlds of different apps may not share one database.
 CASE_SOURCES = {"indicators": INDICATOR_CASES, "org": ORG_CASES, "reporting": REPORTING_CASES,

@@ -86,6 +86,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "results.rectify": frozenset({R.REPORTER, R.REVIEWER}),
     "results.cadres": frozenset({R.OFFICE_ADMIN, R.LEADER}),
     "results.unit": frozenset({R.OFFICE_ADMIN, R.LEADER, R.REPORTER, R.REVIEWER}),
+    # Analysis (绩效分析): the office and leaders compare every unit; the office keeps unit attributes, peer
+    # weights and pace thresholds; a unit reads its own comparisons and pace.
+    "analysis.view": frozenset({R.OFFICE_ADMIN, R.LEADER}),
+    "analysis.manage": frozenset({R.OFFICE_ADMIN}),
+    "analysis.view_own": frozenset({R.ASSESSOR, R.REPORTER, R.REVIEWER}),
 }
 
 SESSION_KEY = "active_membership_id"

@@ -1,0 +1,3 @@
+"""Pages of the analysis app: compare."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the analysis app: peers."""
+
+urlpatterns = []
