@@ -113,6 +113,8 @@ class Unit(models.Model):
 class GroupPurpose(models.TextChoices):
     FRONT = "front", _("战线")
     PEER = "peer", _("考核组别")
+    # Defined by the office for analysis only (横比): never scored or ranked in results.
+    COMPARE = "compare", _("比较组")
 
 
 class Group(models.Model):
