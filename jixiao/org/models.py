@@ -169,3 +169,56 @@ class Cadre(models.Model):
     @property
     def in_office(self):
         return self.tenure_to is None
+
+
+class UnitAttribute(models.Model):
+    """A fact the office records about units in one cycle (单位属性): population, area, economic size …
+
+    The attributes of a cycle, weighted, are what its nearest neighbours (近邻单位) are computed from
+    (jixiao/analysis/neighbours.py)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="unit_attributes",
+                              verbose_name="考核年度")
+    code = models.CharField("属性编码", max_length=20)
+    name = models.CharField("属性名称", max_length=40)
+    measure = models.CharField("计量单位", max_length=20, blank=True)
+    weight = models.DecimalField("权重", max_digits=4, decimal_places=1, default=1,
+                                 help_text="0 到 10；0 表示不参与近邻计算，权重越大该属性越重要。")
+    log_scale = models.BooleanField("取对数", default=False,
+                                    help_text="人口、面积、经济总量等规模类属性宜取对数：比较的是倍数，而不是差额。")
+    allow_negative = models.BooleanField("允许负值", default=False, help_text="增长率等可为负的属性才勾选。")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "单位属性"
+        verbose_name_plural = "单位属性"
+        ordering = ["cycle", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="unit_attribute_code_unique_per_cycle"),
+            models.CheckConstraint(condition=models.Q(weight__gte=0, weight__lte=10),
+                                   name="unit_attribute_weight_range"),
+            models.CheckConstraint(condition=~(models.Q(log_scale=True) & models.Q(allow_negative=True)),
+                                   name="unit_attribute_log_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.measure}）" if self.measure else self.name
+
+
+class UnitAttributeValue(models.Model):
+    """One unit's value of one attribute in the attribute's cycle (单位属性值)."""
+
+    attribute = models.ForeignKey(UnitAttribute, on_delete=models.CASCADE, related_name="values",
+                                  verbose_name="单位属性")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="attribute_values", verbose_name="单位")
+    value = models.DecimalField("属性值", max_digits=18, decimal_places=4)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "单位属性值"
+        verbose_name_plural = "单位属性值"
+        ordering = ["attribute", "unit"]
+        constraints = [models.UniqueConstraint(fields=["attribute", "unit"], name="unit_attribute_value_unique")]
+
+    def __str__(self):
+        return f"{self.unit} {self.attribute.name}：{self.value}"
