@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
+from jixiao.audit.models import Outcome
 from jixiao.evaluation import actions, scale
 from jixiao.evaluation.feedback import comment_page, follow_up_counts
 from jixiao.evaluation.forms import parse_matrix
@@ -18,6 +19,7 @@ from jixiao.evaluation.models import (
     CampaignStatus,
     Scale,
 )
+from jixiao.lib import refusals
 
 
 @login_required
@@ -45,7 +47,7 @@ def rate(request, pk):
     try:
         ballot = actions.get_ballot(campaign, request.user, membership)
     except actions.EvaluationError as exc:
-        _flash(request, exc)
+        _refused(request, campaign, exc, outcome=Outcome.DENIED)
         return redirect("evaluation:rate_home")
     values, comments = actions.ballot_values(ballot)
     status = 200
@@ -62,7 +64,7 @@ def rate(request, pk):
             messages.success(request, "已保存草稿，截止前可继续填写。")
             return redirect("evaluation:rate", pk=campaign.pk)
         except actions.EvaluationError as exc:
-            _flash(request, exc)
+            _refused(request, campaign, exc)
             status = 422
     return render(request, "evaluation/rate.html", _matrix(campaign, ballot, membership, values, comments),
                   status=status)
@@ -106,9 +108,17 @@ def rate_draft(request, pk):
     return JsonResponse({"saved": True, "at": timezone.localtime(ballot.saved_at).strftime("%H:%M:%S")})
 
 
-def _flash(request, exc: actions.EvaluationError):
-    for error in exc.errors[:10]:
-        messages.error(request, error)
+def _refused(request, campaign, exc: actions.EvaluationError, *, outcome=Outcome.FAILURE) -> None:
+    """Show why a ballot was refused (the first ten reasons) and audit it without the departments it names.
+
+    An audit row carries the rater, so it must not say which departments the ballot left blank or rated out of
+    range (evaluation/actions.py keeps answers unlinkable): each such reason is logged as a count."""
+    refusals.show(request, exc, limit=10)
+    general = [e for e in exc.errors if "“" not in e]
+    named = len(exc.errors) - len(general)
+    logged = general + ([f"{named}处评价内容不符合要求（所涉单位不记入日志）。"] if named else [])
+    refusals.record("evaluation.ballot_refused", campaign, actions.EvaluationError(logged[0], logged),
+                    user=request.user, outcome=outcome, problems=len(exc.errors))
 
 
 @login_required

@@ -10,7 +10,8 @@ from jixiao.accounts import access
 from jixiao.evaluation import actions, campaign_results, charts, monitor
 from jixiao.evaluation.forms import DecisionForm
 from jixiao.evaluation.models import Answer, Contact, Flag, FlagStatus, FollowUp
-from jixiao.evaluation.views import _campaign, _fail
+from jixiao.evaluation.views import _campaign
+from jixiao.lib import refusals
 from jixiao.lib.responses import download
 
 TOP_CHART = 15  # departments in the results chart; the table below lists all
@@ -34,7 +35,7 @@ def monitor_page(request, pk):
                                    value_axis={"minInterval": 1})
     return render(request, "evaluation/monitor.html", {
         "campaign": campaign, "rates": monitor.group_rates(campaign), "groups": groups, "rows": rows,
-        "daily": daily, "chart": chart, "chart_height": charts.height(len(daily)), "flags": monitor.flag_summary(campaign),
+        "daily": daily, "chart": chart, "flags": monitor.flag_summary(campaign),
     })
 
 
@@ -71,7 +72,7 @@ def review_decide(request, pk):
                                   reason=form.cleaned_data["reason"], by=request.user)
             messages.success(request, "审核结果已记录。")
         except actions.EvaluationError as exc:
-            _fail(request, exc)
+            refusals.refuse(request, "evaluation.review_refused", answer, exc)
     return redirect("evaluation:review", pk=answer.campaign_id)
 
 
@@ -87,7 +88,6 @@ def results(request, pk):
                                    name="满意度", value_axis={"min": 0, "max": 100})
     return render(request, "evaluation/results.html", {
         "campaign": campaign, "results": outcome, "rows": rows, "chart": chart,
-        "chart_height": charts.height(len(top)),
     })
 
 

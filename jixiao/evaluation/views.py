@@ -14,6 +14,7 @@ from jixiao.accounts import access
 from jixiao.evaluation import actions, sheets
 from jixiao.evaluation.forms import CampaignEditForm, CampaignForm, CodeBatchForm
 from jixiao.evaluation.models import Answer, Campaign, CodeBatch, RaterGroup
+from jixiao.lib import refusals
 from jixiao.lib.responses import download
 from jixiao.org.models import Unit, UnitKind
 
@@ -21,11 +22,6 @@ from jixiao.org.models import Unit, UnitKind
 def _campaign(request, pk, action="evaluation.view") -> Campaign:
     access.require(request.user, action)
     return get_object_or_404(Campaign.objects.select_related("cycle", "assessing_unit"), pk=pk)
-
-
-def _fail(request, exc: actions.EvaluationError):
-    for error in exc.errors:
-        messages.error(request, error)
 
 
 @login_required
@@ -56,7 +52,7 @@ def campaign_create(request):
                 opens_at=form.cleaned_data["opens_at"], closes_at=form.cleaned_data["closes_at"],
                 scale_kind=form.cleaned_data["scale"], by=request.user)
         except actions.EvaluationError as exc:
-            form.add_error(None, str(exc))
+            refusals.refuse(request, "evaluation.campaign_refused", None, exc, form=form)
         else:
             messages.success(request, "评议活动已创建，已按默认设置生成评议主体、维度和问卷。")
             return redirect("evaluation:campaign_detail", pk=campaign.pk)
@@ -101,7 +97,7 @@ def campaign_edit(request, pk):
         actions.update_campaign(campaign, by=request.user, **form.cleaned_data)
         messages.success(request, "已保存。")
     except actions.EvaluationError as exc:
-        _fail(request, exc)
+        refusals.refuse(request, "evaluation.campaign_refused", campaign, exc)
     return redirect("evaluation:campaign_detail", pk=pk)
 
 
@@ -118,7 +114,7 @@ def campaign_weights(request, pk):
     except (InvalidOperation, ValueError):
         messages.error(request, "权重须为数字。")
     except actions.EvaluationError as exc:
-        _fail(request, exc)
+        refusals.refuse(request, "evaluation.campaign_refused", campaign, exc)
     return redirect("evaluation:campaign_detail", pk=pk)
 
 
@@ -130,7 +126,7 @@ def campaign_open(request, pk):
         actions.open_campaign(campaign, by=request.user)
         messages.success(request, "评议已开启，问卷已冻结。")
     except actions.EvaluationError as exc:
-        _fail(request, exc)
+        refusals.refuse(request, "evaluation.open_refused", campaign, exc)
     return redirect("evaluation:campaign_detail", pk=pk)
 
 
@@ -142,7 +138,7 @@ def campaign_close(request, pk):
         actions.close_campaign(campaign, by=request.user)
         messages.success(request, "评议已结束，未使用的邀请码随之失效。")
     except actions.EvaluationError as exc:
-        _fail(request, exc)
+        refusals.refuse(request, "evaluation.close_refused", campaign, exc)
     return redirect("evaluation:campaign_detail", pk=pk)
 
 
@@ -162,7 +158,7 @@ def questionnaire_edit(request, pk):
                                        allow_comments=request.POST.get("allow_comments") == "on",
                                        texts=posted, by=request.user)
         except actions.EvaluationError as exc:
-            _fail(request, exc)
+            refusals.refuse(request, "evaluation.questionnaire_refused", group.campaign, exc)
             texts, status = posted, 422
         else:
             note = "已生成新版本问卷（已开启的问卷不能修改）。" if current.frozen_at else "问卷已保存。"
@@ -190,7 +186,7 @@ def codes_issue(request, pk):
         batch, codes = actions.issue_codes(campaign, group, size=form.cleaned_data["size"], unit=unit,
                                            by=request.user, note=form.cleaned_data["note"])
     except actions.EvaluationError as exc:
-        _fail(request, exc)
+        refusals.refuse(request, "evaluation.codes_refused", campaign, exc)
         return redirect("evaluation:campaign_detail", pk=pk)
     base = request.build_absolute_uri(reverse("portal:evaluate"))
     data = sheets.bundle(campaign.name, group.name, unit.name if unit else "", codes, base)
@@ -206,5 +202,5 @@ def codes_void(request, pk):
         actions.void_batch(batch, by=request.user)
         messages.success(request, "该批邀请码已作废，未使用的邀请码立即失效。")
     except actions.EvaluationError as exc:
-        _fail(request, exc)
+        refusals.refuse(request, "evaluation.codes_refused", batch, exc)
     return redirect("evaluation:campaign_detail", pk=batch.campaign_id)

@@ -38,9 +38,11 @@ def record(code: str, obj, error, *, user=None, outcome: str = Outcome.FAILURE, 
     log.record(code, obj, outcome=outcome, user=user, after={"message": message, **details})
 
 
-def show(request, error, *, form=None) -> list[str]:
-    """Put each message of `error` where the person looks: on `form` as a form-wide error, else as a message."""
-    texts = messages_of(error)
+def show(request, error, *, form=None, limit: int | None = None) -> list[str]:
+    """Put each message of `error` where the person looks: on `form` as a form-wide error, else as a message.
+
+    `limit` shows only the first messages (a rating matrix may have a hundred blank cells; ten say enough)."""
+    texts = messages_of(error)[:limit]
     if form is not None:
         if not hasattr(form, "cleaned_data"):
             form.is_valid()  # add_error needs a form that has been cleaned
@@ -52,8 +54,9 @@ def show(request, error, *, form=None) -> list[str]:
     return texts
 
 
-def refuse(request, code: str, obj, error, *, form=None, outcome: str = Outcome.FAILURE, **details) -> list[str]:
-    """Show a refusal (on `form`, else as messages) and audit it; returns the messages shown."""
-    texts = show(request, error, form=form)
+def refuse(request, code: str, obj, error, *, form=None, limit: int | None = None, outcome: str = Outcome.FAILURE,
+           **details) -> list[str]:
+    """Show a refusal (on `form`, else as messages; `limit` as in `show`) and audit it; returns the messages shown."""
+    texts = show(request, error, form=form, limit=limit)
     record(code, obj, error, user=request.user, outcome=outcome, **details)
     return texts

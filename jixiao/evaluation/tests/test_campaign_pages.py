@@ -18,3 +18,13 @@ def test_detail_and_list_follow_the_status(draft_campaign, cast, login):
     assert "text-bg-secondary" in page and "修订为新版" not in page
     listing = client.get(reverse("evaluation:campaign_list")).content.decode()
     assert "text-bg-secondary" in listing and "已结束" in listing
+
+
+def test_a_refused_close_is_shown_and_audited(draft_campaign, cast, login):
+    from jixiao.audit.models import Event, Outcome
+
+    response = login(cast.office).post(reverse("evaluation:campaign_close", args=[draft_campaign.pk]), follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["只有评议中的活动可以结束。"]
+    event = Event.objects.get(code="evaluation.close_refused")
+    assert event.outcome == Outcome.FAILURE and event.user_id == cast.office.pk
+    assert event.object_id == str(draft_campaign.pk) and event.after == {"message": "只有评议中的活动可以结束。"}

@@ -60,3 +60,27 @@ def test_leader_rates_all_departments(campaign, cast, login):
     url = reverse("evaluation:rate", args=[campaign.pk])
     assert client.post(url, {**matrix(campaign, campaign.units.all(), "100"), "submit": "1"}).status_code == 302
     assert Rating.objects.filter(rater_group__kind="leader").count() == campaign.units.count() * 4
+
+
+def test_a_refused_ballot_is_audited_without_the_departments_it_names(campaign, cast, login):
+    from jixiao.audit.models import Event, Outcome
+
+    client = login(cast.rater)
+    others = list(campaign.units.exclude(pk=cast.fgw.pk))
+    half = dict(list(matrix(campaign, others).items())[:3])
+    response = client.post(reverse("evaluation:rate", args=[campaign.pk]), {**half, "submit": "1"})
+    assert response.status_code == 422 and "尚未评价" in response.content.decode()
+    event = Event.objects.get(code="evaluation.ballot_refused")
+    assert event.outcome == Outcome.FAILURE and event.user_id == cast.rater.pk
+    problems = event.after["problems"]
+    assert problems >= 1 and event.after["message"] == f"{problems}处评价内容不符合要求（所涉单位不记入日志）。"
+    assert not any(unit.name in str(event.after) for unit in others)
+
+
+def test_a_closed_campaign_refuses_with_its_reason_in_the_log(campaign, cast, login, clock):
+    from jixiao.audit.models import Event
+
+    clock.move_to(CLOSES + datetime.timedelta(seconds=1))
+    login(cast.leader).post(reverse("evaluation:rate", args=[campaign.pk]), {"submit": "1"})
+    event = Event.objects.get(code="evaluation.ballot_refused")
+    assert "不在开放时间" in event.after["message"] and event.after["problems"] == 1

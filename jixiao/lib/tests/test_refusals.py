@@ -81,3 +81,12 @@ def test_a_refused_change_of_a_cycle_is_shown_and_audited(cast, login):
     event = Event.objects.get(code="cycle.status_refused")
     assert event.outcome == Outcome.FAILURE and event.user_id == cast.office.pk and event.object_id == str(cast.cycle.pk)
     assert shown == [event.after["message"]] and "不能改为" in shown[0]
+
+
+def test_a_limit_shows_the_first_messages_and_audits_them_all(cast):
+    request = _request(cast.office)
+    error = EvaluationError("甲", [f"第{n}条" for n in range(1, 13)])
+    shown = refusals.refuse(request, "keytask.refused", None, error, limit=10)
+    assert shown == [f"第{n}条" for n in range(1, 11)]
+    assert [str(m) for m in get_messages(request)] == shown
+    assert Event.objects.get(code="keytask.refused").after["message"].endswith("第11条；第12条")
