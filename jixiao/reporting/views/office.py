@@ -15,7 +15,7 @@ from jixiao.indicators.models import Frequency
 from jixiao.lib.excel import Sheet, write_workbook
 from jixiao.org.models import Cycle, Unit
 from jixiao.reporting import actions, due, queries
-from jixiao.reporting.forms import ExceptionForm, PeriodForm, ReasonForm
+from jixiao.reporting.forms import ExceptionForm, PeriodForm
 from jixiao.reporting.models import Period, Value
 from jixiao.reporting.views import reporter, shared
 
@@ -169,15 +169,9 @@ def grant_exception(request, pk):
 @require_POST
 def unlock_submission(request, pk):
     submission = reporter.submission(request, pk, "reporting.manage")
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise actions.Refused("解锁时必须填写理由。")
-        actions.unlock_submission(submission, by=request.user, reason=form.cleaned_data["reason"])
-    except actions.Refused as refused:
-        shared.refuse(request, refused, "submission.unlock_refused", submission)
-    else:
-        messages.success(request, "报件已解锁，单位可更正后重新报送。")
+    shared.attempt(request, lambda: actions.unlock_submission(submission, by=request.user,
+                                                              reason=shared.reason(request, "解锁时必须填写理由。")),
+                   done="报件已解锁，单位可更正后重新报送。", code="submission.unlock_refused", obj=submission)
     return reporter.back(submission)
 
 
@@ -185,13 +179,7 @@ def unlock_submission(request, pk):
 @require_POST
 def unlock_value(request, pk):
     value = shared.get(request, Value, pk, "reporting.manage", queryset=Value.objects.select_related("unit", "submission"))
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise actions.Refused("解锁时必须填写理由。")
-        actions.unlock_value(value, by=request.user, reason=form.cleaned_data["reason"])
-    except actions.Refused as refused:
-        shared.refuse(request, refused, "value.unlock_refused", value)
-    else:
-        messages.success(request, f"已单独解锁：{value}")
+    shared.attempt(request, lambda: actions.unlock_value(value, by=request.user,
+                                                         reason=shared.reason(request, "解锁时必须填写理由。")),
+                   done=f"已单独解锁：{value}", code="value.unlock_refused", obj=value)
     return redirect("reporting:entry", value.unit_id, value.submission.period_id)

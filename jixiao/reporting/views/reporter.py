@@ -285,12 +285,8 @@ def back(submission):
 @require_POST
 def submit(request, pk):
     sub = submission(request, pk, "reporting.enter")
-    try:
-        actions.submit(sub, by=request.user)
-    except actions.Refused as refused:
-        shared.refuse(request, refused, "submission.submit_refused", sub)
-    else:
-        messages.success(request, "已报送，等待本单位审核人审核。")
+    shared.attempt(request, lambda: actions.submit(sub, by=request.user),
+                   done="已报送，等待本单位审核人审核。", code="submission.submit_refused", obj=sub)
     return back(sub)
 
 
@@ -300,12 +296,9 @@ def resubmit_value(request, pk):
     """The unit sends a value returned alone, once corrected, back to the assessor."""
     value = shared.get(request, Value, pk, "reporting.enter",
                        queryset=Value.objects.select_related("unit", "submission", "indicator"))
-    try:
-        actions.resubmit_value(value, by=request.user)
-    except actions.Refused as refused:
-        shared.refuse(request, refused, "value.resubmit_refused", value)
-    else:
-        messages.success(request, f"已重新报送“{value.indicator.name}”，等待考核责任单位核定。")
+    shared.attempt(request, lambda: actions.resubmit_value(value, by=request.user),
+                   done=f"已重新报送“{value.indicator.name}”，等待考核责任单位核定。", code="value.resubmit_refused",
+                   obj=value)
     return redirect("reporting:entry", value.unit_id, value.submission.period_id)
 
 

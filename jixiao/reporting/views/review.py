@@ -21,12 +21,8 @@ from jixiao.reporting.views import reporter, shared
 @require_POST
 def approve(request, pk):
     submission = reporter.submission(request, pk, "reporting.review")
-    try:
-        actions.approve(submission, by=request.user)
-    except actions.Refused as refused:
-        shared.refuse(request, refused, "submission.approve_refused", submission)
-    else:
-        messages.success(request, "已审核通过，报送考核责任单位核定。")
+    shared.attempt(request, lambda: actions.approve(submission, by=request.user),
+                   done="已审核通过，报送考核责任单位核定。", code="submission.approve_refused", obj=submission)
     return reporter.back(submission)
 
 
@@ -47,12 +43,10 @@ def return_submission(request, pk):
     if not form.is_valid():
         messages.error(request, "退回时必须填写退回理由。")
         return back
-    try:
-        actions.return_submission(submission, by=request.user, reason=form.cleaned_data["reason"], stage=stage)
-    except actions.Refused as refused:
-        shared.refuse(request, refused, "submission.return_refused", submission)
-    else:
-        messages.success(request, f"已退回{submission.unit.name}，单位将收到通知。")
+    shared.attempt(request, lambda: actions.return_submission(submission, by=request.user, stage=stage,
+                                                              reason=form.cleaned_data["reason"]),
+                   done=f"已退回{submission.unit.name}，单位将收到通知。", code="submission.return_refused",
+                   obj=submission)
     return back
 
 
@@ -60,27 +54,28 @@ def return_submission(request, pk):
 @require_POST
 def verify(request, pk):
     submission, mine = shared.assessed_submission(request, pk), shared.my_unit(request)
-    try:
-        actions.verify(submission, by=request.user, assessor=mine)
-    except actions.Refused as refused:
-        shared.refuse(request, refused, "submission.verify_refused", submission)
-    else:
-        messages.success(request, f"已核定{submission.unit.name}的本单位指标。")
+    shared.attempt(request, lambda: actions.verify(submission, by=request.user, assessor=mine),
+                   done=f"已核定{submission.unit.name}的本单位指标。", code="submission.verify_refused", obj=submission)
     return redirect("reporting:assessor", submission.period_id)
+
+
+def said(value) -> str:
+    """A value as a person says it: the figure with its unit of measure (12.5 万元), or the text."""
+    if value.number is None:
+        return value.text or "（空）"
+    unit = value.indicator.measure_unit.strip()
+    return f"{value.display}{unit}" if unit in ("%", "‰") else f"{value.display} {unit}".rstrip()
 
 
 @login_required
 @require_POST
 def verify_value(request, pk):
     access.require(request.user, "reporting.verify")
-    value = get_object_or_404(Value.objects.select_related("submission", "unit"), pk=pk)
+    value = get_object_or_404(Value.objects.select_related("submission", "unit", "indicator"), pk=pk)
     submission, mine = shared.assessed_submission(request, value.submission_id), shared.my_unit(request)
-    try:
-        actions.verify_value(value, by=request.user, assessor=mine)
-    except actions.Refused as refused:
-        shared.refuse(request, refused, "value.verify_refused", value)
-    else:
-        messages.success(request, f"已核定：{value}")
+    shared.attempt(request, lambda: actions.verify_value(value, by=request.user, assessor=mine),
+                   done=f"已核定{value.unit.name}的“{value.indicator.name}”：{said(value)}。",
+                   code="value.verify_refused", obj=value)
     return redirect("reporting:assessor", submission.period_id)
 
 
@@ -91,15 +86,10 @@ def return_value(request, pk):
     access.require(request.user, "reporting.verify")
     value = get_object_or_404(Value.objects.select_related("submission", "unit", "indicator"), pk=pk)
     submission, mine = shared.assessed_submission(request, value.submission_id), shared.my_unit(request)
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise actions.Refused("退回时必须填写退回理由。")
-        actions.return_value(value, by=request.user, assessor=mine, reason=form.cleaned_data["reason"])
-    except actions.Refused as refused:
-        shared.refuse(request, refused, "value.return_refused", value)
-    else:
-        messages.success(request, f"已退回{value.unit.name}的“{value.indicator.name}”，单位将收到通知。")
+    shared.attempt(request, lambda: actions.return_value(value, by=request.user, assessor=mine,
+                                                         reason=shared.reason(request, "退回时必须填写退回理由。")),
+                   done=f"已退回{value.unit.name}的“{value.indicator.name}”，单位将收到通知。",
+                   code="value.return_refused", obj=value)
     return redirect("reporting:assessor", submission.period_id)
 
 

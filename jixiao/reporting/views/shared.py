@@ -22,8 +22,8 @@ from jixiao.lib import cycles, refusals
 from jixiao.lib.excel import WorkbookError
 from jixiao.lib.responses import download
 from jixiao.org.models import Unit
-from jixiao.reporting import imports
-from jixiao.reporting.forms import UploadForm
+from jixiao.reporting import actions, imports
+from jixiao.reporting.forms import ReasonForm, UploadForm
 from jixiao.reporting.models import Evidence, ImportJob, Period, Value
 from jixiao.reporting.tasks import import_values_task
 
@@ -83,6 +83,27 @@ def hidden_from_leader(request, value) -> bool:
 def refuse(request, refused, code, obj, **details) -> None:
     """Show an action's refusal on the page and audit it (`lib.refusals`)."""
     refusals.refuse(request, code, obj, refused, **details)
+
+
+def attempt(request, act, *, done: str, code: str, obj) -> bool:
+    """Run the action `act()`: say `done` when it succeeds, show and audit its refusal under `code` when it does not.
+
+    The one shape of every submit, approve, return, verify and unlock button, whoever presses it."""
+    try:
+        act()
+    except actions.Refused as refused:
+        refuse(request, refused, code, obj)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def reason(request, missing: str) -> str:
+    """The mandatory reason posted with a return or an unlock; refused with `missing` when there is none."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        raise actions.Refused(missing)
+    return form.cleaned_data["reason"]
 
 
 def xlsx(name: str, write):
