@@ -13,6 +13,7 @@ from jixiao.accounts import access, actions, lockout
 from jixiao.accounts.forms import GrantForm, PasswordResetForm, UserCreateForm
 from jixiao.accounts.middleware import needs_password_change
 from jixiao.accounts.models import Membership, User
+from jixiao.lib import refusals
 
 ACTION = "accounts.manage"
 PAGE_SIZE = 25
@@ -21,10 +22,6 @@ PAGE_SIZE = 25
 def _target(request, pk) -> User:
     access.require(request.user, ACTION)
     return get_object_or_404(User, pk=pk)
-
-
-def _refused(request, error: ValidationError) -> None:
-    messages.error(request, "；".join(error.messages))
 
 
 @login_required
@@ -91,7 +88,7 @@ def user_grant(request, pk):
     try:
         membership = actions.grant_role(user, form.cleaned_data["unit"], form.cleaned_data["role"], by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        refusals.refuse(request, "membership.grant_refused", user, error)
     else:
         messages.success(request, f"已授予：{membership}")
     return redirect("accounts:user_detail", pk=user.pk)
@@ -105,7 +102,7 @@ def user_revoke(request, pk, membership_pk):
     try:
         actions.revoke_role(membership, by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        refusals.refuse(request, "membership.revoke_refused", membership, error)
     else:
         messages.success(request, f"已撤销：{membership}")
     return redirect("accounts:user_detail", pk=user.pk)
@@ -121,7 +118,7 @@ def user_reset_password(request, pk):
     try:
         actions.reset_password(user, form.cleaned_data["password"], by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        refusals.refuse(request, "user.password_reset_refused", user, error)
     else:
         messages.success(request, "已重置密码，用户下次登录须修改密码。")
     return redirect("accounts:user_detail", pk=user.pk)
@@ -144,7 +141,7 @@ def user_set_active(request, pk):
     try:
         actions.set_active(user, active, by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        refusals.refuse(request, "user.active_refused", user, error)
     else:
         messages.success(request, "账号已启用。" if active else "账号已停用，其会话立即失效。")
     return redirect("accounts:user_detail", pk=user.pk)
@@ -157,7 +154,7 @@ def user_reset_totp(request, pk):
     try:
         actions.reset_totp(user, by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        refusals.refuse(request, "user.totp_reset_refused", user, error)
     else:
         messages.success(request, "已重置动态口令，用户下次登录时重新绑定。")
     return redirect("accounts:user_detail", pk=user.pk)

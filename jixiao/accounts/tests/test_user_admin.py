@@ -201,7 +201,11 @@ def test_the_security_admin_cannot_reset_or_deactivate_themself(cast, login):
     client.post(f"/security/users/{cast.secadmin.pk}/active/", {"active": "0"})
     cast.secadmin.refresh_from_db()
     assert cast.secadmin.is_active and cast.secadmin.check_password(PASSWORD)
-    assert not Event.objects.exists()
+    refused = Event.objects.order_by("id")  # nothing changed; both attempts are audited as refusals
+    assert [(e.code, e.outcome, e.object_id) for e in refused] == [
+        ("user.password_reset_refused", "failure", str(cast.secadmin.pk)),
+        ("user.active_refused", "failure", str(cast.secadmin.pk))]
+    assert all(e.after["message"] and e.username == "secadmin" for e in refused)
 
 
 def test_unlock_lifts_a_lockout(cast, login, client, post_login):
