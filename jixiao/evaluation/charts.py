@@ -1,19 +1,9 @@
-"""The ECharts options of the evaluation pages, built so that every label is drawn at 1366 and at 375 px.
+"""The ECharts options of the evaluation pages: plain data, laid out by jixiao/static/jixiao/charts.js.
 
-ECharts hides category labels it thinks will collide (a 280 px high chart of 15 bars labelled 8 of them).
-Every category chart here is therefore a horizontal bar chart whose height grows with its rows
-(`height(rows)`, given to the container), draws every label (`interval: 0`) and keeps the labels inside the
-canvas (`containLabel`), wrapping a long name instead of cutting it.
+Every category chart here is a horizontal bar chart that asks for all its labels (`interval: 0`); charts.js
+makes the chart as tall as its rows need and wraps each label within a width taken from the chart box, at 1366
+as at 375 px, as it does for every other chart of the platform.
 """
-
-ROW_PX = 28  # one bar with its label: two lines of 12 px text fit
-FRAME_PX = 60  # the value axis and the margins
-LABEL_WIDTH_PX = 112  # nine Chinese characters; longer names wrap onto a second line
-
-
-def height(rows: int) -> int:
-    """The container height in px that gives each of `rows` bars room for its label."""
-    return FRAME_PX + ROW_PX * max(rows, 1)
 
 
 def horizontal_bars(labels: list[str], values: list, *, name: str, value_axis: dict | None = None) -> dict:
@@ -22,7 +12,6 @@ def horizontal_bars(labels: list[str], values: list, *, name: str, value_axis: d
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 8, "right": 24, "top": 8, "bottom": 24, "containLabel": True},
         "xAxis": {"type": "value", **(value_axis or {})},
-        "yAxis": {"type": "category", "inverse": True, "data": labels,
-                  "axisLabel": {"interval": 0, "width": LABEL_WIDTH_PX, "overflow": "break"}},
+        "yAxis": {"type": "category", "inverse": True, "data": labels, "axisLabel": {"interval": 0}},
         "series": [{"type": "bar", "name": name, "data": values, "barMaxWidth": 18}],
     }
