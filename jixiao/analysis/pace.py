@@ -25,7 +25,8 @@ shortfall; past the ceiling (u > 1) it is 欠进度 for good. A ceiling is only 
 Not applicable (不适用), with the reason: level indicators (rates, averages, maxima — PM2.5 年均浓度,
 失业率: their figure does not grow with the year, so a share of the year says nothing about it; they are
 compared with their target directly, by the scoring), interval indicators, qualitative and milestone ones.
-Cannot tell (无法判断), with the reason: no target, a target of 0 or below, nothing reported yet.
+A ceiling of 0 (零事故) is on pace while nothing happened and 欠进度 from the first event; it has no completion.
+Cannot tell (无法判断), with the reason: no target, a goal of 0 or a negative target, nothing reported yet.
 
 All comparisons are made by cross-multiplication in Decimal (A · 12 ≥ r · months · T), so an item exactly on a
 threshold is judged exactly, whatever 11/12 rounds to.
@@ -140,7 +141,7 @@ def indicator_pace(target: Decimal | None, figures: Iterable[Figure], *, directi
         return Pace(NOT_APPLICABLE, reason=reason)
     if target is None:
         return Pace(UNKNOWN, reason="未设定年度目标值。")
-    if target <= 0:
+    if target < 0 or (target == 0 and direction == HIGHER_BETTER):
         return Pace(UNKNOWN, reason="年度目标为 0 或负数，完成率没有意义。")
     so_far = year_so_far(figures, kind, year, day)
     if so_far is None:
@@ -148,6 +149,8 @@ def indicator_pace(target: Decimal | None, figures: Iterable[Figure], *, directi
         return Pace(UNKNOWN, reason=waiting)
     figure, code = so_far
     months = Decimal(MONTHS_TO_END[code])
+    if target == 0:
+        return _zero_ceiling(figure, code, months)
     judge = _higher_better if direction == HIGHER_BETTER else _lower_better
     status, shortfall, reason = judge(target, figure, months, rule)
     return Pace(status, completion=figure / target, elapsed=months / TWELVE, shortfall=shortfall, figure=figure,
@@ -184,6 +187,14 @@ def _lower_better(target: Decimal, figure: Decimal, months: Decimal, rule: Rule)
     if figure * TWELVE * rule.on_pace_ratio <= months * target:
         return ON_PACE, None, ""
     return BEHIND, figure - months * target / (TWELVE * rule.on_pace_ratio), ""
+
+
+def _zero_ceiling(figure: Decimal, code: str, months: Decimal) -> Pace:
+    """A ceiling of 0 (零事故): kept while nothing happened — on pace during the year, done at its end."""
+    if figure > 0:
+        return Pace(BEHIND, shortfall=figure, figure=figure, period_code=code, elapsed=months / TWELVE,
+                    reason="已超过全年控制目标（0）。")
+    return Pace(DONE if months == TWELVE else ON_PACE, figure=figure, period_code=code, elapsed=months / TWELVE)
 
 
 def task_pace(milestones: Iterable[MilestoneFact], reports: Iterable[ProgressFact], day: datetime.date,

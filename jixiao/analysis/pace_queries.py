@@ -2,9 +2,9 @@
 
 Items: every unit's target (indicators.Target) of an indicator with a numeric direction, judged on the figures
 the unit has reported (reporting.Value of a submission sent on: 待审核, 待核定, 已核定, 已锁定 — a draft or a
-returned submission is not reported yet), and every key task with milestones, judged for its lead unit. Five
-queries whatever the number of units, indicators or tasks: the rule, the targets, the values, the tasks, and
-the tasks' milestones and progress reports (prefetched).
+returned submission is not reported yet), and every key task with milestones, judged for its lead unit. Six
+queries whatever the number of units, indicators or tasks: the rule, the targets, the values, the tasks, their
+milestones and their progress reports (prefetched).
 """
 
 import datetime

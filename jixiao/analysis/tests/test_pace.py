@@ -133,6 +133,14 @@ def test_a_ceiling_passed_is_behind_for_good_and_kept_only_at_the_year_end():
     assert lower(40, [("Q3", 10)], day=NOV_25).status == pace.AHEAD  # 10 ≤ 30 / 1.1, never "done" mid-year
 
 
+def test_a_ceiling_of_zero_is_kept_until_the_first_event():
+    zero = lower(0, [("Q3", 0)], day=NOV_25)
+    assert (zero.status, zero.completion, zero.elapsed) == (pace.ON_PACE, None, D("0.75"))
+    one = lower(0, [("Q3", 1)], day=NOV_25)
+    assert (one.status, one.shortfall, one.reason) == (pace.BEHIND, D(1), "已超过全年控制目标（0）。")
+    assert lower(0, [("Q4", 0)], day=datetime.date(2027, 1, 2)).status == pace.DONE
+
+
 def test_level_interval_and_text_indicators_are_not_applicable():
     level = pace.indicator_pace(D(35), [Figure("M11", D(30))], direction=pace.LOWER_BETTER, kind=pace.LEVEL,
                                 year=2026, day=DEC_1)

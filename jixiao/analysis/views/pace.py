@@ -52,9 +52,14 @@ def _district(request, cycle, f: dict, day):
     if f["indicator"]:
         found = [r for r in found if r.kind == pace_queries.INDICATOR and r.subject_id == f["indicator"]]
     counts = pace_queries.counts(found)
-    if f["status"]:
-        found = [r for r in found if r.pace.status == f["status"]]
-    return found, counts
+    return _by_status(found, f["status"]), counts
+
+
+def _by_status(found, status: str):
+    """The rows of one status; without one, every row but the 不适用 ones (they are counted, not listed)."""
+    if status:
+        return [r for r in found if r.pace.status == status]
+    return [r for r in found if r.pace.status != pace.NOT_APPLICABLE]
 
 
 @login_required
@@ -67,7 +72,10 @@ def pace_table(request):
     if pick.cycle is not None:
         day = _day(request, pick.cycle)
         rows, counts = _district(request, pick.cycle, context["f"], day)
+        kept = request.GET.copy()
+        kept.pop("status", None)
         context.update(day=day, rows=rows, counts=counts, rule=pace_queries.rule_for(pick.cycle),
+                       filter_query=kept.urlencode(),
                        units=Unit.objects.without_villages().filter(valid_to__isnull=True)
                        .order_by("sort_order", "code"),
                        indicators=Indicator.objects.filter(targets__cycle=pick.cycle).distinct())
@@ -97,8 +105,9 @@ def my_pace(request):
     context = {"pick": pick, "cycle": pick.cycle, "unit": unit}
     if pick.cycle is not None:
         day = _day(request, pick.cycle)
-        rows = pace_queries.rows(pick.cycle, day, units=[unit.pk])
-        context.update(day=day, rows=rows, counts=pace_queries.counts(rows), rule=pace_queries.rule_for(pick.cycle))
+        found = pace_queries.rows(pick.cycle, day, units=[unit.pk])
+        context.update(day=day, rows=_by_status(found, ""), counts=pace_queries.counts(found),
+                       rule=pace_queries.rule_for(pick.cycle))
     return render(request, "analysis/pace_my.html", context)
 
 
@@ -108,7 +117,7 @@ def my_pace_export(request):
     unit = _own(request)
     cycle = _cycle_for_export(request)
     day = _day(request, cycle)
-    rows = pace_queries.rows(cycle, day, units=[unit.pk])
+    rows = _by_status(pace_queries.rows(cycle, day, units=[unit.pk]), "")
     return _workbook(rows, f"{unit.name}{cycle.year}年度序时进度（截至{day:%Y-%m-%d}）.xlsx", day)
 
 
