@@ -103,3 +103,31 @@ def test_the_office_opens_a_units_page_with_names(cast, login, world):
     page = text(response)
     assert "金桥街道 · 横比纵比" in page and "华明街道" in page and "第 2 / 2 名" in page
     assert "与标杆（华明街道）相差 40" in page
+
+
+def test_the_compare_command_prints_every_field_of_the_issue(cast, world):
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("compare", "--cycle", "2026", "--indicator", world["ind"].code, "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    first, second = data["units"]
+    assert first == {
+        "unit": "S01", "unit_name": "华明街道", "value": "120", "source": "第二季度已核定报送值", "rank": 1,
+        "group_size": 2, "percentile": "100.0000", "quartile": 1, "group_median": "100", "mean": "100.0000",
+        # population SD of 120, 80 = 20; z = (120 − 100)/20 = 1
+        "z_score": "1.0000", "best_unit": ["S01"], "gap": "0", "previous_value": "100", "change": "20",
+        "growth_percent": "20.0000"}
+    assert (second["rank"], second["z_score"], second["gap"], second["previous_value"]) == (2, "-1.0000", "40", None)
+
+
+def test_the_compare_command_refuses_unknown_names(cast, world):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="没有 1999"):
+        call_command("compare", "--cycle", "1999", "--indicator", world["ind"].code)
+    with pytest.raises(CommandError, match="可选：G1、all"):
+        call_command("compare", "--cycle", "2026", "--indicator", world["ind"].code, "--group", "X")
