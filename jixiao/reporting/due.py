@@ -1,17 +1,22 @@
 """What is due: what each unit must report in a period, and when a period it did not submit is overdue (逾期).
 
-What is due is read from the cycle's published schemes in a fixed number of queries. An indicator is due in a period when its frequency is the period's kind (a quarterly indicator in Q1–Q4, a
-yearly one in Y) and a published scheme of the cycle lists it for a group the unit belongs to. Figures are
-cumulative for the year to date (累计值), so the last period of the year carries the annual actual.
+What is due (应报) is read from the cycle's published schemes and targets in a fixed number of queries. An
+indicator is due from a unit in a period when its frequency is the period's kind (a quarterly indicator in Q1–Q4,
+a yearly one in Y), a published scheme of the cycle lists it for a group the unit belongs to, and the unit is
+among those who report it (`is_due_from`): when the indicator has targets (Target) for some units in the cycle,
+only the units with a target for it report it; an indicator without any target in the cycle (qualitative and
+key-work items) is due from every unit of its groups. Scoring reads the same rule (scoring.loader): a unit is
+never scored for an item it was not due to report. Figures are cumulative for the year to date (累计值), so the
+last period of the year carries the annual actual.
 """
 
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from jixiao.indicators.models import SchemeItem, SchemeStatus
+from jixiao.indicators.models import SchemeItem, SchemeStatus, Target
 from jixiao.org.models import Group
 
 
@@ -42,11 +47,33 @@ def _items(period):
             .order_by("indicator__sort_order", "indicator__code", "scheme_id", "group_id"))
 
 
+def is_due_from(targeted: bool, has_target: bool) -> bool:
+    """The rule of who reports a scheme item (应报), for reporting and scoring alike.
+
+    `targeted`: the item's indicator has a Target for at least one unit in the cycle; `has_target`: the unit has
+    one. An indicator with targets is due only from the units that have a target for it (a bureau reports its
+    own indicators, not every indicator of its group); one without any target in the cycle (qualitative items,
+    key work) is due from every unit of the item's groups.
+    """
+    return has_target or not targeted
+
+
+def target_pairs(cycle_id, indicator_ids) -> dict[int, set[int]]:
+    """indicator id -> the units with a Target for it in the cycle (one query), for `is_due_from`."""
+    pairs: dict[int, set[int]] = defaultdict(set)
+    for indicator_id, unit_id in Target.objects.filter(cycle_id=cycle_id, indicator_id__in=indicator_ids) \
+            .values_list("indicator_id", "unit_id"):
+        pairs[indicator_id].add(unit_id)
+    return pairs
+
+
 def items_for_unit(period, unit) -> list:
-    """The scheme items due from `unit` in `period`, one per indicator."""
+    """The scheme items due from `unit` in `period`, one per indicator (one query)."""
+    targets = Target.objects.filter(cycle_id=period.cycle_id, indicator_id=OuterRef("indicator_id"))
     seen, rows = set(), []
-    for item in _items(period).filter(group__units=unit):
-        if item.indicator_id not in seen:
+    for item in _items(period).filter(group__units=unit).annotate(
+            targeted=Exists(targets), has_target=Exists(targets.filter(unit=unit))):
+        if item.indicator_id not in seen and is_due_from(item.targeted, item.has_target):
             seen.add(item.indicator_id)
             rows.append(item)
     return rows
@@ -63,35 +90,24 @@ def items_for_assessor(period, assessor) -> list:
     return rows
 
 
-def scope_by_unit(period) -> dict[int, dict[int, object]]:
-    """unit id -> {indicator id -> scheme item} for every unit assessed in `period` (two queries)."""
-    by_group, groups_of = scope_by_group(period)
-    scope: dict[int, dict[int, object]] = defaultdict(dict)
-    for unit_id, group_ids in groups_of.items():
-        scope[unit_id] = items_of_groups(by_group, group_ids)
-    return scope
+def scope_by_unit(period, keep=None) -> dict[int, dict[int, object]]:
+    """unit id -> {indicator id -> scheme item} for every unit that has something due in `period` (three queries).
 
-
-def items_of_groups(by_group: dict[int, list[tuple[int, object]]], group_ids, keep=None) -> dict[int, object]:
-    """indicator id -> scheme item of a unit in `group_ids` (`scope_by_group`'s), the first item of an indicator
-    winning; with `keep`, only the indicators in it."""
-    items: dict[int, object] = {}
-    for group_id in group_ids:
-        for indicator_id, item in by_group[group_id]:
-            if keep is None or indicator_id in keep:
-                items.setdefault(indicator_id, item)
-    return items
-
-
-def scope_by_group(period) -> tuple[dict[int, list[tuple[int, object]]], dict[int, list[int]]]:
-    """What `scope_by_unit` merges a unit at a time (two queries): group id -> (indicator id, scheme item) of each
-    item due in `period`, and unit id -> its groups, in the order the unit's items are taken (the first item of an
-    indicator wins). For callers that work a group at a time: the units of a group share its items."""
-    by_group = defaultdict(list)
-    for item in _items(period):
-        by_group[item.group_id].append((item.indicator_id, item))
-    members = Group.units.through.objects.filter(group_id__in=by_group).values_list("group_id", "unit_id")
-    groups_of: dict[int, list[int]] = defaultdict(list)
-    for group_id, unit_id in members:
-        groups_of[unit_id].append(group_id)
-    return by_group, groups_of
+    A unit in several groups takes the first item of an indicator (its groups in membership order). With `keep`
+    (indicator ids, e.g. an assessor's), each unit's items are narrowed to those; the unit stays listed.
+    """
+    items = list(_items(period))
+    by_group: dict[int, list] = defaultdict(list)
+    for item in items:
+        by_group[item.group_id].append(item)
+    pairs = target_pairs(period.cycle_id, {item.indicator_id for item in items})
+    scope: dict[int, dict[int, object]] = {}
+    for unit_id, group_id in Group.units.through.objects.filter(group_id__in=by_group).values_list(
+            "unit_id", "group_id"):
+        owed = scope.setdefault(unit_id, {})
+        for item in by_group[group_id]:
+            if item.indicator_id not in owed and is_due_from(item.indicator_id in pairs,
+                                                             unit_id in pairs.get(item.indicator_id, ())):
+                owed[item.indicator_id] = item
+    return {unit_id: {i: item for i, item in owed.items() if keep is None or i in keep}
+            for unit_id, owed in scope.items() if owed}

@@ -223,7 +223,7 @@ class UnitRows(NamedTuple):
 class Scope:
     """What a file may write, read once before its rows are checked.
 
-    `by_code`: unit code -> `UnitRows` for every unit the file may hold rows of. The units of a group share their
+    `by_code`: unit code -> `UnitRows` for every unit the file may hold rows of. Units due the same items share their
     mappings (and `allowed`'s), worked out once.
     """
 
@@ -241,14 +241,12 @@ class Scope:
             own = {i.indicator_id: i for i in due.items_for_unit(period, unit)}
             return cls(period, unit, assessor, units, {unit.pk: own}, {unit.code: UnitRows(unit.pk, *_code_maps(own))})
         mine = {i.indicator_id for i in due.items_for_assessor(period, assessor)}
-        by_group, groups_of = due.scope_by_group(period)
         code_of = {pk: code for code, pk in units.items()}
-        shared: dict[tuple, tuple] = {}  # a unit's groups -> (its items by indicator id, *_code_maps of them)
+        shared: dict[tuple, tuple] = {}  # the items a unit is due -> (them by indicator id, *_code_maps of them)
         allowed, by_code = {}, {}
-        for unit_id, group_ids in groups_of.items():
-            maps = shared.get(key := tuple(group_ids))
+        for unit_id, items in due.scope_by_unit(period, keep=mine).items():
+            maps = shared.get(key := tuple(item.pk for item in items.values()))
             if maps is None:
-                items = due.items_of_groups(by_group, group_ids, keep=mine)
                 maps = shared[key] = (items, *_code_maps(items))
             allowed[unit_id] = maps[0]
             by_code[code_of[unit_id]] = UnitRows(unit_id, maps[1], maps[2])
@@ -263,7 +261,7 @@ class Scope:
 
     @property
     def indicator_ids(self) -> set[int]:
-        shared = {id(items): items for items in self.allowed.values()}  # a group's units share one mapping
+        shared = {id(items): items for items in self.allowed.values()}  # units due the same items share one mapping
         return {iid for items in shared.values() for iid in items}
 
 

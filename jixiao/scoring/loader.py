@@ -19,6 +19,10 @@ Where each input comes from:
   late yet, so the line is `not_due` and left out like a not-applicable one (decision 0009 §13). Periods come from
   reporting.Period and reporting.DeadlineException; a cycle without periods of the frequency uses the platform's
   default window (`reporting.actions.default_dates`). Milestone and manual lines read no reported value.
+* **who is due** (应报) — reporting.due.is_due_from over the cycle's (indicator, unit) target pairs (one query): an
+  item whose indicator has targets in the cycle is due only from the units with a target for it; for the other
+  units of its groups the line is not applicable (its points redistributed as the item says), never a 0 for
+  data the unit was never due to report. An indicator without any target in the cycle is due from every unit.
 * **targets, baselines, intervals** — indicators.Target of the unit × indicator × cycle; during the year (a
   preliminary run before the cycle's end) the target's milestone (节点目标) for the value's period replaces
   the annual target; the base (上年基数) of the rules that read one (negative-growth check, growth) is last year's
@@ -62,6 +66,7 @@ from jixiao.indicators.models import VetoCondition as VetoConditionModel
 from jixiao.keywork.models import KeyTask, Milestone, Progress
 from jixiao.keywork.scores import scores_for
 from jixiao.org.models import Group
+from jixiao.reporting import due as reporting_due
 from jixiao.reporting.actions import default_dates
 from jixiao.reporting.models import CODES_BY_KIND, DONE, DeadlineException, Period, Value, period_bounds
 from jixiao.scoring import models as m
@@ -78,6 +83,8 @@ PERIOD_LABELS = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度
 # Rules whose data is not a reported value (key tasks' milestones, the assessor's score): never "not yet due".
 UNREPORTED_RULES = {"milestone_prorate", "manual"}
 ACTUAL_SOURCE = "reporting"  # "reporting": verified values, Target.actual as fallback; "targets": Target.actual only
+# Why a unit's line does not apply: the indicator has targets in the cycle, none for this unit (reporting.due).
+NOT_OWED = "本单位未承担该指标、无年度目标，不报送"
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -183,10 +190,14 @@ def _values(cycle, items, by_group, unit_ids, as_of, *, during_year) -> tuple[t.
     milestones = _milestones(cycle, as_of) if any(i.rule == "milestone_prorate" for i in items) else {}
     reported_kinds = {item.indicator.frequency for item in items if item.rule not in UNREPORTED_RULES}
     is_due = _due_check(cycle, reported_kinds, unit_ids, as_of) if during_year and reported_kinds else None
+    pairs = reporting_due.target_pairs(cycle.pk, indicator_ids)
     out = []
     for item in items:
         for unit_id in by_group[item.group_id]:
             key = (unit_id, item.indicator_id)
+            if not reporting_due.is_due_from(item.indicator_id in pairs, unit_id in pairs.get(item.indicator_id, ())):
+                out.append(t.ItemValue(unit=unit_id, item=item.pk, not_applicable=True, note=NOT_OWED))
+                continue
             target, upper, baseline, year_actual = targets.get(key, (None, None, None, None))
             number, text, code, verified = reported.get(key, (None, "", "", True))
             pending = not verified

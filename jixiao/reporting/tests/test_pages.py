@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from jixiao.audit.models import Event
+from jixiao.indicators.models import Target
 from jixiao.notifications.models import Notice
 from jixiao.org.models import Group, Unit, UnitKind
 from jixiao.reporting import actions, reminders
@@ -147,10 +148,14 @@ def test_assessor_verifies_from_its_queue(cast, login):
 
 
 def extra_streets(cast, n):
+    """`n` more streets in G1, each with the targets of G1's indicators (so each is due what 华明街道 is)."""
     group = Group.objects.get(cycle=cast.cycle, code="G1")
+    indicators = {item.indicator_id for item in group.scheme_items.all()}
     for i in range(n):
         unit = Unit.objects.create(code=f"S9{i:02d}", name=f"测试街道{i}", kind=UnitKind.STREET, parent=cast.district)
         group.units.add(unit)
+        Target.objects.bulk_create([Target(cycle=cast.cycle, unit=unit, indicator_id=indicator_id,
+                                           target_value=Decimal(1000)) for indicator_id in indicators])
 
 
 @pytest.mark.parametrize("extra", [0, 20])

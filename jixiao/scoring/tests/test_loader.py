@@ -48,7 +48,7 @@ def test_query_count_is_the_same_for_a_bigger_scheme(cast):
     assert _count(scheme, as_of=datetime.date(2026, 11, 25))[0] == EXPECTED_QUERIES + 3
 
 
-EXPECTED_QUERIES = 15  # at year end; one more since evaluation blocks read the campaign scope
+EXPECTED_QUERIES = 16  # at year end; + the campaign scope (evaluation blocks) + the target pairs (who is due)
 
 
 def test_scheme_options_reach_the_engine_and_change_the_digest(cast):
