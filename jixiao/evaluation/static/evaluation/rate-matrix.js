@@ -1,33 +1,23 @@
 // The rater's matrix (评议矩阵) from the keyboard, in a handful of actions. No inline script under our CSP.
-// ↑ ↓ ← → move between cells; a digit 1…n picks the scale's n-th level in the current cell, Shift+digit fills its
-// column, Alt+digit its row and Alt+Shift+digit the whole matrix; the tool bar does the same with a tap on a
-// phone. A moment after each change the whole form is posted to the draft address, so a reload or another
-// device resumes where the rater stopped; the final 提交评议 is the plain form post, sent once. The server
-// checks every cell again on each save and on submit. Without this script the page is the plain form.
+// Enter and the arrows move between cells as in every keyboard grid (jixiao/keygrid.js, loaded first); a digit
+// 1…n picks the scale's n-th level in the current cell, Shift+digit fills its column, Alt+digit its row and
+// Alt+Shift+digit the whole matrix; the tool bar does the same with a tap on a phone. A moment after each
+// change the whole form is posted to the draft address, so a reload or another device resumes where the rater
+// stopped; the final 提交评议 is the plain form post, sent once. The server checks every cell again on each
+// save and on submit. Without this script the page is the plain form.
 (function () {
   var form = document.querySelector("form[data-matrix]");
   if (!form) return;
   var SAVE_AFTER_MS = 700;
   var NOT_JSON = "草稿未保存：登录可能已过期。本页内容仍在，请在新标签页重新登录后，再修改任意一格即可保存。";
   var levels = JSON.parse(document.getElementById("matrix-levels").textContent);  // [[100, "非常满意"], …]; [] for points
-  var grid = Array.prototype.map.call(form.querySelectorAll("tbody tr"), function (tr) {
-    return Array.prototype.slice.call(tr.querySelectorAll("[data-cell]"));
-  });
+  var keygrid = window.jixiao.keygrid(form);
+  var grid = keygrid.rows();
   var status = document.querySelector("[data-save-status]");
   var problems = document.querySelector("[data-save-problems]");
   var progress = document.querySelector("[data-progress-done]");
   var current = { row: 0, col: 0 };
   var timer = null, saving = false, dirty = false, sent = false;
-
-  grid.forEach(function (cells, row) {
-    cells.forEach(function (cell, col) { cell.dataset.row = row; cell.dataset.col = col; });
-  });
-
-  function focusCell(row, col) {
-    row = Math.max(0, Math.min(grid.length - 1, row));
-    col = Math.max(0, Math.min(grid[row].length - 1, col));
-    grid[row][col].focus();
-  }
 
   function fill(scope, value) {
     grid.forEach(function (cells, row) {
@@ -88,19 +78,12 @@
   }
 
   form.addEventListener("focusin", function (event) {
-    if (event.target.dataset.row === undefined) return;
-    current = { row: Number(event.target.dataset.row), col: Number(event.target.dataset.col) };
+    var at = keygrid.place(event.target);
+    if (at) current = { row: at.row, col: at.col };
   });
 
   form.addEventListener("keydown", function (event) {
-    var cell = event.target;
-    if (cell.dataset.row === undefined || event.ctrlKey || event.metaKey) return;
-    var step = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[event.key];
-    if (step && !event.altKey) {
-      event.preventDefault();
-      focusCell(current.row + step[0], current.col + step[1]);
-      return;
-    }
+    if (!event.target.closest("[data-cell]") || event.ctrlKey || event.metaKey) return;
     var digit = /^(?:Digit|Numpad)([1-9])$/.exec(event.code);
     if (!digit || !levels.length || !levels[Number(digit[1]) - 1]) return;
     event.preventDefault();

@@ -1,7 +1,8 @@
 // The whole entry form (批量填报) from the keyboard and from Excel. No inline script under our CSP.
-// Enter and ↑ ↓ move between the lines of a column, ← → between the value and the note at the edge of the text;
-// a block copied from Excel (tab between columns, newline between lines) is spread down from the cell it is
-// pasted into. A block larger than what is left of the grid is refused whole, with a message: nothing beyond
+// Enter and ↑ ↓ move between the lines of a column, ← → between the value and the note at the edge of the text,
+// as in every keyboard grid (jixiao/keygrid.js, loaded first); ↑ ↓ in a grade list choose a grade. A block
+// copied from Excel (tab between columns, newline between lines) is spread down from the cell it is pasted
+// into. A block larger than what is left of the grid is refused whole, with a message: nothing beyond
 // the grid, and nothing of it, is written, so a clerk never saves half a column shifted by one line.
 // The server checks every cell again on save and names each bad line.
 (function () {
@@ -9,52 +10,7 @@
   if (!form) return;
   var problem = form.querySelector("[data-paste-problem]");
   var COLUMNS = 2;
-
-  function lines() {
-    return Array.prototype.map.call(form.querySelectorAll("tbody tr"), function (tr) {
-      var cells = [];
-      tr.querySelectorAll("[data-cell]").forEach(function (cell) { cells[Number(cell.dataset.cell)] = cell; });
-      return cells;
-    });
-  }
-
-  function place(cell) {
-    var grid = lines();
-    for (var r = 0; r < grid.length; r++) {
-      var c = grid[r].indexOf(cell);
-      if (c >= 0) return { grid: grid, row: r, col: c };
-    }
-    return null;
-  }
-
-  function focus(grid, row, col) {
-    var cell = grid[row] && grid[row][col];
-    if (!cell) return false;
-    cell.focus();
-    if (cell.select && cell.tagName === "INPUT") cell.select();
-    return true;
-  }
-
-  function atEdge(cell, end) {
-    if (cell.tagName !== "INPUT") return true;
-    var at = end ? cell.value.length : 0;
-    return cell.selectionStart === at && cell.selectionEnd === at;
-  }
-
-  form.addEventListener("keydown", function (event) {
-    var cell = event.target.closest("[data-cell]");
-    if (!cell || event.altKey || event.ctrlKey || event.metaKey) return;
-    var at = place(cell);
-    if (!at) return;
-    var key = event.key, moved = false;
-    if (key === "Enter") moved = focus(at.grid, at.row + (event.shiftKey ? -1 : 1), at.col) || true;
-    else if (cell.tagName === "SELECT") return; // ↑ ↓ choose a grade in a select
-    else if (key === "ArrowDown") moved = focus(at.grid, at.row + 1, at.col);
-    else if (key === "ArrowUp") moved = focus(at.grid, at.row - 1, at.col);
-    else if (key === "ArrowRight" && atEdge(cell, true)) moved = focus(at.grid, at.row, at.col + 1);
-    else if (key === "ArrowLeft" && atEdge(cell, false)) moved = focus(at.grid, at.row, at.col - 1);
-    if (moved) event.preventDefault();
-  });
+  var keygrid = window.jixiao.keygrid(form, { listsKeepArrows: true });  // Enter and the arrows (keygrid.js)
 
   function say(text) {
     problem.textContent = text;
@@ -74,7 +30,7 @@
 
   form.addEventListener("paste", function (event) {
     var cell = event.target.closest("[data-cell]");
-    var at = cell && place(cell);
+    var at = cell && keygrid.place(cell);
     if (!at) return;
     var text = (event.clipboardData || window.clipboardData).getData("text");
     var rows = text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n").map(function (l) { return l.split("\t"); });
@@ -91,7 +47,7 @@
       values.forEach(function (value, c) { setCell(at.grid[at.row + r][at.col + c], value.trim()); });
     });
     say("");
-    focus(at.grid, Math.min(at.row + rows.length, at.grid.length - 1), at.col);
+    keygrid.focus(at.grid, Math.min(at.row + rows.length, at.grid.length - 1), at.col);
   });
 
   // A second click (or Enter held down) while the first save is on its way sends nothing more.
