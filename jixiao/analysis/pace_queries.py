@@ -162,13 +162,17 @@ def current_cycle() -> Cycle | None:
     return cycles.current(list(Cycle.objects.order_by("-year")))
 
 
-def behind_for_unit(unit, day: datetime.date | None = None) -> list[PaceRow]:
-    """The unit's 欠进度 items of the current cycle: what its to-do lists (ui/todo.py)."""
-    cycle = current_cycle()
+def behind_for_unit(unit, day: datetime.date | None = None, cycle=None) -> list[PaceRow]:
+    """The unit's 欠进度 indicators in `cycle` (default: the current one): what its to-do lists (ui/todo.py).
+
+    Indicators only, in three queries: a key task behind its milestones is already on the to-do as a lagging task
+    (keywork's card of progress to report and warnings), from the same milestones."""
+    cycle = cycle or current_cycle()
     if cycle is None:
         return []
     day = min(day, cycle.ends_on + datetime.timedelta(days=1)) if day else judged_on(cycle)
-    return [r for r in rows(cycle, day, units=[unit.pk]) if r.pace.status == pace.BEHIND]
+    found = indicator_rows(cycle, day, rule_for(cycle), units=[unit.pk])
+    return sorted((r for r in found if r.pace.status == pace.BEHIND), key=lambda r: (r.code))
 
 
 def behind_for_district(cycle, day: datetime.date | None = None) -> list[PaceRow]:

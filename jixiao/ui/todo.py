@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from jixiao.accounts import access
 from jixiao.accounts.roles import Role
+from jixiao.analysis.pace_queries import behind_for_unit as pace_behind
 from jixiao.evaluation import actions as evaluation_actions
 from jixiao.evaluation.models import Ballot, BallotStatus, Campaign, CampaignStatus, Comment, FollowUp
 from jixiao.keywork import board as keywork_board
@@ -440,6 +441,7 @@ def build(user, membership, now: datetime.datetime | None = None) -> dict:
         "ballots": ballots_to_finish(user, membership, now) if can["evaluation.rate"] else None,
         "feedback": new_feedback(unit, now) if can["evaluation.feedback"] else None,
         "rectifications": rectifications(unit, day) if can["results.rectify"] else None,
+        "pace": pace_behind(unit, day, cycle) if cycle and access.can(user, "analysis.view_own") else None,
         "appeals": appeal_windows(user, unit, now) if can["scoring.appeal"] else None,
         "latest": latest_result(user, unit) if can["scoring.view_own"] else None,
         "show_latest": can["scoring.view_own"],

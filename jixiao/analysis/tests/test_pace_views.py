@@ -107,3 +107,11 @@ def test_bad_thresholds_are_refused_in_chinese(cast, login, world, data, message
     assert response.status_code == 422
     assert message in response.content.decode()
     assert not PaceRule.objects.exists()
+
+
+def test_a_units_behind_indicators_reach_its_to_do(cast, login, world):
+    body = login(cast.street_reporter).get("/").content.decode()
+    assert 'data-testid="todo-pace"' in body
+    assert "指标K01" in body and "差 100万元" in body
+    other = login(cast.reporter).get("/").content.decode()  # 区发改委: nothing behind, no card
+    assert 'data-testid="todo-pace"' not in other
