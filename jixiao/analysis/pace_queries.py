@@ -176,7 +176,29 @@ def behind_for_unit(unit, day: datetime.date | None = None, cycle=None) -> list[
 
 
 def behind_for_district(cycle, day: datetime.date | None = None) -> list[PaceRow]:
-    """Every 欠进度 item of the cycle: what the office's supervision list offers to supervise."""
+    """Every 欠进度 item of the cycle."""
     if cycle is None:
         return []
     return [r for r in rows(cycle, day or judged_on(cycle)) if r.pace.status == pace.BEHIND]
+
+
+@dataclass
+class UnitBehind:
+    """A unit's 欠进度 items, for the office's supervision list."""
+
+    unit: object
+    indicators: list
+    tasks: list
+
+    @property
+    def count(self) -> int:
+        return len(self.indicators) + len(self.tasks)
+
+
+def behind_by_unit(cycle, day: datetime.date | None = None) -> list[UnitBehind]:
+    """The cycle's 欠进度 items grouped by unit, most first: what the supervision list offers to supervise."""
+    grouped: dict[int, UnitBehind] = {}
+    for row in behind_for_district(cycle, day):
+        entry = grouped.setdefault(row.unit.pk, UnitBehind(row.unit, [], []))
+        (entry.tasks if row.kind == TASK else entry.indicators).append(row)
+    return sorted(grouped.values(), key=lambda e: (-e.count, e.unit.sort_order, e.unit.code))

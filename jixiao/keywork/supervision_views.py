@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
+from jixiao.analysis.pace_queries import behind_by_unit
 from jixiao.keywork import actions, board, scope
 from jixiao.keywork.forms import DecideForm, DirectiveForm, ReplyForm, SupervisionForm
 from jixiao.keywork.models import DirectiveReply, DirectiveStatus, SupervisionKind
@@ -29,6 +30,7 @@ def supervision_list(request):
     return render(request, "keywork/supervision_list.html", {
         "cycle": cycle, "cycles": Cycle.objects.order_by("-year"), "supervisions": supervisions, "kind": kind,
         "kinds": SupervisionKind.choices, "can_supervise": access.can(request.user, "keywork.supervise"),
+        "pace_behind": behind_by_unit(cycle), "can_see_pace": access.can(request.user, "analysis.view"),
     })
 
 

@@ -115,3 +115,17 @@ def test_a_units_behind_indicators_reach_its_to_do(cast, login, world):
     assert "指标K01" in body and "差 100万元" in body
     other = login(cast.reporter).get("/").content.decode()  # 区发改委: nothing behind, no card
     assert 'data-testid="todo-pace"' not in other
+
+
+def test_behind_items_reach_the_supervision_list(cast, login, world):
+    from django.urls import reverse
+
+    task(cast, cast.other_street, "ZD02", met=["Q1"])  # two due milestones missed: behind
+    response = login(cast.office).get(reverse("keywork:supervision_list"))
+    entries = [(e.unit.code, [r.code for r in e.indicators], [r.code for r in e.tasks])
+               for e in response.context["pace_behind"]]
+    assert entries == [("S01", ["K01"], []), ("S02", [], ["ZD02"])]
+    body = response.content.decode()
+    assert "序时进度待督查：2 个单位有欠进度事项" in body and "记录督查" in body
+    supervisor = login(cast.supervisor).get(reverse("keywork:supervision_list")).content.decode()
+    assert "序时进度待督查" in supervisor and "查看全区欠进度明细" not in supervisor  # no pace page for the 督查室
