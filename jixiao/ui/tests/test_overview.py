@@ -1,6 +1,7 @@
 """The overview on the leader's and the office's home page, built from real rows of every app on the cast."""
 
 import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from jixiao.accounts.roles import Role
 from jixiao.evaluation import actions as evaluation_actions
 from jixiao.evaluation.models import RaterKind, Scale
-from jixiao.indicators.models import VetoCondition
+from jixiao.indicators.models import Target, VetoCondition
 from jixiao.indicators.tests import builders as indicator_builders
 from jixiao.keywork import actions as keywork_actions
 from jixiao.keywork.models import TaskStatus
@@ -298,10 +299,13 @@ PER_MISSED_PERIOD = 5  # the board of each earlier period a unit never submitted
 
 
 def more_units(cast, n: int) -> list[Unit]:
-    """n more streets, all due in the reporting group."""
+    """n more streets, all due in the reporting group (each with the targets of its indicators)."""
     units = [Unit.objects.create(code=f"S9{i:02d}", name=f"新增街道{i}", kind=UnitKind.STREET, parent=cast.district)
              for i in range(n)]
-    cast._reporting_world["items"][0].group.units.add(*units)
+    items = cast._reporting_world["items"]
+    items[0].group.units.add(*units)
+    Target.objects.bulk_create([Target(cycle=cast.cycle, unit=unit, indicator_id=item.indicator_id,
+                                       target_value=Decimal(1000)) for unit in units for item in items])
     return units
 
 
