@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jixiao.accounts import access
-from jixiao.indicators import exports, schemebook, schemeimport, schemeplan
+from jixiao.indicators import schemebook, schemeimport, schemeplan
 from jixiao.indicators.forms import BookConfirmForm, BookUploadForm
 from jixiao.lib.excel import WorkbookError
+from jixiao.lib.responses import download_workbook
 from jixiao.lib.uploads import record_refusal
 from jixiao.org.models import Cycle
 
@@ -33,7 +34,7 @@ def book_export(request, year):
     """The whole cycle: schemes, parts, every unit's targets, milestones and decompositions."""
     access.require(request.user, "targets.view_all")
     cycle = get_object_or_404(Cycle, year=year)
-    return exports.xlsx_response(f"scheme-{cycle.year}.xlsx", schemebook.sheets_for(cycle))
+    return download_workbook(schemebook.sheets_for(cycle), f"scheme-{cycle.year}.xlsx")
 
 
 @login_required

@@ -2,27 +2,12 @@
 with amounts as numbers and every code beside its name, so that a unit or the office can file, sort and forward
 it. (The whole cycle's scheme workbook, which also imports, is `schemebook`.)"""
 
-import io
-from urllib.parse import quote
-
-from django.http import HttpResponse
 from django.utils.timezone import localtime
 
 from jixiao.indicators.models import PERIOD_CODES, TargetSource
 from jixiao.indicators.schemebook import NA_LABELS, number
 from jixiao.indicators.schemeplan import show
-from jixiao.lib.excel import Sheet, write_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(file_name: str, sheets: list[Sheet]) -> HttpResponse:
-    """A download of `sheets` as one workbook named `file_name` (UTF-8 in the header, so Chinese names survive)."""
-    buffer = io.BytesIO()
-    write_workbook(buffer, sheets)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
-    return response
+from jixiao.lib.excel import Sheet
 
 
 def _milestones_text(milestones: dict) -> str:

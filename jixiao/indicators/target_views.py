@@ -26,7 +26,8 @@ from jixiao.indicators.models import (
 )
 from jixiao.indicators.validation import check_decomposition
 from jixiao.indicators.views import _int
-from jixiao.lib import cycles
+from jixiao.lib import cycles, refusals
+from jixiao.lib.responses import download_workbook
 from jixiao.org.models import Cycle, Group, Unit
 
 PAGE_SIZE = 200
@@ -110,8 +111,8 @@ def target_matrix_export(request):
     if group is None:
         raise Http404("没有考核组别")
     indicators, rows = target_matrix_of(cycle, group)
-    return exports.xlsx_response(f"{cycle.year}年度目标值-{group.name}.xlsx",
-                                 [exports.matrix_sheet(cycle, group, indicators, rows)])
+    return download_workbook([exports.matrix_sheet(cycle, group, indicators, rows)],
+                             f"{cycle.year}年度目标值-{group.name}.xlsx")
 
 
 def _target_action(user) -> str:
@@ -148,8 +149,7 @@ def target_edit(request, pk):
             actions.set_target(cycle=target.cycle, unit=target.unit, indicator=target.indicator, by=request.user,
                                **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            refusals.refuse(request, "target.update_refused", target, error, form=form)
         else:
             messages.success(request, "目标值已保存。")
             return redirect("indicators:target_detail", pk=pk)
@@ -209,8 +209,8 @@ def my_targets_export(request):
     for target_id, period, value in TargetMilestone.objects.filter(
             target__cycle=cycle, target__unit=unit).values_list("target_id", "period", "value"):
         milestones[target_id][period] = value
-    return exports.xlsx_response(f"{unit.name}{cycle.year}年度指标与目标.xlsx",
-                                 [exports.my_targets_sheet(cycle, unit, rows, pending, milestones)])
+    return download_workbook([exports.my_targets_sheet(cycle, unit, rows, pending, milestones)],
+                             f"{unit.name}{cycle.year}年度指标与目标.xlsx")
 
 
 def _assessed_rows(cycle, unit) -> tuple[list, int]:
@@ -242,7 +242,7 @@ def assessed(request):
 def assessed_export(request):
     unit, cycle = _own_for_export(request, "indicators.view_assessed")
     rows, _n_items = _assessed_rows(cycle, unit)
-    return exports.xlsx_response(f"{unit.name}{cycle.year}年度考核指标.xlsx", [exports.assessed_sheet(cycle, rows)])
+    return download_workbook([exports.assessed_sheet(cycle, rows)], f"{unit.name}{cycle.year}年度考核指标.xlsx")
 
 
 @login_required
@@ -255,8 +255,7 @@ def adjustment_request(request, pk):
         try:
             actions.request_adjustment(target, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            refusals.refuse(request, "adjustment.request_refused", target, error, form=form)
         else:
             messages.success(request, "调整申请已提交，等待绩效办审批。")
             return redirect("indicators:my_targets")
@@ -300,7 +299,7 @@ def adjustment_decide(request, pk):
             actions.refuse_adjustment(adjustment, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, "已驳回该申请。")
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        refusals.refuse(request, "adjustment.decide_refused", adjustment, error)
     return redirect(f"{_queue_url()}?cycle={adjustment.target.cycle.year}")
 
 
@@ -313,7 +312,7 @@ def adjustment_export(request):
         raise Http404("没有考核年度")
     adjustments = TargetAdjustment.objects.for_table().filter(target__cycle=cycle)
     ordered = sorted(adjustments, key=lambda a: a.status != AdjustmentStatus.PENDING)  # stable: newest first in each
-    return exports.xlsx_response(f"{cycle.year}年度目标调整申请.xlsx", [exports.adjustments_sheet(cycle, ordered)])
+    return download_workbook([exports.adjustments_sheet(cycle, ordered)], f"{cycle.year}年度目标调整申请.xlsx")
 
 
 def _queue_url():

@@ -27,7 +27,8 @@ from jixiao.indicators.models import (
 )
 from jixiao.indicators.rule_specs import RULES, describe_params
 from jixiao.indicators.validation import validate_scheme
-from jixiao.lib import cycles
+from jixiao.lib import cycles, refusals
+from jixiao.lib.responses import download_workbook
 from jixiao.org.models import Unit
 
 
@@ -36,11 +37,6 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _errors_to_form(form, error: ValidationError):
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 # --- Indicator library -----------------------------------------------------------------------------
@@ -64,7 +60,7 @@ def indicator_export(request):
     """The library as the page lists it (same filters), as an Excel workbook."""
     access.require(request.user, "indicators.view")
     rows, _f = _library_rows(request)
-    return exports.xlsx_response("指标库.xlsx", [exports.library_sheet(rows)])
+    return download_workbook([exports.library_sheet(rows)], "指标库.xlsx")
 
 
 def _library_rows(request) -> tuple[list, dict]:
@@ -113,7 +109,7 @@ def indicator_create(request):
                 version=definition.version_values(), **form.cleaned_data,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            refusals.refuse(request, "indicator.create_refused", None, error, form=form)
         else:
             messages.success(request, f"已新建指标：{indicator}")
             return redirect("indicators:indicator_detail", pk=indicator.pk)
@@ -132,7 +128,7 @@ def indicator_edit(request, pk):
         try:
             actions.update_indicator(indicator, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            refusals.refuse(request, "indicator.update_refused", indicator, error, form=form)
         else:
             messages.success(request, "指标已保存。")
             return redirect("indicators:indicator_detail", pk=pk)
@@ -156,7 +152,7 @@ def indicator_revise(request, pk):
             actions.revise_definition(indicator, form.cleaned_data["valid_from_year"], by=request.user,
                                       **form.version_values())
         except ValidationError as error:
-            _errors_to_form(form, error)
+            refusals.refuse(request, "indicator.revise_refused", indicator, error, form=form)
         else:
             messages.success(request, "指标口径已保存。")
             return redirect("indicators:indicator_detail", pk=pk)
@@ -199,7 +195,7 @@ def scheme_create(request):
         try:
             scheme = actions.create_scheme(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            refusals.refuse(request, "scheme.create_refused", None, error, form=form)
         else:
             messages.success(request, f"已新建方案：{scheme}")
             return redirect("indicators:scheme_detail", pk=scheme.pk)
@@ -250,9 +246,11 @@ def scheme_publish(request, pk):
     try:
         actions.publish_scheme(scheme, by=request.user)
     except actions.SchemeInvalid as refused:
-        messages.error(request, f"方案未通过校验，不能发布（{len(refused.problems)} 个问题，见“校验结果”）。")
+        refusals.refuse(request, "scheme.publish_refused", scheme,
+                        f"方案未通过校验，不能发布（{len(refused.problems)} 个问题，见“校验结果”）。",
+                        problems=len(refused.problems))
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        refusals.refuse(request, "scheme.publish_refused", scheme, error)
     else:
         messages.success(request, "方案已发布并锁定。")
     return redirect("indicators:scheme_detail", pk=pk)
@@ -266,7 +264,7 @@ def scheme_copy(request, pk):
     try:
         copy = actions.copy_to_next_year(scheme, by=request.user)
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        refusals.refuse(request, "scheme.copy_refused", scheme, error)
         return redirect("indicators:scheme_detail", pk=pk)
     messages.success(request, f"已生成{copy.cycle.year}年度方案草稿，请修改后发布。")
     return redirect("indicators:scheme_detail", pk=copy.pk)
@@ -284,7 +282,7 @@ def scheme_options(request, pk):
             actions.set_scheme_options(scheme, by=request.user, reason=form.cleaned_data.get("reason", ""),
                                        **{name: form.cleaned_data[name] for name in actions.SCHEME_OPTIONS})
         except ValidationError as error:
-            _errors_to_form(form, error)
+            refusals.refuse(request, "scheme.options_refused", scheme, error, form=form)
         else:
             messages.success(request, "计分选项已保存。")
             return redirect("indicators:scheme_detail", pk=pk)
@@ -318,7 +316,7 @@ def part_edit(request, pk, kind, part_pk=None):
         try:
             actions.save_part(form.instance, by=request.user, reason=form.cleaned_data.get("reason", ""))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            refusals.refuse(request, "scheme.part_refused", scheme, error, form=form, part=kind)
         else:
             messages.success(request, f"{label}已保存。")
             return redirect("indicators:scheme_detail", pk=pk)
@@ -342,7 +340,7 @@ def part_delete(request, pk, kind, part_pk):
     try:
         actions.delete_part(part, by=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
+        refusals.refuse(request, "scheme.part_refused", scheme, error, part=kind)
     else:
         messages.success(request, f"已删除{PART_FORMS[kind][1]}。")
     return redirect("indicators:scheme_detail", pk=pk)

@@ -7,11 +7,15 @@ download of a signed-in person carries names and scores, so it is never stored (
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse
 from django.utils.cache import patch_cache_control
+
+from jixiao.lib.excel import Sheet, write_workbook
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -55,3 +59,10 @@ def download(content, file_name: str, *, kind: str = "") -> HttpResponse:
     response["Content-Disposition"] = disposition(file_name)
     patch_cache_control(response, no_store=True)
     return response
+
+
+def download_workbook(sheets: Sequence[Sheet], file_name: str) -> HttpResponse:
+    """`download` of `sheets` written as one Excel workbook named `file_name`."""
+    buffer = io.BytesIO()
+    write_workbook(buffer, sheets)
+    return download(buffer.getvalue(), file_name, kind="xlsx")

@@ -17,7 +17,7 @@ def codes_in_source() -> set[str]:
         if "tests" in path.parts or "migrations" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")
-        if "record(" not in text and "refusal(" not in text:
+        if "record(" not in text and "refusal(" not in text and "refuse(" not in text:
             continue
         codes |= {c for c in LITERAL.findall(text) if c.split(".")[0] + "." in PREFIX_LABELS}
     return codes - set(ACTIONS)

@@ -135,3 +135,9 @@ def test_the_matrix_reads_a_fixed_number_of_queries(cast, login):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(url).context["rows"]) == 7
     assert len(many) == len(few)
+
+
+def test_an_export_goes_through_the_shared_download(cast, login):
+    response = login(cast.office).get(reverse("indicators:indicator_export"))
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"].startswith('attachment; filename="') and file_name(response) == "指标库.xlsx"

@@ -194,3 +194,15 @@ def test_query_count_does_not_grow_with_rows(role, name, takes_scheme, cast, log
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(30):
         client.get(url)
+
+
+def test_a_refused_publish_is_audited_with_what_the_office_read(cast, login):
+    w = world(cast)
+    scheme = w["scheme"]
+    SchemeBlock.objects.filter(scheme=scheme, code="E").update(weight=10)
+    response = login(cast.office).post(reverse("indicators:scheme_publish", args=[scheme.pk]), follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    event = Event.objects.get(code="scheme.publish_refused")
+    assert event.outcome == "failure" and event.user_id == cast.office.pk and event.object_id == str(scheme.pk)
+    assert shown == [event.after["message"]]
+    assert f"（{event.after['problems']} 个问题" in shown[0] and event.after["problems"] >= 1
