@@ -1,0 +1,46 @@
+"""The office compares the streets on one indicator (横比纵比) in the demo district; a street reads its own page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from jixiao.demo.accounts import account
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.session import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_office_compares_an_indicator_across_its_group(whole_demo, live_server, page, shot, external_requests):
+    log_in(page, live_server.url, account("office"))
+    page.get_by_role("link", name="横比纵比", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/analysis/compare/"))
+    page.get_by_label("考核年度").select_option("2025")
+    page.get_by_label("指标", exact=True).select_option("E01")
+    page.get_by_role("button", name="查看").click()
+    expect(page).to_have_url(re.compile(r"indicator=E01"))
+    table = page.get_by_test_id("compare-table")
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr").first).to_contain_text("1 / ")
+    # The 标杆 is named and is the unit of the first row; the chart is drawn beside the table.
+    best = page.get_by_test_id("compare-best").inner_text().split("（")[0]
+    expect(table.locator("tbody tr").first).to_contain_text(best)
+    page.locator(".chart[data-option-id='compare-chart'] svg").wait_for()
+    shot("analysis-compare-office")
+    # Drill down to the best unit's own page: its years and a trend over 2020–2025.
+    table.locator("tbody tr").first.get_by_role("link").click()
+    expect(page.get_by_test_id("unit-trend").first).to_be_visible()
+    expect(page.get_by_test_id("unit-trend").first).to_contain_text("Mann–Kendall")
+    shot("analysis-compare-unit-from-office")
+    page.get_by_test_id("unit-indicator").first.screenshot(path=str(ARTIFACTS / "analysis-compare-unit-first.png"))
+    assert external_requests == [], external_requests
+
+
+def test_a_street_reads_its_own_ranks_without_the_names_of_others(whole_demo, live_server, page, shot):
+    log_in(page, live_server.url, account("street_reporter"))
+    page.get_by_role("link", name="本单位横比纵比").first.click()
+    expect(page).to_have_url(re.compile(r"/analysis/compare/mine/"))
+    expect(page.get_by_test_id("unit-indicator").first).to_be_visible()
+    expect(page.get_by_test_id("unit-window").first).to_contain_text("本单位")
+    shot("analysis-compare-street")
