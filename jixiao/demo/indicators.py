@@ -3,7 +3,7 @@ decompositions of the city indicators and a few 2026 adjustment requests. docs/d
 
 The district scheme of every cycle has three blocks — 指标考核 60 / 重点工作 20 / 综合评议 20 — and three
 peer groups: G01 (7 streets + 3 parks: 16 economic core + 8 city key + 2 common indicators), G02 (15 bureaus:
-40 harmonious-society + 12 city key + 2 common) and G03 (the other departments: 5 common indicators; this
+40 harmonious-society + 6 economic + 12 city key + 2 common) and G03 (the other departments: 5 common indicators; this
 step adds the group to every cycle). 华明街道 (S01) runs a street-level scheme for its villages (S01G01):
 one block, 指标考核 100.
 Numbers are drawn from the step's rng: every unit has a trend (improving, steady or declining) so the
@@ -159,15 +159,24 @@ REVISED_2023 = {"E01": "自2023年起按新修订的《预算法实施条例》�
                 "H09": "自2023年起采用国家统计局住户收支与生活状况调查新口径。"}
 INTERVAL_BAND = (Decimal("2.0"), Decimal("3.5"))  # K10 城镇登记失业率 控制区间
 
-# G01 and G02 take the city key indicators decomposed to them; points per block per group add up.
+# G01 and G02 take the city key indicators decomposed to them; points per block per group add up. G02 also
+# lists the economic indicators the economic bureaus answer for (发改委, 财政局, 商务局, 科技局).
+BUREAU_ECONOMIC = ["E01", "E04", "E06", "E08", "E13", "E14"]
 G01_ITEMS = [(row[0], Decimal("2.5")) for row in ECONOMIC] + [(f"K{i:02d}", Decimal(2)) for i in range(1, 9)] \
     + [("C01", Decimal(2)), ("C04", Decimal(2))]
-G02_ITEMS = [(row[0], Decimal(1)) for row in HARMONIOUS] + [(f"K{i:02d}", Decimal("1.25")) for i in range(9, 21)] \
-    + [("C01", Decimal("2.5")), ("C04", Decimal("2.5"))]
+G02_ITEMS = [(row[0], Decimal("0.85")) for row in HARMONIOUS] + [(code, Decimal(1)) for code in BUREAU_ECONOMIC] \
+    + [(f"K{i:02d}", Decimal("1.25")) for i in range(9, 21)] + [("C01", Decimal("2.5")), ("C04", Decimal("2.5"))]
 G03_ITEMS = [(row[0], Decimal(12)) for row in COMMON]
 # The village scheme of the street is indicators only: the district campaign rates departments, and the
 # street runs no evaluation of its own villages in the demo.
 VILLAGE_ITEMS = list(zip([row[0] for row in VILLAGE], map(Decimal, (20, 20, 15, 15, 15, 15)), strict=True))
+# Who reports what: a unit is due only the indicators it has a target for (reporting.due.is_due_from), so targets
+# go to the units an indicator concerns. In G02 a bureau answers for the indicators of its own field (those it is
+# the default assessor of, and the three below assessed by non-bureaus), plus the shared ones every bureau has.
+# Streets and parks share G01's set, except rural income and the village economy, which are the 涉农街道's.
+SHARED_IN_G02 = {"C01", "C04", "W01", "K11", "K16"}  # 党风廉政, 安全生产责任制, 重点工作, 公共服务满意度, 信访积案化解
+REPORTED_BY = {"H09": "B02", "H10": "B01", "H29": "B13"}  # 人社局 wages, 发改委 income vs growth, 交通运输委 roads
+STREETS_ONLY = {"E09", "E10", "K02", "K08"}
 QUALITATIVE_GRADES = {"好": "1", "较好": "0.8", "一般": "0.6", "差": "0.3"}
 TEXT_TARGETS = {Q: "完成年度任务清单，考核责任单位评定等级", MS: "按期完成年度各节点任务"}
 CUMULATIVE = {"Q1": Decimal("0.22"), "Q2": Decimal("0.48"), "Q3": Decimal("0.74"), "Q4": Decimal(1)}
@@ -385,6 +394,7 @@ def _targets(rng, cycles, units, indicators, groups):
     plans.append(("G03", [c for c, _p in G03_ITEMS] + ["W01"]))
     plans.append((f"{STREET_SCHEME_STREET}G01", [c for c, _p in VILLAGE_ITEMS]))
     trend_of = {code: rng.choice(TRENDS) for code in sorted(units)}
+    owner = {row[0]: row[5] for table, _c in CATEGORIES for row in table} | REPORTED_BY
     series = {}
     rows, children = [], defaultdict(list)
     for cycle in cycles:
@@ -392,7 +402,7 @@ def _targets(rng, cycles, units, indicators, groups):
             members = sorted(groups[(cycle.year, group_code)].units.all(), key=lambda u: (u.sort_order, u.code))
             for code in codes:
                 indicator = indicators[code]
-                for unit in members:
+                for unit in _reporters(group_code, code, members, owner):
                     target = _target(rng, cycle, unit, indicator, series, trend_of, current_year)
                     rows.append(target)
                     if indicator.category == Category.CITY_KEY:
@@ -410,6 +420,15 @@ def _targets(rng, cycles, units, indicators, groups):
                   and t.indicator.aggregation == SUM for period, share in CUMULATIVE.items()]
     TargetMilestone.objects.bulk_create(milestones, batch_size=1000)
     return len(rows) + len(parents), len(milestones)
+
+
+def _reporters(group_code, code, members, owner) -> list:
+    """The members of a group that get a target for the indicator `code`, and so report it."""
+    if group_code == "G02" and code not in SHARED_IN_G02:
+        return [unit for unit in members if unit.code == owner[code]]
+    if group_code == "G01" and code in STREETS_ONLY:
+        return [unit for unit in members if unit.kind == UnitKind.STREET]
+    return members
 
 
 def _target(rng, cycle, unit, indicator, series, trend_of, current_year) -> Target:
@@ -461,10 +480,10 @@ REQUESTS = [
      "受减税降费政策影响，申请下调一般公共预算收入目标。", "减税降费影响已在下达目标时统筹考虑，不予调整。"),
     ("reporter", "B01", "H39", "0.95", AdjustmentStatus.PENDING,
      "部分项目审批权限上收至市级，办结时限不受本单位控制，申请下调目标。", ""),
-    ("reporter", "B01", "H38", "0.9", AdjustmentStatus.APPROVED,
-     "主要外贸企业订单受国际市场影响大幅下降，申请下调进出口目标。", "经区商务局、统计局会商，同意调整。"),
-    ("reporter", "B01", "H22", "0.85", AdjustmentStatus.REFUSED,
-     "老旧小区改造资金到位较晚，申请下调改造户数。", "改造计划为区政府民心工程，资金已落实，不予调整。"),
+    ("reporter", "B01", "E04", "0.9", AdjustmentStatus.APPROVED,
+     "两个市级重大产业项目投资计划调整至明年实施，申请相应核减固定资产投资目标。", "经区统计局、区投促局会商核实，同意调整。"),
+    ("reporter", "B01", "E13", "0.92", AdjustmentStatus.REFUSED,
+     "部分项目受用地审批影响开工推迟，申请下调重点项目开工率目标。", "用地审批已纳入年度计划统筹，开工率目标不予调整。"),
 ]
 
 

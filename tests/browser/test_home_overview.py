@@ -45,19 +45,19 @@ def test_office_overview_on_a_phone(whole_demo, live_server, browser, shot):
 
 
 def overdue_october(page):
-    """The dashboard's row of 2026年10月: no street reported it, so its 25 units are 逾期."""
+    """The dashboard's row of 2026年10月: nobody reported it, so its 12 units (streets, parks, 生态环境局, 城管委) are 逾期."""
     row = page.get_by_test_id("overview-reporting").locator("tr", has_text="10月")
-    expect(row.get_by_test_id("overdue")).to_have_text("逾期未报 25")
+    expect(row.get_by_test_id("overdue")).to_have_text("逾期未报 12")
     return row
 
 
 def test_a_month_closed_without_a_submission_stays_on_the_dashboards(whole_demo, live_server, page, browser, shot):
     """On 2026-12-07 10月 is closed (entry to 11-28) and 11月 falls due on 12-10: the dashboards used to show 11月
-    alone; 10月 stays, counted 逾期 25 as on the board. The unit donut names every kind whole, 1366 and 375 px."""
+    alone; 10月 stays, counted 逾期 12 as on the board. The unit donut names every kind whole, 1366 and 375 px."""
     with time_machine.travel(DEMO_DAY + datetime.timedelta(days=12), tick=True):
         log_in(page, live_server.url, account("office"))
         row = overdue_october(page)
-        assert row.locator("td").nth(6).inner_text().strip() == "25"  # the 逾期 column, as on the board
+        assert row.locator("td").nth(6).inner_text().strip() == "12"  # the 逾期 column, as on the board
         expect(page.get_by_test_id("overview-reporting").locator("tr", has_text="11月")).to_be_visible()
         donut = page.locator(".chart[data-option-id='kind-chart']")
         donut.locator("svg").wait_for()

@@ -53,10 +53,13 @@ def test_every_scheme_is_published_and_valid(demo):
 def test_every_assessed_unit_has_targets_and_decompositions_cover(demo):
     cycle = Cycle.objects.get(year=2026)
     district = Scheme.objects.get(code="D01-2026")
-    for link in district.scheme_groups.select_related("group"):
-        n_items = district.items.filter(group=link.group).count()
-        for unit in link.group.units.all():
-            assert Target.objects.filter(cycle=cycle, unit=unit).count() == n_items, unit.code
+    for link in district.scheme_groups.select_related("group"):  # targets go to the units an indicator concerns
+        members = list(link.group.units.all())
+        for item in district.items.filter(group=link.group):
+            assert Target.objects.filter(cycle=cycle, unit__in=members, indicator=item.indicator_id).exists(), item
+        for unit in members:  # every unit has its key work and something of its own to report
+            assert Target.objects.filter(cycle=cycle, unit=unit, indicator__code="W01").exists(), unit.code
+            assert Target.objects.filter(cycle=cycle, unit=unit).count() >= 5, unit.code
     parents = Target.objects.filter(cycle=cycle, unit__code="D01")
     assert parents.count() == 20
     for parent in parents:
