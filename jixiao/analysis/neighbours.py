@@ -79,7 +79,7 @@ class Neighbour:
 
     @property
     def closeness(self) -> str:
-        return closeness(self.distance)
+        return closeness(round(self.distance, 2))  # as the page shows it: 0.9996 is "1.00", 差异较大
 
 
 @dataclass(frozen=True)
@@ -238,6 +238,12 @@ class _Table:
         for i, mask in enumerate(self.masks):
             self.groups.setdefault(mask, []).append(i)  # ascending: unit-code order
         self._projected: dict[tuple[int, int], list[tuple[float, ...]]] = {}
+        self._weights: dict[int, float] = {}
+
+    def _weight(self, mask: int) -> float:
+        if mask not in self._weights:
+            self._weights[mask] = _weight_of(mask, self.weights)
+        return self._weights[mask]
 
     def _project(self, group: int, shared: int) -> list[tuple[float, ...]]:
         key = (group, shared)
@@ -253,12 +259,13 @@ class _Table:
         found = []
         for group, members in self.groups.items():
             shared = self.masks[i] & group
-            weight = _weight_of(shared, self.weights)
+            weight = self._weight(shared)
             if weight < MIN_WEIGHT_SHARE * self.total:
                 continue  # too little in common to compare
             raw = list(map(math.dist, repeat(self._point(i, shared), len(members)), self._project(group, shared)))
             scale = 1 / math.sqrt(weight)
-            found += [(round(d * scale, ROUND), members[j]) for d, j in _smallest(raw, k + 1)]
+            nearest = _smallest(raw, k + 1) if len(raw) > k + 1 else zip(raw, range(len(raw)), strict=True)
+            found += [(round(d * scale, ROUND), members[j]) for d, j in nearest]
         return found
 
     def row(self, i: int, k: int) -> UnitNeighbours:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.analysis.neighbours import Attribute, UnitValues, closeness, nearest
+from jixiao.analysis.neighbours import Attribute, Neighbour, UnitValues, closeness, nearest
 
 
 def _units(table: dict[str, dict]) -> list[UnitValues]:
@@ -169,3 +169,8 @@ def test_the_grouped_computation_agrees_with_the_formula_pair_by_pair(seed):
                                                  (0.5, "较为相近"), (0.75, "一般"), (1.0, "差异较大"), (3, "差异较大")])
 def test_closeness_in_plain_words(distance, words):
     assert closeness(distance) == words
+
+
+def test_closeness_follows_the_distance_as_shown_to_two_places():
+    assert Neighbour("A", "甲", 0.9996, ()).closeness == "差异较大"  # shown as 1.00
+    assert Neighbour("A", "甲", 0.9949, ()).closeness == "一般"  # shown as 0.99
