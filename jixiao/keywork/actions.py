@@ -1,8 +1,8 @@
 """State changes of key work, supervision, directives and bulletins: atomic, checked, one audit event each.
 
 A refused change (bad input, a closed directive, a double submit) raises ValidationError or PermissionDenied
-with a Chinese message; the view then calls `record_refusal`, which writes a failure event outside the rolled
-back transaction, so refusals are audited too.
+with a Chinese message; the view then calls `lib.refusals.refuse`, which shows it and writes a failure event
+outside the rolled back transaction, so refusals are audited too.
 """
 
 import datetime
@@ -19,7 +19,6 @@ from django.utils import timezone
 from jixiao.accounts.models import Membership
 from jixiao.accounts.roles import Role
 from jixiao.audit import log
-from jixiao.audit.models import Outcome
 from jixiao.keywork import bulletins, evidence, periods
 from jixiao.keywork.models import (
     Assessment,
@@ -45,13 +44,6 @@ TASK_FIELDS = ["code", "name", "kind", "source", "lead_unit", "leader_cadre", "l
                "points", "scheme_block", "assessor_unit"]
 ESCALATE_STREAK = 2  # a task behind on two milestones in a row goes up to its responsible district leader
 UNIT_ROLES = (Role.REPORTER, Role.REVIEWER)
-
-
-def record_refusal(code: str, obj, error: Exception, *, by, outcome: str = Outcome.FAILURE) -> None:
-    """Audit a refused change with the message the user saw."""
-    messages = getattr(error, "messages", None) or [str(error)]
-    log.record(code, obj, outcome=outcome, after={"refused": messages}, user=by,
-               object_repr=str(obj) if obj is not None else "")
 
 
 # --- Tasks -------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from jixiao.accounts.models import Membership
 from jixiao.accounts.roles import Role
 from jixiao.audit import log
 from jixiao.keywork import evidence
-from jixiao.lib import refusals
 from jixiao.notifications.actions import notify
 from jixiao.notifications.models import NoticeKind
 from jixiao.org.models import CadrePost
@@ -37,13 +36,6 @@ ALLOWED_FROM = {
     "verify": {S.REPORTED},
     "send_back": {S.REPORTED},
 }
-
-
-def record_refusal(code: str, obj, error: Exception, *, by) -> None:
-    """Audit a refused change: `lib.refusals.record`, kept under this name for the views that call it.
-
-    New views call `refusals.refuse`, which also shows the message."""
-    refusals.record(code, obj, error, user=by)
 
 
 def unit_users(unit):

@@ -15,6 +15,7 @@ from jixiao.audit.models import Event
 from jixiao.keywork import actions, scores
 from jixiao.keywork.models import DirectiveStatus, KeyTask, Progress, WarningLevel
 from jixiao.keywork.tests import builders
+from jixiao.lib import refusals
 from jixiao.notifications.models import Notice
 from tests.cast import grant, make_user
 
@@ -188,9 +189,9 @@ def test_late_replies_are_counted_and_a_return_needs_a_reason(cast, task):
 
 def test_refusals_are_audited(cast, task):
     error = ValidationError("不能重复报送")
-    actions.record_refusal("keywork.progress_refused", task, error, by=cast.street_reporter)
+    refusals.record("keywork.progress_refused", task, error, user=cast.street_reporter)
     event = Event.objects.get(code="keywork.progress_refused")
-    assert event.outcome == "failure" and event.after == {"refused": ["不能重复报送"]}
+    assert event.outcome == "failure" and event.after == {"message": "不能重复报送"}
 
 
 @time_machine.travel(OCT, tick=False)
