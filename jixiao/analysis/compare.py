@@ -233,7 +233,7 @@ def _build(cycle, indicator, peers, measure, figures, previous, notes, run_label
 
 
 def indicator_table(cycle, indicator, peers: PeerSet, *, as_of: datetime.date | None = None) -> Table:
-    """Every unit of `peers` on the indicator's value of the cycle, against each other and last year (6 queries)."""
+    """Every unit of `peers` on the indicator's value of the cycle, against each other and last year (5 queries)."""
     as_of = as_of or as_of_for(cycle)
     ids = list(peers.unit_ids)
     current = year_values(cycle, [indicator.pk], ids, as_of)

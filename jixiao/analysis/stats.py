@@ -23,6 +23,7 @@ Definitions, each named where it is computed:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -116,8 +117,10 @@ def quartile_position(value: Decimal, values: Iterable[Decimal], direction: str)
     for lower-better the mirror (1 up to P25 …). A value on a cut belongs to the better quarter. None for no values."""
     _check(direction)
     cuts = quartile_cuts(values)
-    if cuts is None:
-        return None
+    return None if cuts is None else _position(value, cuts, direction)
+
+
+def _position(value: Decimal, cuts: tuple[Decimal, Decimal, Decimal], direction: str) -> int:
     p25, p50, p75 = cuts
     if direction == HIGHER_BETTER:
         return 1 if value >= p75 else 2 if value >= p50 else 3 if value >= p25 else 4
@@ -226,6 +229,7 @@ class Comparison:
     best: tuple[Hashable, ...]  # the 标杆: every unit sharing rank 1
     best_value: Decimal | None
     notes: tuple[str, ...] = field(default_factory=tuple)  # why a statistic is absent, in Chinese
+    _by_key: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -233,30 +237,42 @@ class Comparison:
         return len(self.standings)
 
     def of(self, key) -> Standing | None:
-        return next((s for s in self.standings if s.key == key), None)
+        if self._by_key is None:
+            object.__setattr__(self, "_by_key", {s.key: s for s in self.standings})
+        return self._by_key.get(key)
 
 
 def compare(values: Mapping[Hashable, Decimal | None], direction: str) -> Comparison:
-    """Place every present value of `values` (key → value or None) against the others (see the module docstring)."""
+    """Place every present value of `values` (key → value or None) against the others (see the module docstring).
+
+    The same figures as `percentile_rank`, `quartile_position`, `z_score` and `modified_z` one by one, but the
+    group's statistics are computed once and each unit is placed by binary search: O(n log n), not O(n²).
+    """
     _check(direction)
     numbers = present(values)
     missing = tuple(key for key, value in values.items() if value is None)
     pool = list(numbers.values())
-    ranks = competition_ranks(numbers, direction)
-    order = list(values)
     notes = _notes(pool, missing)
     if not pool:
         return Comparison(direction, (), missing, None, None, None, (), None, notes)
-    spread = sd(pool).value
-    best_value = min(pool) if direction == LOWER_BETTER else max(pool)
-    standings = tuple(sorted(
-        (Standing(key, value, ranks[key], percentile_rank(value, pool, direction).value,
-                  quartile_position(value, pool, direction), z_score(value, pool, direction).value,
-                  modified_z(value, pool).value, gap_to(value, best_value, direction))
-         for key, value in numbers.items()),
-        key=lambda s: (s.rank, order.index(s.key))))
+    ordered, n = sorted(pool), len(pool)
+    cuts, middle, average, spread, deviation = quartile_cuts(pool), median(pool), mean(pool), sd(pool).value, mad(pool)
+    best_value = ordered[0] if direction == LOWER_BETTER else ordered[-1]
+    sign = 1 if direction == HIGHER_BETTER else -1
+    place = {key: i for i, key in enumerate(values)}
+    standings = []
+    for key, value in numbers.items():
+        below, above = bisect.bisect_left(ordered, value), n - bisect.bisect_right(ordered, value)
+        worse, better = (below, above) if direction == HIGHER_BETTER else (above, below)
+        tied = n - below - above - 1
+        percentile = (Decimal(worse) + Decimal(tied) / 2) / (n - 1) * HUNDRED if n >= 2 else None
+        z = sign * (value - average) / spread if n >= 2 and spread else None
+        m = IGLEWICZ_HOAGLIN * (value - middle) / deviation if n >= 3 and deviation else None
+        standings.append(Standing(key, value, better + 1, percentile, _position(value, cuts, direction), z, m,
+                                  gap_to(value, best_value, direction)))
+    standings.sort(key=lambda s: (s.rank, place[s.key]))
     best = tuple(s.key for s in standings if s.rank == 1)
-    return Comparison(direction, standings, missing, median(pool), mean(pool), spread, best, best_value, notes)
+    return Comparison(direction, tuple(standings), missing, middle, average, spread, best, best_value, notes)
 
 
 def _notes(pool: list[Decimal], missing: tuple) -> tuple[str, ...]:

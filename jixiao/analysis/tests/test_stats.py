@@ -210,3 +210,18 @@ def test_mann_kendall_downward_and_its_refusals():
     assert short.s is None and "只有 4 个年份" in short.reason
     flat = stats.mann_kendall({2020 + i: D(5) for i in range(6)})
     assert flat.direction == stats.FLAT and flat.p == 1.0 and "全部相同" in flat.reason
+
+
+@pytest.mark.parametrize("direction", [HI, LO])
+def test_compare_gives_the_same_figures_as_the_functions_one_by_one(direction):
+    values = {k: D(v) for k, v in zip("abcdefghij", (5, 3, 9, 3, 7, 7, 7, 1, 12, 3), strict=True)}
+    pool = list(values.values())
+    c = stats.compare(values, direction)
+    ranks = stats.competition_ranks(values, direction)
+    for key, value in values.items():
+        s = c.of(key)
+        assert s.rank == ranks[key]
+        assert s.percentile == stats.percentile_rank(value, pool, direction).value
+        assert s.quartile == stats.quartile_position(value, pool, direction)
+        assert s.z == stats.z_score(value, pool, direction).value
+        assert s.modified_z == stats.modified_z(value, pool).value
