@@ -59,6 +59,14 @@ def verify(request, pk):
     return redirect("reporting:assessor", submission.period_id)
 
 
+def _assessed_value(request, pk):
+    """A value the user's assessor unit checks, and that unit (404 and an audit event outside its reach)."""
+    access.require(request.user, "reporting.verify")
+    value = get_object_or_404(Value.objects.select_related("submission", "unit", "indicator"), pk=pk)
+    shared.assessed_submission(request, value.submission_id)
+    return value, shared.my_unit(request)
+
+
 def said(value) -> str:
     """A value as a person says it: the figure with its unit of measure (12.5 万元), or the text."""
     if value.number is None:
@@ -70,27 +78,23 @@ def said(value) -> str:
 @login_required
 @require_POST
 def verify_value(request, pk):
-    access.require(request.user, "reporting.verify")
-    value = get_object_or_404(Value.objects.select_related("submission", "unit", "indicator"), pk=pk)
-    submission, mine = shared.assessed_submission(request, value.submission_id), shared.my_unit(request)
+    value, mine = _assessed_value(request, pk)
     shared.attempt(request, lambda: actions.verify_value(value, by=request.user, assessor=mine),
                    done=f"已核定{value.unit.name}的“{value.indicator.name}”：{said(value)}。",
                    code="value.verify_refused", obj=value)
-    return redirect("reporting:assessor", submission.period_id)
+    return redirect("reporting:assessor", value.submission.period_id)
 
 
 @login_required
 @require_POST
 def return_value(request, pk):
     """The assessor returns one value of an approved submission with a mandatory reason."""
-    access.require(request.user, "reporting.verify")
-    value = get_object_or_404(Value.objects.select_related("submission", "unit", "indicator"), pk=pk)
-    submission, mine = shared.assessed_submission(request, value.submission_id), shared.my_unit(request)
+    value, mine = _assessed_value(request, pk)
     shared.attempt(request, lambda: actions.return_value(value, by=request.user, assessor=mine,
                                                          reason=shared.reason(request, "退回时必须填写退回理由。")),
                    done=f"已退回{value.unit.name}的“{value.indicator.name}”，单位将收到通知。",
                    code="value.return_refused", obj=value)
-    return redirect("reporting:assessor", submission.period_id)
+    return redirect("reporting:assessor", value.submission.period_id)
 
 
 @login_required
