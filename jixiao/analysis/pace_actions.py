@@ -18,5 +18,5 @@ def set_rule(cycle, *, on_pace_ratio: Decimal, ahead_ratio: Decimal, by) -> Pace
     rule.on_pace_ratio, rule.ahead_ratio = on_pace_ratio, ahead_ratio
     rule.full_clean()
     rule.save(update_fields=[*FIELDS, "updated_at"])
-    log.record("pace_rule.updated", rule, before=before, after=log.snapshot(rule, FIELDS), user=by)
+    log.record("cycle.pace_rule_set", rule, before=before, after=log.snapshot(rule, FIELDS), user=by)
     return rule

@@ -32,6 +32,8 @@ EVENT_LABELS: dict[str, str] = {
     "unit.update_refused": "修改单位被拒",
     "unit.move_refused": "调整上级被拒",
     "unit.retire_refused": "撤销单位被拒",
+    "cycle.pace_rule_set": "修改序时进度判定规则",
+    "cycle.pace_rule_refused": "修改序时进度判定规则被拒",
     "unit.attributes_imported": "导入单位属性",
     "unit.attributes_import_refused": "导入单位属性被拒",
     "unit.attribute_weight_set": "修改单位属性权重",

@@ -88,12 +88,12 @@ def test_the_office_sets_the_thresholds_audited(cast, login, world):
     assert response.status_code == 302
     rule = PaceRule.objects.get(cycle=cast.cycle)
     assert (rule.on_pace_ratio, rule.ahead_ratio) == (D("0.85"), D("1.20"))
-    event = Event.objects.get(code="pace_rule.updated")
+    event = Event.objects.get(code="cycle.pace_rule_set")
     assert event.after == {"on_pace_ratio": "0.85", "ahead_ratio": "1.20"} and event.before is None
     # 800 ≥ 0.85 × 900 = 765: now on pace.
     assert ("S01", "K01", "on_pace") in statuses(client.get("/analysis/pace/"))
     client.post("/analysis/pace/rule/", {"cycle": "2026", "on_pace_ratio": "0.90", "ahead_ratio": "1.20"})
-    assert Event.objects.filter(code="pace_rule.updated").latest("id").before["on_pace_ratio"] == "0.85"
+    assert Event.objects.filter(code="cycle.pace_rule_set").latest("id").before["on_pace_ratio"] == "0.85"
 
 
 @pytest.mark.parametrize(("data", "message"), [

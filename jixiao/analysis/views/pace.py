@@ -160,7 +160,7 @@ def pace_rule(request):
         try:
             pace_actions.set_rule(cycle, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            refusals.refuse(request, "pace_rule.update_refused", current if current.pk else None, error, form=form)
+            refusals.refuse(request, "cycle.pace_rule_refused", current if current.pk else None, error, form=form)
         else:
             messages.success(request, f"{cycle.year}年度序时进度规则已保存。")
             return redirect(f"{request.path}?cycle={cycle.year}")
