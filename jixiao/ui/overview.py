@@ -23,10 +23,11 @@ from jixiao.indicators.models import GRADE_ORDER, Grade
 from jixiao.keywork import board as keywork_board
 from jixiao.keywork import periods as keywork_periods
 from jixiao.keywork.models import KeyTask, TaskStatus, Warning, WarningLevel
-from jixiao.org.models import Cycle, CycleStatus
+from jixiao.org.models import Cycle, CycleStatus, Unit
+from jixiao.reporting import actions as reporting_actions
 from jixiao.reporting import due as reporting_due
 from jixiao.reporting import queries as reporting_queries
-from jixiao.reporting.models import DONE, DeadlineException, Period, PeriodKind, Status, Submission
+from jixiao.reporting.models import DONE, DeadlineException, Period, PeriodKind, Status, Submission, Value
 from jixiao.reporting.reminders import DAYS_BEFORE
 from jixiao.results import queries as results_queries
 from jixiao.results.models import Rectification
@@ -107,12 +108,53 @@ def overdue_periods(periods: list[Period], due_of_kind: dict, day: datetime.date
         for u in due_of_kind[period.kind])}
 
 
-def period_progress(period, day: datetime.date, due: dict | None = None) -> PeriodProgress | None:
-    """Counts of one period from `reporting.queries.board`; None when no unit is due in it."""
-    due = due if due is not None else reporting_due.scope_by_unit(period)
-    if not due:
+def boards(shown: list[tuple[Period, dict]], day: datetime.date) -> dict[int, list[reporting_queries.BoardRow]]:
+    """period id -> the rows `reporting.queries.board` gives for it, for every period in `shown` (with what is due in
+    each) read together: five queries however many periods a missed deadline keeps on the dashboard.
+
+    The rows are built by the board's rules (a draft with nothing filled in is 未开始; lateness by the unit's own
+    deadline and `reporting.due.is_overdue`); a test holds them equal to the board's, period by period."""
+    if not shown:
+        return {}
+    periods = [p for p, _due in shown]
+    units = list(Unit.objects.filter(pk__in={u for _p, due in shown for u in due}).select_related("parent")
+                 .order_by("sort_order", "code"))
+    subs = {(s.period_id, s.unit_id): s for s in Submission.objects.filter(period__in=periods)}
+    values = Value.objects.filter(submission__period__in=periods)
+    filled = _count_by_period_and_unit(values.exclude(number__isnull=True, text=""))
+    returned = _count_by_period_and_unit(values.filter(returned_at__isnull=False, verified_at__isnull=True))
+    exceptions = {(x.period_id, x.unit_id): x for x in DeadlineException.objects.filter(period__in=periods)}
+    rows = {}
+    for period, due in shown:
+        rows[period.pk] = [
+            board_row(period, unit, subs.get((period.pk, unit.pk)), exceptions.get((period.pk, unit.pk)), day,
+                      filled.get((period.pk, unit.pk), 0), len(due[unit.pk]), returned.get((period.pk, unit.pk), 0))
+            for unit in units if unit.pk in due]
+    return rows
+
+
+def _count_by_period_and_unit(values) -> dict[tuple[int, int], int]:
+    return {(p, u): n for p, u, n in values.values_list("submission__period_id", "unit_id")
+            .annotate(n=Count("id")).order_by()}
+
+
+def board_row(period, unit, sub, exception, day, filled: int, due: int, returned: int) -> reporting_queries.BoardRow:
+    """One unit's row of the board, as `reporting.queries.board` builds it."""
+    state = sub.status if sub is not None else "not_started"
+    if state == Status.DRAFT and not filled:
+        state = "not_started"
+    deadline = reporting_actions.deadline_for(period, exception)
+    if sub is not None and sub.first_submitted_at is not None:
+        late = timezone.localdate(sub.first_submitted_at) > period.late_after(deadline)
+    else:
+        late = reporting_due.is_overdue(period, sub, exception, day)
+    return reporting_queries.BoardRow(unit, state, sub, deadline, late, filled, due, returned)
+
+
+def period_progress(period, day: datetime.date, rows: list) -> PeriodProgress | None:
+    """Counts of one period from its board rows; None when no unit is due in it."""
+    if not rows:
         return None
-    rows = reporting_queries.board(period, day=day, due=due)
     states = Counter(r.state for r in rows)
     on_time = sum(1 for r in rows if r.submission is not None and r.submission.first_submitted_at and not r.late)
     return PeriodProgress(
@@ -124,8 +166,10 @@ def period_progress(period, day: datetime.date, due: dict | None = None) -> Peri
 
 
 def reporting_progress(cycle, day: datetime.date) -> list[PeriodProgress]:
-    rows = [period_progress(p, day, due) for p, due in periods_to_show(cycle, day)]
-    return [r for r in rows if r is not None]
+    shown = periods_to_show(cycle, day)
+    rows_of = boards(shown, day)
+    progress = [period_progress(p, day, rows_of[p.pk]) for p, _due in shown]
+    return [r for r in progress if r is not None]
 
 
 # --- Key work -----------------------------------------------------------------------------------------
