@@ -9,7 +9,7 @@ JSON object. The baseline is /healthz measured in the same run, so a ratio says 
 the lightest request the server can answer.
 
 Flat in rows: after the first pass every department, street and village is copied nine times (10× units,
-joined to their originals' groups) and every page is measured again; a page whose query count grew lists
+joined to their originals' groups, with their targets) and every page is measured again; a page whose query count grew lists
 its rows with a query each. Units are the rows that grow a district's pages; submissions, values and
 answers of the copies are not made (the data-entry page's 8 vs 80 indicators covers rows of values).
 """
@@ -88,15 +88,26 @@ def reporting_period():
 
 
 def join_groups(year: int = 2026) -> None:
-    """Put every unit copy made by multiply_units into its original's groups, so the board covers all units."""
+    """Put every unit copy made by multiply_units into its original's groups and give it its original's targets,
+    so the copies owe what their originals owe (an indicator with targets is due only from the units that have
+    one) and the board covers all units."""
+    from jixiao.indicators.models import Target
     from jixiao.org.models import Group, Unit
 
     through = Group.units.through
     by_code = dict(Unit.objects.values_list("code", "pk"))
+    clones_of: dict[str, list[int]] = {}
+    for clone, pk in by_code.items():
+        if clone.startswith("X"):
+            clones_of.setdefault(clone[2:], []).append(pk)
     links = list(through.objects.filter(group__cycle__year=year).values_list("group_id", "unit__code"))
-    rows = [through(group_id=g, unit_id=by_code[clone]) for g, code in links for clone in by_code
-            if clone.startswith("X") and clone[2:] == code]
+    rows = [through(group_id=g, unit_id=pk) for g, code in links for pk in clones_of.get(code, [])]
     through.objects.bulk_create(rows, ignore_conflicts=True)
+    targets = Target.objects.filter(cycle__year=year, parent__isnull=True).select_related("unit")
+    Target.objects.bulk_create([Target(cycle_id=t.cycle_id, unit_id=pk, indicator_id=t.indicator_id,
+                                       target_value=t.target_value, upper_value=t.upper_value,
+                                       target_text=t.target_text, baseline=t.baseline, source=t.source)
+                                for t in targets for pk in clones_of.get(t.unit.code, [])], ignore_conflicts=True)
 
 
 def unit_with_indicators(period, n: int):
