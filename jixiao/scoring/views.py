@@ -12,31 +12,29 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
 from jixiao.indicators.models import Scheme, SchemeItem
-from jixiao.lib import refusals
-from jixiao.org.models import Cycle
+from jixiao.lib import cycles, refusals
 from jixiao.scoring import actions, queries
 from jixiao.scoring.models import Appeal, AppealStatus, RunStatus, ScoreLine, ScoreResult, Stage
 from jixiao.scoring.types import NOT_DUE
-
-
-def _pick_cycle(value):
-    cycles = Cycle.objects.order_by("-year")
-    if value:
-        return cycles.filter(year=value).first() if str(value).isdigit() else None
-    return cycles.first()
 
 
 @login_required
 @require_GET
 def run_list(request):
     access.require(request.user, "scoring.view")
-    cycle = _pick_cycle(request.GET.get("cycle"))
+    can_manage = access.can(request.user, "scoring.manage")
+    # The office's work is a scheme to compute; a leader's is a run to read.
+    if can_manage:
+        pick = cycles.pick(request, open_work=Scheme.objects.all(), work="有考核方案")
+    else:
+        pick = cycles.pick(request, open_work=access.visible_runs(request.user), work="有考核结果")
+    cycle = pick.cycle
     schemes = list(Scheme.objects.filter(cycle=cycle).order_by("code")) if cycle else []
     runs = (access.visible_runs(request.user).filter(cycle=cycle).select_related("scheme", "created_by")
             .order_by("scheme__code", "-created_at", "-id"))
     return render(request, "scoring/run_list.html", {
-        "cycle": cycle, "cycles": Cycle.objects.order_by("-year"), "schemes": schemes, "runs": runs,
-        "can_manage": access.can(request.user, "scoring.manage"), "stages": Stage.choices,
+        "pick": pick, "cycle": cycle, "schemes": schemes, "runs": runs,
+        "can_manage": can_manage, "stages": Stage.choices,
     })
 
 

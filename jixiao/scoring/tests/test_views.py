@@ -107,3 +107,17 @@ def test_result_page_shows_the_bonus_outside_the_total_beside_the_adjustments(ca
     page = login(cast.office).get(reverse("scoring:result_detail", args=[result.pk])).content.decode()
     assert '<dt class="col-sm-2">单列加减分</dt><dd class="col-sm-4">5.00（不计入总分）</dd>' in page
     assert '<dt class="col-sm-2">加减分</dt><dd class="col-sm-4">-2.00（计入总分）</dd>' in page
+
+
+def test_the_run_list_opens_on_the_year_with_a_scheme_and_says_so_of_a_bad_year(cast, login):
+    from jixiao.org.models import Cycle, CycleStatus
+
+    scheme_world(cast)  # a scheme of 2026
+    Cycle.objects.create(year=2027, name="2027年度", status=CycleStatus.PLANNING,
+                         starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 12, 31))
+    client = login(cast.office)
+    page = client.get(reverse("scoring:run_list")).content.decode()
+    assert "2026年度考核计算" in page and 'id="scheme"' in page
+    page = client.get(reverse("scoring:run_list"), {"cycle": "abc"}).content.decode()
+    assert "没有“abc”这个考核年度，已显示2026年度。" in page and "2026年度考核计算" in page
+    assert "2027年度考核计算" in client.get(reverse("scoring:run_list"), {"cycle": "2027"}).content.decode()
