@@ -12,11 +12,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo_district(transactional_db, settings):
-    from jixiao.demo import build
-
-    settings.DEMO_MODE = True
-    build.load(only=("org", "accounts"))
+def demo_district(load_demo):
+    load_demo(("org", "accounts"))
 
 
 @pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=[a.username for a in DEMO_ACCOUNTS])

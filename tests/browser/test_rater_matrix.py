@@ -20,13 +20,10 @@ MAX_ACTIONS = 30
 
 
 @pytest.fixture
-def rating_district(transactional_db, settings):
+def rating_district(load_demo):
     """The demo district's people and campaigns on DEMO_DAY, the 2026 campaign open."""
-    from jixiao.demo import build
-
-    settings.DEMO_MODE = True
     with time_machine.travel(DEMO_DAY, tick=True):
-        build.load(only=STEPS)
+        load_demo(STEPS)
         yield
 
 

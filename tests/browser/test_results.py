@@ -14,11 +14,8 @@ STEPS = ("org", "accounts", "keywork", "evaluation", "indicators", "reporting", 
 
 
 @pytest.fixture
-def scored_district(transactional_db, settings):
-    from jixiao.demo import build
-
-    settings.DEMO_MODE = True
-    build.load(only=STEPS)
+def scored_district(load_demo):
+    load_demo(STEPS)
 
 
 def test_office_publication_unit_charts_and_public_page(scored_district, live_server, page, browser, shot,

@@ -14,11 +14,8 @@ PHONE = {"width": 375, "height": 812}
 
 
 @pytest.fixture
-def scored_district(transactional_db, settings):
-    from jixiao.demo import build
-
-    settings.DEMO_MODE = True
-    build.load(only=STEPS)
+def scored_district(load_demo):
+    load_demo(STEPS)
 
 
 # --- Error pages -------------------------------------------------------------------------------------------
