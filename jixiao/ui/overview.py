@@ -334,7 +334,9 @@ def grade_chart(groups: list[GroupResult]) -> dict:
         "legend": {"top": 0},
         "grid": {"left": 8, "right": 24, "top": 32, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
-        "yAxis": {"type": "category", "data": names, "axisLabel": {"width": 110, "overflow": "truncate"}},
+        # No label width here: charts.js wraps each group's name whole within a width taken from the chart box
+        # and makes the chart as tall as the wrapped names need; a fixed width cut them to "街道（副…".
+        "yAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0}},
         "series": series,
     }
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from jixiao.accounts.roles import Role
 from jixiao.evaluation import actions as evaluation_actions
 from jixiao.evaluation.models import RaterKind, Scale
-from jixiao.indicators.models import Target, VetoCondition
+from jixiao.indicators.models import GRADE_ORDER, Target, VetoCondition
 from jixiao.indicators.tests import builders as indicator_builders
 from jixiao.keywork import actions as keywork_actions
 from jixiao.keywork.models import TaskStatus
@@ -244,6 +244,18 @@ def test_latest_results_come_from_published_runs_only(cast):
     shares = [s["data"][at]["value"] or 0 for s in res.chart["series"]]
     assert sum(shares) == pytest.approx(100)
     assert res.url == "/results/publication/?cycle=2025"
+
+
+def test_the_grade_chart_names_every_group_whole():
+    """Long group names are not cut to a fixed width: charts.js wraps them within the chart box."""
+    long_name = "产业园区及功能区管理委员会（含新设立的两个园区）"
+    groups = [overview.GroupResult(name=name, scheme="方案", size=4, top=[], vetoed=[],
+                                   grades=[{"grade": g, "label": "", "count": 1} for g in GRADE_ORDER])
+              for name in ("委办局", long_name)]
+    axis = overview.grade_chart(groups)["yAxis"]
+    assert axis["data"] == [long_name, "委办局"]  # drawn bottom-up
+    assert "overflow" not in axis["axisLabel"] and "width" not in axis["axisLabel"]
+    assert axis["axisLabel"]["interval"] == 0  # every group labelled, none skipped
 
 
 def test_an_unpublished_run_is_not_shown_as_the_latest_result(cast):
