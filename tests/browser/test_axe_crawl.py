@@ -2,7 +2,8 @@
 
 The pages are those of the crawler (tests/crawl.py), one address of each shape per role, so each template is
 checked once for each kind of user that sees it. The browser carries the crawler's session cookie, which is
-past the second factor (the login pages have their own browser tests).
+past the second factor (the login pages have their own browser tests). Like the crawler test, it is skipped
+when JIXIAO_SKIP_CRAWLS=1 (the PostgreSQL pass of .ci/run): accessibility does not depend on the database engine.
 """
 
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.conf import settings
 
 from tests import crawl
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(crawl.SKIP_CRAWLS, reason=crawl.SKIPPED_BECAUSE)]
 AXE = Path(settings.BASE_DIR) / "static_vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
