@@ -19,7 +19,7 @@ from jixiao.analysis import pace
 from jixiao.analysis.models import PaceRule
 from jixiao.indicators.models import NUMERIC_DIRECTIONS, Aggregation, Target
 from jixiao.keywork.models import KeyTask
-from jixiao.keywork.status import facts_of
+from jixiao.keywork.status import MilestoneFact, ProgressFact
 from jixiao.lib import cycles
 from jixiao.org.models import Cycle, UnitKind
 from jixiao.reporting.models import CODE_LABELS, Status, Value
@@ -113,20 +113,23 @@ def indicator_rows(cycle, day: datetime.date, rule: pace.Rule, units=None) -> li
     if units is not None:
         targets = targets.filter(unit__in=units)
     targets = list(targets)
-    figures = _figures(cycle, {t.unit_id for t in targets}, {t.indicator_id for t in targets})
+    figures = _figures(cycle, {t.unit_id for t in targets}, {t.indicator_id for t in targets}, day)
     return [_indicator_row(t, figures[(t.unit_id, t.indicator_id)], cycle, day, rule) for t in targets]
 
 
-def _figures(cycle, unit_ids: set, indicator_ids: set) -> dict:
-    """(unit id, indicator id) -> the reported figures of the cycle, in one query."""
+def _figures(cycle, unit_ids: set, indicator_ids: set, day: datetime.date) -> dict:
+    """(unit id, indicator id) -> the figures of the cycle reported by `day`, in one query.
+
+    A look back (`day` in the past) leaves out figures first sent after it: the table shows what was known then."""
     found = defaultdict(list)
     if not unit_ids:
         return found
     values = Value.objects.filter(cycle=cycle, unit_id__in=unit_ids, indicator_id__in=indicator_ids,
                                   number__isnull=False, submission__status__in=REPORTED)
-    for unit_id, indicator_id, code, number in values.values_list("unit_id", "indicator_id",
-                                                                   "submission__period__code", "number"):
-        found[(unit_id, indicator_id)].append(pace.Figure(code, number))
+    for unit_id, indicator_id, code, number, sent in values.values_list(
+            "unit_id", "indicator_id", "submission__period__code", "number", "submission__first_submitted_at"):
+        if sent is None or timezone.localdate(sent) <= day:
+            found[(unit_id, indicator_id)].append(pace.Figure(code, number))
     return found
 
 
@@ -145,11 +148,19 @@ def task_rows(cycle, day: datetime.date, rule: pace.Rule, units=None) -> list[Pa
         tasks = tasks.filter(lead_unit__in=units)
     found = []
     for task in tasks.select_related("lead_unit").prefetch_related("milestones", "progress_reports").order_by("code"):
-        milestones, reports = facts_of(task)
+        milestones, reports = _task_facts(task, day)
         judged = pace.task_pace(milestones, reports, day, rule)
         found.append(PaceRow(TASK, task.lead_unit, task.pk, task.code, task.name, f"{len(milestones)} 个节点",
                              "个节点", judged, reverse("keywork:task_detail", args=[task.pk])))
     return found
+
+
+def _task_facts(task, day: datetime.date) -> tuple[list[MilestoneFact], list[ProgressFact]]:
+    """The task's milestones and its lead unit's progress reports made by `day` (a look back sees no later ones)."""
+    milestones = [MilestoneFact(m.period_code, m.due_on) for m in task.milestones.all()]
+    reports = [ProgressFact(p.period_code, p.percent, p.milestone_met) for p in task.progress_reports.all()
+               if p.unit_id == task.lead_unit_id and timezone.localdate(p.reported_at) <= day]
+    return milestones, reports
 
 
 def counts(found: list[PaceRow]) -> list[dict]:

@@ -135,3 +135,20 @@ def test_the_query_count_does_not_grow_with_units(cast, world, django_assert_num
     with django_assert_num_queries(len(small.captured_queries)):
         many = pace_queries.rows(cast.cycle, NOV_25)
     assert len(many) == len(few) + 2 * _grow_more
+
+
+def test_a_look_back_sees_only_what_was_reported_by_then(cast, world):
+    # 华明街道's Q3 figure was first sent on 10 October and its task's Q3 report made on 28 September.
+    Submission.objects.filter(unit=cast.street, period__code="Q3").update(
+        first_submitted_at=datetime.datetime(2026, 10, 10, 2, 0, tzinfo=datetime.UTC))
+    task(cast, cast.street, "ZD01", met=["Q1", "Q2", "Q3"])
+    on_oct_5 = {(r.kind, r.code): r for r in pace_queries.rows(cast.cycle, datetime.date(2026, 10, 5),
+                                                               units=[cast.street.pk])}
+    # The Q2 figure 600 of 1200 at 6/12 is the one judged: exactly on pace.
+    assert (on_oct_5[("indicator", "K01")].pace.period_code, on_oct_5[("indicator", "K01")].pace.status) == (
+        "Q2", pace.ON_PACE)
+    on_sep_20 = {(r.kind, r.code): r for r in pace_queries.rows(cast.cycle, datetime.date(2026, 9, 20),
+                                                                units=[cast.street.pk])}
+    # By 20 September the Q3 report (28 September) was not made; Q1 and Q2 were due and met: on pace, 2 of 4.
+    assert (on_sep_20[("task", "ZD01")].pace.status, on_sep_20[("task", "ZD01")].pace.figure) == (pace.ON_PACE, 2)
+    assert on_oct_5[("task", "ZD01")].pace.figure == 3
