@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
 from jixiao.analysis import stats
-from jixiao.indicators.models import SINGLE_BOUND_DIRECTIONS, Indicator, SchemeItem, Target
+from jixiao.indicators.models import SINGLE_BOUND_DIRECTIONS, Indicator, IndicatorVersion, SchemeItem, Target
 from jixiao.org.models import Cycle, Group, GroupPurpose, Unit
 from jixiao.reporting.models import DONE, Value, period_bounds
 from jixiao.scoring.loader import PERIOD_LABELS, _reported
@@ -241,6 +241,9 @@ def indicator_table(cycle, indicator, peers: PeerSet, *, as_of: datetime.date | 
     figures = {u: current[(u, indicator.pk)] for u in ids}
     before = {u: previous[(u, indicator.pk)] for u in ids if (u, indicator.pk) in previous}
     notes = [f"数值截至 {as_of:%Y-%m-%d}，取各单位已核定的最新报送期（累计值）；与上年同期比较。"]
+    starts = definition_starts([indicator.pk]).get(indicator.pk, [])
+    if definition_changed(starts, cycle.year - 1, cycle.year):
+        notes.append(f"该指标口径自 {cycle.year} 年起调整，与上年同期的比较仅供参考。")
     return _build(cycle, indicator, peers, VALUE, figures, before, notes)
 
 
@@ -277,6 +280,32 @@ def _points(cycle, indicator, unit_ids, runs) -> tuple[dict[int, YearValue], str
 class YearPoint:
     year: int
     value: YearValue
+    same_definition: bool = True  # measured under the definition (口径) in force in the year compared
+
+    @property
+    def trended(self) -> bool:
+        """Whether the year enters the trend test: a whole year, under the same definition."""
+        return self.value.full_year and self.same_definition
+
+
+def definition_starts(indicator_ids) -> dict[int, list[int]]:
+    """indicator → the years its definitions (IndicatorVersion, 口径) start, oldest first (one query)."""
+    starts = defaultdict(list)
+    for indicator_id, year in (IndicatorVersion.objects.filter(indicator_id__in=indicator_ids)
+                               .order_by("valid_from_year").values_list("indicator_id", "valid_from_year")):
+        starts[indicator_id].append(year)
+    return starts
+
+
+def definition_of(starts: list[int], year: int) -> int | None:
+    """The start year of the definition in force in `year` (the latest start not after it); None before any."""
+    return next((start for start in reversed(starts) if start <= year), None)
+
+
+def definition_changed(starts: list[int], year: int, other: int) -> bool:
+    """Whether `year` and `other` were measured under different definitions (both with one)."""
+    a, b = definition_of(starts, year), definition_of(starts, other)
+    return a is not None and b is not None and a != b
 
 
 @dataclass(frozen=True)
@@ -306,25 +335,30 @@ def unit_rows(cycle, unit, *, as_of: datetime.date | None = None, alpha: float =
     current = year_values(cycle, indicator_ids, all_ids, as_of)
     previous = previous_values(cycle, indicator_ids, all_ids, current)
     history = _history(unit, indicator_ids, cycle)
+    starts = definition_starts(indicator_ids)
     units = _units(all_ids)
     out = []
     for item in items:
         ind = item.indicator
         peers = PeerSet(SCHEME, item.group.code, item.group.name, frozenset(members[item.group_id]))
-        table = _table_from(cycle, ind, peers, units, current, previous)
+        mine = starts.get(ind.pk, [])
+        notes = ([f"该指标口径自 {cycle.year} 年起调整，与上年同期的比较仅供参考。"]
+                 if definition_changed(mine, cycle.year - 1, cycle.year) else [])
+        table = _table_from(cycle, ind, peers, units, current, previous, notes)
         row = table.row_of(unit.pk)
         years = history.get(ind.pk, [])
         if row is not None and row.current.number is not None:
             years = [p for p in years if p.year != cycle.year] + [YearPoint(cycle.year, row.current)]
-        trend = stats.mann_kendall({p.year: p.value.number for p in years if p.value.full_year}, alpha=alpha)
+        years = [replace(p, same_definition=not definition_changed(mine, p.year, cycle.year)) for p in years]
+        trend = stats.mann_kendall({p.year: p.value.number for p in years if p.trended}, alpha=alpha)
         out.append(UnitIndicator(ind, table, row, stats.window(table.comparison, unit.pk), years, trend))
     return out
 
 
-def _table_from(cycle, indicator, peers, units, current, previous) -> Table:
+def _table_from(cycle, indicator, peers, units, current, previous, notes) -> Table:
     figures = {u: current[(u, indicator.pk)] for u in peers.unit_ids}
     before = {u: previous[(u, indicator.pk)] for u in peers.unit_ids if (u, indicator.pk) in previous}
-    return _build(cycle, indicator, peers, VALUE, figures, before, [], units=units)
+    return _build(cycle, indicator, peers, VALUE, figures, before, notes, units=units)
 
 
 def _history(unit, indicator_ids, cycle) -> dict[int, list[YearPoint]]:

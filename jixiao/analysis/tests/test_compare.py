@@ -190,3 +190,31 @@ def test_unit_rows_query_count_does_not_grow_with_the_units(world, cast):
     for unit in more:
         verified(unit, cyc, ind, "Q2", 7)
     assert _count(lambda: compare.unit_rows(cyc, cast.street, as_of=AS_OF)) == small
+
+
+def test_years_under_another_definition_are_shown_but_not_trended(world, cast):
+    from jixiao.indicators.models import IndicatorVersion
+
+    s1, s2, *_ = world["units"]
+    ind, cyc = world["ind"], world["cycle"]
+    # builders give the indicator a definition from 2020; a new one from 2023 makes 2020–2022 incomparable
+    IndicatorVersion.objects.create(indicator=ind, valid_from_year=2023, definition="新口径")
+    years = {2020: 10, 2021: 11, 2022: 12, 2023: 100, 2024: 110, 2025: 120}
+    for year, number in years.items():
+        past = world["last"] if year == 2025 else builders.cycle(year)
+        verified(s1, past, ind, "Q4", number)
+    Target.objects.create(cycle=cyc, unit=s1, indicator=ind, target_value=D(1), actual=D(130))
+    one = compare.unit_rows(cyc, s1, as_of=datetime.date(2026, 12, 31))[0]
+    assert [(p.year, p.same_definition) for p in one.years] == [
+        (2020, False), (2021, False), (2022, False), (2023, True), (2024, True), (2025, True), (2026, True)]
+    # only 2023–2026 count: four years, below the five the test needs
+    assert one.trend.s is None and "只有 4 个年份" in one.trend.reason
+
+
+def test_a_definition_changed_this_year_is_said_beside_last_years_figure(world, cast):
+    from jixiao.indicators.models import IndicatorVersion
+
+    ind, cyc = world["ind"], world["cycle"]
+    IndicatorVersion.objects.create(indicator=ind, valid_from_year=2026, definition="新口径")
+    table = compare.indicator_table(cyc, ind, compare.peer_set(cyc, ind, "G1"), as_of=AS_OF)
+    assert any("口径自 2026 年起调整" in note for note in table.notes)
