@@ -10,7 +10,7 @@ milestones and their progress reports (prefetched).
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from jixiao.keywork.models import KeyTask
 from jixiao.keywork.status import MilestoneFact, ProgressFact
 from jixiao.lib import cycles
 from jixiao.org.models import Cycle, UnitKind
+from jixiao.reporting.checks import COUNT_UNITS
 from jixiao.reporting.models import CODE_LABELS, Status, Value
 
 REPORTED = [Status.SUBMITTED, Status.APPROVED, Status.VERIFIED, Status.LOCKED]
@@ -70,9 +71,14 @@ class PaceRow:
     @property
     def shortfall_text(self) -> str:
         """The shortfall as a person reads it: "100亿元", "1个节点", or empty."""
-        if self.pace.shortfall is None:
+        missing = self.pace.shortfall
+        if missing is None:
             return ""
-        return plain(self.pace.shortfall) + ("个节点" if self.kind == TASK else self.measure_unit)
+        if self.kind == TASK:
+            return f"{plain(missing)}个节点"
+        if self.measure_unit in COUNT_UNITS:  # 0.58 家 short is one more firm to win
+            missing = missing.to_integral_value(rounding=ROUND_CEILING)
+        return plain(missing) + self.measure_unit
 
 
 def plain(number: Decimal) -> str:

@@ -152,3 +152,15 @@ def test_a_look_back_sees_only_what_was_reported_by_then(cast, world):
     # By 20 September the Q3 report (28 September) was not made; Q1 and Q2 were due and met: on pace, 2 of 4.
     assert (on_sep_20[("task", "ZD01")].pace.status, on_sep_20[("task", "ZD01")].pace.figure) == (pace.ON_PACE, 2)
     assert on_oct_5[("task", "ZD01")].pace.figure == 3
+
+
+def test_a_shortfall_of_things_counted_is_whole():
+    def text(missing, unit, kind=pace_queries.INDICATOR):
+        row = pace_queries.PaceRow(kind, None, 1, "K07", "科技型企业数量", "120", unit,
+                                   pace.Pace(pace.BEHIND, shortfall=D(missing)))
+        return row.shortfall_text
+
+    assert text("0.58", "家") == "1家"  # 0.58 of a firm short is one firm to win
+    assert text("2", "家") == "2家"
+    assert text("1523.3612", "万元") == "1523.36万元"
+    assert text("1", "个节点", kind=pace_queries.TASK) == "1个节点"
