@@ -7,6 +7,7 @@ the shell's processors (navigation, unread notices) would query it and fail a se
 """
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from django.http import HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
@@ -47,10 +48,18 @@ def user_reason(exception) -> str:
 
 
 def back_url(request) -> str:
-    """The page the user came from, when it is on this site (a foreign Referer is never linked)."""
+    """The path (and query) of the page the user came from, when it is on this site; else nothing.
+
+    Only the path is linked: the page never repeats the Referer's scheme and host (behind a proxy they are the
+    proxy's view of the request), and a foreign Referer, or one whose path would read as another host
+    ("//evil.example/"), is never linked."""
     referer = request.META.get("HTTP_REFERER", "")
     safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    return referer if referer and safe else ""
+    if not referer or not safe:
+        return ""
+    parts = urlsplit(referer)
+    path = urlunsplit(("", "", parts.path, parts.query, ""))
+    return path if path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=set()) else ""
 
 
 def _page(request, status: int, reason: str = "", **extra) -> HttpResponse:

@@ -202,7 +202,11 @@ def test_csrf_failure_for_staff_in_the_shell(staff):
 
 
 def test_back_link_only_to_this_site(staff):
-    own = staff.get("/no-such-page/", HTTP_REFERER="http://testserver/org/units/")
-    assert 'href="http://testserver/org/units/">返回上一页' in _text(own)
+    own = staff.get("/no-such-page/", HTTP_REFERER="http://testserver/org/units/?kind=street&q=%E8%A1%97#top")
+    assert 'href="/org/units/?kind=street&amp;q=%E8%A1%97">返回上一页' in _text(own)  # the path, not the URL
+    assert "http://testserver" not in _text(own)
     foreign = staff.get("/no-such-page/", HTTP_REFERER="https://evil.example/")
     assert "evil.example" not in _text(foreign)
+    for odd in ("http://testserver//evil.example/x", "http://testserver/\\evil.example/x"):
+        response = staff.get("/no-such-page/", HTTP_REFERER=odd)
+        assert "evil.example" not in _text(response) and "用浏览器的“后退”返回上一页" in _text(response), odd
