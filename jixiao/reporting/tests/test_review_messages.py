@@ -1,5 +1,6 @@
-"""What the checking buttons say: a verified value is named with its figure and unit of measure, and a refused
-unlock (no reason) is shown and audited, through the one `shared.attempt` every such button uses."""
+"""What the checking buttons say: a verified value is named with its figure and unit of measure, an unlocked one
+by its unit and indicator, and a refused unlock (no reason) is shown and audited, through the one
+`shared.attempt` every such button uses."""
 
 from decimal import Decimal
 
@@ -48,3 +49,11 @@ def test_an_unlock_without_a_reason_is_refused_shown_and_audited(cast, w, login)
     assert response.status_code == 302 and told(response) == ["解锁时必须填写理由。"]
     assert Event.objects.filter(code="submission.unlock_refused", outcome="failure").count() == 1
     assert Submission.objects.get(pk=sub.pk).status == Status.APPROVED
+
+
+def test_unlocking_one_value_names_its_unit_and_indicator(cast, w, login):
+    approved(cast, w)
+    value = value_of(w, 0)
+    response = login(cast.office).post(reverse("reporting:unlock_value", args=[value.pk]), {"reason": "统计年报更正"})
+    assert response.status_code == 302 and value_of(w, 0).unlocked
+    assert told(response) == [f"已单独解锁{cast.street.name}的“{value.indicator.name}”，单位可更正后重新报送。"]

@@ -178,8 +178,10 @@ def unlock_submission(request, pk):
 @login_required
 @require_POST
 def unlock_value(request, pk):
-    value = shared.get(request, Value, pk, "reporting.manage", queryset=Value.objects.select_related("unit", "submission"))
+    value = shared.get(request, Value, pk, "reporting.manage",
+                       queryset=Value.objects.select_related("unit", "submission", "indicator"))
     shared.attempt(request, lambda: actions.unlock_value(value, by=request.user,
                                                          reason=shared.reason(request, "解锁时必须填写理由。")),
-                   done=f"已单独解锁：{value}", code="value.unlock_refused", obj=value)
+                   done=f"已单独解锁{value.unit.name}的“{value.indicator.name}”，单位可更正后重新报送。",
+                   code="value.unlock_refused", obj=value)
     return redirect("reporting:entry", value.unit_id, value.submission.period_id)
