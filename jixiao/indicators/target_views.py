@@ -78,10 +78,10 @@ def target_matrix_of(cycle, group) -> tuple[list, list]:
     return indicators, [(unit, [targets.get((unit.pk, ind.pk)) for ind in indicators]) for unit in units]
 
 
-def _matrix_request(request):
+def _matrix_request(request, picker=cycles.pick):
     """The cycle picked, its groups with scheme items and the picked group (the first by default)."""
     access.require(request.user, "targets.view_all")
-    pick = cycles.pick(request)
+    pick = picker(request)
     cycle = pick.cycle
     groups = list(Group.objects.filter(cycle=cycle, scheme_items__isnull=False).distinct().order_by(
         "sort_order", "code")) if cycle else []
@@ -106,7 +106,7 @@ def target_matrix(request):
 @login_required
 @require_GET
 def target_matrix_export(request):
-    pick, _groups, group = _matrix_request(request)
+    pick, _groups, group = _matrix_request(request, cycles.pick_or_404)
     cycle = pick.cycle
     if group is None:
         raise Http404("没有考核组别")
@@ -167,15 +167,15 @@ def _unit_rows(cycle, unit):
     return [(item, targets.get(item.indicator_id)) for item in items], pending
 
 
-def _own(request, action: str):
+def _own(request, action: str, picker=cycles.pick):
     """The active membership's unit, after checking `action`, and the cycle the request picks."""
     access.require(request.user, action)
-    return access.current_membership(request.user).unit, cycles.pick(request)
+    return access.current_membership(request.user).unit, picker(request)
 
 
 def _own_for_export(request, action: str):
-    """As `_own`, for an export: the unit and the picked cycle (404 when there is none)."""
-    unit, pick = _own(request, action)
+    """As `_own`, for an export: the unit and the picked cycle (404 when there is none or ?cycle= names none)."""
+    unit, pick = _own(request, action, cycles.pick_or_404)
     cycle = pick.cycle
     if cycle is None:
         raise Http404("没有考核年度")
@@ -307,7 +307,7 @@ def adjustment_decide(request, pk):
 @require_GET
 def adjustment_export(request):
     access.require(request.user, "targets.decide_adjustment")
-    cycle = cycles.pick(request).cycle
+    cycle = cycles.pick_or_404(request).cycle
     if cycle is None:
         raise Http404("没有考核年度")
     adjustments = TargetAdjustment.objects.for_table().filter(target__cycle=cycle)

@@ -141,3 +141,14 @@ def test_an_export_goes_through_the_shared_download(cast, login):
     response = login(cast.office).get(reverse("indicators:indicator_export"))
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Disposition"].startswith('attachment; filename="') and file_name(response) == "指标库.xlsx"
+
+
+def test_an_export_refuses_a_year_that_does_not_exist_rather_than_hand_out_another(cast, login):
+    world(cast)
+    client = login(cast.office)
+    for name in ("indicators:target_matrix_export", "indicators:adjustment_export"):
+        assert client.get(reverse(name), {"cycle": "abc"}).status_code == 404, name
+        assert client.get(reverse(name), {"cycle": str(cast.cycle.year)}).status_code == 200, name
+    street = login(cast.street_reporter)
+    assert street.get(reverse("indicators:my_targets_export"), {"cycle": "1999"}).status_code == 404
+    assert street.get(reverse("indicators:my_targets_export"), {"cycle": str(cast.cycle.year)}).status_code == 200
