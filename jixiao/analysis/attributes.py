@@ -389,6 +389,7 @@ def plan(parsed: Parsed, cycle: Cycle, units: dict[str, Unit] | None = None) -> 
     existing = {a.code: a for a in cycle.unit_attributes.all()}
     errors = _Errors()
     _check_units(parsed, units, errors)
+    _check_signs(parsed, _merged([Definition.of(a) for a in existing.values()], parsed.definitions or []), errors)
     result = Plan(units=len(parsed.rows))
     for definition in parsed.definitions or []:
         current = existing.get(definition.code)
@@ -401,6 +402,21 @@ def plan(parsed: Parsed, cycle: Cycle, units: dict[str, Unit] | None = None) -> 
         raise WorkbookError(errors.items)
     _count_values(parsed, cycle, units, result)
     return result
+
+
+def _check_signs(parsed: Parsed, known: dict[str, Definition], errors: _Errors) -> None:
+    """The values against the definitions as they are now: parsed values were checked against those of the upload,
+    and the office may have switched 取对数 on meanwhile (a confirmed preview is planned again)."""
+    for number, _code, values in parsed.rows:
+        for attribute, value in values.items():
+            definition = known.get(attribute)
+            if definition is None:
+                errors.add(VALUES, 1, None, f"属性“{attribute}”在本年度已不存在，请重新下载工作簿")
+                return
+            if value is not None and (value <= 0 if definition.log_scale else
+                                      value < 0 and not definition.allow_negative):
+                rule = "须大于 0（该属性取对数）" if definition.log_scale else "不能为负数"
+                errors.add(VALUES, number, None, f"{definition.name}{rule}，而不是 {value}", definition.title)
 
 
 def _fields(definition: Definition) -> tuple:

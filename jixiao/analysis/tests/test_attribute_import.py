@@ -172,3 +172,18 @@ def test_a_token_of_another_user_or_a_forged_one_writes_nothing(cast, login):
     forged = client.post(reverse("analysis:peers_import") + f"?cycle={cast.cycle.year}",
                          {"token": preview.context["token"] + "x"})
     assert forged.status_code == 302 and not UnitAttribute.objects.exists()
+
+
+def test_a_preview_confirmed_after_the_log_was_switched_on_is_refused(cast, login):
+    client = login(cast.office)
+    confirm(client, cast.cycle, upload(client, cast.cycle, workbook(GOOD)))
+    area = UnitAttribute.objects.get(code="AREA")
+    area.log_scale = False
+    area.save()
+    preview = upload(client, cast.cycle, workbook([["S01", "华明街道", 12.5, 0, -0.5]], definitions=None))
+    assert preview.status_code == 200
+    UnitAttribute.objects.filter(pk=area.pk).update(log_scale=True)  # the office switched the log on meanwhile
+    response = confirm(client, cast.cycle, preview)
+    assert response.status_code == 422
+    assert "面积须大于 0（该属性取对数），而不是 0" in response.content.decode()
+    assert UnitAttributeValue.objects.get(unit=cast.street, attribute=area).value == 30
