@@ -138,3 +138,13 @@ def test_the_page_does_not_grow_its_queries_with_its_units(cast, login, populati
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(PAGE)
     assert len(response.context["proposal"].units) == 43
+
+
+def test_the_pages_show_no_raw_code_and_highlight_one_sidebar_item(cast, login, population):
+    from tests import crawl
+
+    client = login(cast.office)
+    for url in (PAGE, reverse("analysis:peers_import")):
+        _links, text, highlighted = crawl.read_page(client.get(url).content.decode())
+        assert crawl.problems_in(text, crawl.enum_values()) == [], url
+        assert highlighted == [PAGE], url
