@@ -50,7 +50,7 @@ def compute(request):
     try:
         run = actions.compute(scheme, request.POST.get("stage", ""), by=request.user)
     except ValidationError as error:
-        refusals.show(request, error)
+        refusals.refuse(request, "scoring.compute_refused", scheme, error)
         return redirect(f"/scoring/?cycle={scheme.cycle.year}")
     messages.success(request, f"已完成计算：{run.scheme.name} {run.get_stage_display()}")
     return redirect("scoring:run_detail", pk=run.pk)
@@ -90,7 +90,7 @@ def open_appeals(request, pk):
     except ValueError:
         messages.error(request, "请填写有效的申诉截止时间")
     except ValidationError as error:
-        refusals.show(request, error)
+        refusals.refuse(request, "scoring.appeals_open_refused", run, error)
     return redirect("scoring:run_detail", pk=run.pk)
 
 
@@ -102,7 +102,7 @@ def publish(request, pk):
         actions.publish(run, by=request.user)
         messages.success(request, "考核结果已发布")
     except ValidationError as error:
-        refusals.show(request, error)
+        refusals.refuse(request, "scoring.publish_refused", run, error)
     return redirect("scoring:run_detail", pk=run.pk)
 
 
@@ -176,7 +176,7 @@ def appeal_create(request, pk):
                             evidence=request.POST.get("evidence", ""), item=item)
         messages.success(request, "申诉已提交，请等待绩效办处理")
     except ValidationError as error:
-        refusals.show(request, error)
+        refusals.refuse(request, "scoring.appeal_refused", result, error)
     return redirect("scoring:our_result")
 
 
@@ -199,5 +199,5 @@ def appeal_decide(request, pk):
                               by=request.user)
         messages.success(request, "申诉已处理")
     except ValidationError as error:
-        refusals.show(request, error)
+        refusals.refuse(request, "scoring.appeal_decide_refused", appeal, error)
     return redirect("scoring:appeal_queue")

@@ -121,3 +121,15 @@ def test_the_run_list_opens_on_the_year_with_a_scheme_and_says_so_of_a_bad_year(
     page = client.get(reverse("scoring:run_list"), {"cycle": "abc"}).content.decode()
     assert "没有“abc”这个考核年度，已显示2026年度。" in page and "2026年度考核计算" in page
     assert "2027年度考核计算" in client.get(reverse("scoring:run_list"), {"cycle": "2027"}).content.decode()
+
+
+def test_a_refused_computation_is_shown_and_audited(cast, login):
+    from jixiao.audit.models import Event
+
+    scheme = scheme_world(cast)
+    response = login(cast.office).post(reverse("scoring:compute"), {"scheme": scheme.pk, "stage": "final"},
+                                       follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["尚无初步结果，不能计算最终结果"]
+    event = Event.objects.get(code="scoring.compute_refused")
+    assert event.outcome == "failure" and event.user_id == cast.office.pk and event.object_id == str(scheme.pk)
+    assert event.after == {"message": "尚无初步结果，不能计算最终结果"} and not ScoreRun.objects.exists()
