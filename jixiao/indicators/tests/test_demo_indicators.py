@@ -72,7 +72,7 @@ def test_baselines_continue_last_years_actuals(demo):
     assert not Target.objects.filter(cycle__year=2026, actual__isnull=False).exists()
     actual = {(t.unit_id, t.indicator_id): t.actual for t in past}
     current = Target.objects.filter(cycle__year=2026, baseline__isnull=False)
-    assert current.count() > 1000
+    assert current.count() > 400  # each unit's own targets: 466 in the demo
     for target in current:
         assert target.baseline == actual[(target.unit_id, target.indicator_id)]
     completion = [t.actual / t.target_value for t in past.filter(indicator__direction="higher_better")]
@@ -91,5 +91,5 @@ def test_the_2026_workbook_round_trips_unchanged(demo):
     cycle = Cycle.objects.get(year=2026)
     data = bw.export(cycle)
     plan = schemeplan.plan(schemebook.read_book(data, 10 * 1024 * 1024))
-    assert not plan.has_changes and plan.totals["unchanged"] > 2000
+    assert not plan.has_changes and plan.totals["unchanged"] > 1000
     assert bw.contents(bw.export(cycle)) == bw.contents(data)
