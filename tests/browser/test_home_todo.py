@@ -62,7 +62,7 @@ def test_assessor_and_a_department_reporter(whole_demo, live_server, page, brows
     verify.get_by_role("link", name="去核定").first.click()
     page.wait_for_url("**/reporting/assessor/periods/**")
 
-    # 区发改委's reporter: Q3 came back from the reviewer with a reason; a rectification item is in progress.
+    # 区发改委's reporter: Q3 came back from the reviewer with a reason; a rectification item waits for its measures.
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN",
                                   timezone_id="Asia/Shanghai")
     other = context.new_page()
@@ -70,8 +70,8 @@ def test_assessor_and_a_department_reporter(whole_demo, live_server, page, brows
     reporting = other.get_by_test_id("todo-reporting").inner_text()
     assert "三季度" in reporting and "退回理由" in reporting
     rectification = other.get_by_test_id("todo-rectification").first
-    assert "整改时限" in rectification.inner_text()
-    expect(rectification.get_by_role("link", name="报送进展")).to_be_visible()
+    assert "整改时限" in rectification.inner_text() and "待制定措施" in rectification.inner_text()
+    expect(rectification.get_by_role("link", name="制定措施")).to_be_visible()
     shot("home-todo-department-reporter", on=other)
     context.close()
 

@@ -28,6 +28,13 @@ def indicator_district(transactional_db, settings):
 
 
 def edited_workbook(data: bytes, unit: str, indicator: str, value) -> tuple[bytes, object]:
+    """The workbook with one target changed, and the value it had."""
+    data, old, _row = edited_workbook_row(data, unit, indicator, value)
+    return data, old
+
+
+def edited_workbook_row(data: bytes, unit: str, indicator: str, value) -> tuple[bytes, object, int]:
+    """As edited_workbook, with the number of the sheet row it changed."""
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     sheet = workbook["目标值"]
     header = [c.value for c in sheet[1]]
@@ -38,7 +45,7 @@ def edited_workbook(data: bytes, unit: str, indicator: str, value) -> tuple[byte
             sheet.cell(row, col_value).value = value
             out = io.BytesIO()
             workbook.save(out)
-            return out.getvalue(), old
+            return out.getvalue(), old, row
     raise LookupError((unit, indicator))
 
 
@@ -54,7 +61,7 @@ def test_office_reviews_the_scheme_and_imports_an_edited_target(indicator_distri
     page.wait_for_load_state()
     assert "方案校验通过" in page.content()
     items = page.get_by_test_id("items")
-    assert items.locator("tbody tr").count() == 88  # 27 in G01, 55 in G02, 6 in G03
+    assert items.locator("tbody tr").count() == 94  # 27 in G01, 61 in G02, 6 in G03
     shot("scheme-detail-2026")
 
     page.get_by_label("组别", exact=True).select_option(label="涉农街道和园区")
@@ -115,12 +122,12 @@ def upload_and_preview(page, path):
 def test_bad_workbook_shows_row_level_errors(indicator_district, live_server, page, shot, tmp_path):
     base = live_server.url
     exported = export_from_the_import_page(page, base, tmp_path)
-    data, _old = edited_workbook(exported.read_bytes(), "S01", "E03", "约十万")
+    data, _old, row = edited_workbook_row(exported.read_bytes(), "S01", "E03", "约十万")
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(data)
     upload_and_preview(page, bad)
     errors = page.locator("#import-errors").inner_text()
-    assert "第 22 行" in errors and "目标值：“约十万”不是数字" in errors
+    assert f"第 {row} 行" in errors and "目标值：“约十万”不是数字" in errors
     assert "未写入任何数据" in page.content()
     shot("scheme-import-errors")
 
