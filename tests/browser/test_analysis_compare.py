@@ -8,8 +8,15 @@ from playwright.sync_api import expect
 from jixiao.demo.accounts import account
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.session import log_in
+from tests.browser.test_axe_crawl import axe_failures
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """As test_axe_crawl: axe-core is injected as a script, which the site's Content-Security-Policy forbids."""
+    return {**browser_context_args, "bypass_csp": True}
 
 
 def test_office_compares_an_indicator_across_its_group(whole_demo, live_server, page, shot, external_requests):
@@ -28,6 +35,7 @@ def test_office_compares_an_indicator_across_its_group(whole_demo, live_server, 
     expect(table.locator("tbody tr").first).to_contain_text(best)
     page.locator(".chart[data-option-id='compare-chart'] svg").wait_for()
     shot("analysis-compare-office")
+    assert axe_failures(page) == []
     # Drill down to the best unit's own page: its years and a trend over 2020–2025.
     table.locator("tbody tr").first.get_by_role("link").click()
     expect(page.get_by_test_id("unit-trend").first).to_be_visible()
@@ -44,3 +52,4 @@ def test_a_street_reads_its_own_ranks_without_the_names_of_others(whole_demo, li
     expect(page.get_by_test_id("unit-indicator").first).to_be_visible()
     expect(page.get_by_test_id("unit-window").first).to_contain_text("本单位")
     shot("analysis-compare-street")
+    assert axe_failures(page) == []

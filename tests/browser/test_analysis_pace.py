@@ -32,6 +32,18 @@ def test_office_filters_the_district_to_items_behind_pace(whole_demo, live_serve
     expect(rows.first).to_contain_text("差")
     shot("analysis-pace-office-behind")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    # The office loosens the line to 0.95 of the share elapsed: fewer items are behind.
+    page.get_by_role("link", name="进度判定规则").click()
+    page.get_by_label("达进度下限").fill("1.20")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("超进度下限须高于达进度下限")).to_be_visible()
+    shot("analysis-pace-rule-refused")
+    page.get_by_label("达进度下限").fill("0.95")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("2026年度序时进度规则已保存。")).to_be_visible()
+    page.get_by_role("link", name="返回序时进度").click()
+    after = page.get_by_test_id("pace-counts").locator("[data-status=behind]").inner_text()
+    assert int(after.split()[-1]) < int(behind.split()[-1]), (behind, after)
     assert external_requests == [], external_requests
 
 

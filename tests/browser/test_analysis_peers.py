@@ -1,5 +1,6 @@
 """The office imports the demo streets' and parks' attributes in Chromium, confirms the preview, reads each unit's
-nearest neighbours and keeps one unit's as a comparison group. A hostile workbook first: refused whole.
+nearest neighbours and keeps one unit's as a comparison group. A hostile workbook first: refused whole. axe-core
+finds nothing serious on the refusal or the neighbours page.
 Screenshots: test-artifacts/analysis-peers-refused.png, analysis-peers-preview.png, analysis-peers.png."""
 
 import io
@@ -12,9 +13,16 @@ from jixiao.analysis.demo_attributes import FIGURES
 from jixiao.demo.accounts import DEMO_ACCOUNTS
 from jixiao.lib.excel import Sheet, write_workbook
 from tests.browser.session import log_in
+from tests.browser.test_axe_crawl import axe_failures
 
 pytestmark = pytest.mark.browser
 OFFICE = next(a for a in DEMO_ACCOUNTS if a.username == "office")
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """As test_axe_crawl: axe-core is injected as a script, which the site's Content-Security-Policy forbids."""
+    return {**browser_context_args, "bypass_csp": True}
 YEAR = 2026
 DEFINITION_HEADER = ["属性编码", "属性名称", "计量单位", "权重", "取对数", "允许负值"]
 
@@ -62,6 +70,7 @@ def test_the_office_imports_attributes_and_reads_the_neighbours(organisation, li
     expect(errors).to_contain_text("常住人口须大于 0（该属性取对数），而不是 -6.3")
     expect(errors).to_contain_text("“约七万”")
     shot("analysis-peers-refused")
+    assert axe_failures(page) == []
     assert not UnitAttributeValue.objects.exists()
 
     upload(page, base, attribute_workbook(tmp_path / "单位属性.xlsx", rows))
@@ -77,6 +86,7 @@ def test_the_office_imports_attributes_and_reads_the_neighbours(organisation, li
     expect(wuxia.locator("li").first).to_contain_text("丰年街道")
     expect(wuxia.locator("li").first).to_contain_text("最相近的属性：城镇化率、常住人口、一般公共预算收入")
     shot("analysis-peers")
+    assert axe_failures(page) == []
 
     wuxia.get_by_role("button", name="保存为比较组").click()
     expect(page.get_by_text("已保存比较组“无瑕街道及其近邻单位”（NN-S04）")).to_be_visible()
