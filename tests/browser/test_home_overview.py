@@ -81,3 +81,38 @@ def test_a_month_closed_without_a_submission_stays_on_the_dashboards(whole_demo,
         donut.locator(card).screenshot(path=str(ARTIFACTS / "home-donut-375px.png"))
         phone.get_by_test_id("overview-reporting").screenshot(path=str(ARTIFACTS / "home-reporting-375px.png"))
         context.close()
+
+
+FITS = """el => ({scroll: el.scrollWidth, client: el.clientWidth})"""
+
+
+def reporting_table_fits(page):
+    wrap = page.get_by_test_id("overview-reporting").locator(".table-wrap")
+    expect(wrap.locator("tbody tr").first).to_be_visible()
+    size = wrap.evaluate(FITS)
+    assert size["scroll"] <= size["client"], size  # the table fits its card: no sideways scroll
+    return wrap
+
+
+def test_the_office_reporting_table_fits_at_1366_and_375(whole_demo, live_server, page, browser, shot):
+    """The reporting table (with 10月 overdue beside 11月) fits its half-width card at 1366 px; on a 375 px phone
+    it scrolls inside its own frame while the page itself does not scroll sideways."""
+    with time_machine.travel(DEMO_DAY + datetime.timedelta(days=12), tick=True):
+        log_in(page, live_server.url, account("office"))
+        overdue_october(page)
+        wrap = reporting_table_fits(page)
+        shot("home-office-reporting-1366")
+        page.get_by_test_id("overview-reporting").screenshot(path=str(ARTIFACTS / "home-reporting-1366.png"))
+        headers = wrap.locator("thead th").all_inner_texts()
+        assert len(headers) == 8, headers  # every figure stays: fewer characters, not fewer columns
+
+        context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN",
+                                      timezone_id="Asia/Shanghai")
+        phone = context.new_page()
+        log_in(phone, live_server.url, account("office"))
+        overdue_october(phone)
+        expect(phone.get_by_test_id("overview-reporting").locator("tbody tr").first).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        shot("home-office-reporting-375", on=phone)
+        phone.get_by_test_id("overview-reporting").screenshot(path=str(ARTIFACTS / "home-reporting-375-table.png"))
+        context.close()
