@@ -174,3 +174,13 @@ def test_pages_return_show_resubmit_and_verify(cast, w, login):
     assert "待核定（1）" in page and "更正重报" in page
     assessor.post(reverse("reporting:verify", args=[sub.pk]))
     assert Submission.objects.get().status == Status.VERIFIED
+
+
+def test_returning_a_submission_without_a_reason_is_refused_and_audited(cast, w, login):
+    sub = approved(cast, w)
+    assessor = login(cast.assessor)
+    response = assessor.post(reverse("reporting:return", args=[sub.pk]), {"reason": "  "}, follow=True)
+    assert "退回时必须填写退回理由。" in response.content.decode()
+    assert Submission.objects.get().status == Status.APPROVED
+    refused = Event.objects.get(code="submission.return_refused")
+    assert refused.outcome == "failure" and refused.after["message"] == "退回时必须填写退回理由。"

@@ -39,12 +39,9 @@ def return_submission(request, pk):
     else:
         submission, stage = reporter.submission(request, pk, "reporting.review"), "review"
         back = reporter.back(submission)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "退回时必须填写退回理由。")
-        return back
-    shared.attempt(request, lambda: actions.return_submission(submission, by=request.user, stage=stage,
-                                                              reason=form.cleaned_data["reason"]),
+    shared.attempt(request, lambda: actions.return_submission(
+                       submission, by=request.user, stage=stage,
+                       reason=shared.reason(request, "退回时必须填写退回理由。")),
                    done=f"已退回{submission.unit.name}，单位将收到通知。", code="submission.return_refused",
                    obj=submission)
     return back
