@@ -1,7 +1,9 @@
-"""What the analysis app keeps of its own: the office's pace thresholds (序时进度) per cycle."""
+"""What the analysis app keeps of its own: the office's pace thresholds (序时进度) per cycle and the half-year
+analysis reports."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -32,3 +34,74 @@ class PaceRule(models.Model):
 
     def __str__(self):
         return f"{self.cycle} 序时进度规则"
+
+
+class ReportScope(models.TextChoices):
+    DISTRICT = "district", "全区"
+    UNIT = "unit", "单位"
+    ALL_UNITS = "all_units", "全部单位"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DRAFT = "draft", "草稿"
+    ISSUED = "issued", "已印发"
+    FAILED = "failed", "生成失败"
+
+
+PENDING = [ReportStatus.QUEUED, ReportStatus.RUNNING]
+
+
+class AnalysisReport(models.Model):
+    """A half-year analysis report (半年绩效状况分析报告) of the district, of one unit, or of all units as one zip.
+
+    `key` names what the report is about (year, half, scope, unit) so that the database refuses a second pending
+    job for the same report: a report requested twice at once runs once.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="analysis_reports",
+                              verbose_name="考核年度")
+    half = models.PositiveSmallIntegerField("半年", choices=[(1, "上半年"), (2, "下半年")])
+    scope = models.CharField("范围", max_length=10, choices=ReportScope.choices)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name="单位")
+    key = models.CharField(max_length=60)
+    status = models.CharField("状态", max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    phase = models.CharField("阶段", max_length=40, blank=True)
+    progress = models.PositiveSmallIntegerField("进度(%)", default=0)
+    problems = models.TextField("存在问题", blank=True)
+    suggestions = models.TextField("改进建议", blank=True)
+    text_edited = models.BooleanField("问题与建议已修改", default=False)
+    as_of = models.DateField("数据截至", null=True, blank=True)
+    file = models.FileField(upload_to="analysis/reports/", blank=True)
+    error = models.CharField("失败原因", max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间")
+    generated_at = models.DateTimeField("生成时间", null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    issued_at = models.DateTimeField("印发时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "半年绩效状况分析报告"
+        verbose_name_plural = "半年绩效状况分析报告"
+        constraints = [models.UniqueConstraint(fields=["key"], condition=models.Q(status__in=PENDING),
+                                               name="analysis_report_one_pending_job")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def subject(self) -> str:
+        if self.scope == ReportScope.UNIT:
+            return self.unit.name
+        return "全区" if self.scope == ReportScope.DISTRICT else "各单位"
+
+    @property
+    def title(self) -> str:
+        return f"{self.subject}{self.cycle.year}年{self.get_half_display()}绩效状况分析报告"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in PENDING
