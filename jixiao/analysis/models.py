@@ -1,5 +1,5 @@
-"""What the analysis app keeps of its own: the office's pace thresholds (序时进度) per cycle and the half-year
-analysis reports."""
+"""What the analysis app keeps of its own: the office's pace thresholds (序时进度) per cycle, the data-quality
+thresholds (数据质量预警) per cycle and the half-year analysis reports."""
 
 from decimal import Decimal
 
@@ -105,3 +105,33 @@ class AnalysisReport(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in PENDING
+
+
+class QualityRule(models.Model):
+    """The office's thresholds for data-quality flags (数据质量预警) in one cycle.
+
+    A reported figure is flagged to its assessor when its modified z-score (Iglewicz & Hoaglin) against the unit's
+    own history of the same period, or against its group, exceeds `threshold`; a test with fewer points than the
+    minimum is not made, and says so.
+    """
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="quality_rule",
+                                 verbose_name="考核年度")
+    threshold = models.DecimalField(
+        "修正 z 值阈值", max_digits=4, decimal_places=1, default=Decimal("3.5"),
+        validators=[MinValueValidator(Decimal("2.0")), MaxValueValidator(Decimal("10.0"))],
+        help_text="修正 z 值的绝对值超过该值即预警；Iglewicz 与 Hoaglin 建议 3.5，调低则预警更多。")
+    min_history = models.PositiveSmallIntegerField(
+        "最少历史数据个数", default=3, validators=[MinValueValidator(3), MaxValueValidator(5)],
+        help_text="本单位近 5 年同期已核定数值少于该个数时，不做历史比较。")
+    min_peers = models.PositiveSmallIntegerField(
+        "最少同组单位数", default=3, validators=[MinValueValidator(3), MaxValueValidator(50)],
+        help_text="同组其他单位的本期数值少于该个数时，不做组内比较。")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "数据质量预警规则"
+        verbose_name_plural = "数据质量预警规则"
+
+    def __str__(self):
+        return f"{self.cycle} 数据质量预警规则"
