@@ -1,5 +1,6 @@
 """What the analysis app keeps of its own: the office's pace thresholds (序时进度) per cycle, the data-quality
-thresholds (数据质量预警) per cycle and the half-year analysis reports."""
+thresholds (数据质量预警) per cycle, the half-year analysis reports and
+the improvement targets (绩效改进目标)."""
 
 from decimal import Decimal
 
@@ -135,3 +136,73 @@ class QualityRule(models.Model):
 
     def __str__(self):
         return f"{self.cycle} 数据质量预警规则"
+
+
+class ImprovementMethod(models.TextChoices):
+    QUARTILE = "quartile", "缩小与组内四分位的差距"
+    BENCHMARK = "benchmark", "缩小与标杆单位的差距"
+    BEST_YEAR = "best_year", "缩小与本单位最好年份的差距"
+
+
+class ImprovementStatus(models.TextChoices):
+    PROPOSED = "proposed", "待审定"
+    APPROVED = "approved", "已批准，待转入下一年度"
+    APPLIED = "applied", "已转入下一年度目标"
+
+
+class ImprovementTarget(models.Model):
+    """A unit's proposed target of next year for one indicator (绩效改进目标), from this cycle's figures.
+
+    `cycle` is the year whose figures it comes from; the target is for the year after. The office may adjust the
+    proposal, then approves it; an approved target is written into the next cycle's targets (indicators.actions
+    set_target) as soon as that cycle exists.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="improvement_targets",
+                              verbose_name="数据年度")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="improvement_targets",
+                             verbose_name="单位")
+    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, related_name="improvement_targets",
+                                  verbose_name="指标")
+    group = models.ForeignKey("org.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name="比较组别")
+    method = models.CharField("方法", max_length=12, choices=ImprovementMethod.choices)
+    share = models.DecimalField("缩小差距比例（%）", max_digits=5, decimal_places=2,
+                                validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))])
+    current = models.DecimalField("本年数值", max_digits=18, decimal_places=4, null=True, blank=True)
+    reference = models.DecimalField("参照值", max_digits=18, decimal_places=4, null=True, blank=True)
+    proposed = models.DecimalField("建议目标", max_digits=18, decimal_places=4, null=True, blank=True)
+    adjusted = models.DecimalField("调整后目标", max_digits=18, decimal_places=4, null=True, blank=True)
+    explanation = models.CharField("测算说明", max_length=300, blank=True)
+    benchmark = models.CharField("标杆单位", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=10, choices=ImprovementStatus.choices,
+                              default=ImprovementStatus.PROPOSED)
+    proposed_at = models.DateTimeField("测算时间")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="批准人")
+    approved_at = models.DateTimeField("批准时间", null=True, blank=True)
+    applied_at = models.DateTimeField("转入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "绩效改进目标"
+        verbose_name_plural = "绩效改进目标"
+        ordering = ["cycle", "indicator__sort_order", "indicator__code", "unit__sort_order", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "unit", "indicator"], name="improvement_unique_per_unit_indicator"),
+            models.CheckConstraint(condition=models.Q(share__gt=0, share__lte=100), name="improvement_share_range"),
+            models.CheckConstraint(
+                condition=models.Q(status="proposed") | models.Q(approved_at__isnull=False, approved_by__isnull=False),
+                name="improvement_approved_has_approver"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle.year + 1}年 {self.unit.name} · {self.indicator.name} 改进目标"
+
+    @property
+    def target_year(self) -> int:
+        return self.cycle.year + 1
+
+    @property
+    def final(self) -> Decimal | None:
+        """The figure approved or to approve: the office's adjustment when there is one, else the proposal."""
+        return self.adjusted if self.adjusted is not None else self.proposed
