@@ -26,9 +26,20 @@ def already_loaded() -> bool:
 
 def steps():
     """The steps in order. A later stage appends its module's `build` here (indicators, reports, …)."""
-    from jixiao.demo import accounts, evaluation, indicators, keywork, org, reporting, results, scoring
+    from jixiao.demo import (
+        accounts,
+        analysis,
+        evaluation,
+        indicators,
+        keywork,
+        org,
+        reporting,
+        results,
+        scoring,
+    )
 
-    return [org.build, accounts.build, keywork.build, evaluation.build, indicators.build, reporting.build, scoring.build, results.build]
+    return [org.build, accounts.build, keywork.build, evaluation.build, indicators.build, reporting.build, scoring.build,
+            results.build, analysis.build]
 
 
 def step_name(step) -> str:

@@ -1,0 +1,13 @@
+"""The analysis side of the demo district: the streets' and parks' attributes (单位属性) of the last two years, so
+the nearest-neighbour page (近邻单位) proposes peers a reader of the district would expect. A later part of the
+analysis (improvement targets, the half-year report) appends its demo here."""
+
+from jixiao.analysis import demo_attributes
+from jixiao.org.models import Cycle
+
+YEARS = (2025, 2026)
+
+
+def build(rng) -> str:
+    written = sum(demo_attributes.load(cycle) for cycle in Cycle.objects.filter(year__in=YEARS).order_by("year"))
+    return f"单位属性 {written} 个（{YEARS[0]}–{YEARS[-1]} 年度街道、园区各 6 项）"
