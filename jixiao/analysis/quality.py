@@ -26,6 +26,7 @@ FLAGGED, ORDINARY, UNTESTED = "flagged", "ordinary", "untested"
 HISTORY_YEARS = 5
 DEFAULT_THRESHOLD = Decimal("3.5")
 DEFAULT_MIN_POINTS = 3
+GROUP = "组内同类单位"
 
 
 @dataclass(frozen=True)
@@ -122,23 +123,24 @@ def against_history(x: Decimal | None, history: Sequence[Decimal], rule: Rule, *
     return Check(HISTORY, status, text, m, center, n)
 
 
-def against_peers(x: Decimal | None, others: Sequence[Decimal], rule: Rule, *, group: str = "组内") -> Check:
-    """x against the same period's figures of the other units of its group (`others`, x not among them)."""
+def against_peers(x: Decimal | None, others: Sequence[Decimal], rule: Rule, *, group: str = GROUP) -> Check:
+    """x against the same period's figures of the other units of its group (`others`, x not among them); `group`
+    names the group ("考核组别“街道”")."""
     if x is None:
         return Check(PEERS, UNTESTED, "未填数值，未检验")
     others = list(others)
     n = len(others)
     if n == 0:
-        return Check(PEERS, UNTESTED, f"{group}只有本单位报送，没有可比的同类单位，未检验")
+        return Check(PEERS, UNTESTED, f"{group}只有本单位报送，没有可比的单位，未检验")
     if n < rule.min_peers:
-        return Check(PEERS, UNTESTED, f"{group}同类单位数据不足，未检验（另有 {n} 个单位报送，"
+        return Check(PEERS, UNTESTED, f"{group}数据不足，未检验（另有 {n} 个单位报送，"
                                       f"至少需要 {rule.min_peers} 个）", n=n)
     sample = [*others, x]
     center, spread = stats.median(sample), stats.mad(sample)
     if spread == 0:
-        return Check(PEERS, UNTESTED, _no_spread(f"{group}其他单位数值", others, x), median=center, n=n)
+        return Check(PEERS, UNTESTED, _no_spread("同组其他单位数值", others, x), median=center, n=n)
     status, m = _test(x, center, spread, rule)
-    return Check(PEERS, status, f"较{group}同类单位（{n + 1} 个单位）中位数 {number(center)} "
+    return Check(PEERS, status, f"较{group}（{n + 1} 个单位）中位数 {number(center)} "
                                 f"{_far(m, x, center, spread, rule)}", m, center, n)
 
 
@@ -154,7 +156,7 @@ def _no_spread(what: str, reference: Sequence[Decimal], x: Decimal) -> str:
 
 
 def assess(x: Decimal | None, history: Sequence[Decimal], others: Sequence[Decimal], rule: Rule, *,
-           group: str = "组内", since_year: int | None = None, left_out: int = 0) -> Assessment:
+           group: str = GROUP, since_year: int | None = None, left_out: int = 0) -> Assessment:
     """Both tests of one figure (see `against_history` and `against_peers`)."""
     return Assessment(against_history(x, history, rule, since_year=since_year, left_out=left_out),
                       against_peers(x, others, rule, group=group))

@@ -74,28 +74,28 @@ def test_a_figure_far_from_its_group_is_flagged_against_the_group_with_it_in():
     # Sample 10, 12, 14, 40: median 13; |x − 13| = 3, 1, 1, 27 → MAD 2; M = 0.6745 × 27 ÷ 2 = 9.10575.
     check = quality.against_peers(D(40), [D(10), D(12), D(14)], RULE, group="考核组别“街道”")
     assert check.status == FLAGGED and check.m == D("9.10575") and check.n == 3
-    assert check.reason == "较考核组别“街道”同类单位（4 个单位）中位数 13 偏高 13.5 个 MAD（修正 z 值 9.1，|M| > 3.5）"
+    assert check.reason == "较考核组别“街道”（4 个单位）中位数 13 偏高 13.5 个 MAD（修正 z 值 9.1，|M| > 3.5）"
     # Sample 10, 12, 13, 14: median 12.5; deviations 2.5, 0.5, 0.5, 1.5 → MAD 1; M = 0.6745 × 0.5 = 0.33725.
     assert quality.against_peers(D(13), [D(10), D(12), D(14)], RULE).m == D("0.33725")
 
 
 def test_a_group_of_one_or_too_few_is_not_tested():
     alone = quality.against_peers(D(40), [], RULE)
-    assert alone.status == UNTESTED and alone.reason == "组内只有本单位报送，没有可比的同类单位，未检验"
+    assert alone.status == UNTESTED and alone.reason == "组内同类单位只有本单位报送，没有可比的单位，未检验"
     few = quality.against_peers(D(40), [D(10), D(12)], RULE)
     assert few.reason == "组内同类单位数据不足，未检验（另有 2 个单位报送，至少需要 3 个）"
 
 
 def test_a_group_all_tied_is_explained():
     tied = quality.against_peers(D(5), [D(5), D(5), D(5)], RULE)
-    assert tied.status == UNTESTED and tied.reason == "组内其他单位数值完全相同（均为 5），无法计算离散度，未检验"
+    assert tied.status == UNTESTED and tied.reason == "同组其他单位数值完全相同（均为 5），无法计算离散度，未检验"
     apart = quality.against_peers(D(9), [D(5), D(5), D(5)], RULE)
     assert apart.reason.endswith("；本期 9 与之不同，请人工核对")
 
 
 def test_an_assessment_joins_the_reasons_of_its_flags():
     both = quality.assess(D(200), HISTORY, [D(10), D(12), D(14)], RULE)
-    assert both.flagged and both.reason.startswith("较本单位近 5 年同期中位数 120") and "；较组内同类单位" in both.reason
+    assert both.flagged and both.reason.startswith("较本单位近 5 年同期中位数 120") and "；较组内同类单位（4 个单位）" in both.reason
     neither = quality.assess(D(120), HISTORY, [D(119), D(120), D(121)], RULE)
     assert not neither.flagged and neither.reason == "" and neither.notes == ""
 
