@@ -1,7 +1,8 @@
 """Access cases for every analysis URL, one module per part (see tests/test_access_matrix.py)."""
 
 from jixiao.analysis.tests.access_compare import CASES as COMPARE
+from jixiao.analysis.tests.access_drill import CASES as DRILL
 from jixiao.analysis.tests.access_pace import CASES as PACE
 from jixiao.analysis.tests.access_peers import CASES as PEERS
 
-CASES = {**COMPARE, **PACE, **PEERS}
+CASES = {**COMPARE, **PACE, **PEERS, **DRILL}
