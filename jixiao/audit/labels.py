@@ -34,6 +34,14 @@ EVENT_LABELS: dict[str, str] = {
     "unit.retire_refused": "撤销单位被拒",
     "cycle.pace_rule_set": "修改序时进度判定规则",
     "cycle.pace_rule_refused": "修改序时进度判定规则被拒",
+    "analysis_report.requested": "申请生成半年分析报告",
+    "analysis_report.request_refused": "申请生成半年分析报告被拒",
+    "analysis_report.generated": "生成半年分析报告",
+    "analysis_report.failed": "生成半年分析报告失败",
+    "analysis_report.edited": "修改半年分析报告的问题与建议",
+    "analysis_report.edit_refused": "修改半年分析报告被拒",
+    "analysis_report.issued": "印发半年分析报告",
+    "analysis_report.issue_refused": "印发半年分析报告被拒",
     "unit.attributes_imported": "导入单位属性",
     "unit.attributes_import_refused": "导入单位属性被拒",
     "unit.attribute_weight_set": "修改单位属性权重",
@@ -218,6 +226,7 @@ PREFIX_LABELS: dict[str, str] = {
     "scoring.": "考核计算",
     "results.": "结果运用",
     "rectification.": "整改",
+    "analysis_report.": "半年分析报告",
     "backup.": "备份与恢复",
 }
 

@@ -1,0 +1,38 @@
+"""`python manage.py make_analysis_report --cycle YEAR --half 1|2 [--unit CODE] PATH`: write a half-year report.
+
+The district's report, or one unit's with --unit, as a .docx at PATH, with the generated 存在问题/改进建议 text
+(the office edits them on the page before issuing). Nothing is written to the database.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jixiao.analysis import report_actions
+from jixiao.org.models import Cycle, Unit
+
+
+class Command(BaseCommand):
+    help = "生成半年绩效状况分析报告（.docx）：全区，或用 --unit 指定单位"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cycle", type=int, required=True, help="考核年度，如 2026")
+        parser.add_argument("--half", type=int, required=True, choices=[1, 2], help="1 上半年，2 下半年")
+        parser.add_argument("--unit", default="", help="单位编码（默认：全区报告）")
+        parser.add_argument("path", help="写入的 .docx 文件路径")
+
+    def handle(self, *args, cycle, half, unit, path, **options):
+        found = Cycle.objects.filter(year=cycle).first()
+        if found is None:
+            raise CommandError(f"没有 {cycle} 考核年度")
+        target = None
+        if unit:
+            target = report_actions.report_units(found).filter(code=unit).first()
+            if target is None:
+                exists = Unit.objects.filter(code=unit).exists()
+                raise CommandError(f"单位 {unit} 在 {cycle} 年度没有指标或重点工作" if exists else f"没有编码为 {unit} 的单位")
+        out = Path(path)
+        if not out.parent.is_dir():
+            raise CommandError(f"目录不存在：{out.parent}")
+        out.write_bytes(report_actions.build_file(found, half, target))
+        self.stdout.write(f"已写入 {out}")

@@ -1,0 +1,178 @@
+"""The changes of the half-year analysis report: request, generate (in the task worker), edit the text, issue.
+
+Each change is atomic and audited. A report requested twice at once runs once: `AnalysisReport.key` names the
+report and the database holds at most one queued or running row per key (the partial unique constraint
+`analysis_report_one_pending_job`), so the second request fails in the database whatever the timing.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jixiao.analysis import report_content, report_document, report_queries
+from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
+from jixiao.analysis.pace_queries import NOT_REPORTING
+from jixiao.audit import log
+from jixiao.org.models import Unit
+
+logger = logging.getLogger(__name__)
+TEXT_FIELDS = ["problems", "suggestions"]
+
+
+def report_units(cycle):
+    """The units a report can be about: those with targets or key tasks of the cycle (not the district itself)."""
+    return (Unit.objects.filter(valid_to__isnull=True).exclude(kind__in=NOT_REPORTING)
+            .filter(pk__in=_with_items(cycle)).order_by("sort_order", "code"))
+
+
+def _with_items(cycle) -> set[int]:
+    from jixiao.indicators.models import Target
+    from jixiao.keywork.models import KeyTask
+
+    return (set(Target.objects.filter(cycle=cycle).values_list("unit_id", flat=True))
+            | set(KeyTask.objects.filter(cycle=cycle).values_list("lead_unit_id", flat=True)))
+
+
+def key_of(cycle, half: int, scope: str, unit=None) -> str:
+    return f"{cycle.year}-{half}-{scope}-{unit.pk if unit else 0}"
+
+
+def request_report(cycle, half: int, scope: str, *, unit=None, by) -> AnalysisReport:
+    """A new report row, queued; its generation is enqueued after commit. Refused while the same one is pending."""
+    if half not in (1, 2):
+        raise ValidationError("请选择上半年或下半年。")
+    if (scope == ReportScope.UNIT) != (unit is not None):
+        raise ValidationError("单位报告须选择单位；全区和全部单位报告不选单位。")
+    report = AnalysisReport(cycle=cycle, half=half, scope=scope, unit=unit, key=key_of(cycle, half, scope, unit),
+                            requested_by=by, requested_at=timezone.now(), phase="排队中")
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ValidationError(f"{report.title}正在生成，请勿重复提交；生成完成后可在列表中查看。") from None
+    log.record("analysis_report.requested", report, after=log.snapshot(report, ["cycle", "half", "scope", "unit"]),
+               user=by)
+    _enqueue(report)
+    return report
+
+
+def _enqueue(report) -> None:
+    from jixiao.analysis.report_tasks import generate_report_task
+
+    transaction.on_commit(lambda: generate_report_task.enqueue(report.pk))
+
+
+def _progress(report, percent: int, phase: str) -> None:
+    AnalysisReport.objects.filter(pk=report.pk).update(progress=percent, phase=phase)
+
+
+def generate(report: AnalysisReport) -> AnalysisReport:
+    """Build the report's file (a .docx, or a zip of one .docx per unit); on failure record why."""
+    AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, phase="读取数据", progress=5)
+    try:
+        if report.scope == ReportScope.ALL_UNITS:
+            data, name, as_of = _all_units(report)
+        else:
+            data, as_of = _one(report, report.unit)
+            name = f"{report.title}.docx"
+    except Exception as error:  # the row must say it failed, whatever went wrong; the log keeps the trace
+        logger.exception("analysis report %s failed", report.pk)
+        AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, phase="生成失败",
+                                                           error=f"生成失败：{type(error).__name__}")
+        log.record("analysis_report.failed", report, outcome="failure", user=report.requested_by,
+                   after={"message": f"{type(error).__name__}: {error}"[:500]})
+        return report
+    old = report.file.name
+    with transaction.atomic():
+        report.file.save(name, ContentFile(data), save=False)
+        AnalysisReport.objects.filter(pk=report.pk).update(
+            status=ReportStatus.DRAFT, phase="已完成", progress=100, file=report.file.name, as_of=as_of,
+            problems=report.problems, suggestions=report.suggestions, generated_at=timezone.now(), error="")
+        log.record("analysis_report.generated", report, user=report.requested_by,
+                   after={"file": report.file.name, "as_of": as_of.isoformat()})
+    if old and old != report.file.name:
+        report.file.storage.delete(old)  # the draft before the office's edit
+    report.refresh_from_db()
+    return report
+
+
+def build_file(cycle, half: int, unit=None) -> bytes:
+    """A report's .docx with the generated text, written nowhere (the `make_analysis_report` command)."""
+    facts = report_queries.facts(cycle, half, unit)
+    problems, suggestions = generated_text(facts)
+    return report_document.build(facts, problems, suggestions, on=timezone.localdate())
+
+
+def generated_text(facts) -> tuple[str, str]:
+    """存在问题 and 改进建议 written from the figures, numbered, as the office first sees them."""
+    return (report_content.numbered(report_content.problems(facts)),
+            report_content.numbered(report_content.suggestions(facts)))
+
+
+def _one(report, unit) -> tuple[bytes, object]:
+    """One report's .docx; the generated text of 问题/建议 unless the office has edited it."""
+    facts = report_queries.facts(report.cycle, report.half, unit)
+    _progress(report, 40, "生成文字与图表")
+    if not report.text_edited:
+        report.problems, report.suggestions = generated_text(facts)
+    data = report_document.build(facts, report.problems, report.suggestions, on=timezone.localdate())
+    _progress(report, 90, "保存文件")
+    return data, facts.as_of
+
+
+def _all_units(report) -> tuple[bytes, str, object]:
+    """Every unit's report, each with its generated text, in one zip."""
+    units = list(report_units(report.cycle))
+    buffer, as_of = io.BytesIO(), None
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, unit in enumerate(units, start=1):
+            facts = report_queries.facts(report.cycle, report.half, unit)
+            as_of = facts.as_of
+            problems, suggestions = generated_text(facts)
+            archive.writestr(f"{n:03d}-{report_document.title(facts)}.docx",
+                             report_document.build(facts, problems, suggestions, on=timezone.localdate()))
+            _progress(report, 5 + 90 * n // len(units), f"已完成{n}/{len(units)}个单位")
+    if as_of is None:
+        raise ValidationError("本年度没有可生成报告的单位。")
+    return buffer.getvalue(), f"{report.title}.zip", as_of
+
+
+@transaction.atomic
+def edit_text(report: AnalysisReport, *, problems: str, suggestions: str, by) -> AnalysisReport:
+    """Keep the office's 问题/建议 text and rebuild the file with it in the background (a draft only)."""
+    report = AnalysisReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError(f"{report.title}当前状态为“{report.get_status_display()}”，只有草稿可以修改。")
+    if report.scope == ReportScope.ALL_UNITS:
+        raise ValidationError("全部单位的压缩包不能逐一修改，请生成单个单位的报告后修改。")
+    before = log.snapshot(report, TEXT_FIELDS)
+    report.problems, report.suggestions = problems.strip(), suggestions.strip()
+    report.text_edited, report.status, report.phase, report.progress = True, ReportStatus.QUEUED, "排队中", 0
+    try:
+        with transaction.atomic():
+            report.save(update_fields=[*TEXT_FIELDS, "text_edited", "status", "phase", "progress"])
+    except IntegrityError:
+        raise ValidationError(f"{report.title}正在生成，请稍后再修改。") from None
+    log.record("analysis_report.edited", report, before=before, after=log.snapshot(report, TEXT_FIELDS), user=by)
+    _enqueue(report)
+    return report
+
+
+@transaction.atomic
+def issue(report: AnalysisReport, *, by) -> AnalysisReport:
+    """印发: a finished draft becomes the issued report; it is not edited after that."""
+    report = AnalysisReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.DRAFT or not report.file:
+        raise ValidationError(f"{report.title}当前状态为“{report.get_status_display()}”，只有已生成的草稿可以印发。")
+    report.status, report.issued_by, report.issued_at = ReportStatus.ISSUED, by, timezone.now()
+    report.save(update_fields=["status", "issued_by", "issued_at"])
+    log.record("analysis_report.issued", report, before={"status": ReportStatus.DRAFT},
+               after={"status": ReportStatus.ISSUED}, user=by)
+    return report
