@@ -91,6 +91,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "analysis.view": frozenset({R.OFFICE_ADMIN, R.LEADER}),
     "analysis.manage": frozenset({R.OFFICE_ADMIN}),
     "analysis.view_own": frozenset({R.ASSESSOR, R.REPORTER, R.REVIEWER}),
+    # 数据质量预警: the office and leaders read every flag; an assessor those of the indicators it verifies.
+    "analysis.quality": frozenset({R.OFFICE_ADMIN, R.LEADER, R.ASSESSOR}),
 }
 
 SESSION_KEY = "active_membership_id"

@@ -34,6 +34,8 @@ EVENT_LABELS: dict[str, str] = {
     "unit.retire_refused": "撤销单位被拒",
     "cycle.pace_rule_set": "修改序时进度判定规则",
     "cycle.pace_rule_refused": "修改序时进度判定规则被拒",
+    "cycle.quality_rule_set": "修改数据质量预警规则",
+    "cycle.quality_rule_refused": "修改数据质量预警规则被拒",
     "analysis_report.requested": "申请生成半年分析报告",
     "analysis_report.request_refused": "申请生成半年分析报告被拒",
     "analysis_report.generated": "生成半年分析报告",

@@ -51,6 +51,7 @@ NAV = [
     NavItem("横比纵比", "analysis:compare", "bar-chart-line", "analysis.view", "绩效分析"),
     NavItem("序时进度", "analysis:pace", "hourglass-split", "analysis.view", "绩效分析"),
     NavItem("近邻单位", "analysis:peers", "diagram-2", "analysis.view", "绩效分析"),
+    NavItem("数据质量预警", "analysis:quality", "exclamation-diamond", "analysis.quality", "绩效分析"),
     NavItem("领导下钻", "analysis:drill", "diagram-3", "analysis.view", "绩效分析"),
     NavItem("本单位横比纵比", "analysis:my_compare", "bar-chart-line", "analysis.view_own", "本单位"),
     NavItem("本单位序时进度", "analysis:my_pace", "hourglass-split", "analysis.view_own", "本单位"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
+from jixiao.analysis import quality_queries
 from jixiao.lib import refusals
 from jixiao.lib.excel import WorkbookError
 from jixiao.org.models import Unit
@@ -141,9 +142,11 @@ def assessor(request, period_pk):
     returned = [c["value"] for r in rows for c in r["cells"] if c["value"] is not None and c["value"].is_returned]
     changed = [c["value"] for r in rows for c in r["cells"] if c["value"] is not None and c["value"].verified_at is None
                and r["submission"] is not None and r["submission"].status in (Status.VERIFIED, Status.LOCKED)]
+    # 数据质量预警: each figure awaiting verification against its history and its group, before it is verified.
+    flags = quality_queries.assess_values(period, [c["value"] for r in queue for c in r["cells"] if c["due"]])
     return render(request, "reporting/assessor.html", {
         "period": period, "unit": mine, "items": items, "rows": rows, "queue": queue, "changed": changed,
-        "returned": returned, "grades": {i.pk: checks.grades_of(i) for i in items},
+        "returned": returned, "grades": {i.pk: checks.grades_of(i) for i in items}, "flags": flags,
         "problems": problems, "reason_form": ReasonForm(), "posted": request.POST if problems else None,
     }, status=422 if problems else 200)
 
