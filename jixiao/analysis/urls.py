@@ -1,6 +1,7 @@
 """绩效分析: each part of the read side keeps its own URLs beside its views."""
 
-from jixiao.analysis.views import compare, drill, pace, peers, quality
+from jixiao.analysis.views import compare, drill, improvement, pace, peers, quality
 
 app_name = "analysis"
-urlpatterns = [*compare.urlpatterns, *pace.urlpatterns, *peers.urlpatterns, *drill.urlpatterns, *quality.urlpatterns]
+urlpatterns = [*compare.urlpatterns, *pace.urlpatterns, *peers.urlpatterns, *drill.urlpatterns, *quality.urlpatterns,
+               *improvement.urlpatterns]

@@ -2,8 +2,9 @@
 
 from jixiao.analysis.tests.access_compare import CASES as COMPARE
 from jixiao.analysis.tests.access_drill import CASES as DRILL
+from jixiao.analysis.tests.access_improvement import CASES as IMPROVEMENT
 from jixiao.analysis.tests.access_pace import CASES as PACE
 from jixiao.analysis.tests.access_peers import CASES as PEERS
 from jixiao.analysis.tests.access_quality import CASES as QUALITY
 
-CASES = {**COMPARE, **PACE, **PEERS, **DRILL, **QUALITY}
+CASES = {**COMPARE, **PACE, **PEERS, **DRILL, **QUALITY, **IMPROVEMENT}

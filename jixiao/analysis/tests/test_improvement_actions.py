@@ -27,6 +27,10 @@ def actual(cycle, unit, indicator, value):
 
 @pytest.fixture
 def world(cast):
+    return build_world(cast)
+
+
+def build_world(cast):
     """2026: five streets on one higher-better indicator, year-end actuals 80 (华明), 92, 70, 88, 100 (S12);
     华明's 2024 and 2025 actuals 84 and 83."""
     a, b, c = streets(3)

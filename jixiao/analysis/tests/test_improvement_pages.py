@@ -1,0 +1,143 @@
+"""The improvement-target pages: the office's journey by the test client, a leader reading, a unit its own, bad
+input, other units' rows, double submits and the export."""
+
+import io
+import re
+from decimal import Decimal as D
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from jixiao.analysis.models import ImprovementStatus, ImprovementTarget
+from jixiao.analysis.tests.test_improvement_actions import build_world
+from jixiao.audit.models import Event
+from jixiao.indicators.models import Target
+from jixiao.indicators.tests import builders
+
+URL = "/analysis/improvement/"
+
+
+@pytest.fixture
+def world(cast):
+    return build_world(cast)
+
+
+def text(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def propose(client, **extra):
+    return client.post(URL + "propose/", {"cycle": "2026", "method": "quartile", "share": "50", **extra})
+
+
+def row(world, unit):
+    return ImprovementTarget.objects.get(cycle=world["cycle"], unit=unit, indicator=world["ind"])
+
+
+def test_the_office_proposes_and_sees_method_and_numbers_per_row(cast, login, world):
+    client = login(cast.office)
+    response = propose(client)
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    body = text(page)
+    assert "已按“缩小与组内四分位的差距”（50%）测算 5 项，其中 5 项有建议目标" in body
+    assert "组内上四分位 92，本单位 80，缩小差距 50% → 86" in body
+    assert "已达组内上四分位（92），保持 100" in body
+    assert "2027 年度尚未设立" in body
+    assert "第12街道" in body  # the 标杆 of every other unit
+
+
+def test_bad_input_is_answered_in_chinese_and_nothing_is_written(cast, login, world):
+    client = login(cast.office)
+    for data, message in (({"share": "0"}, "不能小于 1%"), ({"share": "abc"}, "须为数字"),
+                          ({"method": "median"}, "请选择列出的测算方法"), ({"share": "150"}, "不能大于 100%"),
+                          ({"group": "999999"}, "所选组别不属于本年度")):
+        response = propose(client, **data)
+        assert response.status_code == 302
+        assert message in text(client.get(response["Location"]))
+    assert not ImprovementTarget.objects.exists()
+    assert client.post(URL + "propose/", {"cycle": "abc", "method": "quartile", "share": "50"}).status_code == 404
+
+
+def test_adjust_approve_twice_and_apply_once_the_next_cycle_exists(cast, login, world):
+    client = login(cast.office)
+    propose(client)
+    mine, other = row(world, cast.street), row(world, cast.other_street)
+    response = client.post(URL + "adjust/", {"cycle": "2026", "id": mine.pk, "value": "87.5"})
+    assert response.status_code == 302 and row(world, cast.street).adjusted == D("87.5")
+    bad = client.post(URL + "adjust/", {"cycle": "2026", "id": mine.pk, "value": "-3"}, follow=True)
+    assert "目标值须大于 0" in text(bad) and row(world, cast.street).adjusted == D("87.5")
+    assert Event.objects.filter(code="improvement.adjust_refused").count() == 1
+    # one approval, submitted twice (a double click): approved once, the second says so
+    for _ in range(2):
+        page = client.post(URL + "approve/", {"cycle": "2026", "ids": [mine.pk, other.pk]}, follow=True)
+    assert "2 项此前已批准，未重复处理" in text(page)
+    assert Event.objects.filter(code="improvement.approved").count() == 2
+    assert row(world, cast.street).status == ImprovementStatus.APPROVED
+    refused = client.post(URL + "apply/", {"cycle": "2026"}, follow=True)
+    assert "2027年度尚未设立" in text(refused)
+    builders.cycle(2027)
+    page = client.post(URL + "apply/", {"cycle": "2026"}, follow=True)
+    assert "已将 2 项改进目标写入 2027 年度目标值" in text(page)
+    assert Target.objects.get(cycle__year=2027, unit=cast.street).target_value == D("87.5")
+    again = client.post(URL + "adjust/", {"cycle": "2026", "id": mine.pk, "value": "90"}, follow=True)
+    assert "已批准，不能再调整" in text(again)
+
+
+def test_an_id_of_another_cycle_or_none_is_not_acted_on(cast, login, world):
+    client = login(cast.office)
+    propose(client)
+    mine = row(world, cast.street)
+    assert client.post(URL + "adjust/", {"cycle": "2025", "id": mine.pk, "value": "90"}).status_code == 404
+    assert client.post(URL + "adjust/", {"cycle": "2026", "id": "x", "value": "90"}).status_code == 404
+    client.post(URL + "approve/", {"cycle": "2025", "ids": [mine.pk]})
+    assert row(world, cast.street).status == ImprovementStatus.PROPOSED
+    page = client.post(URL + "approve/", {"cycle": "2026"}, follow=True)
+    assert "请先勾选要批准的改进目标" in text(page)
+
+
+def test_a_leader_reads_without_the_office_controls(cast, login, world):
+    login(cast.office)
+    propose(login(cast.office))
+    client = login(cast.leader)
+    response = client.get(URL, {"cycle": "2026"})
+    assert response.status_code == 200 and "组内上四分位 92" in text(response)
+    assert 'data-testid="approve-one"' not in response.content.decode()
+    assert client.post(URL + "approve/", {"cycle": "2026", "ids": [row(world, cast.street).pk]}).status_code == 403
+
+
+def test_a_unit_reads_only_its_own_proposals_and_benchmark(cast, login, world):
+    propose(login(cast.office))
+    client = login(cast.street_reporter)
+    response = client.get("/analysis/my/improvement/")
+    assert response.status_code == 200
+    body = text(response)
+    assert "华明街道 · 改进目标与标杆" in body and "组内上四分位 92，本单位 80" in body and "第12街道" in body
+    assert len(re.findall(r'data-testid="improvement-row"', response.content.decode())) == 1
+    assert "本单位 92" not in body  # 金桥's row is not shown
+    assert client.get(URL).status_code == 403
+
+
+def test_the_export_holds_the_rows(cast, login, world):
+    propose(login(cast.office))
+    response = login(cast.leader).get(URL + "export/", {"cycle": "2026", "group": world["group"].pk})
+    assert response.status_code == 200
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    header = sheet[0]
+    first = dict(zip(header, sheet[1], strict=True))
+    assert first["单位"] == "华明街道" and first["建议目标"] == 86 and first["标杆单位"] == "第12街道"
+    assert len(sheet) == 6
+
+
+def test_the_list_takes_a_fixed_number_of_queries(cast, login, world, django_assert_max_num_queries):
+    client = login(cast.office)
+    propose(client)
+    with django_assert_max_num_queries(40):
+        assert client.get(URL, {"cycle": "2026", "group": ""}).status_code == 200
+
+
+@pytest.mark.parametrize("query", [{"cycle": "abc"}, {"group": "x", "indicator": "-1", "status": "nope"}])
+def test_a_bad_query_string_never_fails(cast, login, world, query):
+    propose(login(cast.office))
+    assert login(cast.office).get(URL, query).status_code == 200
