@@ -6,5 +6,7 @@ from jixiao.analysis.tests.access_improvement import CASES as IMPROVEMENT
 from jixiao.analysis.tests.access_pace import CASES as PACE
 from jixiao.analysis.tests.access_peers import CASES as PEERS
 from jixiao.analysis.tests.access_quality import CASES as QUALITY
+from jixiao.analysis.tests.access_reports import CASES as REPORTS
 
 CASES = {**COMPARE, **PACE, **PEERS, **DRILL, **QUALITY, **IMPROVEMENT}
+CASES.update(REPORTS)

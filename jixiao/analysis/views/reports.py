@@ -1,0 +1,124 @@
+"""半年绩效状况分析报告 pages: the list and the request form, one report's progress, its text, issue, download.
+
+The office (analysis.manage) requests, edits and issues; leaders (analysis.view) read the list and download.
+Generation runs in the task worker; the report page polls its status part with htmx until the file is made.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from jixiao.accounts import access
+from jixiao.analysis import report_actions
+from jixiao.analysis.models import AnalysisReport
+from jixiao.analysis.report_forms import RequestForm, TextForm
+from jixiao.lib import cycles, refusals
+from jixiao.lib.responses import download
+
+
+def _report(request, pk, action="analysis.view"):
+    access.require(request.user, action)
+    return get_object_or_404(AnalysisReport.objects.select_related("cycle", "unit", "requested_by", "issued_by"),
+                             pk=pk)
+
+
+@login_required
+@require_GET
+def report_list(request):
+    access.require(request.user, "analysis.view")
+    pick = cycles.pick(request)
+    context = {"pick": pick, "cycle": pick.cycle, "can_manage": access.can(request.user, "analysis.manage")}
+    if pick.cycle is not None:
+        context["reports"] = (AnalysisReport.objects.filter(cycle=pick.cycle).select_related("cycle", "unit")
+                              .order_by("-requested_at", "-pk"))
+        context["form"] = RequestForm(units=report_actions.report_units(pick.cycle))
+    return render(request, "analysis/reports.html", context)
+
+
+@login_required
+@require_POST
+def report_request(request):
+    access.require(request.user, "analysis.manage")
+    cycle = cycles.pick_or_404(request).cycle
+    if cycle is None:
+        messages.error(request, "尚未设立考核年度。")
+        return redirect("analysis:reports")
+    back = f"{reverse('analysis:reports')}?cycle={cycle.year}"
+    form = RequestForm(request.POST, units=report_actions.report_units(cycle))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        report = report_actions.request_report(cycle, form.cleaned_data["half"], form.cleaned_data["scope"],
+                                               unit=form.cleaned_data["unit"], by=request.user)
+    except ValidationError as error:
+        refusals.refuse(request, "analysis_report.request_refused", None, error, cycle=cycle.year)
+        return redirect(back)
+    return redirect("analysis:report", pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_detail(request, pk):
+    report = _report(request, pk)
+    context = {"report": report, "can_manage": access.can(request.user, "analysis.manage")}
+    if request.htmx:
+        return render(request, "analysis/_report_status.html", context)
+    context["form"] = TextForm(initial={"problems": report.problems, "suggestions": report.suggestions})
+    return render(request, "analysis/report.html", context)
+
+
+@login_required
+@require_POST
+def report_edit(request, pk):
+    report = _report(request, pk, "analysis.manage")
+    form = TextForm(request.POST)
+    if form.is_valid():
+        try:
+            report_actions.edit_text(report, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            refusals.refuse(request, "analysis_report.edit_refused", report, error, form=form)
+        else:
+            messages.success(request, "问题与建议已保存，报告正在按修改后的文字重新生成。")
+            return redirect("analysis:report", pk=report.pk)
+    return render(request, "analysis/report.html", {"report": report, "form": form, "can_manage": True},
+                  status=422)
+
+
+@login_required
+@require_POST
+def report_issue(request, pk):
+    report = _report(request, pk, "analysis.manage")
+    try:
+        report_actions.issue(report, by=request.user)
+    except ValidationError as error:
+        refusals.refuse(request, "analysis_report.issue_refused", report, error)
+    else:
+        messages.success(request, f"{report.title}已印发。")
+    return redirect("analysis:report", pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_download(request, pk):
+    report = _report(request, pk)
+    if not report.file:
+        messages.error(request, "报告尚未生成完成，暂无文件可下载。")
+        return redirect("analysis:report", pk=report.pk)
+    suffix = ".zip" if report.file.name.endswith(".zip") else ".docx"
+    return download(report.file.open("rb"), report.title + ("（草稿）" if report.status == "draft" else "") + suffix)
+
+
+urlpatterns = [
+    path("reports/", report_list, name="reports"),
+    path("reports/new/", report_request, name="report_request"),
+    path("reports/<int:pk>/", report_detail, name="report"),
+    path("reports/<int:pk>/text/", report_edit, name="report_edit"),
+    path("reports/<int:pk>/issue/", report_issue, name="report_issue"),
+    path("reports/<int:pk>/download/", report_download, name="report_download"),
+]
