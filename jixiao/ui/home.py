@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from jixiao.accounts.models import Membership, User
 from jixiao.accounts.roles import Role
+from jixiao.analysis import overview
 from jixiao.audit import feed
 from jixiao.audit.labels import label_for
 from jixiao.audit.models import Event
 from jixiao.org.models import Cadre, Cycle, CycleStatus, Unit, UnitKind
-from jixiao.ui import overview, todo
+from jixiao.ui import todo
 
 
 def for_membership(user, membership):

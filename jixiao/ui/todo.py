@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from jixiao.accounts import access
 from jixiao.accounts.roles import Role
+from jixiao.analysis.overview import running_cycle
 from jixiao.analysis.pace_queries import behind_for_unit as pace_behind
 from jixiao.evaluation import actions as evaluation_actions
 from jixiao.evaluation.models import Ballot, BallotStatus, Campaign, CampaignStatus, Comment, FollowUp
@@ -33,7 +34,6 @@ from jixiao.reporting.queries import STATES
 from jixiao.reporting.reminders import DAYS_BEFORE
 from jixiao.results.models import Rectification, RectificationStatus
 from jixiao.scoring.models import Appeal, RunStatus, ScoreResult
-from jixiao.ui.overview import running_cycle
 
 # Cycles whose periods may still call for work: periods of a published or archived year are history.
 ACTIVE_CYCLES = (CycleStatus.RUNNING, CycleStatus.SCORING)

@@ -58,7 +58,7 @@ def test_user_without_membership_is_told_to_ask_for_access(cast, login):
 
 def test_home_query_count_is_bounded(cast, login, django_assert_max_num_queries):
     client = login(cast.office)
-    # With the overview (jixiao/ui/tests/test_overview.py checks it on filled years); here an empty year.
+    # With the overview (jixiao/analysis/tests/test_overview.py checks it on filled years); here an empty year.
     with django_assert_max_num_queries(30):
         client.get("/")
 

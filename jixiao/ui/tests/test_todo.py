@@ -7,6 +7,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from jixiao.analysis.tests.test_overview import NOVEMBER, TZ, key_tasks, open_campaign, published_2025
 from jixiao.evaluation import actions as evaluation_actions
 from jixiao.evaluation.models import Ballot, BallotStatus
 from jixiao.keywork import actions as keywork_actions
@@ -19,7 +20,6 @@ from jixiao.results.models import RectificationStatus
 from jixiao.results.tests import builders as results_builders
 from jixiao.scoring import actions as scoring
 from jixiao.ui import todo
-from jixiao.ui.tests.test_overview import NOVEMBER, TZ, key_tasks, open_campaign, published_2025
 from tests.cast import grant, make_user
 
 Q1_LATE = datetime.datetime(2026, 4, 20, 10, 0, tzinfo=TZ)  # Q1 was due on 10 April with 3 days' grace

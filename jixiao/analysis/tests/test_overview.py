@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jixiao.accounts.roles import Role
+from jixiao.analysis import overview
 from jixiao.evaluation import actions as evaluation_actions
 from jixiao.evaluation.models import RaterKind, Scale
 from jixiao.indicators.models import GRADE_ORDER, Target, VetoCondition
@@ -27,7 +28,6 @@ from jixiao.results.models import RectificationStatus
 from jixiao.results.tests import builders as results_builders
 from jixiao.scoring import actions as scoring
 from jixiao.scoring.tests.world import scheme_world
-from jixiao.ui import overview
 from tests.cast import grant, make_user
 
 TZ = ZoneInfo("Asia/Shanghai")
