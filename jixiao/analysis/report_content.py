@@ -74,6 +74,11 @@ class IndicatorLine:
     improved: int = 0
     comparable: int = 0  # units with last year's same period to compare with
 
+    @property
+    def thin(self) -> bool:
+        """Some units have a value, fewer than half: a comparison that speaks for few. None at all is not due yet."""
+        return self.reported > 0 and self.reported * 2 < self.total
+
 
 @dataclass(frozen=True)
 class UnitLine:
@@ -130,10 +135,10 @@ class Facts:
         return sum(self.pace_counts.values())
 
 
-def names(values: list[str], most: int = MOST) -> str:
-    """“甲、乙、丙等5项” style: at most `most` names, then how many in all."""
+def names(values: list[str], most: int = MOST, counted: str = "项") -> str:
+    """“甲、乙、丙等5项” style: at most `most` names, then how many in all (`counted`: 项, 个单位)."""
     shown = "、".join(f"“{v}”" for v in values[:most])
-    return f"{shown}等{len(values)}项" if len(values) > most else shown
+    return f"{shown}等{len(values)}{counted}" if len(values) > most else shown
 
 
 def percent(value: Decimal) -> str:
@@ -231,8 +236,8 @@ def _district_problems(f: Facts) -> list[str]:
     out = []
     most = sorted((u for u in f.units if u.behind), key=lambda u: -u.behind)
     if most:
-        out.append(f"欠进度事项集中在{names([u.unit for u in most])}，其中{most[0].unit}有{most[0].behind}项。")
-    thin = [i.name for i in f.indicators if i.total and i.reported * 2 < i.total]
+        out.append(f"欠进度事项集中在{names([u.unit for u in most], counted='个单位')}，其中{most[0].unit}有{most[0].behind}项。")
+    thin = [i.name for i in f.indicators if i.thin]
     if thin:
         out.append(f"{names(thin)}有数值的单位不足一半，横向比较的代表性不足。")
     worse = [i.name for i in f.indicators if i.comparable and i.improved * 2 < i.comparable]
@@ -256,7 +261,7 @@ def suggestions(f: Facts) -> list[str]:
     if f.district:
         if any(u.behind for u in f.units):
             out.append("对欠进度事项较多的单位开展专项督查，必要时下发督办单。")
-        if any(i.total and i.reported * 2 < i.total for i in f.indicators):
+        if any(i.thin for i in f.indicators):
             out.append("督促各单位按时报送数据，提高横向比较的覆盖面。")
     if f.overdue:
         out.append("督促逾期整改事项限期销号，对整改不力的单位予以通报。")

@@ -72,7 +72,8 @@ def test_the_district_names_the_units_most_behind_and_thin_or_worsening_indicato
     f = c.Facts(subject="全区", district=True, year=2026, half=1, as_of=JUNE_30, pace_counts={"behind": 3, "on_pace": 1},
                 behind=[c.PaceLine("华明街道", "指标", "地区生产总值", "40.0%", "50.0%", "100万元")] * 3,
                 units=[c.UnitLine("金桥街道", 1, 1), c.UnitLine("华明街道", 3, 2)],
-                indicators=[c.IndicatorLine("税收收入", 1, 4), c.IndicatorLine("地区生产总值", 4, 4, improved=1, comparable=4)],
+                indicators=[c.IndicatorLine("税收收入", 1, 4), c.IndicatorLine("地区生产总值", 4, 4, improved=1, comparable=4),
+                            c.IndicatorLine("年度考核指标", 0, 4)],  # nobody has a value: not due yet, not thin
                 rectifications=2, rectifications_closed=1, overdue=["金桥街道：道路破损"])
     assert c.problems(f) == [
         "有3项指标、0项重点工作欠进度，如华明街道“地区生产总值”完成40.0%，低于序时进度50.0%，差100万元。",
@@ -88,5 +89,6 @@ def test_the_district_names_the_units_most_behind_and_thin_or_worsening_indicato
 
 def test_names_stop_after_three_and_numbered_text_counts_in_chinese():
     assert c.names(["甲", "乙", "丙", "丁"]) == "“甲”、“乙”、“丙”等4项"
+    assert c.names(["甲", "乙", "丙", "丁"], counted="个单位") == "“甲”、“乙”、“丙”等4个单位"
     assert c.numbered(["一句。", "两句。"]) == "（一）一句。\n（二）两句。"
     assert [c.chinese(n) for n in (1, 10, 11, 19, 20)] == ["一", "十", "十一", "十九", "20"]

@@ -1,0 +1,49 @@
+"""The office generates the demo district's 2026 H1 analysis report, edits its 改进建议, issues it and downloads it."""
+
+import io
+import re
+
+import docx
+import pytest
+from playwright.sync_api import expect
+
+from jixiao.demo.accounts import account
+from tests.browser.session import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_office_generates_edits_issues_and_downloads_the_half_year_report(whole_demo, live_server, page, shot,
+                                                                         external_requests):
+    log_in(page, live_server.url, account("office"))
+    page.get_by_role("link", name="半年分析报告", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/analysis/reports/"))
+    form = page.get_by_test_id("report-request")
+    form.get_by_label("半年", exact=True).select_option(label="上半年")
+    form.get_by_label("范围", exact=True).select_option(label="全区")
+    form.get_by_role("button", name="生成报告").click()
+    expect(page).to_have_url(re.compile(r"/analysis/reports/\d+/$"))
+    status = page.get_by_test_id("report-status")
+    expect(status).to_contain_text("草稿", timeout=30_000)
+    expect(status).to_contain_text("数据截至 2026年6月30日")
+    suggestions = page.get_by_label("七、改进建议")
+    assert suggestions.input_value().startswith("（一）")
+    shot("analysis-report-draft")
+    suggestions.fill("（一）对欠进度事项逐项明确追赶措施。\n（二）请各街道对标标杆单位，九月底前报送改进方案。")
+    page.get_by_role("button", name="保存并重新生成").click()
+    expect(page.get_by_text("问题与建议已保存")).to_be_visible()
+    expect(status).to_contain_text("草稿", timeout=30_000)
+    page.get_by_test_id("report-issue").click()
+    expect(page.get_by_text("全区2026年上半年绩效状况分析报告已印发。")).to_be_visible()
+    expect(status).to_contain_text("已印发")
+    with page.expect_download() as info:
+        page.get_by_test_id("report-download").click()
+    download = info.value
+    assert download.suggested_filename == "全区2026年上半年绩效状况分析报告.docx"
+    texts = [p.text for p in docx.Document(io.BytesIO(download.path().read_bytes())).paragraphs]
+    assert "（二）请各街道对标标杆单位，九月底前报送改进方案。" in texts and "七、改进建议" in texts
+    shot("analysis-report-issued")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot("analysis-report-issued-375")
+    assert external_requests == [], external_requests
