@@ -6,7 +6,8 @@ times the usual share of the year (Q1 22 %, Q2 48 % …; rates and averages hove
 and the last period of the year carries the actual itself, so reporting and the annual actuals agree. For
 2026 the implied annual figure is the target times the unit's own ratio of last year. About 5 % of past
 submissions came in late. 2026 Q3 shows the cases the office meets: late units (one with an extension),
-returned submissions with reasons, one submission missing, one awaiting review, one awaiting verification;
+returned submissions with reasons, one submission missing, one awaiting review, one awaiting verification (with
+a figure typed ten times too large, which 数据质量预警 flags);
 a Q2 value of 华明街道 was unlocked by the office, corrected and waits for re-verification; one Q3 value of
 丰年街道 was returned alone by 区统计局 and waits for the street's correction.
 Rows are written as plain rows (imports._insert) to keep the whole seed fast.
@@ -16,6 +17,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from jixiao.accounts.models import User
@@ -57,6 +59,9 @@ AWAITING_REVIEW, AWAITING_VERIFY = "S01", "S02"
 RETURNED_VALUE = ("S06", "K01", "前三季度地区生产总值累计数与区统计局季度核算数不一致，请按核算口径核对后更正，"
                                 "并在备注中说明差异原因。")
 EXTENSION = ("S04", "防汛抢险任务重，经绩效办同意延期报送")
+# 金桥街道's Q3 地区生产总值, awaiting 区统计局's verification, was typed with an extra digit (ten times the figure)
+# and explained away: the 数据质量预警 on the assessor's page flags it against the street's history and its group.
+OUTLIER = ("K01", "园区新入统两家规模以上工业企业，产值增加较多")
 
 
 def build(rng) -> str:
@@ -225,6 +230,8 @@ def _stories(users) -> str:
     pending = [v.pk for v in Value.objects.filter(submission=verify).select_related("item__version")
                if v.item is not None and due.assessor_id_of(v.item) == _statistics_id()]
     Value.objects.filter(pk__in=pending).update(verified_at=None, verified_by=None)
+    Value.objects.filter(submission=verify, indicator__code=OUTLIER[0], pk__in=pending).update(
+        number=F("number") * 10, is_outlier=True, explanation=OUTLIER[1])
     street = Unit.objects.get(code=EXTENSION[0])
     DeadlineException.objects.create(period=q3, unit=street, deadline=q3.deadline + datetime.timedelta(days=7),
                                      reason=EXTENSION[1], granted_by=office, granted_at=_at(q3.deadline))
