@@ -23,8 +23,8 @@ from jixiao.indicators import actions as indicator_actions
 from jixiao.indicators.validation import target_value_problems
 from jixiao.org.models import Cycle, CycleStatus
 
-PROPOSAL_FIELDS = ["group", "method", "share", "current", "reference", "proposed", "adjusted", "explanation",
-                   "benchmark", "proposed_at"]
+PROPOSAL_FIELDS = ["data_year", "group", "method", "share", "current", "reference", "proposed", "adjusted",
+                   "explanation", "benchmark", "proposed_at"]
 CLOSED = {CycleStatus.SCORING, CycleStatus.PUBLISHED, CycleStatus.ARCHIVED}
 
 
@@ -42,13 +42,21 @@ class Counts:
 
 
 @transaction.atomic
-def propose(cycle: Cycle, *, method: str, share: Decimal, by, group_id=None, indicator_id=None) -> Counts:
-    """(Re)compute the proposals of the cycle's units × indicators (optionally one group or indicator) by one
-    method and share. Rows already approved keep theirs; a proposal computed again drops its earlier adjustment."""
+def propose(cycle: Cycle, *, method: str, share: Decimal, by, data_cycle: Cycle | None = None, group_id=None,
+            indicator_id=None) -> Counts:
+    """(Re)compute the proposals of next year's targets by one method and share, from the figures of `data_cycle`
+    (default: the latest complete year, `improvement_queries.complete_cycle`) for its units × indicators
+    (optionally one group or indicator). Rows already approved keep theirs; a proposal computed again drops its
+    earlier adjustment. Refused (ValidationError) when there is no complete year to compute from."""
     Cycle.objects.select_for_update().get(pk=cycle.pk)  # one batch at a time per cycle
+    data_cycle = data_cycle or improvement_queries.complete_cycle(cycle)
+    if data_cycle is None:
+        raise ValidationError(f"{cycle.year}年度及以前没有已完成的考核年度，请改为按本年度已核定的最新数值测算。")
+    if data_cycle.year > cycle.year:
+        raise ValidationError(f"不能用 {data_cycle.year} 年度的数值测算 {cycle.year + 1} 年度的目标。")
     existing = {(t.unit_id, t.indicator_id): t for t in ImprovementTarget.objects.filter(cycle=cycle)}
     now, counts, new, changed = timezone.now(), Counts(), [], []
-    for row in improvement_queries.inputs(cycle, group_id=group_id, indicator_id=indicator_id):
+    for row in improvement_queries.inputs(data_cycle, group_id=group_id, indicator_id=indicator_id):
         target = existing.get((row.unit.pk, row.indicator.pk))
         if target is not None and target.status != ImprovementStatus.PROPOSED:
             counts.kept += 1
@@ -56,8 +64,8 @@ def propose(cycle: Cycle, *, method: str, share: Decimal, by, group_id=None, ind
         found = improvement_queries.proposal(row, method, share)
         target = target or ImprovementTarget(cycle=cycle, unit=row.unit, indicator=row.indicator)
         (changed if target.pk else new).append(target)
-        for name, value in {"group": row.group, "method": method, "share": share, "current": found.current,
-                            "reference": found.reference, "proposed": found.value, "adjusted": None,
+        for name, value in {"data_year": data_cycle.year, "group": row.group, "method": method, "share": share,
+                            "current": found.current, "reference": found.reference, "proposed": found.value, "adjusted": None,
                             "explanation": found.explanation[:300], "benchmark": row.benchmark[:200],
                             "proposed_at": now}.items():
             setattr(target, name, value)
@@ -66,7 +74,8 @@ def propose(cycle: Cycle, *, method: str, share: Decimal, by, group_id=None, ind
     ImprovementTarget.objects.bulk_create(new, batch_size=500)
     ImprovementTarget.objects.bulk_update(changed, PROPOSAL_FIELDS, batch_size=500)
     log.record("improvement.proposed", cycle, user=by, after={
-        "method": method, "share": str(share), "group": group_id, "indicator": indicator_id,
+        "method": method, "share": str(share), "data_year": data_cycle.year, "group": group_id,
+        "indicator": indicator_id,
         "written": counts.written, "with_value": counts.with_value, "kept": counts.kept})
     return counts
 

@@ -14,8 +14,18 @@ from decimal import Decimal
 
 from jixiao.analysis import compare, improvement, stats
 from jixiao.indicators.models import NUMERIC_DIRECTIONS, Indicator, SchemeItem, Target
-from jixiao.org.models import Group, Unit
+from jixiao.org.models import Cycle, CycleStatus, Group, Unit
 from jixiao.reporting.models import DONE, Value
+
+COMPLETE = (CycleStatus.SCORING, CycleStatus.PUBLISHED, CycleStatus.ARCHIVED)
+
+
+def complete_cycle(cycle) -> Cycle | None:
+    """The latest complete year up to `cycle`: `cycle` itself once it is being scored or published, else the latest
+    earlier one that is; None when there is none."""
+    if cycle.status in COMPLETE:
+        return cycle
+    return Cycle.objects.filter(year__lt=cycle.year, status__in=COMPLETE).order_by("-year").first()
 
 
 @dataclass(frozen=True)

@@ -153,17 +153,19 @@ class ImprovementStatus(models.TextChoices):
 class ImprovementTarget(models.Model):
     """A unit's proposed target of next year for one indicator (绩效改进目标), from this cycle's figures.
 
-    `cycle` is the year whose figures it comes from; the target is for the year after. The office may adjust the
+    The target is for the year after `cycle`, from the figures of `data_year` (`cycle`'s own, or the latest complete
+    year when `cycle` is still running). The office may adjust the
     proposal, then approves it; an approved target is written into the next cycle's targets (indicators.actions
     set_target) as soon as that cycle exists.
     """
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="improvement_targets",
-                              verbose_name="数据年度")
+                              verbose_name="考核年度")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="improvement_targets",
                              verbose_name="单位")
     indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, related_name="improvement_targets",
                                   verbose_name="指标")
+    data_year = models.PositiveSmallIntegerField("数据年度", help_text="测算所用数值的年度：本年度，或最近的完整年度")
     group = models.ForeignKey("org.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                               verbose_name="比较组别")
     method = models.CharField("方法", max_length=12, choices=ImprovementMethod.choices)

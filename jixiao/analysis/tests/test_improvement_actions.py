@@ -11,7 +11,7 @@ from jixiao.analysis.models import ImprovementStatus, ImprovementTarget
 from jixiao.audit.models import Event
 from jixiao.indicators.models import Direction, Indicator, Target
 from jixiao.indicators.tests import builders
-from jixiao.org.models import CycleStatus, Unit, UnitKind
+from jixiao.org.models import Cycle, CycleStatus, Unit, UnitKind
 
 
 def streets(n):
@@ -50,7 +50,7 @@ def row(world, unit):
 
 
 def test_a_batch_proposes_every_member_and_names_the_benchmark(cast, world):
-    counts = actions.propose(world["cycle"], method="quartile", share=D(50), by=cast.office)
+    counts = actions.propose(world["cycle"], data_cycle=world["cycle"], method="quartile", share=D(50), by=cast.office)
     assert (counts.written, counts.with_value, counts.kept) == (5, 5, 0)
     mine = row(world, cast.street)
     # P75 of 70, 80, 88, 92, 100 = 92 (type 7, h = 3); 80 + ½ × 12 = 86
@@ -62,8 +62,25 @@ def test_a_batch_proposes_every_member_and_names_the_benchmark(cast, world):
     assert event.after["written"] == 5 and event.after["method"] == "quartile"
 
 
+def test_the_default_data_is_the_latest_complete_year(cast, world):
+    last = Cycle.objects.get(year=2025)
+    scheme = builders.valid_scheme(cast, last, groups=[builders.group(last, "G1", world["units"][:3])],
+                                   n_indicators=1)
+    ind = scheme.items.get().indicator
+    for unit, value in zip(world["units"][:3], [10, 20, 30], strict=True):
+        actual(last, unit, ind, value)
+    counts = actions.propose(world["cycle"], method="benchmark", share=D(50), by=cast.office)
+    assert counts.written == 3
+    mine = ImprovementTarget.objects.get(cycle=world["cycle"], unit=cast.street, indicator=ind)
+    # 2025's figures: 10 against the 标杆 30 → 20, a target of 2027 kept under the 2026 cycle
+    assert mine.data_year == 2025 and mine.proposed == D(20) and mine.target_year == 2027
+    Cycle.objects.filter(year__lt=2026).update(status=CycleStatus.RUNNING)
+    with pytest.raises(ValidationError, match="没有已完成的考核年度"):
+        actions.propose(world["cycle"], method="benchmark", share=D(50), by=cast.office)
+
+
 def test_best_year_reads_earlier_whole_years(cast, world):
-    actions.propose(world["cycle"], method="best_year", share=D(50), by=cast.office)
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="best_year", share=D(50), by=cast.office)
     mine = row(world, cast.street)
     # best of 2024's 84 and 2025's 83 is 84; 80 + ½ × 4 = 82
     assert mine.proposed == D(82) and "2024 年" in mine.explanation
@@ -73,7 +90,7 @@ def test_best_year_reads_earlier_whole_years(cast, world):
 def test_an_earlier_year_under_another_definition_is_not_the_best_year(cast, world):
     from jixiao.indicators.models import IndicatorVersion
     IndicatorVersion.objects.create(indicator=world["ind"], valid_from_year=2025, definition="新口径")
-    actions.propose(world["cycle"], method="best_year", share=D(50), by=cast.office)
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="best_year", share=D(50), by=cast.office)
     # 2024 (old definition) is out; 2025's 83: 80 + ½ × 3 = 81.5
     assert row(world, cast.street).proposed == D("81.5")
 
@@ -82,7 +99,7 @@ def test_a_unit_without_a_figure_and_a_retired_unit_get_a_reason(cast, world):
     Target.objects.filter(unit=cast.other_street).update(actual=None)
     import datetime
     Unit.objects.filter(pk=world["units"][2].pk).update(valid_to=datetime.date(2026, 12, 31))
-    actions.propose(world["cycle"], method="benchmark", share=D(50), by=cast.office)
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="benchmark", share=D(50), by=cast.office)
     assert row(world, cast.other_street).proposed is None
     assert row(world, cast.other_street).explanation == "本单位本年度无已核定数值，无法提出目标"
     assert "撤销或合并" in row(world, world["units"][2]).explanation
@@ -90,16 +107,16 @@ def test_a_unit_without_a_figure_and_a_retired_unit_get_a_reason(cast, world):
 
 def test_interval_indicators_are_listed_with_the_reason(cast, world):
     Indicator.objects.filter(pk=world["ind"].pk).update(direction=Direction.INTERVAL)
-    actions.propose(world["cycle"], method="quartile", share=D(50), by=cast.office)
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="quartile", share=D(50), by=cast.office)
     mine = row(world, cast.street)
     assert mine.proposed is None and "区间" in mine.explanation
 
 
 def test_proposing_again_keeps_approved_rows_and_drops_adjustments(cast, world):
-    actions.propose(world["cycle"], method="quartile", share=D(50), by=cast.office)
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="quartile", share=D(50), by=cast.office)
     actions.adjust(row(world, cast.other_street), D(95), by=cast.office)
     actions.approve(world["cycle"], [row(world, cast.street).pk], by=cast.office)
-    counts = actions.propose(world["cycle"], method="benchmark", share=D(25), by=cast.office)
+    counts = actions.propose(world["cycle"], data_cycle=world["cycle"], method="benchmark", share=D(25), by=cast.office)
     assert counts.kept == 1 and counts.written == 4
     assert row(world, cast.street).method == "quartile" and row(world, cast.street).proposed == D(86)
     other = row(world, cast.other_street)
@@ -108,7 +125,7 @@ def test_proposing_again_keeps_approved_rows_and_drops_adjustments(cast, world):
 
 
 def test_adjust_is_audited_and_checked_against_the_direction(cast, world):
-    actions.propose(world["cycle"], method="quartile", share=D(50), by=cast.office)
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="quartile", share=D(50), by=cast.office)
     target = actions.adjust(row(world, cast.street), D("87.5"), by=cast.office)
     assert target.final == D("87.5")
     event = Event.objects.get(code="improvement.adjusted")
@@ -119,7 +136,7 @@ def test_adjust_is_audited_and_checked_against_the_direction(cast, world):
 
 
 def test_approval_without_the_next_cycle_waits_and_twice_is_harmless(cast, world):
-    actions.propose(world["cycle"], method="quartile", share=D(50), by=cast.office)
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="quartile", share=D(50), by=cast.office)
     ids = list(ImprovementTarget.objects.values_list("pk", flat=True))
     first = actions.approve(world["cycle"], ids, by=cast.office)
     assert (first.approved, first.applied, first.already) == (5, 0, 0)
@@ -132,7 +149,7 @@ def test_approval_without_the_next_cycle_waits_and_twice_is_harmless(cast, world
 
 
 def test_approved_targets_flow_into_the_next_cycle_through_set_target(cast, world):
-    actions.propose(world["cycle"], method="quartile", share=D(50), by=cast.office)
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="quartile", share=D(50), by=cast.office)
     actions.adjust(row(world, cast.other_street), D(95), by=cast.office)
     actions.approve(world["cycle"], [row(world, cast.street).pk], by=cast.office)
     following = builders.cycle(2027)
@@ -150,7 +167,7 @@ def test_approved_targets_flow_into_the_next_cycle_through_set_target(cast, worl
 
 def test_a_row_without_a_figure_cannot_be_approved(cast, world):
     Target.objects.filter(unit=cast.other_street).update(actual=None)
-    actions.propose(world["cycle"], method="quartile", share=D(50), by=cast.office)
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="quartile", share=D(50), by=cast.office)
     counts = actions.approve(world["cycle"], [row(world, cast.other_street).pk], by=cast.office)
     assert counts.approved == 0 and "没有建议目标" in counts.problems[0]
 
@@ -158,7 +175,7 @@ def test_a_row_without_a_figure_cannot_be_approved(cast, world):
 def test_negative_proposals_of_a_higher_better_indicator_must_be_adjusted_first(cast, world):
     Target.objects.filter(cycle=world["cycle"], indicator=world["ind"]).update(actual=D(-5))
     Target.objects.filter(cycle=world["cycle"], unit=cast.street).update(actual=D(-9))
-    actions.propose(world["cycle"], method="benchmark", share=D(50), by=cast.office)
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="benchmark", share=D(50), by=cast.office)
     # −9 + ½ × (−5 − (−9)) = −7: a target must be above 0 for a higher-better indicator
     assert row(world, cast.street).proposed == D(-7)
     counts = actions.approve(world["cycle"], [row(world, cast.street).pk], by=cast.office)

@@ -27,7 +27,8 @@ def text(response):
 
 
 def propose(client, **extra):
-    return client.post(URL + "propose/", {"cycle": "2026", "method": "quartile", "share": "50", **extra})
+    return client.post(URL + "propose/", {"cycle": "2026", "method": "quartile", "share": "50", "data": "current",
+                                       **extra})
 
 
 def row(world, unit):
@@ -41,7 +42,8 @@ def test_the_office_proposes_and_sees_method_and_numbers_per_row(cast, login, wo
     page = client.get(response["Location"])
     assert page.status_code == 200
     body = text(page)
-    assert "已按“缩小与组内四分位的差距”（50%）测算 5 项，其中 5 项有建议目标" in body
+    assert "已按“缩小与组内四分位的差距”（50%）、用本年度最新累计值测算 5 项，其中 5 项有建议目标" in body
+    assert "2027年度（据2026年度数据）" in body
     assert "组内上四分位 92，本单位 80，缩小差距 50% → 86" in body
     assert "已达组内上四分位（92），保持 100" in body
     assert "2027 年度尚未设立" in body
@@ -52,12 +54,21 @@ def test_bad_input_is_answered_in_chinese_and_nothing_is_written(cast, login, wo
     client = login(cast.office)
     for data, message in (({"share": "0"}, "不能小于 1%"), ({"share": "abc"}, "须为数字"),
                           ({"method": "median"}, "请选择列出的测算方法"), ({"share": "150"}, "不能大于 100%"),
-                          ({"group": "999999"}, "所选组别不属于本年度")):
+                          ({"indicator": "999999"}, "所选指标不在本年度考核方案中"), ({"data": "x"}, "请选择列出的数值来源")):
         response = propose(client, **data)
         assert response.status_code == 302
         assert message in text(client.get(response["Location"]))
     assert not ImprovementTarget.objects.exists()
     assert client.post(URL + "propose/", {"cycle": "abc", "method": "quartile", "share": "50"}).status_code == 404
+
+
+def test_without_a_complete_year_the_refusal_says_what_to_do(cast, login, world):
+    client = login(cast.office)
+    from jixiao.org.models import Cycle, CycleStatus
+    Cycle.objects.filter(year__lt=2026).update(status=CycleStatus.RUNNING)
+    page = propose(client, data="complete")
+    assert "没有已完成的考核年度，请改为按本年度已核定的最新数值测算" in text(client.get(page["Location"]))
+    assert Event.objects.filter(code="improvement.propose_refused").exists()
 
 
 def test_adjust_approve_twice_and_apply_once_the_next_cycle_exists(cast, login, world):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
-from jixiao.analysis import improvement, improvement_actions
+from jixiao.analysis import improvement, improvement_actions, improvement_queries
 from jixiao.analysis.models import ImprovementMethod, ImprovementStatus, ImprovementTarget
 from jixiao.indicators.models import Indicator
 from jixiao.lib import cycles, refusals
@@ -25,6 +25,8 @@ from jixiao.lib.responses import download
 from jixiao.org.models import Group
 
 KEPT = ("cycle", "group", "indicator", "status")
+COMPLETE, CURRENT = "complete", "current"
+DATA_CHOICES = [(COMPLETE, "最近的完整年度（全年数值）"), (CURRENT, "本年度已核定的最新累计值")]
 
 
 class ProposeForm(forms.Form):
@@ -35,14 +37,13 @@ class ProposeForm(forms.Form):
                                    "required": "请填写缩小差距的比例。", "invalid": "缩小差距比例须为数字，例如 50。",
                                    "min_value": "缩小差距比例不能小于 1%%。", "max_value": "缩小差距比例不能大于 100%%。",
                                    "max_decimal_places": "缩小差距比例最多保留 2 位小数。"})
-    group = forms.ModelChoiceField(label="组别", queryset=Group.objects.none(), required=False,
-                                   error_messages={"invalid_choice": "所选组别不属于本年度。"})
+    data = forms.ChoiceField(label="测算所用数值", choices=DATA_CHOICES, initial=COMPLETE, error_messages={
+        "required": "请选择测算所用的数值。", "invalid_choice": "请选择列出的数值来源。"})
     indicator = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.none(), required=False,
                                        error_messages={"invalid_choice": "所选指标不在本年度考核方案中。"})
 
     def __init__(self, cycle, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = Group.objects.filter(cycle=cycle)
         self.fields["indicator"].queryset = Indicator.objects.filter(scheme_items__scheme__cycle=cycle).distinct()
 
 
@@ -105,6 +106,8 @@ def improvement_list(request):
             indicators=Indicator.objects.filter(improvement_targets__cycle=cycle).distinct()
             .order_by("sort_order", "code"),
             form=ProposeForm(cycle), next_year=cycle.year + 1, next_cycle=following,
+            data_years=sorted(set(ImprovementTarget.objects.filter(cycle=cycle).values_list("data_year", flat=True))),
+            complete=improvement_queries.complete_cycle(cycle),
             waiting=ImprovementTarget.objects.filter(cycle=cycle, status=ImprovementStatus.APPROVED).count(),
             approvable=sum(1 for r in rows if r.status == ImprovementStatus.PROPOSED and r.final is not None),
             query=urlencode({k: v for k, v in (("cycle", cycle.year), *f.items()) if v}))
@@ -130,16 +133,21 @@ def improvement_propose(request):
                 messages.error(request, error)
         return redirect(_back(request, cycle))
     data = form.cleaned_data
-    counts = improvement_actions.propose(
-        cycle, method=data["method"], share=data["share"], by=request.user,
-        group_id=data["group"].pk if data["group"] else None,
-        indicator_id=data["indicator"].pk if data["indicator"] else None)
+    try:
+        counts = improvement_actions.propose(
+            cycle, method=data["method"], share=data["share"], by=request.user,
+            data_cycle=cycle if data["data"] == CURRENT else None,
+            indicator_id=data["indicator"].pk if data["indicator"] else None)
+    except ValidationError as error:
+        refusals.refuse(request, "improvement.propose_refused", cycle, error)
+        return redirect(_back(request, cycle))
     if not counts.written and not counts.kept:
         messages.warning(request, "所选范围内没有可测算的单位和指标（需有数量型指标的考核组别）。")
     else:
         kept = f"；已批准的 {counts.kept} 项保持不变" if counts.kept else ""
+        source = "本年度最新累计值" if data["data"] == CURRENT else "最近完整年度数值"
         messages.success(request, f"已按“{ImprovementMethod(data['method']).label}”（{improvement.show(data['share'])}%）"
-                                  f"测算 {counts.written} 项，其中 {counts.with_value} 项有建议目标{kept}。")
+                                  f"、用{source}测算 {counts.written} 项，其中 {counts.with_value} 项有建议目标{kept}。")
     return redirect(_back(request, cycle))
 
 
@@ -206,7 +214,7 @@ def improvement_apply(request):
     return redirect(_back(request, cycle))
 
 
-HEADER = ["组别", "单位编码", "单位", "指标编码", "指标", "方向", "计量单位", "本年数值", "标杆单位", "测算方法",
+HEADER = ["组别", "单位编码", "单位", "指标编码", "指标", "方向", "计量单位", "数据年度", "数值", "标杆单位", "测算方法",
           "缩小差距比例（%）", "参照值", "建议目标", "调整后目标", "测算说明", "状态", "批准人", "批准时间"]
 
 
@@ -216,7 +224,7 @@ def _number(value):
 
 def _sheet(cycle, rows) -> Sheet:
     data = [[r.group.name if r.group else "", r.unit.code, r.unit.name, r.indicator.code, r.indicator.name,
-             r.indicator.get_direction_display(), r.indicator.measure_unit, _number(r.current), r.benchmark,
+             r.indicator.get_direction_display(), r.indicator.measure_unit, r.data_year, _number(r.current), r.benchmark,
              r.get_method_display(), _number(r.share), _number(r.reference), _number(r.proposed),
              _number(r.adjusted), r.explanation, r.get_status_display(),
              r.approved_by.get_full_name() or r.approved_by.username if r.approved_by else "",
