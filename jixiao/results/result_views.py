@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jixiao.accounts import access
+from jixiao.analysis import charts
 from jixiao.audit import log
 from jixiao.lib import cycles, refusals
 from jixiao.lib.responses import download
 from jixiao.org.models import Cadre, CadrePost, Cycle, Unit
-from jixiao.results import actions, charts, documents, queries
+from jixiao.results import actions, documents, queries
 from jixiao.results.forms import DeadlineForm, TalkForm
 from jixiao.results.models import CadreRecord, Commendation
 from jixiao.scoring.models import ScoreResult

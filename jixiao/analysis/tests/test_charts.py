@@ -1,8 +1,8 @@
-"""Chart options hide no data: the 横比 option lists every indicator and has no slider (results/charts.py)."""
+"""Chart options hide no data: the 横比 option lists every indicator and has no slider (analysis/charts.py)."""
 
 from decimal import Decimal
 
-from jixiao.results import charts
+from jixiao.analysis import charts
 
 
 def _row(i: int) -> dict:
