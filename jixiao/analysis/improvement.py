@@ -97,7 +97,7 @@ def propose(method: str, share: Decimal, direction: str, current: Decimal | None
         return Proposal(None, current, explanation="区间、定性或节点类指标没有“越大越好 / 越小越好”之分，"
                                                    "不按差距提出目标，请另行确定")
     if current is None:
-        return Proposal(None, explanation="本单位本年度无已核定数值，无法提出目标")
+        return Proposal(None, explanation="本单位该年度无已核定数值，无法提出目标")
     if method == BEST_YEAR:
         return _from_best_year(share, direction, current, years or {})
     others = stats.present(group or {})

@@ -55,7 +55,8 @@ def items(cycle, *, group_id=None, indicator_id=None):
 
 
 def inputs(cycle, *, group_id=None, indicator_id=None) -> list[Input]:
-    """One Input per unit × indicator of the cycle's scheme groups (a unit in two groups of one indicator: the first)."""
+    """One Input per unit × indicator of the cycle's scheme groups that the unit carries (a unit in two groups of one
+    indicator: the first)."""
     chosen = list(items(cycle, group_id=group_id, indicator_id=indicator_id))
     members = defaultdict(list)
     for gid, uid in (Group.units.through.objects.filter(group_id__in={i.group_id for i in chosen})
@@ -66,6 +67,9 @@ def inputs(cycle, *, group_id=None, indicator_id=None) -> list[Input]:
     units = Unit.objects.in_bulk(unit_ids)
     current = compare.year_values(cycle, indicator_ids, unit_ids, compare.as_of_for(cycle))
     history = whole_years(cycle, indicator_ids, unit_ids)
+    carried = set(Target.objects.filter(cycle=cycle, indicator_id__in=indicator_ids)
+                  .values_list("unit_id", "indicator_id"))
+    with_targets = {indicator_id for _unit_id, indicator_id in carried}
     out, seen = [], set()
     for item in chosen:
         ids = sorted(members[item.group_id], key=lambda pk: (units[pk].sort_order, units[pk].code))
@@ -73,13 +77,19 @@ def inputs(cycle, *, group_id=None, indicator_id=None) -> list[Input]:
         names = {pk: units[pk].label for pk in ids}
         best = _best(figures, item.indicator.direction)
         for pk in ids:
-            if (pk, item.indicator_id) in seen:
+            if (pk, item.indicator_id) in seen or not owed(pk, item.indicator_id, carried, with_targets):
                 continue
             seen.add((pk, item.indicator_id))
             benchmark = "本单位" if pk in best and len(best) == 1 else "、".join(names[b] for b in best)
             out.append(Input(units[pk], item.indicator, item.group, current[(pk, item.indicator_id)], figures,
                              names, history.get((pk, item.indicator_id), {}), benchmark))
     return out
+
+
+def owed(unit_id, indicator_id, carried: set, with_targets: set) -> bool:
+    """Whether the unit carries the indicator: it has a target of it, or the indicator has no targets at all (as
+    reporting decides who owes a value; a unit without one is not proposed a target of it)."""
+    return (unit_id, indicator_id) in carried or indicator_id not in with_targets
 
 
 def _best(figures, direction) -> tuple:

@@ -65,7 +65,7 @@ def test_a_group_of_one_has_no_proposal_but_a_reason():
 
 def test_missing_this_year_has_no_proposal():
     p = imp.propose(imp.BENCHMARK, D(50), HIGHER_BETTER, None, group=GROUP, key="X")
-    assert p.value is None and p.explanation == "本单位本年度无已核定数值，无法提出目标"
+    assert p.value is None and p.explanation == "本单位该年度无已核定数值，无法提出目标"
 
 
 def test_interval_indicators_are_skipped_with_a_reason():

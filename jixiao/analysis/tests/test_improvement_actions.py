@@ -50,6 +50,9 @@ def row(world, unit):
 
 
 def test_a_batch_proposes_every_member_and_names_the_benchmark(cast, world):
+    # a member without a target of the indicator does not carry it: no proposal for it
+    world["group"].units.add(Unit.objects.create(code="S40", name="第40街道", kind=UnitKind.STREET,
+                                                 parent=cast.district))
     counts = actions.propose(world["cycle"], data_cycle=world["cycle"], method="quartile", share=D(50), by=cast.office)
     assert (counts.written, counts.with_value, counts.kept) == (5, 5, 0)
     mine = row(world, cast.street)
@@ -101,7 +104,7 @@ def test_a_unit_without_a_figure_and_a_retired_unit_get_a_reason(cast, world):
     Unit.objects.filter(pk=world["units"][2].pk).update(valid_to=datetime.date(2026, 12, 31))
     actions.propose(world["cycle"], data_cycle=world["cycle"], method="benchmark", share=D(50), by=cast.office)
     assert row(world, cast.other_street).proposed is None
-    assert row(world, cast.other_street).explanation == "本单位本年度无已核定数值，无法提出目标"
+    assert row(world, cast.other_street).explanation == "本单位该年度无已核定数值，无法提出目标"
     assert "撤销或合并" in row(world, world["units"][2]).explanation
 
 
@@ -186,6 +189,8 @@ def test_the_inputs_take_a_fixed_number_of_queries(cast, world, django_assert_ma
     streets_more = [Unit.objects.create(code=f"S{30 + i}", name=f"第{30 + i}街道", kind=UnitKind.STREET,
                                         parent=cast.district) for i in range(10)]
     world["group"].units.add(*streets_more)
+    for i, unit in enumerate(streets_more):
+        actual(world["cycle"], unit, world["ind"], 50 + i)
     with django_assert_max_num_queries(10):
         rows = improvement_queries.inputs(world["cycle"])
     assert len(rows) == 15
