@@ -2,7 +2,7 @@
 the nearest-neighbour page (近邻单位) proposes peers a reader of the district would expect. A later part of the
 analysis (improvement targets, the half-year report) appends its demo here."""
 
-from jixiao.analysis import demo_attributes
+from jixiao.analysis import demo_attributes, demo_report
 from jixiao.org.models import Cycle
 
 YEARS = (2025, 2026)
@@ -10,4 +10,5 @@ YEARS = (2025, 2026)
 
 def build(rng) -> str:
     written = sum(demo_attributes.load(cycle) for cycle in Cycle.objects.filter(year__in=YEARS).order_by("year"))
-    return f"单位属性 {written} 个（{YEARS[0]}–{YEARS[-1]} 年度街道、园区各 6 项）"
+    report = demo_report.load(Cycle.objects.get(year=YEARS[-1]))
+    return f"单位属性 {written} 个（{YEARS[0]}–{YEARS[-1]} 年度街道、园区各 6 项）；{report.title}（{report.get_status_display()}）"

@@ -144,3 +144,13 @@ def test_the_command_writes_the_docx_and_refuses_unknown_names(cast, world, tmp_
         call_command("make_analysis_report", "--cycle", "2026", "--half", "1", "--unit", "X99", str(out))
     with pytest.raises(CommandError, match="没有指标或重点工作"):
         call_command("make_analysis_report", "--cycle", "2026", "--half", "1", "--unit", "B01", str(out))
+
+
+def test_the_demo_generates_the_districts_first_half_report_as_a_draft(cast, world):
+    from jixiao.analysis import demo_report
+
+    report = demo_report.load(cast.cycle)
+    assert (report.scope, report.half, report.status, report.requested_by) == (
+        ReportScope.DISTRICT, 1, ReportStatus.DRAFT, cast.office)
+    with report.file.open("rb") as handle:
+        assert paragraphs(handle.read())[2] == "全区2026年上半年绩效状况分析报告"
