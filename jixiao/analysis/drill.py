@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from jixiao.analysis import compare, pace_queries, stats
 from jixiao.indicators.models import GRADE_ORDER, Grade, SchemeBlock, SchemeGroup, SchemeItem, Target
@@ -178,7 +179,9 @@ def unit_lines(cycle, unit, runs) -> list[IndicatorLine]:
     ids = {item.indicator_id for item in items}
     targets = {t.indicator_id: t.display_value() for t in Target.objects.filter(cycle=cycle, unit=unit,
                                                                                  indicator_id__in=ids)}
-    day = pace_queries.judged_on(cycle)
+    # A finished year is judged on everything reported for it by today, as its latest verified figure is: a look
+    # back to its last day would leave out the year-end figures sent in January.
+    day = max(pace_queries.judged_on(cycle), timezone.localdate())
     paces = {row.subject_id: row for row in pace_queries.indicator_rows(cycle, day, pace_queries.rule_for(cycle),
                                                                         units=[unit.pk])}
     values = compare.year_values(cycle, ids, [unit.pk], compare.as_of_for(cycle))

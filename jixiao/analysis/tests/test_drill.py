@@ -273,3 +273,17 @@ def test_query_counts_do_not_grow_with_the_units(cast, login, w):
     scoring_actions.compute(w["scheme"], "preliminary", by=cast.office)
     after = [_count(client, a, p) for a, p in pages]
     assert after == before
+
+
+# --- The home page leads into the drill ----------------------------------------------------------------------
+
+
+def test_the_home_results_link_down_to_the_group_and_the_unit(cast, login):
+    from jixiao.results.tests import builders as results_builders
+
+    run = results_builders.scored(cast, publish=True)
+    body = login(cast.leader).get(reverse("ui:home")).content.decode()
+    first = run.results.order_by("rank", "unit__code").first()
+    assert f'href="{url("drill_group", first.group_id)}"' in body
+    assert f'href="{url("drill_unit", first.unit_id)}?cycle={run.cycle.year}"' in body
+    assert f'href="{url("drill")}?cycle={run.cycle.year}" data-testid="overview-drill"' in body

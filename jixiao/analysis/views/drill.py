@@ -18,11 +18,11 @@ from jixiao.accounts import access
 from jixiao.accounts.roles import Role
 from jixiao.analysis import drill
 from jixiao.indicators.models import GRADE_ORDER, Grade, Indicator, Target
-from jixiao.lib import cycles
 from jixiao.lib.excel import Sheet
 from jixiao.lib.responses import download_workbook
 from jixiao.org.models import Group, Unit
 from jixiao.reporting.views.shared import hidden_from_leader
+from jixiao.results.result_views import _results_pick
 
 NO_DATA = "暂无数据"
 
@@ -39,7 +39,9 @@ def _unit(request, pk) -> Unit:
 
 
 def _cycle(request, *, export=False):
-    pick = cycles.pick_or_404(request) if export else cycles.pick(request)
+    """?cycle=YEAR, else the latest cycle with results the reader may see (the result pages' picker): the drill
+    opens where there is something to drill into."""
+    pick = _results_pick(request, strict=export)
     if export and pick.cycle is None:
         raise Http404("尚未设立考核年度。")
     return pick
@@ -69,7 +71,7 @@ def district_page(request):
 def district_sheet(groups) -> Sheet:
     header = ["考核方案", "组别", "组内单位数", "有考核结果单位数", "最高分", "中位数", "平均分", "最低分",
               *[f"{Grade(g).label}（个）" for g in GRADE_ORDER], "结果批次"]
-    rows = [[g.scheme_name, g.group.name, g.members, g.size, _number(g.highest), _number(g.median),
+    rows = [[g.scheme_name, g.group.name, g.members, g.size, _number(g.highest), _number(g.median and round(g.median, 2)),
              _number(g.mean and round(g.mean, 2)), _number(g.lowest), *[c["count"] for c in g.grades],
              g.run_label or NO_DATA] for g in groups]
     return Sheet("全区各组别", header, rows)
@@ -175,6 +177,9 @@ def _values(request, unit, indicator, cycle) -> list:
     values = drill.values_of(cycle, unit, indicator)
     for value in values:
         value.hidden = hidden_from_leader(request, value)
+        sub = value.submission
+        value.names = {"entered": _who(value.entered_by), "sent": _who(sub.submitted_by),
+                       "approved": _who(sub.approved_by), "verified": _who(value.verified_by)}
         may = not value.hidden and (access.assesses(request.user, value.item) if assessor else reads)
         value.links = [(f, reverse("reporting:evidence", args=[f.pk]) + suffix if may else "") for f in value.files]
     return values
@@ -214,8 +219,8 @@ def indicator_sheet(indicator, values) -> Sheet:
         sub = v.submission
         number = "未核定，不显示" if v.hidden else _number(v.number)
         rows.append([sub.period.label, number, "" if v.hidden else v.text, indicator.measure_unit,
-                     sub.get_status_display(), _who(v.entered_by), _local(v.entered_at), _who(sub.submitted_by),
-                     _local(sub.submitted_at), _who(sub.approved_by), _local(sub.approved_at), _who(v.verified_by),
+                     sub.get_status_display(), v.names["entered"], _local(v.entered_at), v.names["sent"],
+                     _local(sub.submitted_at), v.names["approved"], _local(sub.approved_at), v.names["verified"],
                      _local(v.verified_at), "" if v.hidden else "、".join(f.original_name for f in v.files)])
     return Sheet(indicator.name[:31], header, rows)
 
