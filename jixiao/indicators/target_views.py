@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
-from jixiao.indicators import actions, exports, target_comparison
+from jixiao.analysis import target_comparison
+from jixiao.indicators import actions, exports
 from jixiao.indicators.forms import AdjustmentRequestForm, DeadlineForm, DecisionForm, TargetForm
 from jixiao.indicators.models import (
     AdjustmentStatus,

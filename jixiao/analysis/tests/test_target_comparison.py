@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from jixiao.indicators import target_comparison
+from jixiao.analysis import target_comparison
 from jixiao.indicators.models import Direction, Target
 from jixiao.indicators.tests import builders
 from jixiao.org.models import Group, Unit, UnitKind
