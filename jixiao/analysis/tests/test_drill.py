@@ -287,3 +287,31 @@ def test_the_home_results_link_down_to_the_group_and_the_unit(cast, login):
     assert f'href="{url("drill_group", first.group_id)}"' in body
     assert f'href="{url("drill_unit", first.unit_id)}?cycle={run.cycle.year}"' in body
     assert f'href="{url("drill")}?cycle={run.cycle.year}" data-testid="overview-drill"' in body
+
+
+# --- Bad input -----------------------------------------------------------------------------------------------
+
+
+def test_a_group_of_one_has_its_one_total_as_median_mean_highest_and_lowest():
+    from jixiao.analysis.drill import GroupSummary
+
+    one = GroupSummary(group=None, scheme_name="", members=1, totals=[D("87.5")])
+    assert one.size == 1 and one.median == one.mean == one.highest == one.lowest == D("87.5")
+    empty = GroupSummary(group=None, scheme_name="", members=3)
+    assert empty.size == 0 and empty.median is None and empty.mean is None and empty.highest is None
+
+
+def test_units_all_tied_share_the_first_place(cast, login, frozen):
+    w = reporting_world(cast)
+    other_reporter, other_reviewer = make_user("other_reporter"), make_user("other_reviewer")
+    grant(other_reporter, cast.other_street, Role.REPORTER)
+    grant(other_reviewer, cast.other_street, Role.REVIEWER)
+    _report(cast, cast.street, cast.street_reporter, cast.street_reviewer, w, [500, 500])
+    _report(cast, cast.other_street, other_reporter, other_reviewer, w, [500, 500])
+    scoring_actions.compute(w["scheme"], "preliminary", by=cast.office)
+    client = login(cast.office)
+    for unit in (cast.street, cast.other_street):
+        lines = client.get(url("drill_unit", unit.pk)).context["lines"]
+        assert [(line.rank, line.ranked) for line in lines] == [(1, 2), (1, 2)]
+    [group] = client.get(url("drill")).context["groups"]
+    assert group.highest == group.lowest == group.median
