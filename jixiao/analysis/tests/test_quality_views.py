@@ -105,3 +105,10 @@ def test_a_bad_threshold_is_refused_in_chinese_and_audited(cast, login, w):
     assert Event.objects.filter(code="cycle.quality_rule_refused").count() == 1
     assert client.post(url, {"cycle": "1999", "threshold": "4"}).status_code == 404
     assert login(cast.leader).post(url, {"cycle": "2026", "threshold": "4"}).status_code == 403
+
+
+def test_a_figure_changed_after_unlocking_is_flagged_where_it_awaits_verification_again(cast, login, w):
+    Submission.objects.filter(unit=cast.street).update(status=Status.VERIFIED)  # out of the queue
+    page = login(cast.assessor).get(reverse("reporting:assessor", args=[w["q1"].pk])).content.decode()
+    changed = page.split("解锁后修改、待重新核定")[1]
+    assert changed.count('data-testid="quality-flag"') == 1 and escape(REASON) in changed

@@ -143,7 +143,7 @@ def assessor(request, period_pk):
     changed = [c["value"] for r in rows for c in r["cells"] if c["value"] is not None and c["value"].verified_at is None
                and r["submission"] is not None and r["submission"].status in (Status.VERIFIED, Status.LOCKED)]
     # 数据质量预警: each figure awaiting verification against its history and its group, before it is verified.
-    flags = quality_queries.assess_values(period, [c["value"] for r in queue for c in r["cells"] if c["due"]])
+    flags = quality_queries.assess_values(period, [c["value"] for r in queue for c in r["cells"] if c["due"]] + changed)
     return render(request, "reporting/assessor.html", {
         "period": period, "unit": mine, "items": items, "rows": rows, "queue": queue, "changed": changed,
         "returned": returned, "grades": {i.pk: checks.grades_of(i) for i in items}, "flags": flags,
