@@ -130,14 +130,43 @@ def test_a_unit_reads_only_its_own_proposals_and_benchmark(cast, login, world):
     assert client.get(URL).status_code == 403
 
 
-def test_the_export_holds_the_rows(cast, login, world):
+def test_the_list_opens_on_the_first_group(cast, login, world):
     propose(login(cast.office))
+    other = builders.group(world["cycle"], "G9", [cast.street], "另一组")
+    ImprovementTarget.objects.filter(unit=cast.street).update(group=other)
+    response = login(cast.office).get(URL)
+    assert response.context["f"]["group"] == world["group"].pk
+    assert len(response.context["rows"]) == 4
+    assert f'<option value="{world["group"].pk}" selected>' in response.content.decode()
+    assert len(login(cast.office).get(URL, {"group": ""}).context["rows"]) == 5
+
+
+def test_rows_from_last_years_figures_open_on_last_years_group(cast, login, world):
+    from jixiao.org.models import Cycle
+    last = Cycle.objects.get(year=2025)
+    group = builders.group(last, "G1", world["units"][:2], "上年街道组")
+    ind = builders.valid_scheme(cast, last, groups=[group], n_indicators=1).items.get().indicator
+    for unit, value in zip(world["units"][:2], [10, 30], strict=True):
+        Target.objects.create(cycle=last, unit=unit, indicator=ind, target_value=D(1), actual=D(value))
+    client = login(cast.office)
+    propose(client, data="complete", method="benchmark")
+    response = client.get(URL)
+    assert response.context["f"]["group"] == group.pk and len(response.context["rows"]) == 2
+    assert "2027年度（据2025年度数据）" in text(response) and "标杆 金桥街道 30，本单位 10" in text(response)
+
+
+def test_the_export_holds_the_rows(cast, login, world):
+    client = login(cast.office)
+    propose(client)
+    client.post(URL + "approve/", {"cycle": "2026", "ids": [row(world, cast.street).pk]})
     response = login(cast.leader).get(URL + "export/", {"cycle": "2026", "group": world["group"].pk})
     assert response.status_code == 200
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
     header = sheet[0]
     first = dict(zip(header, sheet[1], strict=True))
     assert first["单位"] == "华明街道" and first["建议目标"] == 86 and first["标杆单位"] == "第12街道"
+    assert first["状态"] == "已批准，待转入下一年度" and first["批准人"] == str(cast.office)
+    assert first["数据年度"] == 2026 and first["批准时间"].startswith("20")
     assert len(sheet) == 6
 
 

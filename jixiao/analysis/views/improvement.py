@@ -76,8 +76,9 @@ def _rows(cycle, f: dict):
 
 
 def _groups(cycle):
-    return Group.objects.filter(cycle=cycle, pk__in=ImprovementTarget.objects.filter(cycle=cycle)
-                                .values("group_id")).order_by("sort_order", "code")
+    """The groups of the cycle's rows: those of the data year, which may be the year before."""
+    return Group.objects.filter(pk__in=ImprovementTarget.objects.filter(cycle=cycle).values("group_id")).order_by(
+        "sort_order", "code")
 
 
 def _back(request, cycle) -> str:
@@ -227,7 +228,7 @@ def _sheet(cycle, rows) -> Sheet:
              r.indicator.get_direction_display(), r.indicator.measure_unit, r.data_year, _number(r.current), r.benchmark,
              r.get_method_display(), _number(r.share), _number(r.reference), _number(r.proposed),
              _number(r.adjusted), r.explanation, r.get_status_display(),
-             r.approved_by.get_full_name() or r.approved_by.username if r.approved_by else "",
+             str(r.approved_by or ""),
              timezone.localtime(r.approved_at).strftime("%Y-%m-%d %H:%M") if r.approved_at else ""] for r in rows]
     return Sheet(f"{cycle.year + 1}年度改进目标", HEADER, data)
 
