@@ -20,6 +20,7 @@ from jixiao.analysis import report_content, report_document, report_queries
 from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
 from jixiao.analysis.pace_queries import NOT_REPORTING
 from jixiao.audit import log
+from jixiao.evaluation.campaign_results import block_scores
 from jixiao.org.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -130,10 +131,11 @@ def _one(report, unit) -> tuple[bytes, object]:
 def _all_units(report) -> tuple[bytes, str, object]:
     """Every unit's report, each with its generated text, in one zip."""
     units = list(report_units(report.cycle))
+    scores = block_scores(report.cycle)
     buffer, as_of = io.BytesIO(), None
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, unit in enumerate(units, start=1):
-            facts = report_queries.facts(report.cycle, report.half, unit)
+            facts = report_queries.facts(report.cycle, report.half, unit, scores=scores)
             as_of = facts.as_of
             problems, suggestions = generated_text(facts)
             archive.writestr(f"{n:03d}-{report_document.title(facts)}.docx",

@@ -3,7 +3,8 @@
 The Chinese glyphs come from a CJK font found by `fc-match` (Debian's fonts-noto-cjk) and checked to hold “中”;
 matplotlib draws them into the image, so the reader needs no font. Without such a font `available()` is False and
 the report leaves its charts out with a sentence saying so, rather than drawing boxes. The `Figure` API is used
-directly (not pyplot): no global state, safe in a worker thread.
+directly (not pyplot): no global state, safe in a worker thread. Margins are fixed in inches (the left one fits the
+longest label): the automatic layouts took half of each chart's time in a profile of the all-units zip.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from decimal import Decimal
 from jixiao.analysis import pace
 
 WIDTH_IN = 6.1  # the text block is 156 mm wide
-DPI = 150
+DPI = 144
+LABEL_CHARS = 14  # a longer bar label is cut with “…”
+CHAR_IN = 0.115  # the width of one Chinese character at 8 pt, in inches
 COLOURS = {pace.BEHIND: "#dc3545", pace.ON_PACE: "#0d6efd", pace.AHEAD: "#198754", pace.DONE: "#20c997",
            pace.UNKNOWN: "#6c757d"}
 MOST_BARS = 15
@@ -46,7 +49,8 @@ def available() -> bool:
     return bool(font_path())
 
 
-def _figure(height_in: float):
+def _figure(height_in: float, *, left_in: float = 0.55, bottom_in: float = 0.45):
+    """A figure with fixed margins in inches: matplotlib's automatic layouts cost half the drawing time."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -55,8 +59,19 @@ def _figure(height_in: float):
 
     font_manager.fontManager.addfont(font_path())
     family = font_manager.FontProperties(fname=font_path()).get_name()
-    figure = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI)
+    figure.subplots_adjust(left=left_in / WIDTH_IN, right=1 - 0.25 / WIDTH_IN, bottom=bottom_in / height_in,
+                           top=1 - 0.35 / height_in)
     return figure, {"family": family, "size": 9}
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+
+
+def _left(labels: list[str]) -> float:
+    """The left margin that fits the longest bar label."""
+    return 0.25 + CHAR_IN * max((len(label) for label in labels), default=2)
 
 
 def _png(figure) -> bytes:
@@ -81,9 +96,10 @@ def pace_chart(counts: dict[str, int]) -> bytes:
 def behind_chart(units: list[tuple[str, int]]) -> bytes:
     """Units by the number of their items behind, most first (at most MOST_BARS)."""
     shown = sorted(units, key=lambda u: -u[1])[:MOST_BARS][::-1]
-    figure, font = _figure(0.6 + 0.25 * max(len(shown), 2))
+    labels = [_label(name) for name, _ in shown]
+    figure, font = _figure(1.0 + 0.25 * max(len(shown), 2), left_in=_left(labels))
     axes = figure.add_subplot()
-    bars = axes.barh([name for name, _ in shown], [n for _, n in shown], color=COLOURS[pace.BEHIND])
+    bars = axes.barh(labels, [n for _, n in shown], color=COLOURS[pace.BEHIND])
     axes.bar_label(bars, fontsize=8)
     _style(axes, font, "欠进度事项数", horizontal=True)
     axes.set_title("各单位欠进度事项", fontdict=font)
@@ -93,9 +109,9 @@ def behind_chart(units: list[tuple[str, int]]) -> bytes:
 def completion_chart(lines: list[tuple[str, Decimal, Decimal | None]]) -> bytes:
     """Completion of each indicator (bars) against the share of the year elapsed (marks), in percent."""
     shown = lines[:MOST_BARS][::-1]
-    figure, font = _figure(1.0 + 0.28 * max(len(shown), 2))
+    labels = [_label(name) for name, _, _ in shown]
+    figure, font = _figure(1.4 + 0.28 * max(len(shown), 2), left_in=_left(labels), bottom_in=0.85)
     axes = figure.add_subplot()
-    labels = [name for name, _, _ in shown]
     axes.barh(labels, [float(done * 100) for _, done, _ in shown], color=COLOURS[pace.ON_PACE], label="完成率")
     marks = [(i, float(e * 100)) for i, (_, _, e) in enumerate(shown) if e is not None]
     if marks:
@@ -103,7 +119,7 @@ def completion_chart(lines: list[tuple[str, Decimal, Decimal | None]]) -> bytes:
                      label="序时进度", zorder=3)
     _style(axes, font, "%", horizontal=True)
     axes.set_xlim(0, max([100.0] + [float(done * 100) * 1.05 for _, done, _ in shown]))
-    figure.legend(prop=font, loc="outside lower center", ncols=2, frameon=False)
+    figure.legend(prop=font, loc="lower center", ncols=2, frameon=False)
     axes.set_title("指标完成率与序时进度", fontdict=font)
     return _png(figure)
 

@@ -38,8 +38,9 @@ def judging_day(cycle, half: int) -> datetime.date:
     return min(timezone.localdate(), half_end(cycle.year, half) + datetime.timedelta(days=1))
 
 
-def facts(cycle, half: int, unit=None) -> Facts:
-    """The district's facts (unit None) or one unit's."""
+def facts(cycle, half: int, unit=None, *, scores: dict | None = None) -> Facts:
+    """The district's facts (unit None) or one unit's; `scores` the cycle's satisfaction scores when the caller
+    read them already (all units' reports read them once, not once per unit)."""
     day = judging_day(cycle, half)
     as_of = min(day, half_end(cycle.year, half))
     found = pace_queries.rows(cycle, day, units=[unit.pk] if unit else None)
@@ -58,7 +59,7 @@ def facts(cycle, half: int, unit=None) -> Facts:
         f.indicators = [_indicator_line(cycle, indicator, as_of) for indicator in compare.comparable_indicators(cycle)]
     else:
         f.standings = [_standing(item) for item in compare.unit_rows(cycle, unit, as_of=as_of)]
-    _satisfaction(f, cycle, unit)
+    _satisfaction(f, unit, block_scores(cycle) if scores is None else scores)
     _rectification(f, cycle, unit, day)
     return f
 
@@ -99,8 +100,7 @@ def _standing(item) -> StandingLine:
                         _number(row.current.number, ind.measure_unit), best, growth, note)
 
 
-def _satisfaction(f: Facts, cycle, unit) -> None:
-    scores = block_scores(cycle)
+def _satisfaction(f: Facts, unit, scores: dict) -> None:
     if not scores:
         f.satisfaction_note = "本年度尚无综合评议结果"
     elif unit is None:

@@ -1,4 +1,5 @@
-"""The office generates the demo district's 2026 H1 analysis report, edits its 改进建议, issues it and downloads it."""
+"""The office generates the demo district's 2026 H1 analysis report, edits its 改进建议, issues it and downloads it;
+axe-core checks the list, the draft and the issued report."""
 
 import io
 import re
@@ -9,8 +10,15 @@ from playwright.sync_api import expect
 
 from jixiao.demo.accounts import account
 from tests.browser.session import log_in
+from tests.browser.test_axe_crawl import axe_failures
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """As test_axe_crawl: axe-core is injected as a script, which the site's Content-Security-Policy forbids."""
+    return {**browser_context_args, "bypass_csp": True}
 
 
 def test_office_generates_edits_issues_and_downloads_the_half_year_report(whole_demo, live_server, page, shot,
@@ -18,6 +26,8 @@ def test_office_generates_edits_issues_and_downloads_the_half_year_report(whole_
     log_in(page, live_server.url, account("office"))
     page.get_by_role("link", name="半年分析报告", exact=True).first.click()
     expect(page).to_have_url(re.compile(r"/analysis/reports/"))
+    expect(page.get_by_test_id("report-list")).to_contain_text("全区2026年上半年绩效状况分析报告")  # the demo's draft
+    assert axe_failures(page) == []
     form = page.get_by_test_id("report-request")
     form.get_by_label("半年", exact=True).select_option(label="上半年")
     form.get_by_label("范围", exact=True).select_option(label="全区")
@@ -29,6 +39,7 @@ def test_office_generates_edits_issues_and_downloads_the_half_year_report(whole_
     suggestions = page.get_by_label("七、改进建议")
     assert suggestions.input_value().startswith("（一）")
     shot("analysis-report-draft")
+    assert axe_failures(page) == []
     suggestions.fill("（一）对欠进度事项逐项明确追赶措施。\n（二）请各街道对标标杆单位，九月底前报送改进方案。")
     page.get_by_role("button", name="保存并重新生成").click()
     expect(page.get_by_text("问题与建议已保存")).to_be_visible()
@@ -43,6 +54,7 @@ def test_office_generates_edits_issues_and_downloads_the_half_year_report(whole_
     texts = [p.text for p in docx.Document(io.BytesIO(download.path().read_bytes())).paragraphs]
     assert "（二）请各街道对标标杆单位，九月底前报送改进方案。" in texts and "七、改进建议" in texts
     shot("analysis-report-issued")
+    assert axe_failures(page) == []
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     shot("analysis-report-issued-375")
