@@ -6,6 +6,7 @@ for another unit (金桥街道), which answers them 404; roles that read neither
 """
 
 DISTRICT = {"office", "leader"}
+OWN = {"reporter", "reviewer", "assessor", "street_reporter"}
 OWN_404 = {"reporter": 404, "reviewer": 404, "assessor": 404, "street_reporter": 404}
 
 
@@ -32,6 +33,7 @@ CASES = {
     "analysis:drill_export": {"allowed": DISTRICT, "data": {"cycle": "2026"}},
     "analysis:drill_group": {"allowed": DISTRICT, "kwargs": _group},
     "analysis:drill_group_export": {"allowed": DISTRICT, "kwargs": _group},
+    "analysis:drill_mine": {"allowed": OWN, "ok": (302,)},
     "analysis:drill_unit": {"allowed": DISTRICT, "kwargs": _unit, "denied_by_role": OWN_404},
     "analysis:drill_unit_export": {"allowed": DISTRICT, "kwargs": _unit, "denied_by_role": OWN_404,
                                    "data": {"cycle": "2026"}},

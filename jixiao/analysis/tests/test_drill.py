@@ -179,6 +179,8 @@ def test_a_unit_outside_every_group_shows_no_data(cast, login, w):
 
 def test_a_unit_person_opens_only_their_own_unit_and_never_an_unreleased_score(cast, login, w):
     client = login(cast.street_reporter)
+    assert client.get(url("drill_mine"), {"cycle": "2026"})["Location"] == url("drill_unit", cast.street.pk) + \
+        "?cycle=2026"
     response = client.get(url("drill_unit", cast.street.pk))
     assert response.status_code == 200
     first = response.context["lines"][0]

@@ -9,7 +9,7 @@ only after choosing “查看含未核定的全部数据” (?all=1), as on the 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -133,6 +133,15 @@ def unit_page(request, pk):
         "district_wide": access.can(request.user, "analysis.view")})
 
 
+@login_required
+@require_GET
+def my_unit(request):
+    """A unit's own people enter the drill at their own unit (the year chosen is kept)."""
+    access.require(request.user, "analysis.view_own")
+    address = reverse("analysis:drill_unit", args=[access.current_membership(request.user).unit_id])
+    return redirect(f"{address}?{request.GET.urlencode()}" if request.GET else address)
+
+
 def _groups_of(lines) -> list:
     """The unit's groups of the cycle, once each, for the breadcrumb back to a group."""
     seen = {}
@@ -239,6 +248,7 @@ urlpatterns = [
     path("drill/export/", district_export, name="drill_export"),
     path("drill/group/<int:pk>/", group_page, name="drill_group"),
     path("drill/group/<int:pk>/export/", group_export, name="drill_group_export"),
+    path("drill/mine/", my_unit, name="drill_mine"),
     path("drill/unit/<int:pk>/", unit_page, name="drill_unit"),
     path("drill/unit/<int:pk>/export/", unit_export, name="drill_unit_export"),
     path("drill/unit/<int:pk>/indicator/<int:indicator_pk>/", indicator_page, name="drill_indicator"),
