@@ -84,11 +84,14 @@ def test_the_status_part_polls_while_pending_and_stops_when_done(cast, office):
     report = AnalysisReport.objects.create(cycle=cast.cycle, half=1, scope=ReportScope.DISTRICT, key="k",
                                            requested_by=cast.office, requested_at="2026-08-15T10:00Z", progress=40,
                                            status=ReportStatus.RUNNING, phase="生成文字与图表")
-    part = office.get(f"/analysis/reports/{report.pk}/", headers={"HX-Request": "true"}).content.decode()
+    polled = office.get(f"/analysis/reports/{report.pk}/", headers={"HX-Request": "true"})
+    part = polled.content.decode()
     assert 'hx-trigger="every 1s"' in part and "生成文字与图表" in part and "40%" in part
+    assert "HX-Refresh" not in polled
     AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error="生成失败：KeyError")
-    part = office.get(f"/analysis/reports/{report.pk}/", headers={"HX-Request": "true"}).content.decode()
-    assert "hx-trigger" not in part and "生成失败：KeyError" in part
+    polled = office.get(f"/analysis/reports/{report.pk}/", headers={"HX-Request": "true"})
+    assert "hx-trigger" not in polled.content.decode() and "生成失败：KeyError" in polled.content.decode()
+    assert polled["HX-Refresh"] == "true"  # the whole page again, once
 
 
 def test_a_leader_reads_and_downloads_but_does_not_edit(cast, login, office, django_capture_on_commit_callbacks):

@@ -68,7 +68,10 @@ def report_detail(request, pk):
     report = _report(request, pk)
     context = {"report": report, "can_manage": access.can(request.user, "analysis.manage")}
     if request.htmx:
-        return render(request, "analysis/_report_status.html", context)
+        response = render(request, "analysis/_report_status.html", context)
+        if not report.pending:  # finished while the page polled: reload it whole, with the text form for a draft
+            response["HX-Refresh"] = "true"
+        return response
     context["form"] = TextForm(initial={"problems": report.problems, "suggestions": report.suggestions})
     return render(request, "analysis/report.html", context)
 
