@@ -106,6 +106,10 @@ def test_an_id_of_another_cycle_or_none_is_not_acted_on(cast, login, world):
     assert row(world, cast.street).status == ImprovementStatus.PROPOSED
     page = client.post(URL + "approve/", {"cycle": "2026"}, follow=True)
     assert "请先勾选要批准的改进目标" in text(page)
+    # back to the list as it was: 全部组别 stays all groups, a group stays that group
+    assert client.post(URL + "approve/", {"cycle": "2026", "group": ""})["Location"] == URL + "?cycle=2026&group="
+    assert client.post(URL + "approve/", {"cycle": "2026", "group": "7", "next": "//evil"})["Location"] == (
+        URL + "?cycle=2026&group=7")
 
 
 def test_a_leader_reads_without_the_office_controls(cast, login, world):

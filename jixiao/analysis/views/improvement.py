@@ -84,6 +84,8 @@ def _groups(cycle):
 def _back(request, cycle) -> str:
     """The list with the filters the person came from (only the known ones, so never an outside address)."""
     query = {k: request.POST.get(k) for k in KEPT if (request.POST.get(k) or "").strip()}
+    if "group" in request.POST and "group" not in query:
+        query["group"] = ""  # 全部组别 chosen: the list must not fall back to its first group
     query["cycle"] = cycle.year
     return f"{reverse('analysis:improvement')}?{urlencode(query)}"
 
