@@ -146,7 +146,7 @@ def percent(value: Decimal) -> str:
 
 
 def overview(f: Facts) -> list[str]:
-    """一、总体情况: how many items, how they stand against their pace, the key tasks, satisfaction, rectification."""
+    """一、总体情况: how many items and how they stand against their pace (satisfaction and rectification are 五's)."""
     day = f"{f.as_of.year}年{f.as_of.month}月{f.as_of.day}日"
     if not f.items:
         out = [f"截至{day}，{f.subject}{f.year}年度尚无可按序时进度判断的指标或重点工作。"]
@@ -155,8 +155,6 @@ def overview(f: Facts) -> list[str]:
         out = [f"截至{day}，{f.subject}纳入序时进度监测的指标和重点工作共{f.items}项，其中{parts}。"]
     if f.district and f.units:
         out.append(f"参与分析的单位{len(f.units)}个，其中有欠进度事项的单位{sum(1 for u in f.units if u.behind)}个。")
-    out.append(satisfaction_sentence(f))
-    out.append(rectification_sentence(f))
     return out
 
 

@@ -82,16 +82,16 @@ def _pace(doc, f, charts: bool) -> None:
         d.add_table(doc, ["单位", "类型", "名称", "完成率", "序时进度", "差额"],
                     [[b.unit, b.kind, b.name, b.completion, b.elapsed, b.shortfall] for b in f.behind[:MOST_ROWS]],
                     widths_mm=[30, 18, 44, 20, 20, 24])
-        _more(doc, len(f.behind))
+        _more(doc, len(f.behind), "序时进度")
     if charts and f.district and any(u.behind for u in f.units):
         _picture(doc, report_charts.behind_chart([(u.unit, u.behind) for u in f.units if u.behind]))
     if charts and not f.district and f.completions:
         _picture(doc, report_charts.completion_chart(f.completions))
 
 
-def _more(doc, total: int) -> None:
+def _more(doc, total: int, page: str) -> None:
     if total > MOST_ROWS:
-        d.add_body(doc, f"（另有{total - MOST_ROWS}项未列出，详见系统“序时进度”页面。）")
+        d.add_body(doc, f"（另有{total - MOST_ROWS}项未列出，详见系统“{page}”页面。）")
 
 
 def _compare(doc, f) -> None:
@@ -105,7 +105,7 @@ def _compare(doc, f) -> None:
                     [[i.name, f"{i.reported}/{i.total}", i.median or "—", i.best or "—", i.best_value or "—",
                       f"{i.improved}/{i.comparable}" if i.comparable else "不可比"] for i in f.indicators[:MOST_ROWS]],
                     widths_mm=[40, 22, 22, 32, 20, 20])
-        _more(doc, len(f.indicators))
+        _more(doc, len(f.indicators), "横比纵比")
         return
     if not f.standings:
         d.add_body(doc, "本单位所在考核组别中尚无可横向比较的指标。")
@@ -132,7 +132,7 @@ def _tasks(doc, f) -> None:
     d.add_body(doc, f"按节点目标监测的重点工作{len(f.tasks)}项，其中欠进度{behind}项。")
     d.add_table(doc, ["重点工作", "牵头单位", "序时进度", "说明"],
                 [[t.name, t.unit, t.label, t.note] for t in f.tasks[:MOST_ROWS]], widths_mm=[50, 32, 22, 52])
-    _more(doc, len(f.tasks))
+    _more(doc, len(f.tasks), "重点工作总览")
 
 
 def _evaluation(doc, f) -> None:

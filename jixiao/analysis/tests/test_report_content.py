@@ -63,8 +63,8 @@ def test_a_standing_sentence_names_the_benchmark_and_the_change():
 
 def test_every_value_missing_says_there_is_nothing_to_judge():
     f = c.Facts(subject="全区", district=True, year=2026, half=1, as_of=JUNE_30)
-    assert c.overview(f) == ["截至2026年6月30日，全区2026年度尚无可按序时进度判断的指标或重点工作。",
-                             "满意度：本年度尚无评议结果。", "本年度无交办的整改事项。"]
+    assert c.overview(f) == ["截至2026年6月30日，全区2026年度尚无可按序时进度判断的指标或重点工作。"]
+    assert (c.satisfaction_sentence(f), c.rectification_sentence(f)) == ("满意度：本年度尚无评议结果。", "本年度无交办的整改事项。")
     assert "NaN" not in "".join(c.problems(f) + c.suggestions(f))
 
 
