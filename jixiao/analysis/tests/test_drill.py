@@ -317,3 +317,14 @@ def test_units_all_tied_share_the_first_place(cast, login, frozen):
         assert [(line.rank, line.ranked) for line in lines] == [(1, 2), (1, 2)]
     [group] = client.get(url("drill")).context["groups"]
     assert group.highest == group.lowest == group.median
+
+
+def test_an_indicator_named_with_a_slash_still_exports(cast, login, w):
+    from jixiao.analysis.views.drill import sheet_name
+
+    assert sheet_name("单位能耗/万元[试行]:一*二?") == "单位能耗_万元_试行__一_二_"
+    assert len(sheet_name("很" * 40)) == 31
+    w["ind"].name = "单位GDP能耗/万元"
+    w["ind"].save(update_fields=["name"])
+    header, rows = sheet_of(login(cast.office).get(url("drill_indicator_export", cast.street.pk, w["ind"].pk)))
+    assert rows[0][1] == 1200

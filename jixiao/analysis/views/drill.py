@@ -6,6 +6,8 @@ are read from the runs the reader may see (`access.visible_runs`); a leader sees
 only after choosing “查看含未核定的全部数据” (?all=1), as on the reporting pages (`hidden_from_leader`).
 """
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -45,6 +47,11 @@ def _cycle(request, *, export=False):
     if export and pick.cycle is None:
         raise Http404("尚未设立考核年度。")
     return pick
+
+
+def sheet_name(text: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\ (an indicator may be “A/B”)."""
+    return re.sub(r"[\[\]:*?/\\]", "_", text)[:31] or "Sheet1"
 
 
 def _number(value):
@@ -109,7 +116,7 @@ def group_sheet(table) -> Sheet:
              _number(r.total), r.get_grade_display(), "是" if r.vetoes else "", ""] for r in table.rows]
     blanks = [None] * (len(table.blocks) + 4)
     rows += [[None, u.code, u.name, *blanks, "暂无考核结果"] for u in table.missing]
-    return Sheet(table.group.name[:31], header, rows)
+    return Sheet(sheet_name(table.group.name), header, rows)
 
 
 @login_required
@@ -162,7 +169,7 @@ def unit_sheet(unit, lines) -> Sheet:
                      None if pace is None or pace.completion is None else round(float(pace.completion) * 100, 1),
                      pace.label if pace else "无年度数值目标", _number(line.points),
                      _number(line.max_points and round(line.max_points, 2)), line.rank, line.ranked or None])
-    return Sheet(unit.name[:31], header, rows)
+    return Sheet(sheet_name(unit.name), header, rows)
 
 
 @login_required
@@ -231,7 +238,7 @@ def indicator_sheet(indicator, values) -> Sheet:
                      sub.get_status_display(), v.names["entered"], _local(v.entered_at), v.names["sent"],
                      _local(sub.submitted_at), v.names["approved"], _local(sub.approved_at), v.names["verified"],
                      _local(v.verified_at), "" if v.hidden else "、".join(f.original_name for f in v.files)])
-    return Sheet(indicator.name[:31], header, rows)
+    return Sheet(sheet_name(indicator.name), header, rows)
 
 
 @login_required
