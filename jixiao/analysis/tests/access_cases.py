@@ -1,6 +1,7 @@
 """Access cases for every analysis URL, one module per part (see tests/test_access_matrix.py)."""
 
 from jixiao.analysis.tests.access_compare import CASES as COMPARE
+from jixiao.analysis.tests.access_dashboard import CASES as DASHBOARD
 from jixiao.analysis.tests.access_drill import CASES as DRILL
 from jixiao.analysis.tests.access_improvement import CASES as IMPROVEMENT
 from jixiao.analysis.tests.access_pace import CASES as PACE
@@ -10,3 +11,4 @@ from jixiao.analysis.tests.access_reports import CASES as REPORTS
 
 CASES = {**COMPARE, **PACE, **PEERS, **DRILL, **QUALITY, **IMPROVEMENT}
 CASES.update(REPORTS)
+CASES.update(DASHBOARD)
