@@ -4,9 +4,12 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from jixiao.analysis.tests.test_overview import NOVEMBER, everything
+from jixiao.analysis.tests.test_overview import NOVEMBER, everything, grow, make_reporter, report_q1
 from jixiao.org.models import CycleStatus
+from jixiao.reporting.tests.builders import IN_Q1_WINDOW, fill
 
 URL = "/analysis/print/"
 
@@ -73,3 +76,27 @@ def test_the_page_answers_get_only(cast, login):
 
 def test_a_unit_role_may_not_print_the_district(cast, login):
     assert login(cast.reporter).get(URL).status_code == 403
+
+
+def test_the_query_count_does_not_grow_with_units_tasks_or_rectification(cast, login):
+    everything(cast)
+    client = login(cast.leader)
+
+    def queries() -> int:
+        with time_machine.travel(NOVEMBER, tick=False), CaptureQueriesContext(connection) as ctx:
+            assert client.get(URL).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    grow(cast, 15)  # 15 more units due in Q1, 15 more tasks, 15 more overdue rectification items
+    assert queries() == before
+    assert cells(page(client), "print-rectification", "2026年度") == ["2026年度", "17", "16"]
+
+
+def test_the_leader_prints_no_reported_figure(cast, login):
+    """As on the dashboard, the leader's sheet counts submissions by state and never shows a figure."""
+    w = report_q1(cast)
+    with time_machine.travel(IN_Q1_WINDOW, tick=False):
+        fill(cast, cast.other_street, w["q1"], w["items"], make_reporter(cast), numbers=["98765.4321", "1234567"])
+    body = page(login(cast.leader))
+    assert "98765" not in body and "1234567" not in body
