@@ -8,7 +8,9 @@ one indicator of its own and a verified Q2 value for every unit in 2026 and in 2
 - fetch: the input values alone — the two year's verified values of the group's units, two plain queries;
 - table: `analysis.compare.indicator_table` (the values, last year's same period, the statistics);
 - page: GET /analysis/compare/ as the office (the whole page: cycle picker, choices, table, chart);
-- unit page: GET /analysis/compare/mine/?unit=… for one unit of the group (its rank, window and years).
+- unit page: GET /analysis/compare/mine/?unit=… for one unit of the group (its rank, window and years);
+- quality: `analysis.quality_queries.flags` for the group's indicator in 2026 Q2 (数据质量预警: each figure against
+  the unit's earlier Q2s and against its group).
 
 Figures: the queries each one reads (the same at 1× and 10× when the count is constant in the units), and the
 median wall-clock and CPU seconds of BENCH_RUNS; `ratio_*` is the page's CPU time ÷ the fetch's in the same run.
@@ -47,7 +49,7 @@ from django.utils import timezone  # noqa: E402
 from jixiao.accounts.middleware import AUTH_AT_KEY  # noqa: E402
 from jixiao.accounts.models import Membership, User  # noqa: E402
 from jixiao.accounts.roles import Role  # noqa: E402
-from jixiao.analysis import compare  # noqa: E402
+from jixiao.analysis import compare, quality_queries  # noqa: E402
 from jixiao.indicators.models import (  # noqa: E402
     Direction,
     Indicator,
@@ -141,12 +143,14 @@ def measure(client, cycle, code, size):
     one = Unit.objects.filter(code=f"{code}-0000").get()
     page_url = f"/analysis/compare/?cycle=2026&indicator={indicator.code}&peers={code}"
     unit_url = f"/analysis/compare/mine/?cycle=2026&unit={one.code}"
+    period = Period.objects.select_related("cycle").get(cycle=cycle, code="Q2")
     assert client.get(page_url).status_code == 200 and client.get(unit_url).status_code == 200
     runs = {
         "fetch": lambda: fetch(cycle, indicator, ids),
         "table": lambda: compare.indicator_table(cycle, indicator, peers, as_of=AS_OF),
         "page": lambda: client.get(page_url),
         "unit_page": lambda: client.get(unit_url),
+        "quality": lambda: quality_queries.flags(period, indicator_ids=[indicator.pk]),
     }
     out = {"units": size}
     for name, fn in runs.items():
@@ -168,7 +172,7 @@ def main():
     figures = {"bench": "analysis_compare", "database": connection.vendor, "runs": RUNS,
                **{f"x1_{k}": v for k, v in one.items()}, **{f"x10_{k}": v for k, v in ten.items()}}
     figures["constant_queries"] = all(one[f"{n}_queries"] == ten[f"{n}_queries"]
-                                      for n in ("fetch", "table", "page", "unit_page"))
+                                      for n in ("fetch", "table", "page", "unit_page", "quality"))
     figures.update(reports())  # the half-year reports, on the demo district
     for key, value in figures.items():
         if key != "bench":
