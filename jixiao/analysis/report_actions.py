@@ -85,8 +85,10 @@ def generate(report: AnalysisReport) -> AnalysisReport:
             name = f"{report.title}.docx"
     except Exception as error:  # the row must say it failed, whatever went wrong; the log keeps the trace
         logger.exception("analysis report %s failed", report.pk)
+        reason = ("；".join(error.messages) if isinstance(error, ValidationError)
+                  else "生成时出现内部错误，详情已记入系统日志。")
         AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, phase="生成失败",
-                                                           error=f"生成失败：{type(error).__name__}")
+                                                           error=reason[:300])
         log.record("analysis_report.failed", report, outcome="failure", user=report.requested_by,
                    after={"message": f"{type(error).__name__}: {error}"[:500]})
         return report

@@ -154,3 +154,11 @@ def test_the_demo_generates_the_districts_first_half_report_as_a_draft(cast, wor
         ReportScope.DISTRICT, 1, ReportStatus.DRAFT, cast.office)
     with report.file.open("rb") as handle:
         assert paragraphs(handle.read())[2] == "全区2026年上半年绩效状况分析报告"
+
+
+def test_all_units_of_a_cycle_without_units_fail_with_the_reason(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_actions.request_report(cast.cycle, 1, ReportScope.ALL_UNITS, by=cast.office)
+    report.refresh_from_db()
+    assert (report.status, report.error, bool(report.file)) == (ReportStatus.FAILED, "本年度没有可生成报告的单位。", False)
+    assert Event.objects.filter(code="analysis_report.failed").count() == 1

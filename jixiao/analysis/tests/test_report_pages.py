@@ -88,9 +88,9 @@ def test_the_status_part_polls_while_pending_and_stops_when_done(cast, office):
     part = polled.content.decode()
     assert 'hx-trigger="every 1s"' in part and "生成文字与图表" in part and "40%" in part
     assert "HX-Refresh" not in polled
-    AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error="生成失败：KeyError")
+    AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error="生成时出现内部错误，详情已记入系统日志。")
     polled = office.get(f"/analysis/reports/{report.pk}/", headers={"HX-Request": "true"})
-    assert "hx-trigger" not in polled.content.decode() and "生成失败：KeyError" in polled.content.decode()
+    assert "hx-trigger" not in polled.content.decode() and "生成时出现内部错误，详情已记入系统日志。可重新生成" in polled.content.decode()
     assert polled["HX-Refresh"] == "true"  # the whole page again, once
 
 
