@@ -43,7 +43,7 @@ def cadre_records(request):
 @require_POST
 def cadre_records_write(request):
     access.require(request.user, "results.manage")
-    cycle = _results_pick(request, strict=True).cycle
+    cycle = results_pick(request, strict=True).cycle
     if cycle is None:
         raise Http404("没有考核年度")
     try:
@@ -105,7 +105,7 @@ def cadre_archive_export(request, pk):
 # --- Publication --------------------------------------------------------------------------------------
 
 
-def _results_pick(request, *, strict: bool = False) -> cycles.CyclePick:
+def results_pick(request, *, strict: bool = False) -> cycles.CyclePick:
     """The cycle of `?cycle=YEAR`, else the latest cycle with results the user may read; each cycle without any
     is marked 尚无结果 in the picker. `strict` for downloads and changes (`cycles.pick_or_404`)."""
     scored = queries.scored_years(access.visible_runs(request.user))
@@ -125,7 +125,7 @@ def _standing(request, cycle) -> list:
 def publication(request):
     """Internal publication page: the cycle's standing results by group, the 通报, the table and commendations."""
     access.require(request.user, "results.view")
-    pick = _results_pick(request)
+    pick = results_pick(request)
     cycle = pick.cycle
     runs = _standing(request, cycle)
     return render(request, "results/publication.html", {
@@ -137,7 +137,7 @@ def publication(request):
 @login_required
 def publication_bulletin(request):
     access.require(request.user, "results.view")
-    cycle = _results_pick(request, strict=True).cycle
+    cycle = results_pick(request, strict=True).cycle
     runs = _standing(request, cycle)
     if not runs:
         raise Http404("该年度尚无考核结果")
@@ -147,7 +147,7 @@ def publication_bulletin(request):
 @login_required
 def publication_workbook(request):
     access.require(request.user, "results.view")
-    cycle = _results_pick(request, strict=True).cycle
+    cycle = results_pick(request, strict=True).cycle
     runs = _standing(request, cycle)
     if not runs:
         raise Http404("该年度尚无考核结果")

@@ -24,7 +24,7 @@ from jixiao.lib.excel import Sheet
 from jixiao.lib.responses import download_workbook
 from jixiao.org.models import Group, Unit
 from jixiao.reporting.views.shared import hidden_from_leader
-from jixiao.results.result_views import _results_pick
+from jixiao.results.result_views import results_pick
 
 NO_DATA = "暂无数据"
 
@@ -43,7 +43,7 @@ def _unit(request, pk) -> Unit:
 def _cycle(request, *, export=False):
     """?cycle=YEAR, else the latest cycle with results the reader may see (the result pages' picker): the drill
     opens where there is something to drill into."""
-    pick = _results_pick(request, strict=export)
+    pick = results_pick(request, strict=export)
     if export and pick.cycle is None:
         raise Http404("尚未设立考核年度。")
     return pick
