@@ -20,6 +20,7 @@ from jixiao.analysis import improvement_queries
 from jixiao.analysis.models import ImprovementStatus, ImprovementTarget
 from jixiao.audit import log
 from jixiao.indicators import actions as indicator_actions
+from jixiao.indicators.models import Target, TargetSource
 from jixiao.indicators.validation import target_value_problems
 from jixiao.org.models import Cycle, CycleStatus
 
@@ -156,8 +157,14 @@ def apply_approved(cycle: Cycle, *, by) -> Counts:
 
 def _apply(cycle: Cycle, following: Cycle, targets, counts: Counts, *, by) -> None:
     now = timezone.now()
+    assigned = set(Target.objects.filter(cycle=following, source=TargetSource.CITY_ASSIGNED)
+                   .values_list("unit_id", "indicator_id"))
     for target in targets.select_for_update().select_related("unit", "indicator").order_by("pk"):
         if target.status != ImprovementStatus.APPROVED:
+            continue
+        if (target.unit_id, target.indicator_id) in assigned:  # the city's figure is not the district's to change
+            counts.problems.append(f"{target.unit.name}“{target.indicator.name}”未能转入：{following.year}年度目标"
+                                   "为市下达目标，不能以改进目标替换，可作为参考报市里。")
             continue
         try:
             with transaction.atomic():

@@ -9,7 +9,7 @@ from jixiao.analysis import improvement_actions as actions
 from jixiao.analysis import improvement_queries
 from jixiao.analysis.models import ImprovementStatus, ImprovementTarget
 from jixiao.audit.models import Event
-from jixiao.indicators.models import Direction, Indicator, Target
+from jixiao.indicators.models import Direction, Indicator, Target, TargetSource
 from jixiao.indicators.tests import builders
 from jixiao.org.models import Cycle, CycleStatus, Unit, UnitKind
 
@@ -194,3 +194,16 @@ def test_the_inputs_take_a_fixed_number_of_queries(cast, world, django_assert_ma
     with django_assert_max_num_queries(10):
         rows = improvement_queries.inputs(world["cycle"])
     assert len(rows) == 15
+
+
+def test_a_city_assigned_target_of_the_next_cycle_is_not_replaced(cast, world):
+    actions.propose(world["cycle"], data_cycle=world["cycle"], method="quartile", share=D(50), by=cast.office)
+    actions.approve(world["cycle"], [row(world, cast.street).pk, row(world, cast.other_street).pk], by=cast.office)
+    following = builders.cycle(2027)
+    Target.objects.create(cycle=following, unit=cast.street, indicator=world["ind"], target_value=D(99),
+                          source=TargetSource.CITY_ASSIGNED)
+    counts = actions.apply_approved(world["cycle"], by=cast.office)
+    assert counts.applied == 1 and "市下达目标，不能以改进目标替换" in counts.problems[0]
+    assert Target.objects.get(cycle=following, unit=cast.street).target_value == D(99)
+    assert row(world, cast.street).status == ImprovementStatus.APPROVED  # still waiting, not lost
+    assert Target.objects.get(cycle=following, unit=cast.other_street).target_value == D(92)
