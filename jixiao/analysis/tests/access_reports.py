@@ -1,5 +1,6 @@
 """Access cases for the half-year report pages (see tests/test_access_matrix.py): the office and leaders read the
-list and a report and download it; only the office requests, edits and issues. The report of the cases is a draft
+list and a report and download it; only the office requests, edits and issues; a unit's people read their unit's
+issued reports. The report of the cases is a draft
 whose file is not made yet: its download and its issue send the office back to the report (302); empty POSTs are
 refused on the form (422) or with a message (302)."""
 
@@ -11,6 +12,7 @@ from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
 
 READ = {"office", "leader"}
 OFFICE = {"office"}
+OWN = {"reporter", "reviewer", "assessor", "street_reporter"}
 
 
 def _report(cast):
@@ -28,4 +30,7 @@ CASES = {
     "analysis:report_edit": {"allowed": OFFICE, "kwargs": _report, "method": "post", "ok": (422,)},
     "analysis:report_issue": {"allowed": OFFICE, "kwargs": _report, "method": "post", "ok": (302,)},
     "analysis:report_download": {"allowed": READ, "kwargs": _report, "ok": (302,)},
+    "analysis:my_reports": {"allowed": OWN},
+    # the cases' report is the district's draft: no unit's own issued report, so 404 for the unit's roles too
+    "analysis:my_report_download": {"allowed": OWN, "kwargs": _report, "ok": (404,)},
 }

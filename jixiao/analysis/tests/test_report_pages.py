@@ -5,6 +5,7 @@ import io
 import docx
 import pytest
 
+from jixiao.analysis import report_actions
 from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
 from jixiao.analysis.tests.test_report_document import world  # noqa: F401 - the fixture
 from jixiao.audit.models import Event
@@ -107,3 +108,21 @@ def test_a_leader_reads_and_downloads_but_does_not_edit(cast, login, office, dja
 
 def test_an_unknown_report_is_404(cast, office):
     assert office.get("/analysis/reports/999999/").status_code == 404
+
+
+def test_a_unit_reads_its_own_report_once_issued_and_never_another_units(cast, office, login,
+                                                                        django_capture_on_commit_callbacks):
+    request(office, django_capture_on_commit_callbacks, scope="unit", unit=cast.street.pk)
+    report = AnalysisReport.objects.get()
+    street = login(cast.street_reporter)
+    assert "尚未向本单位印发分析报告" in street.get("/analysis/my/reports/").content.decode()  # a draft is not shown
+    assert street.get(f"/analysis/my/reports/{report.pk}/download/").status_code == 404
+    report_actions.issue(report, by=cast.office)  # (the login fixture's clients share one session)
+    listed = street.get("/analysis/my/reports/").content.decode()
+    assert "华明街道2026年上半年绩效状况分析报告" in listed
+    download = street.get(f"/analysis/my/reports/{report.pk}/download/")
+    assert download.status_code == 200
+    assert docx.Document(io.BytesIO(b"".join(download.streaming_content))).paragraphs
+    bureau = login(cast.reporter)  # another unit's reporter: not listed, not downloadable
+    assert "华明街道" not in bureau.get("/analysis/my/reports/").content.decode()
+    assert bureau.get(f"/analysis/my/reports/{report.pk}/download/").status_code == 404

@@ -1,7 +1,8 @@
 """半年绩效状况分析报告 pages: the list and the request form, one report's progress, its text, issue, download.
 
-The office (analysis.manage) requests, edits and issues; leaders (analysis.view) read the list and download.
-Generation runs in the task worker; the report page polls its status part with htmx until the file is made.
+The office (analysis.manage) requests, edits and issues; leaders (analysis.view) read the list and download. A
+unit's own people (analysis.view_own) read and download their unit's reports once issued, never a draft or another
+unit's (404). Generation runs in the task worker; the report page polls its status part with htmx until the file is made.
 """
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
 from jixiao.analysis import report_actions
-from jixiao.analysis.models import AnalysisReport
+from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
 from jixiao.analysis.report_forms import RequestForm, TextForm
 from jixiao.lib import cycles, refusals
 from jixiao.lib.responses import download
@@ -117,8 +118,33 @@ def report_download(request, pk):
     return download(report.file.open("rb"), report.title + ("（草稿）" if report.status == "draft" else "") + suffix)
 
 
+def _issued_of(unit):
+    return AnalysisReport.objects.filter(scope=ReportScope.UNIT, unit=unit, status=ReportStatus.ISSUED)
+
+
+@login_required
+@require_GET
+def my_reports(request):
+    """本单位分析报告: the unit's half-year reports the office has issued, every year, newest first."""
+    access.require(request.user, "analysis.view_own")
+    unit = access.current_membership(request.user).unit
+    reports = _issued_of(unit).select_related("cycle", "unit", "issued_by").order_by("-cycle__year", "-half", "-pk")
+    return render(request, "analysis/reports_my.html", {"unit": unit, "reports": reports})
+
+
+@login_required
+@require_GET
+def my_report_download(request, pk):
+    access.require(request.user, "analysis.view_own")
+    unit = access.current_membership(request.user).unit
+    report = get_object_or_404(_issued_of(unit).select_related("cycle", "unit").exclude(file=""), pk=pk)
+    return download(report.file.open("rb"), report.title + ".docx")
+
+
 urlpatterns = [
     path("reports/", report_list, name="reports"),
+    path("my/reports/", my_reports, name="my_reports"),
+    path("my/reports/<int:pk>/download/", my_report_download, name="my_report_download"),
     path("reports/new/", report_request, name="report_request"),
     path("reports/<int:pk>/", report_detail, name="report"),
     path("reports/<int:pk>/text/", report_edit, name="report_edit"),
