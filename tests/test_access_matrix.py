@@ -7,6 +7,7 @@ visitors are sent to the login page unless the URL is public. `test_matrix_cover
 a new URL appears without an entry, so a view cannot ship without its access decision written down.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -228,6 +229,12 @@ def _walk_urls(cast, role, names, runs) -> list[tuple[str, str, dict]]:
     return urls
 
 
+def _shows(figure: str, text: str) -> bool:
+    """`figure` stands in `text` as a number of its own, not inside a longer one: a stored time such as
+    2026-12-07T06:22:37.318+00:00 on an audit page, or a row id, holds "37.31" by chance."""
+    return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d])", text) is not None
+
+
 def _walk(cast, login, role, names, runs, secrets) -> list[str]:
     """Every (url, figure) where `role` saw one of `secrets`."""
     seen = []
@@ -239,7 +246,7 @@ def _walk(cast, login, role, names, runs, secrets) -> list[str]:
             text = _body_text(response)
         except ValueError as error:
             raise AssertionError(f"{role} {method.upper()} {url}: unreadable {response.get('Content-Type')}") from error
-        seen += [f"{role} {method.upper()} {url}: {figure}" for figure in secrets if figure in text]
+        seen += [f"{role} {method.upper()} {url}: {figure}" for figure in secrets if _shows(figure, text)]
     return seen
 
 
