@@ -3,11 +3,9 @@
 import datetime
 import io
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,8 +13,9 @@ from jixiao.accounts import access
 from jixiao.analysis import pace, pace_actions, pace_queries
 from jixiao.analysis.models import PaceRule
 from jixiao.analysis.pace_forms import PaceRuleForm
+from jixiao.analysis.views import rules
 from jixiao.indicators.models import Indicator
-from jixiao.lib import cycles, refusals
+from jixiao.lib import cycles
 from jixiao.lib.excel import Sheet, write_workbook
 from jixiao.lib.responses import download
 from jixiao.org.models import Unit
@@ -148,25 +147,10 @@ def _percent(share):
 @login_required
 @require_http_methods(["GET", "POST"])
 def pace_rule(request):
-    access.require(request.user, "analysis.manage")
-    pick = cycles.pick_or_404(request) if request.method == "POST" else cycles.pick(request)
-    cycle = pick.cycle
-    if cycle is None:
-        raise Http404("尚未设立考核年度。")
-    current = PaceRule.objects.filter(cycle=cycle).first() or PaceRule(cycle=cycle)
-    form = PaceRuleForm(request.POST or None, instance=PaceRule(cycle=cycle, on_pace_ratio=current.on_pace_ratio,
-                                                                 ahead_ratio=current.ahead_ratio))
-    if request.method == "POST" and form.is_valid():
-        try:
-            pace_actions.set_rule(cycle, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            refusals.refuse(request, "cycle.pace_rule_refused", current if current.pk else None, error, form=form)
-        else:
-            messages.success(request, f"{cycle.year}年度序时进度规则已保存。")
-            return redirect(f"{request.path}?cycle={cycle.year}")
-    status = 422 if request.method == "POST" else 200
-    return render(request, "analysis/pace_rule.html", {"pick": pick, "cycle": cycle, "form": form,
-                                                         "current": current}, status=status)
+    return rules.edit(request, current_of=lambda cycle: PaceRule.objects.filter(cycle=cycle).first()
+                      or PaceRule(cycle=cycle), form_class=PaceRuleForm, fields=("on_pace_ratio", "ahead_ratio"),
+                      set_rule=pace_actions.set_rule, refused="cycle.pace_rule_refused", saved="序时进度规则",
+                      template="analysis/pace_rule.html")
 
 
 urlpatterns = [

@@ -1,19 +1,17 @@
 """数据质量预警 pages: the flagged figures of a period (office, leaders, and an assessor for its own indicators),
 their Excel export, and the office's thresholds."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jixiao.accounts import access
 from jixiao.analysis import quality, quality_actions, quality_queries
-from jixiao.analysis.models import QualityRule
 from jixiao.analysis.quality_forms import QualityRuleForm
-from jixiao.lib import cycles, refusals
+from jixiao.analysis.views import rules
+from jixiao.lib import cycles
 from jixiao.lib.excel import Sheet
 from jixiao.lib.responses import download_workbook
 from jixiao.reporting.due import items_for_assessor
@@ -82,28 +80,10 @@ def quality_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def quality_rule(request):
-    access.require(request.user, "analysis.manage")
-    pick = cycles.pick_or_404(request) if request.method == "POST" else cycles.pick(request)
-    cycle = pick.cycle
-    if cycle is None:
-        raise Http404("尚未设立考核年度。")
-    current = quality_queries.rule_for(cycle)
-    form = QualityRuleForm(request.POST or None, instance=QualityRule(
-        cycle=cycle, threshold=current.threshold, min_history=current.min_history, min_peers=current.min_peers))
-    if request.method == "POST" and form.is_valid():
-        try:
-            quality_actions.set_rule(cycle, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            refusals.refuse(request, "cycle.quality_rule_refused", current if current.pk else None, error, form=form)
-        else:
-            messages.success(request, f"{cycle.year}年度数据质量预警规则已保存。")
-            return redirect(f"{request.path}?cycle={cycle.year}")
-    elif request.method == "POST":
-        refusals.record("cycle.quality_rule_refused", current if current.pk else None,
-                        ValidationError([e for errors in form.errors.values() for e in errors]), user=request.user)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "analysis/quality_rule.html", {"pick": pick, "cycle": cycle, "form": form,
-                                                            "current": current}, status=status)
+    return rules.edit(request, current_of=quality_queries.rule_for, form_class=QualityRuleForm,
+                      fields=("threshold", "min_history", "min_peers"), set_rule=quality_actions.set_rule,
+                      refused="cycle.quality_rule_refused", saved="数据质量预警规则",
+                      template="analysis/quality_rule.html")
 
 
 urlpatterns = [
