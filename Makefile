@@ -50,12 +50,15 @@ staticfiles/.collected: static_vendor/.copied .venv/.synced $(shell find jixiao/
 	@touch $@
 
 # Debian's Chromium drives the browser tests; the CJK font makes Chinese screenshots readable; nginx is the
-# production front (deploy/nginx/), which bench/held_connections.py starts on loopback.
+# production front (deploy/nginx/), which bench/held_connections.py starts on loopback; pango lays out the
+# PDFs WeasyPrint writes (the analysis reports).
 system-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-		|| ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null; then \
-		echo "installing chromium, fonts-noto-cjk and nginx from Debian"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx >/dev/null; \
+		|| ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null \
+		|| ! /sbin/ldconfig -p | grep -q libpangoft2-1.0; then \
+		echo "installing chromium, fonts-noto-cjk, nginx and pango from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
 	fi
 
 lint: deps
