@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from jixiao.audit.models import Event
+from jixiao.indicators.models import Indicator
 from jixiao.notifications.models import Notice
 from jixiao.reporting import actions, queries
 from jixiao.reporting.models import Status, Submission, Value, ValueRevision
@@ -139,6 +140,8 @@ def test_returning_the_whole_submission_takes_in_the_value_return(cast, w):
 
 
 def test_pages_return_show_resubmit_and_verify(cast, w, login):
+    Indicator.objects.filter(pk=w["items"][0].indicator_id).update(measure_unit="万元")
+    w["items"][0].indicator.refresh_from_db()
     sub = approved(cast, w)
     value, code = value_of(w, 0), w["items"][0].indicator.code
     assessor = login(cast.assessor)
@@ -149,7 +152,9 @@ def test_pages_return_show_resubmit_and_verify(cast, w, login):
     assert Event.objects.filter(code="value.return_refused", outcome="failure").exists()
     response = assessor.post(reverse("reporting:return_value", args=[value.pk]), {"reason": REASON})
     assert response.status_code == 302 and value_of(w, 0).is_returned
-    assert "已退回、待单位更正（1）" in assessor.get(queue).content.decode()
+    page = assessor.get(queue).content.decode()
+    assert "已退回、待单位更正（1）" in page
+    assert f"{w['items'][0].indicator.name}：100{w['items'][0].indicator.measure_unit}（" in page  # said with its unit
     board = login(cast.office).get(reverse("reporting:board") + f"?period={w['q1'].pk}").content.decode()
     assert "单项退回 1" in board
     tjj = next(r for r in queries.by_assessor(w["q1"]) if r.assessor == cast.tjj)
