@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from jixiao.lib.cells import NameFieldsMixin
-from jixiao.org.models import ALLOWED_PARENT_KINDS, Cadre, CadrePost, Cycle, Unit, UnitKind
+from jixiao.org.models import ALLOWED_PARENT_KINDS, Cadre, CadrePost, Cycle, SuccessionKind, Unit, UnitKind
 from jixiao.org.rules import ROOT_KINDS, formula_problem, parent_problem
 
 PARENT_KINDS = sorted({k for kinds in ALLOWED_PARENT_KINDS.values() for k in kinds})
@@ -164,3 +164,27 @@ class CycleForm(NameFieldsMixin, BootstrapMixin, forms.ModelForm):
 class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label="单位名册（.xlsx）",
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class SuccessionForm(BootstrapMixin, forms.Form):
+    """机构调整: which unit carries on which, from when and how."""
+
+    predecessor = forms.ModelChoiceField(label="原单位", queryset=Unit.objects.without_villages().order_by(
+        "sort_order", "code"), error_messages={"required": "请选择原单位", "invalid_choice": "所选原单位不存在"})
+    successor = forms.ModelChoiceField(label="承继单位", queryset=Unit.objects.without_villages().order_by(
+        "sort_order", "code"), error_messages={"required": "请选择承继单位", "invalid_choice": "所选承继单位不存在"})
+    on = forms.DateField(label="调整日期", widget=DateInput(), help_text="承继单位按调整后的机构开始工作的第一天。",
+                         error_messages={"required": "请填写调整日期", "invalid": "调整日期格式不对，请按 年-月-日 填写"})
+    kind = forms.ChoiceField(label="调整方式", choices=SuccessionKind.choices,
+                             error_messages={"required": "请选择调整方式", "invalid_choice": "调整方式无效"})
+    note = forms.CharField(label="说明", required=False, max_length=200,
+                           help_text="例如：2023年机构改革，原区旅游局职责并入区文化和旅游局。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("predecessor", "successor"):
+            self.fields[name].label_from_instance = lambda u: (f"{u.code} {u.name}"
+                                                               + ("（已撤销）" if u.is_retired else ""))
+
+    def clean_note(self):
+        return _no_formula(self.cleaned_data["note"], "说明")

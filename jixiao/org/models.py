@@ -222,3 +222,39 @@ class UnitAttributeValue(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.attribute.name}：{self.value}"
+
+
+class SuccessionKind(models.TextChoices):
+    RENAME = "rename", _("更名")
+    MERGE = "merge", _("合并")
+    SPLIT = "split", _("拆分")
+    TRANSFER = "transfer", _("划转")
+
+
+class Succession(models.Model):
+    """One step of a reorganisation (机构调整): from `on`, the successor carries on the predecessor's work.
+
+    A merger is one row per predecessor, a split one row per successor. How a unit's past years follow these rows
+    in the comparisons (纵比) is jixiao/analysis/history.py's."""
+
+    predecessor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="successions_out",
+                                    verbose_name="原单位")
+    successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="successions_in",
+                                  verbose_name="承继单位")
+    on = models.DateField("调整日期", help_text="承继单位按调整后的机构开始工作的第一天。")
+    kind = models.CharField("调整方式", max_length=10, choices=SuccessionKind.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "机构调整"
+        verbose_name_plural = "机构调整"
+        ordering = ["-on", "successor__code", "predecessor__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_once_per_pair"),
+            models.CheckConstraint(condition=~models.Q(predecessor=models.F("successor")),
+                                   name="succession_not_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}（{self.get_kind_display()}，{self.on}）"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.org import views
+from jixiao.org import succession_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/export.xlsx", views.unit_export, name="unit_export"),
     path("units/import/", views.unit_import, name="unit_import"),
+    path("units/successions/", succession_views.succession_list, name="succession_list"),
+    path("units/successions/<int:pk>/remove/", succession_views.succession_remove, name="succession_remove"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/move/", views.unit_move, name="unit_move"),

@@ -7,7 +7,7 @@ object is looked up, so a unit role learns nothing from an id. `org:my_unit` is 
 
 import datetime
 
-from jixiao.org.models import Cadre
+from jixiao.org.models import Cadre, Succession, Unit
 
 READ = {"office", "leader"}
 OFFICE = {"office"}
@@ -19,6 +19,15 @@ def cadre(cast):
         cast._org_cadre = Cadre.objects.create(unit=cast.fgw, name="张三", post="main", title="主任",
                                                tenure_from=datetime.date(2021, 1, 1))
     return cast._org_cadre
+
+
+def _succession(cast):
+    if getattr(cast, "_org_succession", None) is None:
+        old = Unit.objects.create(code="ACC-OLD", name="原测试局", kind="department", parent=cast.fgw.parent,
+                                  valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2023, 12, 31))
+        cast._org_succession = Succession.objects.create(predecessor=old, successor=cast.fgw, kind="rename",
+                                                         on=datetime.date(2024, 1, 1))
+    return {"pk": cast._org_succession.pk}
 
 
 def _fgw(cast):
@@ -54,6 +63,8 @@ CASES = {
     "org:cadre_edit": {"allowed": OFFICE, "kwargs": _cadre},
     "org:cycle_status": {"allowed": OFFICE, "kwargs": _cycle},
     "org:my_unit": {"allowed": OWN_UNIT},
+    "org:succession_list": {"allowed": READ},
+    "org:succession_remove": {"allowed": OFFICE, "kwargs": _succession, "method": "post", "ok": (302,)},
     "org:cadre_create": {"allowed": OFFICE, "kwargs": _fgw, "method": "post", "ok": (422,)},
     "org:cadre_end": {"allowed": OFFICE, "kwargs": _cadre, "method": "post", "ok": (302,)},
     "org:cycle_create": {"allowed": OFFICE, "method": "post", "ok": (422,)},
@@ -68,4 +79,5 @@ POSTS = {
     "org:unit_import": {"allowed": OFFICE, "method": "post", "ok": (422,)},
     "org:cadre_edit": {"allowed": OFFICE, "kwargs": _cadre, "method": "post", "ok": (422,)},
     "org:cycle_status": {"allowed": OFFICE, "kwargs": _cycle, "method": "post", "ok": (302,)},
+    "org:succession_list": {"allowed": OFFICE, "method": "post", "ok": (422,)},
 }
