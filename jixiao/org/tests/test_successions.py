@@ -11,9 +11,10 @@ from jixiao.org import succession_actions as actions
 from jixiao.org.models import Succession, Unit
 
 D = datetime.date
+START = D(2020, 1, 1)
 
 
-def _unit(cast, code, name, valid_from=D(2020, 1, 1), valid_to=None):
+def _unit(cast, code, name, valid_from=START, valid_to=None):
     return Unit.objects.create(code=code, name=name, kind="department", parent=cast.district,
                                valid_from=valid_from, valid_to=valid_to)
 
