@@ -93,6 +93,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "analysis.view_own": frozenset({R.ASSESSOR, R.REPORTER, R.REVIEWER}),
     # 数据质量预警: the office and leaders read every flag; an assessor those of the indicators it verifies.
     "analysis.quality": frozenset({R.OFFICE_ADMIN, R.LEADER, R.ASSESSOR}),
+    # Portal publishing (门户信息发布): office users draft, and another office user approves (maker-checker).
+    "portal.publish": frozenset({R.OFFICE_ADMIN}),
 }
 
 SESSION_KEY = "active_membership_id"

@@ -206,6 +206,18 @@ EVENT_LABELS: dict[str, str] = {
     "backup.created": "备份数据",
     "backup.restored": "恢复备份",
     "backup.restore_refused": "恢复备份被拒",
+    "article.drafted": "起草门户信息",
+    "article.draft_refused": "起草门户信息被拒",
+    "article.edited": "修改门户信息",
+    "article.edit_refused": "修改门户信息被拒",
+    "article.submitted": "提交门户信息审核",
+    "article.submit_refused": "提交门户信息审核被拒",
+    "article.approved": "审核通过门户信息",
+    "article.approve_refused": "审核门户信息被拒",
+    "article.returned": "退回门户信息",
+    "article.return_refused": "退回门户信息被拒",
+    "article.withdrawn": "撤回门户信息",
+    "article.withdraw_refused": "撤回门户信息被拒",
 }
 
 # The first part of a code names its area; the search offers these as prefixes.
@@ -239,6 +251,7 @@ PREFIX_LABELS: dict[str, str] = {
     "improvement.": "绩效改进目标",
     "analysis_report.": "半年分析报告",
     "backup.": "备份与恢复",
+    "article.": "门户信息",
 }
 
 
