@@ -17,6 +17,7 @@ from jixiao.evaluation import actions, codes, guards, privacy, scale
 from jixiao.evaluation.forms import PublicAnswerForm, parse_matrix
 from jixiao.evaluation.models import COMMENT_MAX, Scale
 from jixiao.lib.crypto import normalize_phone
+from jixiao.portal import home
 
 SIGNER_SALT = "jixiao.portal.evaluate"
 FORM_MAX_AGE = 4 * 3600  # a questionnaire page stays valid for four hours
@@ -26,7 +27,8 @@ REJECTED = "提交未成功，请刷新页面后重新填写。"
 
 @require_GET
 def index(request):
-    return render(request, "portal/index.html", {"district_name": settings.DISTRICT_NAME})
+    """The portal home: the district's performance at a glance and the way to evaluate (portal/home.py)."""
+    return render(request, "portal/index.html", {"district_name": settings.DISTRICT_NAME, **home.context()})
 
 
 @require_GET
