@@ -163,3 +163,24 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+DUTIES_MAX = 4000  # characters of a unit's public duties text
+
+
+class UnitProfile(models.Model):
+    """What the portal says of a unit beyond its figures (部门绩效公开): its duties (部门职责), kept by the office."""
+
+    unit = models.OneToOneField("org.Unit", on_delete=models.PROTECT, related_name="public_profile",
+                                verbose_name="单位")
+    duties = models.TextField("部门职责", max_length=DUTIES_MAX, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="修改人")
+    updated_at = models.DateTimeField("修改时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "部门公开信息"
+        verbose_name_plural = "部门公开信息"
+
+    def __str__(self):
+        return f"部门公开信息 {self.unit}"
