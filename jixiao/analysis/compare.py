@@ -24,8 +24,15 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from jixiao.analysis import stats
-from jixiao.indicators.models import SINGLE_BOUND_DIRECTIONS, Indicator, IndicatorVersion, SchemeItem, Target
+from jixiao.analysis import history, stats
+from jixiao.indicators.models import (
+    SINGLE_BOUND_DIRECTIONS,
+    Aggregation,
+    Indicator,
+    IndicatorVersion,
+    SchemeItem,
+    Target,
+)
 from jixiao.org.models import Cycle, Group, GroupPurpose, Unit
 from jixiao.reporting.models import DONE, Value, period_bounds
 from jixiao.scoring.loader import PERIOD_LABELS, _reported
@@ -281,11 +288,14 @@ class YearPoint:
     year: int
     value: YearValue
     same_definition: bool = True  # measured under the definition (口径) in force in the year compared
+    source: str = ""  # "" for the unit's own figure; 原×× etc. for a predecessor's (analysis/history.py)
+    comparable: bool = True  # False for a year before a merger, split or transfer (机构调整)
+    note: str = ""  # why the year is not compared, or that it is a sum of the predecessors
 
     @property
     def trended(self) -> bool:
-        """Whether the year enters the trend test: a whole year, under the same definition."""
-        return self.value.full_year and self.same_definition
+        """Whether the year enters the trend test: a whole year, under the same definition, comparable."""
+        return self.value.full_year and self.same_definition and self.comparable
 
 
 def definition_starts(indicator_ids) -> dict[int, list[int]]:
@@ -320,9 +330,12 @@ class UnitIndicator:
     trend: stats.Trend
 
 
-def unit_rows(cycle, unit, *, as_of: datetime.date | None = None, alpha: float = 0.05) -> list[UnitIndicator]:
-    """Every comparable indicator of the unit's scheme groups in the cycle: rank, window and years."""
+def unit_rows(cycle, unit, *, as_of: datetime.date | None = None, alpha: float = 0.05,
+              line: history.Lineage | None = None) -> list[UnitIndicator]:
+    """Every comparable indicator of the unit's scheme groups in the cycle: rank, window and years — the years
+    through the unit's predecessors (`line`, read when not given), marked as analysis/history.py says."""
     as_of = as_of or as_of_for(cycle)
+    line = line or history.lineage(unit)
     items = list(SchemeItem.objects.filter(scheme__cycle=cycle, group__units=unit,
                                            indicator__direction__in=SINGLE_BOUND_DIRECTIONS)
                  .select_related("indicator", "group").order_by("indicator__sort_order", "indicator__code"))
@@ -334,7 +347,8 @@ def unit_rows(cycle, unit, *, as_of: datetime.date | None = None, alpha: float =
     all_ids = {u for gid in groups for u in members[gid]}
     current = year_values(cycle, indicator_ids, all_ids, as_of)
     previous = previous_values(cycle, indicator_ids, all_ids, current)
-    history = _history(unit, indicator_ids, cycle)
+    past = _history(line, indicator_ids, cycle,
+                    additive={item.indicator_id for item in items if item.indicator.aggregation == Aggregation.SUM})
     starts = definition_starts(indicator_ids)
     units = _units(all_ids)
     out = []
@@ -346,7 +360,7 @@ def unit_rows(cycle, unit, *, as_of: datetime.date | None = None, alpha: float =
                  if definition_changed(mine, cycle.year - 1, cycle.year) else [])
         table = _table_from(cycle, ind, peers, units, current, previous, notes)
         row = table.row_of(unit.pk)
-        years = history.get(ind.pk, [])
+        years = past.get(ind.pk, [])
         if row is not None and row.current.number is not None:
             years = [p for p in years if p.year != cycle.year] + [YearPoint(cycle.year, row.current)]
         years = [replace(p, same_definition=not definition_changed(mine, p.year, cycle.year)) for p in years]
@@ -361,22 +375,41 @@ def _table_from(cycle, indicator, peers, units, current, previous, notes) -> Tab
     return _build(cycle, indicator, peers, VALUE, figures, before, notes, units=units)
 
 
-def _history(unit, indicator_ids, cycle) -> dict[int, list[YearPoint]]:
-    """indicator → the unit's figure in every cycle up to `cycle` (2 queries): the latest verified period of
-    each year, else its year-end Target.actual."""
+def _history(line: history.Lineage, indicator_ids, cycle, *, additive=frozenset()) -> dict[int, list[YearPoint]]:
+    """indicator → the figure of every cycle up to `cycle` of the unit and its predecessors (2 queries): the latest
+    verified period of each year, else its year-end Target.actual; a predecessor's year marked, and not compared
+    where a merger, split or transfer lies between (analysis/history.py)."""
     latest = {}
-    for year, indicator_id, code, number in (
-            Value.objects.filter(unit=unit, indicator_id__in=indicator_ids, cycle__year__lte=cycle.year,
+    for unit_id, year, indicator_id, code, number in (
+            Value.objects.filter(unit_id__in=line.ids, indicator_id__in=indicator_ids, cycle__year__lte=cycle.year,
                                  submission__status__in=DONE, verified_at__isnull=False, number__isnull=False)
             .order_by("submission__period__ends_on", "id")
-            .values_list("cycle__year", "indicator_id", "submission__period__code", "number")):
-        latest[(indicator_id, year)] = YearValue(number, code, "已核定报送值", _is_year_end(year, code))
-    for year, indicator_id, actual in Target.objects.filter(
-            unit=unit, indicator_id__in=indicator_ids, cycle__year__lte=cycle.year, actual__isnull=False).values_list(
-            "cycle__year", "indicator_id", "actual"):
-        if not latest.get((indicator_id, year), YearValue(None)).full_year:
-            latest[(indicator_id, year)] = YearValue(actual, "", "年末核定实际值", True)
-    out = defaultdict(list)
-    for (indicator_id, year), value in sorted(latest.items(), key=lambda kv: kv[0][1]):
-        out[indicator_id].append(YearPoint(year, value))
+            .values_list("unit_id", "cycle__year", "indicator_id", "submission__period__code", "number")):
+        latest[(indicator_id, unit_id, year)] = YearValue(number, code, "已核定报送值", _is_year_end(year, code))
+    for unit_id, year, indicator_id, actual in Target.objects.filter(
+            unit_id__in=line.ids, indicator_id__in=indicator_ids, cycle__year__lte=cycle.year,
+            actual__isnull=False).values_list("unit_id", "cycle__year", "indicator_id", "actual"):
+        if not latest.get((indicator_id, unit_id, year), YearValue(None)).full_year:
+            latest[(indicator_id, unit_id, year)] = YearValue(actual, "", "年末核定实际值", True)
+    by_indicator = defaultdict(dict)
+    for (indicator_id, unit_id, year), value in latest.items():
+        by_indicator[indicator_id][(unit_id, year)] = value
+    return {indicator_id: _year_points(line, values, indicator_id in additive)
+            for indicator_id, values in by_indicator.items()}
+
+
+def _year_points(line: history.Lineage, values: dict, additive: bool) -> list[YearPoint]:
+    figures = {key: history.Figure(key[0], value.number) for key, value in values.items()}
+    years = sorted({year for _unit, year in values})
+    whole = {y for y in years if all(v.full_year for (_u, year), v in values.items() if year == y)}
+    out = []
+    for row in history.follow(line.unit.pk, years, line.links, figures, line.names, full_years=whole,
+                              additive=additive, existed=line.existed).years:
+        if row.comparable and len(row.figures) > 1:  # a count summed over the merged units
+            out.append(YearPoint(row.year, YearValue(row.value, "", row.note, row.full_year),
+                                 source="、".join(f.label or "本单位" for f in row.figures), note=row.note))
+            continue
+        for f in row.figures:
+            out.append(YearPoint(row.year, values[(f.unit, row.year)], source=f.label, comparable=row.comparable,
+                                 note=row.note))
     return out
