@@ -72,10 +72,10 @@ def satisfaction(blocks: list[dict]) -> Decimal | None:
     return None
 
 
-def trend_option(years: list[int], totals: list, name: str = "总分") -> dict:
-    """A line over the years (None where a year has no figure)."""
+def trend_option(years: list[int], series: list[tuple[str, list]]) -> dict:
+    """Lines over the years, one per (name, values); a year without a figure (None) leaves a gap."""
     return {"tooltip": {"trigger": "axis"}, "legend": {}, "grid": {"containLabel": True, "left": 8, "right": 16},
             "xAxis": {"type": "category", "data": [str(y) for y in years]},
             "yAxis": {"type": "value", "scale": True},
             "series": [{"name": name, "type": "line", "connectNulls": False,
-                        "data": [None if t is None else float(t) for t in totals]}]}
+                        "data": [None if v is None else float(v) for v in values]} for name, values in series]}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.portal import results, views
+from jixiao.portal import profiles, results, views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("pingyi/done/", views.done, name="done"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("results/", results.results, name="results"),
+    path("units/", profiles.unit_list, name="units"),
+    path("units/<str:code>/", profiles.unit_detail, name="unit_detail"),
 ]

@@ -48,6 +48,8 @@ def test_satisfaction_is_the_raw_score_of_the_evaluation_block():
 
 
 def test_trend_option_leaves_a_gap_for_a_year_without_a_figure():
-    option = glance.trend_option([2024, 2025, 2026], [D("80.5"), None, D("90")])
+    option = glance.trend_option([2024, 2025, 2026], [("总分", [D("80.5"), None, D("90")]),
+                                                        ("满意度", [D("82.78"), D("85"), None])])
     assert option["xAxis"]["data"] == ["2024", "2025", "2026"]
-    assert option["series"][0]["data"] == [80.5, None, 90.0]
+    assert [(s["name"], s["data"]) for s in option["series"]] == [("总分", [80.5, None, 90.0]),
+                                                                   ("满意度", [82.78, 85.0, None])]
