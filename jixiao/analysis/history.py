@@ -70,6 +70,16 @@ class HistoryYear:
     def comparable(self) -> bool:
         return self.value is not None
 
+    @property
+    def remark(self) -> str:
+        """What a reader needs to know about the year, in one line."""
+        parts = [self.note] if self.note else []
+        if self.growth is not None and self.growth.value is None:
+            parts.append(self.growth.reason)
+        elif not self.full_year:
+            parts.append("本年度尚未结束，不参与趋势检验")
+        return "；".join(parts)
+
 
 @dataclass(frozen=True)
 class History:

@@ -31,7 +31,7 @@ def _succeed(old, new, kind, on):
 def test_indicator_years_follow_a_rename_and_are_trended(world, cast):
     s1 = world["units"][0]
     ind, cyc = world["ind"], world["cycle"]
-    old = _old(cast, "S90", "原华明镇", DAY(2022, 12, 31))
+    old = _old(cast, "S90", "华明镇", DAY(2022, 12, 31))
     _succeed(old, s1, "rename", DAY(2023, 1, 1))
     for year, number in {2020: 100, 2021: 110, 2022: 120}.items():
         verified(old, builders.cycle(year), ind, "Q4", number)
@@ -40,8 +40,8 @@ def test_indicator_years_follow_a_rename_and_are_trended(world, cast):
     verified(s1, world["last"], ind, "Q4", 150)
     verified(s1, cyc, ind, "Q2", 80)
     one = compare.unit_rows(cyc, s1, as_of=AS_OF)[0]
-    assert [(p.year, p.source) for p in one.years][:4] == [(2020, "原原华明镇"), (2021, "原原华明镇"),
-                                                           (2022, "原原华明镇"), (2023, "")]
+    assert [(p.year, p.source) for p in one.years][:4] == [(2020, "原华明镇"), (2021, "原华明镇"),
+                                                           (2022, "原华明镇"), (2023, "")]
     assert one.trend.n == 6 and one.trend.s == 15
 
 
@@ -85,7 +85,7 @@ def _run(cast, year, *, status=CycleStatus.PUBLISHED, released=True):
 
 
 def test_score_history_reads_predecessors_and_hides_unreleased_runs(cast):
-    old = _old(cast, "S90", "原华明镇", DAY(2022, 12, 31))
+    old = _old(cast, "S90", "华明镇", DAY(2022, 12, 31))
     _succeed(old, cast.street, "rename", DAY(2023, 1, 1))
     totals = {2021: ("88.5", old), 2022: ("90", old), 2023: ("91", cast.street), 2024: ("91", cast.street)}
     for year, (total, unit) in totals.items():
@@ -94,7 +94,7 @@ def test_score_history_reads_predecessors_and_hides_unreleased_runs(cast):
     line = history.lineage(cast.street)
     everything = history.score_history(line, ScoreRun.objects.all(), up_to=2026)
     assert [(y.year, y.value, y.figures[0].label) for y in everything.years] == [
-        (2021, D("88.5"), "原原华明镇"), (2022, D(90), "原原华明镇"), (2023, D(91), ""), (2024, D(91), "")]
+        (2021, D("88.5"), "原华明镇"), (2022, D(90), "原华明镇"), (2023, D(91), ""), (2024, D(91), "")]
     assert everything.years[1].growth.value.quantize(D("0.01")) == D("1.69")  # 1.5 ÷ 88.5 × 100
     assert everything.years[0].figures[0].grade == "良好" and everything.years[0].figures[0].rank == 2
     assert history.SHORT_TREND in everything.trend_reason
@@ -114,7 +114,7 @@ def _ratings(campaign, unit, value, n=5):
 
 
 def test_satisfaction_history_follows_a_split_for_reference_only(cast):
-    old = _old(cast, "S90", "原华明镇", DAY(2023, 12, 31))
+    old = _old(cast, "S90", "华明镇", DAY(2023, 12, 31))
     _succeed(old, cast.street, "split", DAY(2024, 1, 1))
     for year, unit, value in ((2023, old, 70), (2024, cast.street, 80), (2025, cast.street, 90)):
         cyc = builders.cycle(year, CycleStatus.PUBLISHED)
@@ -126,7 +126,7 @@ def test_satisfaction_history_follows_a_split_for_reference_only(cast):
     line = history.lineage(cast.street)
     out = history.satisfaction_history(line, up_to=2026)
     assert [(y.year, y.figures[0].value, y.figures[0].label, y.comparable) for y in out.years] == [
-        (2023, D(70), "由原华明镇拆分，仅供参考", False), (2024, D(80), "", True), (2025, D(90), "", True)]
+        (2023, D(70), "由华明镇拆分，仅供参考", False), (2024, D(80), "", True), (2025, D(90), "", True)]
     assert out.years[1].growth.value is None and out.years[2].growth.value == D(12.5)  # 10 ÷ 80 × 100
     assert [y.year for y in history.satisfaction_history(line, up_to=2026, shown_years={2025}).years] == [2025]
 

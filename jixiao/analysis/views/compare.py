@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET
 
 from jixiao.accounts import access
 from jixiao.analysis import compare as q
-from jixiao.analysis import stats
+from jixiao.analysis import history, stats
 from jixiao.lib import cycles
 from jixiao.lib.excel import Sheet, write_workbook
 from jixiao.lib.responses import download
 from jixiao.org.models import Unit
+from jixiao.results import queries as results_queries
 
 
 def _request(request, picker):
@@ -122,15 +123,27 @@ def _unit_for(request) -> Unit:
     return access.current_membership(user).unit
 
 
+def _histories(request, cycle, line):
+    """The unit's score and satisfaction years up to the cycle; a unit's people see a year's satisfaction only
+    once that year's results were released to them, as they see its score."""
+    runs = access.visible_runs(request.user)
+    shown = None if access.can(request.user, "analysis.view") else results_queries.scored_years(runs)
+    return (history.score_history(line, runs, up_to=cycle.year),
+            history.satisfaction_history(line, up_to=cycle.year, shown_years=shown))
+
+
 @login_required
 @require_GET
 def my_compare(request):
     unit = _unit_for(request)
     pick = cycles.pick(request)
-    rows = q.unit_rows(pick.cycle, unit) if pick.cycle else []
+    line = history.lineage(unit)
+    rows = q.unit_rows(pick.cycle, unit, line=line) if pick.cycle else []
+    scores, satisfaction = _histories(request, pick.cycle, line) if pick.cycle else (None, None)
     return render(request, "analysis/compare_unit.html", {
         "pick": pick, "cycle": pick.cycle, "unit": unit, "rows": rows, "quartiles": QUARTILES,
-        "names_peers": access.can(request.user, "analysis.view"), "min_years": stats.MIN_TREND_YEARS})
+        "names_peers": access.can(request.user, "analysis.view"), "min_years": stats.MIN_TREND_YEARS,
+        "line": line, "scores": scores, "satisfaction": satisfaction})
 
 
 urlpatterns = [
