@@ -14,6 +14,8 @@ urlpatterns = [
     path("results/", include("jixiao.results.urls")),
     path("analysis/", include("jixiao.analysis.urls")),
     path("p/", include("jixiao.portal.urls")),
+    path("profiles/", include("jixiao.portal.profile_office_urls")),
+    path("publishing/", include("jixiao.portal.publishing_views")),
 ]
 
 # Chinese error pages in the shell's or the portal's layout (ui/errors.py); 500 needs no database.

@@ -28,10 +28,10 @@ def public(kind: str | None = None, now=None):
     return revisions.order_by("-first_published", "-article_id")
 
 
-def public_revision(kind: str, pk: int, now=None) -> Revision:
-    """The public revision of article `pk` of `kind`; 404 (in Chinese) for a draft, a withdrawn, a scheduled or an
-    unknown item alike, so an id reveals nothing."""
-    revision = public(kind, now).filter(article_id=pk).first()
+def public_revision(pk: int, now=None) -> Revision:
+    """The public revision of article `pk`; 404 (in Chinese) for a draft, a withdrawn, a scheduled or an unknown
+    item alike, so an id reveals nothing."""
+    revision = public(now=now).filter(article_id=pk).first()
     if revision is None:
         raise Http404(NOT_FOUND)
     return revision

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.portal import profiles, results, views
+from jixiao.portal import profiles, publishing_pages, results, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,3 +13,4 @@ urlpatterns = [
     path("units/", profiles.unit_list, name="units"),
     path("units/<str:code>/", profiles.unit_detail, name="unit_detail"),
 ]
+urlpatterns += publishing_pages.urlpatterns  # 通知公告, 政策文件, … (publishing_pages.py)

@@ -160,7 +160,7 @@ def test_a_repealed_document_names_the_one_that_replaced_it(cast, office2, clock
     actions.edit(old, fields(Kind.POLICY, title="旧办法", replaced_by=new, validity=Validity.REPEALED), by=cast.office)
     actions.submit(old, by=cast.office)
     actions.approve(old, by=office2)
-    live = queries.public_revision(Kind.POLICY, old.pk)
+    live = queries.public_revision(old.pk)
     assert (live.number, live.validity, live.replaced_by_id) == (2, "repealed", new.pk)
 
 
