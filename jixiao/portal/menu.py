@@ -12,6 +12,8 @@ MENU = [
     ("绩效结果", "portal:results"),
     ("部门绩效", "portal:units"),
     ("参加评议", "portal:evaluate"),
+    ("通知公告", "portal:notices"),
+    ("政策文件", "portal:policies"),
 ]
 
 
