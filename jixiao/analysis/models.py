@@ -76,6 +76,8 @@ class AnalysisReport(models.Model):
     text_edited = models.BooleanField("问题与建议已修改", default=False)
     as_of = models.DateField("数据截至", null=True, blank=True)
     file = models.FileField(upload_to="analysis/reports/", blank=True)
+    pdf = models.FileField("PDF 文件", upload_to="analysis/reports/", blank=True,
+                           help_text="与 Word 文件内容相同的 PDF，供门户网站公开；服务器缺少 WeasyPrint 时为空。")
     error = models.CharField("失败原因", max_length=300, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申请时间")

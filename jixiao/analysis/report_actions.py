@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jixiao.analysis import report_content, report_document, report_queries
+from jixiao.analysis import report_content, report_document, report_pdf, report_queries
 from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
 from jixiao.analysis.pace_queries import NOT_REPORTING
 from jixiao.audit import log
@@ -78,10 +78,11 @@ def generate(report: AnalysisReport) -> AnalysisReport:
     """Build the report's file (a .docx, or a zip of one .docx per unit); on failure record why."""
     AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, phase="读取数据", progress=5)
     try:
+        pdf = None
         if report.scope == ReportScope.ALL_UNITS:
             data, name, as_of = _all_units(report)
         else:
-            data, as_of = _one(report, report.unit)
+            data, pdf, as_of = _one(report, report.unit)
             name = f"{report.title}.docx"
     except Exception as error:  # the row must say it failed, whatever went wrong; the log keeps the trace
         logger.exception("analysis report %s failed", report.pk)
@@ -92,25 +93,34 @@ def generate(report: AnalysisReport) -> AnalysisReport:
         log.record("analysis_report.failed", report, outcome="failure", user=report.requested_by,
                    after={"message": f"{type(error).__name__}: {error}"[:500]})
         return report
-    old = report.file.name
+    old = [f.name for f in (report.file, report.pdf) if f]
     with transaction.atomic():
         report.file.save(name, ContentFile(data), save=False)
+        if pdf is not None:
+            report.pdf.save(name.removesuffix(".docx") + ".pdf", ContentFile(pdf), save=False)
+        else:
+            report.pdf = None
         AnalysisReport.objects.filter(pk=report.pk).update(
-            status=ReportStatus.DRAFT, phase="已完成", progress=100, file=report.file.name, as_of=as_of,
-            problems=report.problems, suggestions=report.suggestions, generated_at=timezone.now(), error="")
+            status=ReportStatus.DRAFT, phase="已完成", progress=100, file=report.file.name, pdf=report.pdf.name or "",
+            as_of=as_of, problems=report.problems, suggestions=report.suggestions, generated_at=timezone.now(),
+            error="")
         log.record("analysis_report.generated", report, user=report.requested_by,
-                   after={"file": report.file.name, "as_of": as_of.isoformat()})
-    if old and old != report.file.name:
-        report.file.storage.delete(old)  # the draft before the office's edit
+                   after={"file": report.file.name, "pdf": report.pdf.name or "", "as_of": as_of.isoformat()})
+    for name in old:
+        if name not in (report.file.name, report.pdf.name):
+            report.file.storage.delete(name)  # the draft before the office's edit
     report.refresh_from_db()
     return report
 
 
-def build_file(cycle, half: int, unit=None) -> bytes:
-    """A report's .docx with the generated text, written nowhere (the `make_analysis_report` command)."""
+def build_file(cycle, half: int, unit=None, *, pdf: bool = False) -> bytes | None:
+    """A report's .docx (or its PDF: None without WeasyPrint) with the generated text, written nowhere (the
+    `make_analysis_report` command)."""
     facts = report_queries.facts(cycle, half, unit)
-    problems, suggestions = generated_text(facts)
-    return report_document.build(facts, problems, suggestions, on=timezone.localdate())
+    outline = report_document.outline(facts, *generated_text(facts))
+    if pdf:
+        return report_pdf.to_pdf(outline, on=timezone.localdate())
+    return report_document.to_docx(outline, on=timezone.localdate())
 
 
 def generated_text(facts) -> tuple[str, str]:
@@ -119,19 +129,33 @@ def generated_text(facts) -> tuple[str, str]:
             report_content.numbered(report_content.suggestions(facts)))
 
 
-def _one(report, unit) -> tuple[bytes, object]:
-    """One report's .docx; the generated text of 问题/建议 unless the office has edited it."""
+def _one(report, unit) -> tuple[bytes, bytes | None, object]:
+    """One report's .docx and PDF (None without WeasyPrint); the generated text of 问题/建议 unless the office has
+    edited it."""
     facts = report_queries.facts(report.cycle, report.half, unit)
     _progress(report, 40, "生成文字与图表")
     if not report.text_edited:
         report.problems, report.suggestions = generated_text(facts)
-    data = report_document.build(facts, report.problems, report.suggestions, on=timezone.localdate())
+    outline = report_document.outline(facts, report.problems, report.suggestions)
+    data = report_document.to_docx(outline, on=timezone.localdate())
+    _progress(report, 70, "生成 PDF")
+    pdf = _pdf(outline)
     _progress(report, 90, "保存文件")
-    return data, facts.as_of
+    return data, pdf, facts.as_of
+
+
+def _pdf(outline) -> bytes | None:
+    """The PDF, or None when WeasyPrint is missing or fails: the .docx is the document of record, so a failed PDF
+    is logged and left out rather than failing the report."""
+    try:
+        return report_pdf.to_pdf(outline, on=timezone.localdate())
+    except Exception:  # a layout error of the PDF alone; the log keeps the trace
+        logger.exception("the PDF of an analysis report failed")
+        return None
 
 
 def _all_units(report) -> tuple[bytes, str, object]:
-    """Every unit's report, each with its generated text, in one zip."""
+    """Every unit's report (.docx and PDF), each with its generated text, in one zip."""
     units = list(report_units(report.cycle))
     scores = block_scores(report.cycle)
     buffer, as_of = io.BytesIO(), None
@@ -139,9 +163,10 @@ def _all_units(report) -> tuple[bytes, str, object]:
         for n, unit in enumerate(units, start=1):
             facts = report_queries.facts(report.cycle, report.half, unit, scores=scores)
             as_of = facts.as_of
-            problems, suggestions = generated_text(facts)
-            archive.writestr(f"{n:03d}-{report_document.title(facts)}.docx",
-                             report_document.build(facts, problems, suggestions, on=timezone.localdate()))
+            outline = report_document.outline(facts, *generated_text(facts))
+            archive.writestr(f"{n:03d}-{outline.title}.docx", report_document.to_docx(outline, on=timezone.localdate()))
+            if (pdf := _pdf(outline)) is not None:
+                archive.writestr(f"{n:03d}-{outline.title}.pdf", pdf)
             _progress(report, 5 + 90 * n // len(units), f"已完成{n}/{len(units)}个单位")
     if as_of is None:
         raise ValidationError("本年度没有可生成报告的单位。")

@@ -29,6 +29,17 @@ SOURCES = [
 ]
 
 
+def published_pdfs():
+    """The issued district reports that have a PDF, newest first: what the portal publishes (issue 17).
+
+    A unit's report and a draft are never published; a report issued without a PDF (WeasyPrint missing when it
+    was made) is left out."""
+    from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
+
+    return (AnalysisReport.objects.filter(scope=ReportScope.DISTRICT, status=ReportStatus.ISSUED).exclude(pdf="")
+            .select_related("cycle").order_by("-issued_at", "-pk"))
+
+
 def half_end(year: int, half: int) -> datetime.date:
     return datetime.date(year, 6, 30) if half == 1 else datetime.date(year, 12, 31)
 

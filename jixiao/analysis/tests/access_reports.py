@@ -30,7 +30,9 @@ CASES = {
     "analysis:report_edit": {"allowed": OFFICE, "kwargs": _report, "method": "post", "ok": (422,)},
     "analysis:report_issue": {"allowed": OFFICE, "kwargs": _report, "method": "post", "ok": (302,)},
     "analysis:report_download": {"allowed": READ, "kwargs": _report, "ok": (302,)},
+    "analysis:report_pdf": {"allowed": READ, "kwargs": _report, "ok": (302,)},
     "analysis:my_reports": {"allowed": OWN},
     # the cases' report is the district's draft: no unit's own issued report, so 404 for the unit's roles too
     "analysis:my_report_download": {"allowed": OWN, "kwargs": _report, "ok": (404,)},
+    "analysis:my_report_pdf": {"allowed": OWN, "kwargs": _report, "ok": (404,)},
 }

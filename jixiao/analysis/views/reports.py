@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
-from jixiao.analysis import report_actions
+from jixiao.analysis import report_actions, report_pdf
 from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
 from jixiao.analysis.report_forms import RequestForm, TextForm
 from jixiao.lib import cycles, refusals
@@ -67,7 +67,8 @@ def report_request(request):
 @require_GET
 def report_detail(request, pk):
     report = _report(request, pk)
-    context = {"report": report, "can_manage": access.can(request.user, "analysis.manage")}
+    context = {"report": report, "can_manage": access.can(request.user, "analysis.manage"),
+               "pdf_missing": report_pdf.MISSING}
     if request.htmx:
         response = render(request, "analysis/_report_status.html", context)
         if not report.pending:  # finished while the page polled: reload it whole, with the text form for a draft
@@ -90,7 +91,8 @@ def report_edit(request, pk):
         else:
             messages.success(request, "问题与建议已保存，报告正在按修改后的文字重新生成。")
             return redirect("analysis:report", pk=report.pk)
-    return render(request, "analysis/report.html", {"report": report, "form": form, "can_manage": True},
+    return render(request, "analysis/report.html", {"report": report, "form": form, "can_manage": True,
+                                                   "pdf_missing": report_pdf.MISSING},
                   status=422)
 
 
@@ -118,6 +120,16 @@ def report_download(request, pk):
     return download(report.file.open("rb"), report.title + ("（草稿）" if report.status == "draft" else "") + suffix)
 
 
+@login_required
+@require_GET
+def report_pdf_download(request, pk):
+    report = _report(request, pk)
+    if not report.pdf:
+        messages.error(request, "本报告没有 PDF 文件，请下载 Word 文件。")
+        return redirect("analysis:report", pk=report.pk)
+    return download(report.pdf.open("rb"), report.title + ("（草稿）" if report.status == "draft" else "") + ".pdf")
+
+
 def _issued_of(unit):
     return AnalysisReport.objects.filter(scope=ReportScope.UNIT, unit=unit, status=ReportStatus.ISSUED)
 
@@ -141,13 +153,24 @@ def my_report_download(request, pk):
     return download(report.file.open("rb"), report.title + ".docx")
 
 
+@login_required
+@require_GET
+def my_report_pdf(request, pk):
+    access.require(request.user, "analysis.view_own")
+    unit = access.current_membership(request.user).unit
+    report = get_object_or_404(_issued_of(unit).select_related("cycle", "unit").exclude(pdf=""), pk=pk)
+    return download(report.pdf.open("rb"), report.title + ".pdf")
+
+
 urlpatterns = [
     path("reports/", report_list, name="reports"),
     path("my/reports/", my_reports, name="my_reports"),
     path("my/reports/<int:pk>/download/", my_report_download, name="my_report_download"),
+    path("my/reports/<int:pk>/pdf/", my_report_pdf, name="my_report_pdf"),
     path("reports/new/", report_request, name="report_request"),
     path("reports/<int:pk>/", report_detail, name="report"),
     path("reports/<int:pk>/text/", report_edit, name="report_edit"),
     path("reports/<int:pk>/issue/", report_issue, name="report_issue"),
     path("reports/<int:pk>/download/", report_download, name="report_download"),
+    path("reports/<int:pk>/pdf/", report_pdf_download, name="report_pdf"),
 ]

@@ -1,7 +1,8 @@
 """`python manage.py make_analysis_report --cycle YEAR --half 1|2 [--unit CODE] PATH`: write a half-year report.
 
 The district's report, or one unit's with --unit, as a .docx at PATH, with the generated 存在问题/改进建议 text
-(the office edits them on the page before issuing). Nothing is written to the database.
+(the office edits them on the page before issuing). A PATH ending in .pdf writes the PDF instead (WeasyPrint).
+Nothing is written to the database.
 """
 
 from pathlib import Path
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--cycle", type=int, required=True, help="考核年度，如 2026")
         parser.add_argument("--half", type=int, required=True, choices=[1, 2], help="1 上半年，2 下半年")
         parser.add_argument("--unit", default="", help="单位编码（默认：全区报告）")
-        parser.add_argument("path", help="写入的 .docx 文件路径")
+        parser.add_argument("path", help="写入的文件路径：.docx，或 .pdf 写 PDF")
 
     def handle(self, *args, cycle, half, unit, path, **options):
         found = Cycle.objects.filter(year=cycle).first()
@@ -34,5 +35,8 @@ class Command(BaseCommand):
         out = Path(path)
         if not out.parent.is_dir():
             raise CommandError(f"目录不存在：{out.parent}")
-        out.write_bytes(report_actions.build_file(found, half, target))
+        data = report_actions.build_file(found, half, target, pdf=out.suffix.lower() == ".pdf")
+        if data is None:
+            raise CommandError("本机缺少 PDF 排版组件（WeasyPrint 与 pango，见 make system-deps），无法生成 PDF；请改写 .docx 路径")
+        out.write_bytes(data)
         self.stdout.write(f"已写入 {out}")
