@@ -33,13 +33,14 @@ def steps():
         indicators,
         keywork,
         org,
+        publishing,
         reporting,
         results,
         scoring,
     )
 
     return [org.build, accounts.build, keywork.build, evaluation.build, indicators.build, reporting.build, scoring.build,
-            results.build, analysis.build]
+            results.build, analysis.build, publishing.build]
 
 
 def step_name(step) -> str:
