@@ -7,7 +7,18 @@ names, cadre names, tenures) comes from the step's own `rng`, so the same rows a
 import datetime
 from dataclasses import dataclass
 
-from jixiao.org.models import Cadre, CadrePost, Cycle, CycleStatus, Group, GroupPurpose, Unit, UnitKind
+from jixiao.org.models import (
+    Cadre,
+    CadrePost,
+    Cycle,
+    CycleStatus,
+    Group,
+    GroupPurpose,
+    Succession,
+    SuccessionKind,
+    Unit,
+    UnitKind,
+)
 
 DISTRICT_CODE = "D01"
 OFFICE_CODE = "M01"  # 区绩效考核办公室 (shares premises with the 区委督查室)
@@ -167,10 +178,17 @@ def build(rng) -> str:
     cycles = _build_cycles()
     groups = _build_groups(cycles, units)
     cadres = _build_cadres(rng, units)
+    _build_succession(units)
     villages = sum(1 for u in units.values() if u.kind == UnitKind.VILLAGE)
     return (f"单位 {len(units)} 个（区直部门 {len(BUREAUS) + len(DEPARTMENTS) - 1} 个现存 + 1 个已撤销，"
             f"街道 {len(STREETS)}，园区 {len(PARKS)}，村/社区 {villages}），考核年度 {len(cycles)} 个，"
-            f"组别 {groups} 个，干部 {cadres} 名")
+            f"组别 {groups} 个，干部 {cadres} 名，机构调整 1 条")
+
+
+def _build_succession(units: dict[str, Unit]) -> None:
+    """The 2023 reform as a succession record, so 区文旅局's 纵比 shows 区旅游局's years (marked, not compared)."""
+    Succession.objects.create(predecessor=units["M58"], successor=units["M31"], on=MERGER_DAY,
+                              kind=SuccessionKind.MERGE, note="2023年机构改革，原区旅游局职责并入新组建的区文化和旅游局")
 
 
 # --- units ------------------------------------------------------------------------------------------

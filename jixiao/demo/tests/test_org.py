@@ -130,3 +130,11 @@ def test_cadre_history_has_successions():
 def test_cadre_names_are_unique():
     names = list(Cadre.objects.values_list("name", flat=True))
     assert len(names) == len(set(names))
+
+
+def test_the_2023_reform_is_recorded_as_a_succession():
+    from jixiao.org.models import Succession
+
+    step = Succession.objects.get()
+    assert (step.predecessor.code, step.successor.code, step.kind) == ("M58", "M31", "merge")
+    assert step.on == step.predecessor.valid_to + datetime.timedelta(days=1) == step.successor.valid_from
