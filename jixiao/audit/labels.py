@@ -221,6 +221,8 @@ EVENT_LABELS: dict[str, str] = {
     "article.return_refused": "退回门户信息被拒",
     "article.withdrawn": "撤回门户信息",
     "article.withdraw_refused": "撤回门户信息被拒",
+    "unit_profile.updated": "修改部门公开信息",
+    "unit_profile.update_refused": "修改部门公开信息被拒",
 }
 
 # The first part of a code names its area; the search offers these as prefixes.
@@ -255,6 +257,7 @@ PREFIX_LABELS: dict[str, str] = {
     "analysis_report.": "半年分析报告",
     "backup.": "备份与恢复",
     "article.": "门户信息",
+    "unit_profile.": "部门公开信息",
 }
 
 
