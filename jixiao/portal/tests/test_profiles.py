@@ -116,3 +116,18 @@ def test_the_query_count_does_not_grow_with_tasks_or_items(cast, client):
         builders.rectification(cast, disclose=True, problem=f"问题{i}", status="closed" if i % 2 else "open")
     assert _count(client, cast.street) == once
     assert once <= 12
+
+
+def test_the_questionnaire_links_each_department_to_its_profile(client, campaign, issue):
+    from jixiao.evaluation.models import RaterKind
+
+    code = issue(campaign, RaterKind.PUBLIC)[0]
+    response = client.post(reverse("portal:evaluate"), {"code": code})
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.content)
+    links = page.xpath('//a[@data-testid="unit-profile-link"]')
+    units = {u.code for u in response.context["scope"].units}
+    assert units and {a.get("href") for a in links} == {reverse("portal:unit_detail", args=[c]) for c in units}
+    assert all(a.get("target") == "_blank" and "noopener" in a.get("rel") for a in links)
+    for c in units:  # every link leads to a page
+        assert client.get(reverse("portal:unit_detail", args=[c])).status_code == 200
