@@ -8,7 +8,8 @@ The rules (docs/analysis.md, "纵比与机构调整"), for a `Succession` predec
 - 更名 (rename): the predecessor's years are the successor's own: compared and trended as usual.
 - 合并 (merge): each predecessor's figure is shown, never summed, and the year is not comparable (no growth, left
   out of the trend) — except an indicator value whose indicator adds up (分解汇总方式 求和, a count or a total):
-  when every unit of that year that had to report has a figure, their sum is compared as the year's figure.
+  when two or more of the merged units had a figure that year and every one that existed then has one, their sum
+  is compared as the year's figure (one unit's figure alone is only part of what the successor now holds).
 - 拆分 (split) and 划转 (transfer): the predecessor's figure is shown "由××拆分，仅供参考" / "原××（划转），仅供参考",
   never compared.
 - Several steps chain: the year is comparable only if every step crossed is a rename (or, for a sum, a merge).
@@ -137,11 +138,10 @@ def _year(unit, year, links, figures, names, full_year, additive, existed) -> Hi
     kinds = {link.kind for _uid, path in found for link in path}
     if kinds <= {RENAME} and len(present) == 1:
         return HistoryYear(year, marked, full_year, marked[0].value)
-    if additive and kinds <= {RENAME, MERGE} and all((uid, year) in figures for uid, path in found
-                                                     if existed(uid, year)):
+    if additive and len(present) > 1 and kinds <= {RENAME, MERGE} and all(
+            (uid, year) in figures for uid, _path in found if existed(uid, year)):
         parts = "、".join(f.label or "本单位" for f in marked)
-        return HistoryYear(year, marked, full_year, sum(f.value for f in marked),
-                           f"{parts}合计（总量指标，可相加）" if len(marked) > 1 else "")
+        return HistoryYear(year, marked, full_year, sum(f.value for f in marked), f"{parts}合计（总量指标，可相加）")
     if MERGE in kinds and not kinds & {SPLIT, TRANSFER}:
         note = "机构合并前的年份：各单位分别列示，不相加，不与合并后比较"
     elif kinds & {SPLIT, TRANSFER}:

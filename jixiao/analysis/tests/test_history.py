@@ -66,6 +66,10 @@ def test_a_merger_sums_a_count_when_every_unit_reported():
     partial = run(B, {**figs(A, {2023: 10}), **figs(B, {2024: 18})}, links, additive=True,
                   existed=lambda u, y: u != B or y >= 2024)
     assert not partial.years[0].comparable
+    # one predecessor alone is only part of what the merged unit holds: not compared, even for a count
+    alone = run(B, {**figs(A, {2023: 10}), **figs(B, {2024: 18})}, [Link(A, B, h.MERGE, 2024)], additive=True,
+                existed=lambda u, y: u != B or y >= 2024)
+    assert not alone.years[0].comparable and "不相加" in alone.years[0].note
 
 
 def test_merging_into_an_existing_unit_makes_its_own_earlier_years_not_comparable():
