@@ -53,3 +53,24 @@ def test_a_street_reads_its_own_ranks_without_the_names_of_others(whole_demo, li
     expect(page.get_by_test_id("unit-window").first).to_contain_text("本单位")
     shot("analysis-compare-street")
     assert axe_failures(page) == []
+
+
+def test_a_merged_departments_history_shows_its_predecessor(whole_demo, live_server, page, shot):
+    """区文化和旅游局 took over 区旅游局 in 2023: its score and satisfaction years before are marked and not compared."""
+    log_in(page, live_server.url, account("office"))
+    page.goto(f"{live_server.url}/org/units/")
+    page.get_by_role("link", name="机构调整").click()
+    expect(page.get_by_test_id("successions")).to_contain_text("区旅游局")
+    expect(page.get_by_test_id("successions")).to_contain_text("合并")
+    shot("org-successions")
+    assert axe_failures(page) == []
+    page.goto(f"{live_server.url}/analysis/compare/mine/?unit=M31&cycle=2025")
+    expect(page.get_by_test_id("unit-successions")).to_contain_text("2023 年起，区旅游局并入区文化和旅游局")
+    scores = page.get_by_test_id("unit-score-history")
+    expect(scores).to_contain_text("原区旅游局")
+    expect(scores).to_contain_text("机构合并前的年份")
+    expect(page.get_by_test_id("unit-score-history-trend")).to_contain_text("年份不足五年，不作趋势判断")
+    expect(page.get_by_test_id("unit-satisfaction-history")).to_contain_text("原区旅游局")
+    shot("analysis-compare-unit-merged")
+    scores.screenshot(path=str(ARTIFACTS / "analysis-compare-unit-score-history.png"))
+    assert axe_failures(page) == []
