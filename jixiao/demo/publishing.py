@@ -26,7 +26,8 @@ def _p(*paragraphs: str) -> str:
     return "".join(f"<p>{text}</p>" for text in paragraphs)
 
 
-# (kind, days ago, title, summary, body, policy metadata or None)
+# (kind, days ago, title, summary, body, policy metadata or None); a policy document is dated from its
+# 成文日期 and an explanation from the document before it, so their dates agree whatever day the demo is built
 ITEMS = [
     (Kind.NOTICE, 320, "关于开展2026年度区直部门和街道绩效考核工作的通知", "部署2026年度绩效考核的指标、时间安排和报送要求。",
      _p("各街道、园区，区直各部门：",
@@ -76,25 +77,37 @@ def _editor(office: Unit) -> User:
     return editor
 
 
+def _times(rng, now) -> list[datetime.datetime]:
+    """When each item of ITEMS was published."""
+    times = []
+    for kind, days, *_rest, meta in ITEMS:
+        at = now - datetime.timedelta(days=days, hours=rng.randint(0, 6))
+        if meta:  # a policy document appears a few days after it was written, whatever the demo's day
+            at = timezone.make_aware(datetime.datetime.combine(meta["written_on"] + datetime.timedelta(days=5),
+                                                               datetime.time(10, 0)))
+        if kind == Kind.EXPLANATION:  # an explanation follows the document before it by a day
+            at = times[-1] + datetime.timedelta(days=1)
+        times.append(at)
+    return times
+
+
 def build(rng) -> str:
     now = timezone.now().replace(second=0, microsecond=0)
     office = Unit.objects.get(code=OFFICE_CODE)
     editor = _editor(office)
     approver = User.objects.get(username="office")
+    times = _times(rng, now)
     articles = Article.objects.bulk_create([
-        Article(kind=kind, created_by=editor if n % 2 == 0 else approver, created_at=now - datetime.timedelta(days=days + 2))
-        for n, (kind, days, *_rest) in enumerate(ITEMS)])
-    by_title = {}
-    revisions = []
-    for n, (article, (_kind, days, title, summary, body, meta)) in enumerate(zip(articles, ITEMS, strict=True)):
+        Article(kind=kind, created_by=editor if n % 2 == 0 else approver, created_at=at - datetime.timedelta(days=2))
+        for n, ((kind, *_rest), at) in enumerate(zip(ITEMS, times, strict=True))])
+    by_title, revisions = {}, []
+    for n, (article, at, (_, _, title, summary, body, meta)) in enumerate(zip(articles, times, ITEMS, strict=True)):
         writer, checker = (editor, approver) if n % 2 == 0 else (approver, editor)
-        at = now - datetime.timedelta(days=days, hours=rng.randint(0, 6))
-        revision = Revision(article=article, number=1, status=RevisionStatus.APPROVED, title=title, summary=summary,
-                            body=publishing_html.clean(body), created_by=writer, created_at=at, updated_at=at,
-                            submitted_at=at, reviewed_by=checker, reviewed_at=at, publish_at=at,
-                            **(meta | {"issuing_body": OFFICE_BODY} if meta else {}))
+        revisions.append(Revision(
+            article=article, number=1, status=RevisionStatus.APPROVED, title=title, summary=summary,
+            body=publishing_html.clean(body), created_by=writer, created_at=at, updated_at=at, submitted_at=at,
+            reviewed_by=checker, reviewed_at=at, publish_at=at, **(meta | {"issuing_body": OFFICE_BODY} if meta else {})))
         by_title[title] = article
-        revisions.append(revision)
     for revision in revisions:
         if revision.validity == Validity.REPEALED:
             revision.replaced_by = by_title["示范区绩效管理办法"]

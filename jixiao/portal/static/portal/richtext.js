@@ -35,7 +35,7 @@
     var bar = document.createElement("div");
     bar.className = "btn-toolbar gap-1 mb-1";
     bar.setAttribute("role", "toolbar");
-    bar.setAttribute("aria-label", "正文格式");
+    bar.setAttribute("aria-label", "格式工具栏");
     bar.setAttribute("aria-controls", area.id);
     TOOLS.forEach(function (tool) {
       var button = document.createElement("button");
