@@ -60,6 +60,7 @@ NAV = [
     NavItem("本单位指标明细", "analysis:drill_mine", "diagram-3", "analysis.view_own", "本单位"),
     NavItem("本单位改进目标", "analysis:my_improvement", "bullseye", "analysis.view_own", "本单位"),
     NavItem("本单位分析报告", "analysis:my_reports", "file-earmark-text", "analysis.view_own", "本单位"),
+    NavItem("门户信息发布", "publishing:list", "megaphone", "portal.publish", "门户网站"),
     NavItem("部门公开信息", "portal_profiles:list", "building", "portal.publish", "门户网站"),
     NavItem("用户与授权", "accounts:user_list", "people", "accounts.manage", "安全管理"),
     NavItem("审计日志", "audit:event_list", "journal-text", "audit.view", "审计"),
