@@ -347,6 +347,7 @@ def unit_rows(cycle, unit, *, as_of: datetime.date | None = None, alpha: float =
     all_ids = {u for gid in groups for u in members[gid]}
     current = year_values(cycle, indicator_ids, all_ids, as_of)
     previous = previous_values(cycle, indicator_ids, all_ids, current)
+    previous.update(_renamed_previous(cycle, unit, line, indicator_ids, current, previous))
     past = _history(line, indicator_ids, cycle,
                     additive={item.indicator_id for item in items if item.indicator.aggregation == Aggregation.SUM})
     starts = definition_starts(indicator_ids)
@@ -367,6 +368,21 @@ def unit_rows(cycle, unit, *, as_of: datetime.date | None = None, alpha: float =
         trend = stats.mann_kendall({p.year: p.value.number for p in years if p.trended}, alpha=alpha)
         out.append(UnitIndicator(ind, table, row, stats.window(table.comparison, unit.pk), years, trend))
     return out
+
+
+def _renamed_previous(cycle, unit, line, indicator_ids, current, previous) -> dict:
+    """Last year's same period of a unit renamed this year (更名, one predecessor): the predecessor's figure,
+    marked 原××, where the unit itself has none (2 queries, only then)."""
+    renamed = [link for link in line.links if link.successor == unit.pk and link.year == cycle.year]
+    if len(renamed) != 1 or renamed[0].kind != history.RENAME:
+        return {}
+    before = renamed[0].predecessor
+    wanted = {i for i in indicator_ids if (unit.pk, i) in current
+              and (previous.get((unit.pk, i)) is None or previous[(unit.pk, i)].number is None)}
+    found = previous_values(cycle, wanted, [before], {(before, i): current[(unit.pk, i)] for i in wanted})
+    name = line.names[before]
+    return {(unit.pk, i): replace(value, note=f"原{name}{value.note}") for (_u, i), value in found.items()
+            if value.number is not None}
 
 
 def _table_from(cycle, indicator, peers, units, current, previous, notes) -> Table:

@@ -142,3 +142,18 @@ def test_the_queries_do_not_grow_with_the_predecessors(cast, predecessors, djang
         history.score_history(line, ScoreRun.objects.all(), up_to=2026)
     with django_assert_num_queries(1):  # no campaign: nothing more to read
         history.satisfaction_history(line, up_to=2026)
+
+
+def test_a_unit_renamed_this_year_is_set_against_its_predecessors_same_period(world, cast):
+    s1 = world["units"][0]
+    ind, cyc = world["ind"], world["cycle"]
+    old = _old(cast, "S90", "华明镇", DAY(2025, 12, 31))
+    verified(old, world["last"], ind, "Q2", 100)
+    verified(s1, cyc, ind, "Q2", 120)
+    assert compare.unit_rows(cyc, s1, as_of=AS_OF)[0].row.previous.number is None  # not recorded yet
+    _succeed(old, s1, "rename", DAY(2026, 1, 1))
+    row = compare.unit_rows(cyc, s1, as_of=AS_OF)[0].row
+    assert row.previous.number == 100 and row.previous.note.startswith("原华明镇2025年")
+    assert row.change == 20 and row.growth.value == 20
+    _succeed(_old(cast, "S91", "甲镇", DAY(2025, 12, 31)), s1, "merge", DAY(2026, 1, 1))
+    assert compare.unit_rows(cyc, s1, as_of=AS_OF)[0].row.previous.number is None  # a merger: not compared
