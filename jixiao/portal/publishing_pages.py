@@ -12,7 +12,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from jixiao.lib.responses import download
-from jixiao.portal import publishing_html
+from jixiao.portal import publishing_feed, publishing_html
 from jixiao.portal import publishing_queries as queries
 from jixiao.portal.models import Kind
 from jixiao.portal.publishing_forms import PolicyFilter
@@ -71,6 +71,7 @@ urlpatterns = [
     path("jiedu/", article_list, {"kind": Kind.EXPLANATION}, name="explanations"),
     path("jieguo/", article_list, {"kind": Kind.RESULT}, name="result_notices"),
     path("zhenggai/", article_list, {"kind": Kind.RECTIFICATION}, name="rectification_notices"),
+    path("tongzhi/atom.xml", publishing_feed.notices_feed, name="notices_feed"),
     path("xinxi/<int:pk>/", article_detail, name="article"),
     path("xinxi/<int:pk>/fujian/<int:attachment_pk>/", attachment, name="article_attachment"),
 ]

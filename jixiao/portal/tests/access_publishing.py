@@ -49,6 +49,7 @@ CASES = {
     "publishing:withdraw": {"allowed": OFFICE, "kwargs": _article, "method": "post", "ok": (302,)},
     "publishing:attachment": {"allowed": OFFICE, "kwargs": _attachment},
     "portal:notices": {"allowed": EVERYONE, "public": True},
+    "portal:notices_feed": {"allowed": EVERYONE, "public": True},
     "portal:news": {"allowed": EVERYONE, "public": True},
     "portal:policies": {"allowed": EVERYONE, "public": True},
     "portal:explanations": {"allowed": EVERYONE, "public": True},

@@ -141,3 +141,18 @@ def test_an_attachment_downloads_from_the_public_page_and_a_draft_one_does_not(c
 def test_an_executable_renamed_pdf_is_refused(cast, clock, media):
     with pytest.raises(ValidationError, match="内容不是可接受的类型"):
         actions.draft(Kind.NOTICE, fields(), by=cast.office, files=[SimpleUploadedFile("通知.pdf", b"MZ\x90\x00rest")])
+
+
+def test_the_atom_feed_lists_public_notices_and_announcements_only(cast, office2, clock, client):
+    published(cast, office2, title="公开的通知", body="<p>正文<script>x()</script></p>")
+    published(cast, office2, Kind.RESULT, title="2025年度考核结果公告")
+    published(cast, office2, Kind.NEWS, title="一条动态")
+    published(cast, office2, title="明天的通知", publish_at=NOW + datetime.timedelta(days=1))
+    drafted(cast, title="草稿通知")
+    response = client.get(reverse("portal:notices_feed"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+    text = response.content.decode()
+    assert "公开的通知" in text and "结果公告：2025年度考核结果公告" in text
+    for hidden in ("一条动态", "明天的通知", "草稿通知", "script"):
+        assert hidden not in text
+    assert reverse("portal:notices_feed") in client.get(reverse("portal:notices")).content.decode()
