@@ -21,7 +21,7 @@ from jixiao.lib.excel import Sheet, WorkbookError, write_workbook
 from jixiao.lib.responses import download
 from jixiao.lib.uploads import record_refusal
 from jixiao.org import actions, forms, history, tree, unitbook
-from jixiao.org.models import Cadre, CadrePost, Cycle, CycleStatus, Unit, UnitKind
+from jixiao.org.models import Cadre, CadrePost, Cycle, CycleStatus, Succession, Unit, UnitKind
 
 IMPORT_SALT = "jixiao.org.unit_import"
 IMPORT_MAX_AGE = 3600
@@ -88,6 +88,8 @@ def _detail_context(request, unit, cadre_form=None):
         "accepts_children": unit.kind in forms.PARENT_KINDS,
         "membership_count": Membership.objects.active().filter(unit=unit).count(),
         "history": history.for_unit(unit, cadres),
+        "successions": list(Succession.objects.filter(Q(predecessor=unit) | Q(successor=unit))
+                            .select_related("predecessor", "successor").order_by("on", "id")),
         "can_manage": access.can(request.user, "org.manage"),
         "cadre_form": cadre_form or forms.CadreForm(initial={"post": CadrePost.TEAM_MEMBER}),
         "end_form": forms.CadreEndForm(),

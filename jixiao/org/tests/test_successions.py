@@ -90,3 +90,13 @@ def test_page_records_and_refuses_with_an_audit_event(cast, login, tourism):
 def test_leader_reads_without_the_form(cast, login):
     page = login(cast.leader).get(reverse("org:succession_list")).content.decode()
     assert "尚未记录机构调整" in page and "记录一次机构调整" not in page
+
+
+def test_both_units_pages_name_the_step(cast, login, tourism):
+    old, new = tourism
+    actions.record_succession(predecessor=old, successor=new, on=D(2023, 4, 1), kind="merge", by=cast.office)
+    client = login(cast.leader)
+    for unit in (old, new):
+        page = client.get(reverse("org:unit_detail", args=[unit.pk])).content.decode()
+        assert "2023-04-01" in page and "区旅游局</a> 合并 →" in page
+    assert "机构调整</dt>" not in client.get(reverse("org:unit_detail", args=[cast.fgw.pk])).content.decode()
