@@ -1,5 +1,5 @@
 """What the analysis app keeps of its own: the office's pace thresholds (序时进度) per cycle, the data-quality
-thresholds (数据质量预警) per cycle, the half-year analysis reports and
+thresholds (数据质量预警) per cycle, the half-year analysis and quarterly key-project reports and
 the improvement targets (绩效改进目标)."""
 
 from decimal import Decimal
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from jixiao.analysis.report_quarter_content import QUARTERS
 from jixiao.org.models import Cycle
 
 
@@ -43,6 +44,11 @@ class ReportScope(models.TextChoices):
     ALL_UNITS = "all_units", "全部单位"
 
 
+class ReportKind(models.TextChoices):
+    HALF = "half", "半年绩效状况分析报告"
+    QUARTER = "quarter", "重点项目季度评价报告"
+
+
 class ReportStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
     RUNNING = "running", "生成中"
@@ -55,15 +61,18 @@ PENDING = [ReportStatus.QUEUED, ReportStatus.RUNNING]
 
 
 class AnalysisReport(models.Model):
-    """A half-year analysis report (半年绩效状况分析报告) of the district, of one unit, or of all units as one zip.
+    """An analysis report of the district, of one unit, or of all units as one zip: a half-year analysis report
+    (半年绩效状况分析报告, `half` set) or a quarterly key-project evaluation report (重点项目季度评价报告, `quarter` set).
 
-    `key` names what the report is about (year, half, scope, unit) so that the database refuses a second pending
-    job for the same report: a report requested twice at once runs once.
+    `key` names what the report is about (kind, year, half or quarter, scope, unit) so that the database refuses a
+    second pending job for the same report: a report requested twice at once runs once.
     """
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="analysis_reports",
                               verbose_name="考核年度")
-    half = models.PositiveSmallIntegerField("半年", choices=[(1, "上半年"), (2, "下半年")])
+    kind = models.CharField("报告类型", max_length=8, choices=ReportKind.choices, default=ReportKind.HALF)
+    half = models.PositiveSmallIntegerField("半年", choices=[(1, "上半年"), (2, "下半年")], null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField("季度", choices=list(QUARTERS.items()), null=True, blank=True)
     scope = models.CharField("范围", max_length=10, choices=ReportScope.choices)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name="单位")
@@ -87,10 +96,16 @@ class AnalysisReport(models.Model):
     issued_at = models.DateTimeField("印发时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "半年绩效状况分析报告"
-        verbose_name_plural = "半年绩效状况分析报告"
-        constraints = [models.UniqueConstraint(fields=["key"], condition=models.Q(status__in=PENDING),
-                                               name="analysis_report_one_pending_job")]
+        verbose_name = "绩效分析报告"
+        verbose_name_plural = "绩效分析报告"
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=models.Q(status__in=PENDING),
+                                    name="analysis_report_one_pending_job"),
+            models.CheckConstraint(
+                condition=(models.Q(kind=ReportKind.HALF, half__isnull=False, quarter__isnull=True)
+                           | models.Q(kind=ReportKind.QUARTER, quarter__isnull=False, half__isnull=True)),
+                name="analysis_report_half_or_quarter"),
+        ]
 
     def __str__(self):
         return self.title
@@ -102,7 +117,14 @@ class AnalysisReport(models.Model):
         return "全区" if self.scope == ReportScope.DISTRICT else "各单位"
 
     @property
+    def period(self) -> str:
+        """上半年 or 第三季度."""
+        return QUARTERS[self.quarter] if self.kind == ReportKind.QUARTER else self.get_half_display()
+
+    @property
     def title(self) -> str:
+        if self.kind == ReportKind.QUARTER:
+            return f"{self.subject}{self.cycle.year}年{self.period}重点项目评价报告"
         return f"{self.subject}{self.cycle.year}年{self.get_half_display()}绩效状况分析报告"
 
     @property

@@ -1,4 +1,5 @@
-"""The changes of the half-year analysis report: request, generate (in the task worker), edit the text, issue.
+"""The changes of the analysis reports — the half-year analysis report and the quarterly key-project evaluation
+report — request, generate (in the task worker), edit the text, issue.
 
 Each change is atomic and audited. A report requested twice at once runs once: `AnalysisReport.key` names the
 report and the database holds at most one queued or running row per key (the partial unique constraint
@@ -16,8 +17,16 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jixiao.analysis import report_content, report_document, report_pdf, report_queries
-from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
+from jixiao.analysis import (
+    report_content,
+    report_document,
+    report_pdf,
+    report_quarter_content,
+    report_quarter_document,
+    report_quarter_queries,
+    report_queries,
+)
+from jixiao.analysis.models import AnalysisReport, ReportKind, ReportScope, ReportStatus
 from jixiao.analysis.pace_queries import NOT_REPORTING
 from jixiao.audit import log
 from jixiao.evaluation.campaign_results import block_scores
@@ -41,27 +50,55 @@ def _with_items(cycle) -> set[int]:
             | set(KeyTask.objects.filter(cycle=cycle).values_list("lead_unit_id", flat=True)))
 
 
-def key_of(cycle, half: int, scope: str, unit=None) -> str:
-    return f"{cycle.year}-{half}-{scope}-{unit.pk if unit else 0}"
+def quarter_units(cycle):
+    """The units a quarterly key-project report can be about: those leading key tasks of the cycle."""
+    from jixiao.keywork.models import KeyTask
+
+    return report_units(cycle).filter(pk__in=KeyTask.objects.filter(cycle=cycle).values("lead_unit_id"))
 
 
-def request_report(cycle, half: int, scope: str, *, unit=None, by) -> AnalysisReport:
-    """A new report row, queued; its generation is enqueued after commit. Refused while the same one is pending."""
-    if half not in (1, 2):
-        raise ValidationError("请选择上半年或下半年。")
+def key_of(cycle, half: int | None, scope: str, unit=None, *, quarter: int | None = None) -> str:
+    period = f"q{quarter}" if quarter else half
+    return f"{cycle.year}-{period}-{scope}-{unit.pk if unit else 0}"
+
+
+def request_report(cycle, half: int | None, scope: str, *, unit=None, by, quarter: int | None = None) -> AnalysisReport:
+    """A new report row, queued; its generation is enqueued after commit. Refused while the same one is pending.
+
+    `half` 1 or 2 asks for the half-year analysis report; `quarter` 1–4 (half None) for the quarterly key-project
+    evaluation report, refused for a quarter not begun and for a scope without key tasks."""
     if (scope == ReportScope.UNIT) != (unit is not None):
         raise ValidationError("单位报告须选择单位；全区和全部单位报告不选单位。")
-    report = AnalysisReport(cycle=cycle, half=half, scope=scope, unit=unit, key=key_of(cycle, half, scope, unit),
-                            requested_by=by, requested_at=timezone.now(), phase="排队中")
+    if quarter is not None:
+        _check_quarterly(cycle, quarter, scope, unit)
+        kind = ReportKind.QUARTER
+    elif half not in (1, 2):
+        raise ValidationError("请选择上半年或下半年。")
+    else:
+        kind = ReportKind.HALF
+    report = AnalysisReport(cycle=cycle, kind=kind, half=None if quarter else half, quarter=quarter, scope=scope,
+                            unit=unit, key=key_of(cycle, half, scope, unit, quarter=quarter), requested_by=by,
+                            requested_at=timezone.now(), phase="排队中")
     try:
         with transaction.atomic():
             report.save()
     except IntegrityError:
         raise ValidationError(f"{report.title}正在生成，请勿重复提交；生成完成后可在列表中查看。") from None
-    log.record("analysis_report.requested", report, after=log.snapshot(report, ["cycle", "half", "scope", "unit"]),
-               user=by)
+    log.record("analysis_report.requested", report,
+               after=log.snapshot(report, ["cycle", "kind", "half", "quarter", "scope", "unit"]), user=by)
     _enqueue(report)
     return report
+
+
+def _check_quarterly(cycle, quarter: int, scope: str, unit) -> None:
+    """A quarter begun, and key tasks to evaluate in the scope: else a sentence saying why not."""
+    report_quarter_queries.check_quarter(cycle, quarter)
+    if not report_quarter_queries.tasks(cycle).exists():
+        raise ValidationError(f"{cycle.year}年度尚未设立重点工作和重大项目，无法生成重点项目季度评价报告。")
+    if unit is not None and not report_quarter_queries.tasks(cycle, unit).exists():
+        raise ValidationError(f"{unit.name}在{cycle.year}年度未牵头重点工作和重大项目，无法生成该单位的季度评价报告。")
+    if scope == ReportScope.ALL_UNITS and not quarter_units(cycle).exists():
+        raise ValidationError("本年度重点工作的牵头单位均不是被考核单位，请生成全区报告。")
 
 
 def _enqueue(report) -> None:
@@ -113,11 +150,15 @@ def generate(report: AnalysisReport) -> AnalysisReport:
     return report
 
 
-def build_file(cycle, half: int, unit=None, *, pdf: bool = False) -> bytes | None:
+def build_file(cycle, half: int | None, unit=None, *, pdf: bool = False, quarter: int | None = None) -> bytes | None:
     """A report's .docx (or its PDF: None without WeasyPrint) with the generated text, written nowhere (the
-    `make_analysis_report` command)."""
-    facts = report_queries.facts(cycle, half, unit)
-    outline = report_document.outline(facts, *generated_text(facts))
+    `make_analysis_report` command); the quarterly key-project report when `quarter` is given."""
+    if quarter is not None:
+        report_quarter_queries.check_quarter(cycle, quarter)
+        facts = report_quarter_queries.facts(cycle, quarter, unit)
+    else:
+        facts = report_queries.facts(cycle, half, unit)
+    outline = _outline(facts, *generated_text(facts))
     if pdf:
         return report_pdf.to_pdf(outline, on=timezone.localdate())
     return report_document.to_docx(outline, on=timezone.localdate())
@@ -125,18 +166,30 @@ def build_file(cycle, half: int, unit=None, *, pdf: bool = False) -> bytes | Non
 
 def generated_text(facts) -> tuple[str, str]:
     """存在问题 and 改进建议 written from the figures, numbered, as the office first sees them."""
-    return (report_content.numbered(report_content.problems(facts)),
-            report_content.numbered(report_content.suggestions(facts)))
+    writer = report_quarter_content if isinstance(facts, report_quarter_content.QuarterFacts) else report_content
+    return report_content.numbered(writer.problems(facts)), report_content.numbered(writer.suggestions(facts))
+
+
+def _outline(facts, problems: str, suggestions: str) -> report_document.Outline:
+    if isinstance(facts, report_quarter_content.QuarterFacts):
+        return report_quarter_document.outline(facts, problems, suggestions)
+    return report_document.outline(facts, problems, suggestions)
+
+
+def _facts(report, unit, **shared):
+    if report.kind == ReportKind.QUARTER:
+        return report_quarter_queries.facts(report.cycle, report.quarter, unit)
+    return report_queries.facts(report.cycle, report.half, unit, **shared)
 
 
 def _one(report, unit) -> tuple[bytes, bytes | None, object]:
     """One report's .docx and PDF (None without WeasyPrint); the generated text of 问题/建议 unless the office has
     edited it."""
-    facts = report_queries.facts(report.cycle, report.half, unit)
+    facts = _facts(report, unit)
     _progress(report, 40, "生成文字与图表")
     if not report.text_edited:
         report.problems, report.suggestions = generated_text(facts)
-    outline = report_document.outline(facts, report.problems, report.suggestions)
+    outline = _outline(facts, report.problems, report.suggestions)
     data = report_document.to_docx(outline, on=timezone.localdate())
     _progress(report, 70, "生成 PDF")
     pdf = _pdf(outline)
@@ -156,20 +209,21 @@ def _pdf(outline) -> bytes | None:
 
 def _all_units(report) -> tuple[bytes, str, object]:
     """Every unit's report (.docx and PDF), each with its generated text, in one zip."""
-    units = list(report_units(report.cycle))
-    scores = block_scores(report.cycle)
+    quarterly = report.kind == ReportKind.QUARTER
+    units = list(quarter_units(report.cycle) if quarterly else report_units(report.cycle))
+    shared = {} if quarterly else {"scores": block_scores(report.cycle)}
     buffer, as_of = io.BytesIO(), None
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, unit in enumerate(units, start=1):
-            facts = report_queries.facts(report.cycle, report.half, unit, scores=scores)
+            facts = _facts(report, unit, **shared)
             as_of = facts.as_of
-            outline = report_document.outline(facts, *generated_text(facts))
+            outline = _outline(facts, *generated_text(facts))
             archive.writestr(f"{n:03d}-{outline.title}.docx", report_document.to_docx(outline, on=timezone.localdate()))
             if (pdf := _pdf(outline)) is not None:
                 archive.writestr(f"{n:03d}-{outline.title}.pdf", pdf)
             _progress(report, 5 + 90 * n // len(units), f"已完成{n}/{len(units)}个单位")
     if as_of is None:
-        raise ValidationError("本年度没有可生成报告的单位。")
+        raise ValidationError("本年度没有牵头重点工作和重大项目的被考核单位。" if quarterly else "本年度没有可生成报告的单位。")
     return buffer.getvalue(), f"{report.title}.zip", as_of
 
 

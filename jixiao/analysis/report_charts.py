@@ -1,4 +1,4 @@
-"""The half-year report's charts as PNG images, drawn on the server by matplotlib (docs/decisions/0012).
+"""The analysis reports' charts as PNG images, drawn on the server by matplotlib (docs/decisions/0012).
 
 The Chinese glyphs come from a CJK font found by `fc-match` (Debian's fonts-noto-cjk) and checked to hold “中”;
 matplotlib draws them into the image, so the reader needs no font. Without such a font `available()` is False and
@@ -131,3 +131,17 @@ def _style(axes, font: dict, value_label: str, *, horizontal: bool = False) -> N
     (axes.set_xlabel if horizontal else axes.set_ylabel)(value_label, fontdict=font)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+
+
+RATING_COLOURS = {"好": "#198754", "较好": "#20c997", "一般": "#fd7e14", "差": "#dc3545", "未评价": "#6c757d"}
+
+
+def rating_chart(counts: dict[str, int]) -> bytes:
+    """Key tasks by quarterly rating (好/较好/一般/差/未评价), one bar each, with its count on top."""
+    figure, font = _figure(2.6)
+    axes = figure.add_subplot()
+    bars = axes.bar(list(counts), list(counts.values()), color=[RATING_COLOURS.get(r, "#6c757d") for r in counts])
+    axes.bar_label(bars, fontsize=9)
+    _style(axes, font, "项目数")
+    axes.set_title("季度评价分布", fontdict=font)
+    return _png(figure)

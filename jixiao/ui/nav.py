@@ -54,7 +54,7 @@ NAV = [
     NavItem("改进目标", "analysis:improvement", "bullseye", "analysis.view", "绩效分析"),
     NavItem("数据质量预警", "analysis:quality", "exclamation-diamond", "analysis.quality", "绩效分析"),
     NavItem("领导下钻", "analysis:drill", "diagram-3", "analysis.view", "绩效分析"),
-    NavItem("半年分析报告", "analysis:reports", "file-earmark-text", "analysis.view", "绩效分析"),
+    NavItem("分析报告", "analysis:reports", "file-earmark-text", "analysis.view", "绩效分析"),
     NavItem("本单位横比纵比", "analysis:my_compare", "bar-chart-line", "analysis.view_own", "本单位"),
     NavItem("本单位序时进度", "analysis:my_pace", "hourglass-split", "analysis.view_own", "本单位"),
     NavItem("本单位指标明细", "analysis:drill_mine", "diagram-3", "analysis.view_own", "本单位"),

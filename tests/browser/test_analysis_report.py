@@ -24,7 +24,7 @@ def browser_context_args(browser_context_args):
 def test_office_generates_edits_issues_and_downloads_the_half_year_report(whole_demo, live_server, page, shot,
                                                                          external_requests):
     log_in(page, live_server.url, account("office"))
-    page.get_by_role("link", name="半年分析报告", exact=True).first.click()
+    page.get_by_role("link", name="分析报告", exact=True).first.click()
     expect(page).to_have_url(re.compile(r"/analysis/reports/"))
     expect(page.get_by_test_id("report-list")).to_contain_text("全区2026年上半年绩效状况分析报告")  # the demo's draft
     assert axe_failures(page) == []

@@ -1,4 +1,5 @@
-"""半年绩效状况分析报告 pages: the list and the request form, one report's progress, its text, issue, download.
+"""Analysis report pages (半年绩效状况分析报告 and 重点项目季度评价报告): the list and the request form, one report's
+progress, its text, issue, download (Word, zip or PDF).
 
 The office (analysis.manage) requests, edits and issues; leaders (analysis.view) read the list and download. A
 unit's own people (analysis.view_own) read and download their unit's reports once issued, never a draft or another
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.accounts import access
 from jixiao.analysis import report_actions, report_pdf
-from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
+from jixiao.analysis.models import AnalysisReport, ReportKind, ReportScope, ReportStatus
 from jixiao.analysis.report_forms import RequestForm, TextForm
 from jixiao.lib import cycles, refusals
 from jixiao.lib.responses import download
@@ -56,7 +57,8 @@ def report_request(request):
         return redirect(back)
     try:
         report = report_actions.request_report(cycle, form.cleaned_data["half"], form.cleaned_data["scope"],
-                                               unit=form.cleaned_data["unit"], by=request.user)
+                                               unit=form.cleaned_data["unit"], by=request.user,
+                                               quarter=form.cleaned_data["quarter"])
     except ValidationError as error:
         refusals.refuse(request, "analysis_report.request_refused", None, error, cycle=cycle.year)
         return redirect(back)
@@ -74,7 +76,8 @@ def report_detail(request, pk):
         if not report.pending:  # finished while the page polled: reload it whole, with the text form for a draft
             response["HX-Refresh"] = "true"
         return response
-    context["form"] = TextForm(initial={"problems": report.problems, "suggestions": report.suggestions})
+    context["form"] = TextForm(initial={"problems": report.problems, "suggestions": report.suggestions},
+                               quarterly=report.kind == ReportKind.QUARTER)
     return render(request, "analysis/report.html", context)
 
 
@@ -82,7 +85,7 @@ def report_detail(request, pk):
 @require_POST
 def report_edit(request, pk):
     report = _report(request, pk, "analysis.manage")
-    form = TextForm(request.POST)
+    form = TextForm(request.POST, quarterly=report.kind == ReportKind.QUARTER)
     if form.is_valid():
         try:
             report_actions.edit_text(report, by=request.user, **form.cleaned_data)
@@ -137,10 +140,10 @@ def _issued_of(unit):
 @login_required
 @require_GET
 def my_reports(request):
-    """本单位分析报告: the unit's half-year reports the office has issued, every year, newest first."""
+    """本单位分析报告: the unit's reports (half-year and quarterly) the office has issued, every year, newest first."""
     access.require(request.user, "analysis.view_own")
     unit = access.current_membership(request.user).unit
-    reports = _issued_of(unit).select_related("cycle", "unit", "issued_by").order_by("-cycle__year", "-half", "-pk")
+    reports = _issued_of(unit).select_related("cycle", "unit", "issued_by").order_by("-cycle__year", "-issued_at", "-pk")
     return render(request, "analysis/reports_my.html", {"unit": unit, "reports": reports})
 
 
