@@ -52,8 +52,15 @@ def test_one_office_user_drafts_another_approves_and_the_public_reads_it(checker
                                                                          external_requests):
     base = live_server.url
     log_in(page, base, account("office"))
-    page.goto(f"{base}/publishing/")
-    expect(page.get_by_test_id("article-list")).to_contain_text("待审核")  # the demo's notice, 马文涛's
+    page.get_by_role("link", name="门户信息发布").click()
+    expect(page).to_have_url(f"{base}/publishing/")
+    expect(page.get_by_test_id("article-list")).to_contain_text("待您审核")  # the demo's notice, 马文涛's
+    shot("portal-publishing-list")
+    assert axe_failures(page) == []
+    page.get_by_role("link", name="新建政策文件").click()
+    expect(page.get_by_label("成文日期")).to_be_visible()
+    assert axe_failures(page) == []
+    page.go_back()
     page.get_by_role("link", name="新建通知公告").click()
     page.get_by_label("标题").fill(TITLE)
     body = page.get_by_role("textbox", name="正文", exact=True)
