@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 GRADES = [("excellent", "优秀"), ("good", "良好"), ("average", "一般"), ("poor", "较差")]
+# Green to red, from the best grade down, so the stacked bars read without the legend (the table says it too).
+GRADE_COLOURS = ["#1b7f3b", "#4a90d9", "#e0a526", "#c9302c"]
 EVALUATION_BLOCK = "evaluation"  # the kind of a scheme block scored from the year's evaluation (综合评议)
 
 
@@ -22,15 +24,16 @@ def grade_summary(groups: list[dict]) -> list[dict]:
             continue
         best = max(rows, key=lambda r: r["total"])
         average = (sum(r["total"] for r in rows) / Decimal(len(rows))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        grades = [sum(1 for r in rows if r["grade"] == code) for code, _ in GRADES]
         out.append({"name": group["name"], "units": len(rows), "average": average, "best": best["total"],
-                    "best_unit": best["unit"],
-                    "grades": [sum(1 for r in rows if r["grade"] == code) for code, _ in GRADES]})
+                    "best_unit": best["unit"], "grades": grades,
+                    "grade_cells": [(label, n) for (_, label), n in zip(GRADES, grades, strict=True)]})
     return out
 
 
 def grade_option(summary: list[dict]) -> dict:
     """Stacked bars: per group, how many units in each grade."""
-    return {"tooltip": {"trigger": "axis"}, "legend": {},
+    return {"tooltip": {"trigger": "axis"}, "legend": {}, "color": GRADE_COLOURS,
             "grid": {"containLabel": True, "left": 8, "right": 16},
             "xAxis": {"type": "value", "name": "单位数", "minInterval": 1},
             "yAxis": {"type": "category", "data": [g["name"] for g in summary], "inverse": True},

@@ -17,7 +17,8 @@ def test_grade_summary_counts_grades_and_finds_the_average_and_the_best():
     ]}, {"name": "空组", "rows": []}]
     [summary] = glance.grade_summary(groups)
     assert summary["units"] == 4
-    assert summary["grades"] == [1, 2, 0, 1]  # 优秀, 良好, 一般, 较差
+    assert summary["grades"] == [1, 2, 0, 1]
+    assert summary["grade_cells"] == [("优秀", 1), ("良好", 2), ("一般", 0), ("较差", 1)]
     assert summary["average"] == D("78.88")  # 315.51 / 4 = 78.8775, half up
     assert (summary["best"], summary["best_unit"]) == (D("91.20"), "甲")
 
