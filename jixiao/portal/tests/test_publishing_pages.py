@@ -156,3 +156,20 @@ def test_the_atom_feed_lists_public_notices_and_announcements_only(cast, office2
     for hidden in ("一条动态", "明天的通知", "草稿通知", "script"):
         assert hidden not in text
     assert reverse("portal:notices_feed") in client.get(reverse("portal:notices")).content.decode()
+
+
+def test_the_public_lists_hold_their_query_count_whatever_the_rows(cast, office2, clock, client,
+                                                                    django_assert_max_num_queries):
+    for n in range(3):
+        published(cast, office2, Kind.POLICY, title=f"办法{n}")
+        published(cast, office2, title=f"通知{n}")
+    for name in ("portal:notices", "portal:policies"):
+        client.get(reverse(name))
+        with django_assert_max_num_queries(6):
+            client.get(reverse(name))
+    for n in range(10):
+        published(cast, office2, Kind.POLICY, title=f"更多办法{n}")
+        published(cast, office2, title=f"更多通知{n}")
+    for name in ("portal:notices", "portal:policies"):
+        with django_assert_max_num_queries(6):
+            client.get(reverse(name))
