@@ -11,7 +11,9 @@ YEARS = (2025, 2026)
 def build(rng) -> str:
     written = sum(demo_attributes.load(cycle) for cycle in Cycle.objects.filter(year__in=YEARS).order_by("year"))
     report = demo_report.load(Cycle.objects.get(year=YEARS[-1]))
-    return f"单位属性 {written} 个（{YEARS[0]}–{YEARS[-1]} 年度街道、园区各 6 项）；{report.title}（{report.get_status_display()}）" + _improvement()
+    quarterly = demo_report.load_quarter(Cycle.objects.get(year=YEARS[-1]))
+    return (f"单位属性 {written} 个（{YEARS[0]}–{YEARS[-1]} 年度街道、园区各 6 项）；{report.title}（{report.get_status_display()}）"
+            f"；{quarterly.title}（{quarterly.get_status_display()}）" + _improvement())
 
 
 def _improvement() -> str:

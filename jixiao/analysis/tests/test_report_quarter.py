@@ -152,3 +152,13 @@ def test_the_command_writes_a_quarter_and_refuses_a_half_with_it(cast, world, tm
     with pytest.raises(CommandError, match="第四季度尚未开始"), time_machine.travel(
             datetime.datetime(2026, 8, 15, tzinfo=datetime.UTC), tick=False):
         call_command("make_analysis_report", "--cycle", "2026", "--quarter", "4", str(out))
+
+
+def test_the_demo_generates_the_districts_third_quarter_report_as_a_draft(cast, world):
+    from jixiao.analysis import demo_report
+
+    report = demo_report.load_quarter(cast.cycle)
+    assert (report.kind, report.quarter, report.scope, report.status) == (
+        ReportKind.QUARTER, 3, ReportScope.DISTRICT, ReportStatus.DRAFT)
+    with report.file.open("rb") as handle:
+        assert paragraphs(handle.read())[2] == "全区2026年第三季度重点项目评价报告"
