@@ -35,6 +35,7 @@ EVENT_LABELS: dict[str, str] = {
     "unit.succession_recorded": "记录机构调整",
     "unit.succession_refused": "记录机构调整被拒",
     "unit.succession_removed": "删除机构调整记录",
+    "unit.succession_import_refused": "导入机构调整被拒",
     "cycle.pace_rule_set": "修改序时进度判定规则",
     "cycle.pace_rule_refused": "修改序时进度判定规则被拒",
     "cycle.quality_rule_set": "修改数据质量预警规则",

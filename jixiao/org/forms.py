@@ -188,3 +188,8 @@ class SuccessionForm(BootstrapMixin, forms.Form):
 
     def clean_note(self):
         return _no_formula(self.cleaned_data["note"], "说明")
+
+
+class SuccessionImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label="机构调整工作簿（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+                           error_messages={"required": "请选择要上传的 Excel 文件"})

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jixiao.audit import log
+from jixiao.lib.excel import CellError, WorkbookError
 from jixiao.org.models import Succession, Unit
+from jixiao.org.successionbook import SHEET
 
 FIELDS = ["predecessor", "successor", "on", "kind", "note"]
 DAY = datetime.timedelta(days=1)
@@ -76,3 +78,26 @@ def remove_succession(succession: Succession, *, by) -> None:
     successor = succession.successor
     succession.delete()
     log.record("unit.succession_removed", successor, before=before, user=by)
+
+
+@transaction.atomic
+def import_successions(rows, *, by) -> list[Succession]:
+    """Record every row of a 机构调整 workbook (`successionbook.read`), or none: each row is checked as the form
+    checks one, against the database and the rows before it; any refusal rolls all back with every problem."""
+    units = {u.code: u for u in Unit.objects.filter(code__in={r.predecessor for r in rows} | {r.successor
+                                                                                          for r in rows})}
+    made, errors = [], []
+    for row in rows:
+        unknown = [code for code in (row.predecessor, row.successor) if code not in units]
+        if unknown:
+            errors.append(CellError(SHEET, row.row, "", f"单位编码不存在：{'、'.join(unknown)}"))
+            continue
+        try:
+            with transaction.atomic():
+                made.append(record_succession(predecessor=units[row.predecessor], successor=units[row.successor],
+                                              on=row.on, kind=row.kind, note=row.note, by=by))
+        except ValidationError as exc:
+            errors += [CellError(SHEET, row.row, "", message) for message in exc.messages]
+    if errors:
+        raise WorkbookError(errors)
+    return made

@@ -64,6 +64,8 @@ CASES = {
     "org:cycle_status": {"allowed": OFFICE, "kwargs": _cycle},
     "org:my_unit": {"allowed": OWN_UNIT},
     "org:succession_list": {"allowed": READ},
+    "org:succession_export": {"allowed": READ},
+    "org:succession_import": {"allowed": OFFICE, "method": "post", "ok": (422,)},
     "org:succession_remove": {"allowed": OFFICE, "kwargs": _succession, "method": "post", "ok": (302,)},
     "org:cadre_create": {"allowed": OFFICE, "kwargs": _fgw, "method": "post", "ok": (422,)},
     "org:cadre_end": {"allowed": OFFICE, "kwargs": _cadre, "method": "post", "ok": (302,)},

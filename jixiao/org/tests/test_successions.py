@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jixiao.audit.models import Event
@@ -100,3 +101,75 @@ def test_both_units_pages_name_the_step(cast, login, tourism):
         page = client.get(reverse("org:unit_detail", args=[unit.pk])).content.decode()
         assert "2023-04-01" in page and "区旅游局</a> 合并 →" in page
     assert "机构调整</dt>" not in client.get(reverse("org:unit_detail", args=[cast.fgw.pk])).content.decode()
+
+
+def _workbook(rows, header=None):
+    import io
+
+    from jixiao.lib.excel import Sheet, write_workbook
+    from jixiao.org.successionbook import HEADER, SHEET
+
+    buffer = io.BytesIO()
+    write_workbook(buffer, [Sheet(SHEET, header or HEADER, rows)])
+    return SimpleUploadedFile("机构调整.xlsx", buffer.getvalue())
+
+
+def test_import_records_every_row_and_export_gives_them_back(cast, login, tourism):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    _unit(cast, "M90", "区文化局", valid_to=D(2023, 3, 31))
+    client = login(cast.office)
+    response = client.post(reverse("org:succession_import"), {"file": _workbook([
+        ["M58", "M31", D(2023, 4, 1), "合并", "职责并入"], ["M90", "M31", "2023-04-01", "合并", ""]])})
+    assert response.status_code == 302
+    assert Succession.objects.count() == 2
+    assert Event.objects.filter(code="unit.succession_recorded").count() == 2
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(client.get(reverse("org:succession_export")).content))
+    rows = sheet.get_sheet_by_name("机构调整").to_python()
+    assert rows[0][:4] == ["原单位编码", "承继单位编码", "调整日期", "调整方式"]
+    assert sorted(r[0] for r in rows[1:]) == ["M58", "M90"] and {r[3] for r in rows[1:]} == {"合并"}
+
+
+def test_import_writes_nothing_and_lists_every_problem(cast, login, tourism):
+    client = login(cast.office)
+    cells = client.post(reverse("org:succession_import"), {"file": _workbook([
+        ["M58", "M31", "2023-04-01", "合并", ""], ["M58", "", "明年", "撤并", "@SUM(1)"]])})
+    page = cells.content.decode()
+    assert cells.status_code == 422
+    for text in ("不能为空", "“明年”不是日期", "“撤并”不是更名、合并、拆分或划转", "不能以 = + - @ 开头", "第 3 行"):
+        assert text in page, text
+    rows = client.post(reverse("org:succession_import"), {"file": _workbook([
+        ["M58", "M31", "2023-04-01", "合并", ""],  # fine on its own, but not written: the file is refused
+        ["M58", "M31", "2023-04-01", "合并", ""],  # the same pair again
+        ["M31", "M58", "2023-04-01", "更名", ""],  # a loop with the first row
+        ["X99", "M31", "2023-04-01", "合并", ""],
+    ])})
+    page = rows.content.decode()
+    assert rows.status_code == 422
+    for text in ("第 3 行", "已记录过", "形成循环", "单位编码不存在：X99"):
+        assert text in page, text
+    assert not Succession.objects.exists()
+    assert not Event.objects.filter(code="unit.succession_recorded").exists()
+    assert Event.objects.filter(code="unit.succession_import_refused").count() == 2
+
+
+def test_import_refuses_a_workbook_of_another_shape(cast, login):
+    client = login(cast.office)
+    response = client.post(reverse("org:succession_import"), {"file": _workbook([["M58"]], header=["原单位编码"])})
+    assert response.status_code == 422 and "缺少列：承继单位编码、调整日期、调整方式" in response.content.decode()
+    assert login(cast.office).post(reverse("org:succession_import"), {}).status_code == 422
+
+
+def test_the_documented_example_imports(cast):
+    from pathlib import Path
+
+    from jixiao.org import successionbook
+
+    example = Path(__file__).resolve().parents[3] / "docs" / "examples" / "successions.xlsx"
+    _unit(cast, "B90", "区原工业经济委员会", valid_to=D(2022, 12, 31))
+    rows = successionbook.read(example.open("rb"), 10 * 1024 * 1024)
+    made = actions.import_successions(rows, by=cast.office)
+    assert [(s.predecessor.code, s.successor.code, s.on, s.kind) for s in made] == [
+        ("B90", "B01", D(2023, 1, 1), "merge")]
