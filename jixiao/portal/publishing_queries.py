@@ -37,6 +37,14 @@ def public_revision(pk: int, now=None) -> Revision:
     return revision
 
 
+def next_scheduled(now=None):
+    """The next time a scheduled revision appears (None when none waits): a cache of the public pages must not
+    outlive it, since "published" is computed from the clock and no event fires at that moment."""
+    now = now or timezone.now()
+    return (Revision.objects.filter(status=RevisionStatus.APPROVED, publish_at__gt=now).order_by("publish_at")
+            .values_list("publish_at", flat=True).first())
+
+
 def public_ids(article_ids, now=None) -> set[int]:
     """Which of these articles the public can read now (for links to replacing or explained documents)."""
     ids = [pk for pk in article_ids if pk]

@@ -173,3 +173,29 @@ def test_a_draft_changed_since_the_form_was_opened_is_not_overwritten(cast, cloc
     with pytest.raises(ValidationError, match="已被修改"):
         actions.edit(article, fields(title="旧表单"), by=cast.office, based_on=seen)
     assert Revision.objects.get().title == "另一个标签页"
+
+
+def test_the_next_scheduled_time_is_the_earliest_approved_one_to_come(cast, office2, clock):
+    assert queries.next_scheduled() is None
+    published(cast, office2, publish_at=NOW + datetime.timedelta(days=3))
+    published(cast, office2, publish_at=NOW + datetime.timedelta(hours=2))
+    withdrawn = published(cast, office2, publish_at=NOW + datetime.timedelta(hours=1))
+    actions.withdraw(withdrawn, by=cast.office, reason="改期")
+    assert queries.next_scheduled() == NOW + datetime.timedelta(hours=2)
+
+
+def test_a_new_revision_carries_the_attachments_and_dropping_one_leaves_the_public_revision_alone(
+        cast, office2, clock, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    article = actions.draft(Kind.NOTICE, fields(), by=cast.office, files=[SimpleUploadedFile("名单.pdf", pdf)])
+    actions.submit(article, by=cast.office)
+    actions.approve(article, by=office2)
+    revision = actions.edit(article, fields(title="第二版"), by=cast.office)
+    carried = revision.attachments.get()
+    assert carried.original_name == "名单.pdf" and carried.file.read() == pdf
+    actions.edit(article, fields(title="第二版"), by=cast.office, remove=[str(carried.pk)])
+    assert not revision.attachments.exists()
+    assert queries.public_revision(article.pk).attachments.get().file.read() == pdf
