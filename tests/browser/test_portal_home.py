@@ -86,3 +86,22 @@ def test_the_keyboard_alone_reaches_the_menu_and_the_evaluation(whole_demo, live
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/p/pingyi/$"))
     expect(page.get_by_label("邀请码")).to_be_visible()
+
+
+def test_the_office_writes_a_units_duties_and_the_public_reads_them(whole_demo, live_server, page, shot):
+    from jixiao.demo.accounts import account
+    from tests.browser.session import log_in
+
+    log_in(page, live_server.url, account("office"))
+    page.get_by_role("link", name="部门公开信息", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/profiles/$"))
+    assert axe_failures(page) == []
+    # Chromium names the link with a space before its visually hidden part.
+    page.get_by_role("link", name=re.compile(r"^编辑\s*区市场监督管理局的部门职责$")).click()
+    page.get_by_label("部门职责").fill("负责全区市场综合监督管理。\n\n负责食品安全监督管理综合协调。")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("区市场监督管理局的部门职责已保存")).to_be_visible()
+    shot("portal-profile-office-edit")
+    assert axe_failures(page) == []
+    page.goto(live_server.url + reverse("portal:unit_detail", args=[PROFILE]))
+    expect(page.get_by_test_id("duties")).to_contain_text("负责食品安全监督管理综合协调。")
