@@ -96,3 +96,20 @@ def test_the_office_list_shows_each_state_in_a_flat_number_of_queries(cast, offi
         client.get(reverse("publishing:list"))
     only = client.get(reverse("publishing:list") + "?status=scheduled").content.decode()
     assert "定时的" in only and "一份草稿" not in only
+
+
+def test_editing_a_published_item_through_the_form_starts_the_next_revision(cast, office2, clock, client, login):
+    article = published(cast, office2, title="原标题")
+    login(office2)
+    form = client.get(reverse("publishing:edit", args=[article.pk])).content.decode()
+    assert "保存后将形成第 2 版草稿" in form and 'value="原标题"' in form
+    response = client.post(reverse("publishing:edit", args=[article.pk]),
+                           {"title": "修订后的标题", "body": "<p>新正文</p>"})
+    assert response.status_code == 302
+    assert list(article.revisions.values_list("number", "status", "created_by")) == [
+        (1, "approved", cast.office.pk), (2, "draft", office2.pk)]
+    listing = client.get(reverse("publishing:list")).content.decode()
+    assert "修订后的标题" in listing and "门户网站上现为第 1 版" in listing
+    login(cast.office)  # the first writer may not touch office2's draft
+    response = client.get(reverse("publishing:edit", args=[article.pk]), follow=True)
+    assert "只有撰稿人可以修改" in response.content.decode()
