@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 from jixiao.indicators.forms import StyledForm
 from jixiao.portal import publishing_html
 from jixiao.portal.models import TOPIC_CHOICES, Article, Kind, Revision, Validity
+from jixiao.portal.publishing_actions import CONTENT_FIELDS, stamp
 from jixiao.portal.publishing_queries import LABELS
 
 
@@ -64,8 +65,6 @@ def _policy_fields(article) -> dict:
 
 def initial_of(revision: Revision) -> dict:
     """A form's starting values from a revision."""
-    from jixiao.portal.publishing_actions import CONTENT_FIELDS, stamp
-
     initial = {name: getattr(revision, name) for name in CONTENT_FIELDS}
     initial.update(replaced_by=revision.replaced_by_id, explains=revision.explains_id, based_on=stamp(revision))
     return initial
