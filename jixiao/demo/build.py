@@ -33,6 +33,7 @@ def steps():
         indicators,
         keywork,
         org,
+        profiles,
         publishing,
         reporting,
         results,
@@ -40,7 +41,7 @@ def steps():
     )
 
     return [org.build, accounts.build, keywork.build, evaluation.build, indicators.build, reporting.build, scoring.build,
-            results.build, analysis.build, publishing.build]
+            results.build, analysis.build, publishing.build, profiles.build]
 
 
 def step_name(step) -> str:
