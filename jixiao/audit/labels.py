@@ -218,6 +218,8 @@ EVENT_LABELS: dict[str, str] = {
     "article.submit_refused": "提交门户信息审核被拒",
     "article.approved": "审核通过门户信息",
     "article.approve_refused": "审核门户信息被拒",
+    "article.recalled": "撰稿人收回门户信息",
+    "article.recall_refused": "收回门户信息被拒",
     "article.returned": "退回门户信息",
     "article.return_refused": "退回门户信息被拒",
     "article.withdrawn": "撤回门户信息",

@@ -169,6 +169,19 @@ def submit(article: Article, *, by) -> Revision:
 
 
 @transaction.atomic
+def recall(article: Article, *, by) -> Revision:
+    """The writer takes their revision back from approval to change it (收回修改); it is a draft again."""
+    article = _lock(article)
+    revision = _open(article, RevisionStatus.PENDING, "没有待审核的版本，可能已被审核。")
+    if revision.created_by_id != by.pk:
+        raise ValidationError("只有撰稿人可以收回自己提交的信息；审核人请使用“退回修改”。")
+    revision.status, revision.submitted_at = RevisionStatus.DRAFT, None
+    revision.save(update_fields=["status", "submitted_at"])
+    _record("article.recalled", article, revision, by, after={"number": revision.number})
+    return revision
+
+
+@transaction.atomic
 def approve(article: Article, *, by, publish_at: datetime.datetime | None = None) -> Revision:
     """Another office user approves the revision waiting for approval, to be published at `publish_at` (now when
     None). Until that time the public keeps seeing the previous approved revision, if any."""

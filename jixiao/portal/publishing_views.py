@@ -111,6 +111,7 @@ def article_detail(request, pk):
         "history": queries.history(article), "mine": mine,
         "can_submit": mine and state.latest.status in (RevisionStatus.DRAFT, RevisionStatus.RETURNED),
         "can_review": not mine and state.latest.status == RevisionStatus.PENDING,
+        "can_recall": mine and state.latest.status == RevisionStatus.PENDING,
         "can_withdraw": any(r.status == RevisionStatus.APPROVED for r in revisions),
         "approve_form": ApproveForm(), "reason_form": ReasonForm()})
 
@@ -130,6 +131,15 @@ def article_submit(request, pk):
     article = _article(request, pk)
     _step(request, article, "article.submit_refused", "已提交审核，请另一位绩效办管理员审核。",
           lambda: actions.submit(article, by=request.user))
+    return redirect("publishing:article", pk=article.pk)
+
+
+@login_required
+@require_POST
+def article_recall(request, pk):
+    article = _article(request, pk)
+    _step(request, article, "article.recall_refused", "已收回，可修改后重新提交审核。",
+          lambda: actions.recall(article, by=request.user))
     return redirect("publishing:article", pk=article.pk)
 
 
@@ -182,6 +192,7 @@ urlpatterns = [
     path("<int:pk>/", article_detail, name="article"),
     path("<int:pk>/edit/", article_edit, name="edit"),
     path("<int:pk>/submit/", article_submit, name="submit"),
+    path("<int:pk>/recall/", article_recall, name="recall"),
     path("<int:pk>/approve/", article_approve, name="approve"),
     path("<int:pk>/return/", article_return, name="return"),
     path("<int:pk>/withdraw/", article_withdraw, name="withdraw"),

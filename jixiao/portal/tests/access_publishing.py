@@ -44,6 +44,7 @@ CASES = {
     "publishing:article": {"allowed": OFFICE, "kwargs": _article},
     "publishing:edit": {"allowed": OFFICE, "kwargs": _article},
     "publishing:submit": {"allowed": OFFICE, "kwargs": _article, "method": "post", "ok": (302,)},
+    "publishing:recall": {"allowed": OFFICE, "kwargs": _article, "method": "post", "ok": (302,)},
     "publishing:approve": {"allowed": OFFICE, "kwargs": _article, "method": "post", "ok": (302,)},
     "publishing:return": {"allowed": OFFICE, "kwargs": _article, "method": "post", "ok": (302,)},
     "publishing:withdraw": {"allowed": OFFICE, "kwargs": _article, "method": "post", "ok": (302,)},

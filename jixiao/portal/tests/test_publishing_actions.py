@@ -199,3 +199,16 @@ def test_a_new_revision_carries_the_attachments_and_dropping_one_leaves_the_publ
     actions.edit(article, fields(title="第二版"), by=cast.office, remove=[str(carried.pk)])
     assert not revision.attachments.exists()
     assert queries.public_revision(article.pk).attachments.get().file.read() == pdf
+
+
+def test_the_writer_may_recall_a_pending_revision_and_nobody_else(cast, office2, clock):
+    article = drafted(cast)
+    actions.submit(article, by=cast.office)
+    with pytest.raises(ValidationError, match="只有撰稿人可以收回"):
+        actions.recall(article, by=office2)
+    actions.recall(article, by=cast.office)
+    assert article.revisions.get().status == RevisionStatus.DRAFT
+    actions.edit(article, fields(title="收回后改的标题"), by=cast.office)
+    with pytest.raises(ValidationError, match="没有待审核的版本"):
+        actions.recall(article, by=cast.office)
+    assert codes(article) == ["article.drafted", "article.submitted", "article.recalled", "article.edited"]

@@ -53,7 +53,7 @@ def test_approving_ones_own_item_is_refused_in_chinese_and_audited(cast, clock, 
     login(cast.office)
     client.post(reverse("publishing:submit", args=[article.pk]))
     page = client.get(reverse("publishing:article", args=[article.pk])).content.decode()
-    assert "退回修改" not in page  # no review form for the writer
+    assert "退回修改" not in page and "收回修改" in page  # no review form for the writer; a way to take it back
     response = client.post(reverse("publishing:approve", args=[article.pk]), follow=True)
     assert "不能审核自己撰写的信息" in response.content.decode()
     assert article.revisions.get().status == RevisionStatus.PENDING
