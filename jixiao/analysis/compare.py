@@ -33,7 +33,7 @@ from jixiao.indicators.models import (
     SchemeItem,
     Target,
 )
-from jixiao.org.models import Cycle, Group, GroupPurpose, Unit
+from jixiao.org.models import Cycle, Group, GroupPurpose, Succession, Unit
 from jixiao.reporting.models import DONE, Value, period_bounds
 from jixiao.scoring.loader import PERIOD_LABELS, _reported
 from jixiao.scoring.models import ScoreLine
@@ -240,11 +240,13 @@ def _build(cycle, indicator, peers, measure, figures, previous, notes, run_label
 
 
 def indicator_table(cycle, indicator, peers: PeerSet, *, as_of: datetime.date | None = None) -> Table:
-    """Every unit of `peers` on the indicator's value of the cycle, against each other and last year (5 queries)."""
+    """Every unit of `peers` on the indicator's value of the cycle, against each other and last year — a unit
+    renamed this year against its predecessor's (6 queries; 8 when a unit was renamed)."""
     as_of = as_of or as_of_for(cycle)
     ids = list(peers.unit_ids)
     current = year_values(cycle, [indicator.pk], ids, as_of)
     previous = previous_values(cycle, [indicator.pk], ids, current)
+    previous.update(renamed_previous(cycle, ids, [indicator.pk], current, previous))
     figures = {u: current[(u, indicator.pk)] for u in ids}
     before = {u: previous[(u, indicator.pk)] for u in ids if (u, indicator.pk) in previous}
     notes = [f"数值截至 {as_of:%Y-%m-%d}，取各单位已核定的最新报送期（累计值）；与上年同期比较。"]
@@ -347,7 +349,7 @@ def unit_rows(cycle, unit, *, as_of: datetime.date | None = None, alpha: float =
     all_ids = {u for gid in groups for u in members[gid]}
     current = year_values(cycle, indicator_ids, all_ids, as_of)
     previous = previous_values(cycle, indicator_ids, all_ids, current)
-    previous.update(_renamed_previous(cycle, unit, line, indicator_ids, current, previous))
+    previous.update(renamed_previous(cycle, all_ids, indicator_ids, current, previous))
     past = _history(line, indicator_ids, cycle,
                     additive={item.indicator_id for item in items if item.indicator.aggregation == Aggregation.SUM})
     starts = definition_starts(indicator_ids)
@@ -370,19 +372,22 @@ def unit_rows(cycle, unit, *, as_of: datetime.date | None = None, alpha: float =
     return out
 
 
-def _renamed_previous(cycle, unit, line, indicator_ids, current, previous) -> dict:
-    """Last year's same period of a unit renamed this year (更名, one predecessor): the predecessor's figure,
-    marked 原××, where the unit itself has none (2 queries, only then)."""
-    renamed = [link for link in line.links if link.successor == unit.pk and link.year == cycle.year]
-    if len(renamed) != 1 or renamed[0].kind != history.RENAME:
+def renamed_previous(cycle, unit_ids, indicator_ids, current, previous) -> dict:
+    """Last year's same period of the units renamed this year (one 更名 dated in the cycle's year, nothing else):
+    their predecessor's figure, marked 原××, where the unit itself has none (1 query; 2 more when one is)."""
+    steps = defaultdict(list)
+    for after, before, kind, name in Succession.objects.filter(successor_id__in=unit_ids, on__year=cycle.year
+                                                               ).values_list("successor_id", "predecessor_id", "kind",
+                                                                             "predecessor__name"):
+        steps[after].append((before, kind, name))
+    renamed = {after: found[0] for after, found in steps.items() if len(found) == 1 and found[0][1] == history.RENAME}
+    wanted = {(renamed[u][0], i): (u, now) for (u, i), now in current.items() if u in renamed and i in indicator_ids
+              and now.number is not None and (previous.get((u, i)) is None or previous[(u, i)].number is None)}
+    if not wanted:
         return {}
-    before = renamed[0].predecessor
-    wanted = {i for i in indicator_ids if (unit.pk, i) in current
-              and (previous.get((unit.pk, i)) is None or previous[(unit.pk, i)].number is None)}
-    found = previous_values(cycle, wanted, [before], {(before, i): current[(unit.pk, i)] for i in wanted})
-    name = line.names[before]
-    return {(unit.pk, i): replace(value, note=f"原{name}{value.note}") for (_u, i), value in found.items()
-            if value.number is not None}
+    found = previous_values(cycle, indicator_ids, {b for b, _i in wanted}, {k: v[1] for k, v in wanted.items()})
+    return {(wanted[key][0], key[1]): replace(value, note=f"原{renamed[wanted[key][0]][2]}{value.note}")
+            for key, value in found.items() if value.number is not None}
 
 
 def _table_from(cycle, indicator, peers, units, current, previous, notes) -> Table:

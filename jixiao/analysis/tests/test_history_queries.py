@@ -155,5 +155,7 @@ def test_a_unit_renamed_this_year_is_set_against_its_predecessors_same_period(wo
     row = compare.unit_rows(cyc, s1, as_of=AS_OF)[0].row
     assert row.previous.number == 100 and row.previous.note.startswith("原华明镇2025年")
     assert row.change == 20 and row.growth.value == 20
+    table = compare.indicator_table(cyc, ind, compare.peer_set(cyc, ind, "G1"), as_of=AS_OF)  # the office's table
+    assert table.row_of(s1.pk).previous.note.startswith("原华明镇") and table.row_of(s1.pk).growth.value == 20
     _succeed(_old(cast, "S91", "甲镇", DAY(2025, 12, 31)), s1, "merge", DAY(2026, 1, 1))
     assert compare.unit_rows(cyc, s1, as_of=AS_OF)[0].row.previous.number is None  # a merger: not compared
