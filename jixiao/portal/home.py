@@ -5,17 +5,21 @@ office marked for disclosure, the key tasks of the running year with their deriv
 and the evaluation campaigns open now.
 """
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from jixiao.accounts import access
+from jixiao.analysis import pace, pace_queries
 from jixiao.evaluation.models import Campaign, CampaignStatus
 from jixiao.keywork import board
-from jixiao.keywork.models import KeyTask
+from jixiao.keywork.models import KeyTask, Milestone, Progress
+from jixiao.keywork.status import MilestoneFact, ProgressFact, judge
 from jixiao.lib import cycles
 from jixiao.org.models import Cycle
 from jixiao.portal import glance
 from jixiao.results import queries
 from jixiao.results.models import Rectification, RectificationStatus
+from jixiao.scoring.models import ScoreResult
 
 
 def latest_published_cycle() -> Cycle | None:
@@ -24,21 +28,58 @@ def latest_published_cycle() -> Cycle | None:
 
 
 def published_groups(cycle) -> list[dict]:
-    """The cycle's published results by group: [{"name", "rows": [{"rank", "unit", "total", "grade"}]}]."""
+    """The cycle's published results by group, in group order: [{"name", "rows": [{"unit", "total", "grade"}]}].
+
+    Plain values, not result rows: a result carries its JSON (blocks, grading steps) that this page never reads."""
     if cycle is None:
         return []
-    results = queries.results_of(queries.official_runs(cycle, published_only=True))
-    return [{"name": g["name"], "rows": [{"rank": r.rank, "unit": r.unit, "total": r.total, "grade": r.grade}
-                                         for r in g["rows"]]} for g in queries.by_group(results)]
+    runs = queries.official_runs(cycle, published_only=True)
+    groups: dict = {}
+    for run_id, group_id, name, unit_name, unit_code, total, grade in (
+            ScoreResult.objects.filter(run__in=runs).order_by("run_id", "group_order", "rank", "unit__code")
+            .values_list("run_id", "group_id", "group__name", "unit__name", "unit__code", "total", "grade")):
+        groups.setdefault((run_id, group_id), {"name": name, "rows": []})["rows"].append(
+            {"unit": {"name": unit_name, "code": unit_code}, "total": total, "grade": grade})
+    return list(groups.values())
 
 
 def key_work(cycle) -> dict:
-    """The running year's key tasks counted by their derived status (keywork/status.py)."""
+    """The running year's key tasks counted by their derived status (keywork/status.py) and by their pace
+    against their milestones (序时进度, analysis/pace.py)."""
     if cycle is None:
-        return {"cycle": None, "counts": [], "total": 0}
-    rows = board.rows_for(KeyTask.objects.all(), cycle)
-    counts = board.counts(rows)
-    return {"cycle": cycle, "counts": counts, "total": len(rows)}
+        return {"cycle": None, "counts": [], "paces": [], "total": 0}
+    rows = board_rows(KeyTask.objects.filter(cycle=cycle), cycle)
+    judged = paces(rows, cycle)
+    pace_counts = [{"label": pace.LABELS[s], "count": sum(1 for p in judged if p.status == s)} for s in pace.ORDER]
+    return {"cycle": cycle, "counts": board.counts(rows), "total": len(rows),
+            "paces": [c for c in pace_counts if c["count"]]}
+
+
+def board_rows(tasks, cycle) -> list[board.BoardRow]:
+    """As the office's board (board.rows_for) judges them, from only the fields the public pages read: three
+    queries (tasks, milestones, progress reports), and no progress text, leader or cooperating unit loaded."""
+    tasks = (tasks.only("id", "cycle_id", "code", "name", "kind", "annual_goal", "lead_unit_id").order_by("code")
+             .prefetch_related(
+                 Prefetch("milestones", Milestone.objects.only("id", "task_id", "period_code", "due_on")),
+                 Prefetch("progress_reports", Progress.objects.only(
+                     "id", "task_id", "unit_id", "period_code", "percent", "milestone_met", "reported_at"))))
+    on = board.judged_on(cycle)
+    return [board.BoardRow(task, judge(task, on)) for task in tasks]
+
+
+def paces(rows: list[board.BoardRow], cycle) -> list[pace.Pace]:
+    """The pace of each board row's task, from the milestones and reports the board prefetched: one query (the
+    cycle's thresholds) whatever the number of tasks. As pace_queries.task_rows: the lead unit's reports made by
+    the day the cycle is judged on."""
+    day, rule = pace_queries.judged_on(cycle), pace_queries.rule_for(cycle)
+    found = []
+    for row in rows:
+        task = row.task
+        milestones = [MilestoneFact(m.period_code, m.due_on) for m in task.milestones.all()]
+        reports = [ProgressFact(p.period_code, p.percent, p.milestone_met) for p in task.progress_reports.all()
+                   if p.unit_id == task.lead_unit_id and timezone.localdate(p.reported_at) <= day]
+        found.append(pace.task_pace(milestones, reports, day, rule))
+    return found
 
 
 def rectification(day) -> dict:

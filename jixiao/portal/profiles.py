@@ -20,7 +20,7 @@ from jixiao.keywork import board
 from jixiao.keywork.models import KeyTask
 from jixiao.lib import cycles
 from jixiao.org.models import Cycle, Group, GroupPurpose, Unit, UnitKind
-from jixiao.portal import glance
+from jixiao.portal import glance, home
 from jixiao.portal.models import UnitProfile
 from jixiao.results import publication, queries
 from jixiao.results.models import Rectification, RectificationStatus
@@ -103,9 +103,13 @@ def history(unit) -> list[dict]:
 
 
 def key_tasks(unit, cycle) -> list[board.BoardRow]:
+    """The tasks the unit leads in `cycle`, each with its status and, as `public_pace`, its 序时进度."""
     if cycle is None:
         return []
-    return board.rows_for(KeyTask.objects.filter(lead_unit=unit), cycle)
+    rows = home.board_rows(KeyTask.objects.filter(cycle=cycle, lead_unit=unit), cycle)
+    for row, judged in zip(rows, home.paces(rows, cycle), strict=True):
+        row.public_pace = judged
+    return rows
 
 
 def rectifications(unit) -> list:

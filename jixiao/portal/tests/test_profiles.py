@@ -83,6 +83,7 @@ def test_key_tasks_show_their_progress_and_no_leader(cast, client):
     [row] = _rows(html, "tasks")
     assert row[:3] == ["ZD-07", task.name, "重点工作"]
     assert row[4] in {"已完成", "按进度推进", "滞后", "停滞"}
+    assert row[5] in {"欠进度", "达进度", "超进度", "已完成", "无法判断"}
     assert "王建国" not in html and "副区长" not in html
     assert "本年度没有该单位牵头的重点工作" in _detail(client, cast.fgw)
 
@@ -131,3 +132,24 @@ def test_the_questionnaire_links_each_department_to_its_profile(client, campaign
     assert all(a.get("target") == "_blank" and "noopener" in a.get("rel") for a in links)
     for c in units:  # every link leads to a page
         assert client.get(reverse("portal:unit_detail", args=[c])).status_code == 200
+
+
+def test_a_task_shows_its_pace_against_its_milestones(cast, client):
+    """On 10 November 2026 three of four quarterly milestones are due: one task met all three (达进度), the other
+    none (欠进度, and 停滞 by the board's rule: two or more missed and no movement)."""
+    import time_machine
+    from django.utils import timezone
+
+    from jixiao.keywork.models import Progress
+
+    with time_machine.travel(datetime.datetime(2026, 11, 10, 10, 0, tzinfo=datetime.UTC), tick=False):
+        kept = keywork_builders.task(cast, code="ZD-01", lead=cast.street)
+        keywork_builders.task(cast, code="ZD-02", lead=cast.street)
+        Progress.objects.create(task=kept, unit=cast.street, period_code="Q3", text="按计划推进", percent=75,
+                                milestone_met=True, reported_by=cast.street_reporter, reported_at=timezone.now())
+        rows = {r[0]: r for r in _rows(_detail(client, cast.street), "tasks")}
+        assert (rows["ZD-01"][4], rows["ZD-01"][5], rows["ZD-01"][6]) == ("按进度推进", "达进度", "75%")
+        assert (rows["ZD-02"][4], rows["ZD-02"][5]) == ("停滞", "欠进度")
+        home = lxml.html.fromstring(client.get(reverse("portal:index")).content)
+        assert home.xpath('string(//*[@data-testid="work-paces"])') == \
+            "对照序时进度（已到期节点目标的完成情况）：欠进度 1 项，达进度 1 项。"
