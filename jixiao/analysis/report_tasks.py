@@ -1,4 +1,4 @@
-"""Background work of the analysis app: building half-year analysis reports (django-tasks, as reporting does)."""
+"""Background work of the analysis app: building the half-year and quarterly reports (django-tasks, as reporting does)."""
 
 from django_tasks import task
 
