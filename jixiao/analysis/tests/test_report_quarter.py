@@ -138,6 +138,12 @@ def test_the_pages_request_a_quarterly_report_and_the_lead_unit_reads_it_once_is
     mine = reader.get("/analysis/my/reports/").content.decode()
     assert "华明街道2026年第三季度重点项目评价报告" in mine
     assert reader.get(f"/analysis/my/reports/{report.pk}/download/").status_code == 200
+    if report_pdf.available():
+        assert "下载 PDF" in mine
+        pdf = reader.get(f"/analysis/my/reports/{report.pk}/pdf/")
+        assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")
+    assert login(cast.reporter).get(
+        f"/analysis/my/reports/{report.pk}/pdf/").status_code == 404  # 区发改委 reads not 华明街道's report
 
 
 def test_the_command_writes_a_quarter_and_refuses_a_half_with_it(cast, world, tmp_path):
