@@ -116,6 +116,33 @@ class RectificationReport(models.Model):
         return self.rectification.unit
 
 
+class RatingVerdict(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class RectificationRating(models.Model):
+    """A resident's re-rating of a completed, disclosed rectification (整改满意度复评), anonymous.
+
+    The comment is shown on the portal only once the office approves it (`comment_approved`)."""
+
+    rectification = models.ForeignKey(Rectification, on_delete=models.PROTECT, related_name="ratings",
+                                      verbose_name="整改事项")
+    verdict = models.CharField("评价", max_length=12, choices=RatingVerdict.choices)
+    comment = models.CharField("意见", max_length=300, blank=True)
+    comment_approved = models.BooleanField("意见已审核公开", default=False)
+    created_at = models.DateTimeField("评价时间")
+
+    class Meta:
+        verbose_name = "整改满意度复评"
+        verbose_name_plural = "整改满意度复评"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"整改复评 {self.rectification_id} {self.get_verdict_display()}"
+
+
 class CadreRecord(models.Model):
     """One cycle's entry in a cadre's performance archive (实绩档案): the unit's result as it stood."""
 

@@ -1,0 +1,27 @@
+"""Access cases for rectification in public (see tests/test_access_matrix.py): public pages, everyone may read
+them and re-rate, signed in or not. An item the office did not disclose answers 404 to everyone, as an unknown
+one does (tested in test_rectification.py); the cases here use a disclosed, completed item of another unit than
+the unit roles' own, since a public item belongs to no one's reach.
+
+The re-rating is posted without the form's signed start time, so everyone gets the Chinese 400 “页面已过期”.
+"""
+
+from jixiao.portal.tests.access_profiles import EVERYONE
+
+
+def _closed_item(c) -> dict:
+    from django.utils import timezone
+
+    from jixiao.results.tests import builders
+
+    item = builders.rectification(c, unit=c.fgw, disclose=True, status="closed", closed_by=c.office,
+                                  closed_at=timezone.now())
+    return {"pk": item.pk}
+
+
+CASES = {
+    "portal:rectification": {"allowed": EVERYONE, "public": True},
+    "portal:rectification_detail": {"allowed": EVERYONE, "public": True, "kwargs": _closed_item},
+    "portal:rectification_rate": {"allowed": EVERYONE, "public": True, "kwargs": _closed_item, "method": "post",
+                                  "ok": (400,)},
+}
