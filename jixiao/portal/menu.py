@@ -14,6 +14,7 @@ MENU = [
     ("参加评议", "portal:evaluate"),
     ("通知公告", "portal:notices"),
     ("政策文件", "portal:policies"),
+    ("数据开放", "portal:data"),
 ]
 
 

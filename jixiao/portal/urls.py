@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.portal import profiles, publishing_pages, rectification, results, views
+from jixiao.portal import opendata, profiles, publishing_pages, rectification, results, views
 
 app_name = "portal"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("units/<str:code>/", profiles.unit_detail, name="unit_detail"),
 ]
 urlpatterns += publishing_pages.urlpatterns  # 通知公告, 政策文件, … (publishing_pages.py)
+urlpatterns += opendata.urlpatterns  # 数据开放 (opendata.py)
 urlpatterns += rectification._urls()  # 整改公开 (rectification.py)

@@ -6,4 +6,9 @@ from jixiao.portal.tests.access_profiles import EVERYONE
 
 CASES = {
     "portal:search": {"allowed": EVERYONE, "public": True},
+    "portal:data": {"allowed": EVERYONE, "public": True},
+    "portal:data_file": {"allowed": EVERYONE, "public": True, "kwargs": lambda c: {"slug": "unit-results", "fmt": "csv"}},
+    # The cast has no published run: a year without one answers 404 to everyone, signed in or not.
+    "portal:data_results": {"allowed": EVERYONE, "public": True, "ok": (404,),
+                            "kwargs": lambda c: {"year": c.cycle.year, "fmt": "csv"}},
 }
