@@ -125,6 +125,9 @@ def completion_chart(lines: list[tuple[str, Decimal, Decimal | None]]) -> bytes:
 
 
 def _style(axes, font: dict, value_label: str, *, horizontal: bool = False) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(integer=True))  # counts: no 0.2 steps
     for label in axes.get_xticklabels() + axes.get_yticklabels():
         label.set_fontfamily(font["family"])
         label.set_fontsize(8)

@@ -147,7 +147,9 @@ def problems(f: QuarterFacts) -> list[str]:
     """五、存在问题: tasks behind, quarter milestones missed, no progress reported, no milestones."""
     out = []
     behind = f.behind
-    if behind:
+    if len(behind) == 1:
+        out.append(f"“{behind[0].name}”（{behind[0].unit}）欠序时进度{behind[0].shortfall or 0}个节点。")
+    elif behind:
         worst = max(behind, key=lambda p: p.shortfall or 0)
         out.append(f"{names([p.name for p in behind])}欠序时进度，其中“{worst.name}”（{worst.unit}）差{worst.shortfall or 0}个节点。")
     missed = f.in_quarter(MISSED)

@@ -70,7 +70,7 @@ def test_the_district_report_has_six_parts_the_rule_and_the_tables(cast, world):
                                                          "欠进度"]
     behind = document.tables[headers.index(["项目", "牵头单位", "已完成节点", "应完成节点", "差额", "完成进度"])]
     assert [c.text for c in behind.rows[1].cells][2:5] == ["1/4", "3", "2个节点"]
-    assert any(t.startswith("（一）“重点工作ZD01”欠序时进度") for t in texts)
+    assert any(t.startswith("（一）“重点工作ZD01”（华明街道）欠序时进度2个节点") for t in texts)
 
 
 def test_requesting_a_quarter_makes_a_draft_docx_and_pdf_then_edits_and_issues(cast, world,
@@ -82,7 +82,7 @@ def test_requesting_a_quarter_makes_a_draft_docx_and_pdf_then_edits_and_issues(c
     assert (report.kind, report.quarter, report.half, report.status) == (ReportKind.QUARTER, 3, None,
                                                                           ReportStatus.DRAFT)
     assert report.title == "华明街道2026年第三季度重点项目评价报告"
-    assert report.problems.startswith("（一）“重点工作ZD01”欠序时进度")
+    assert report.problems.startswith("（一）“重点工作ZD01”（华明街道）欠序时进度2个节点")
     if report_pdf.available():
         with report.pdf.open("rb") as handle:
             assert handle.read(5) == b"%PDF-"

@@ -35,9 +35,11 @@ def test_the_overview_counts_pace_the_quarters_milestones_and_ratings():
         "截至2026年9月30日，全区纳入季度评价的重点工作和重大项目共3项，按序时进度欠进度1项，达进度2项。",
         "本季度应完成节点目标2个，已完成1个，未完成1个。",
         "季度评价：较好2项，差1项。"]
-    assert q.problems(f) == ["“甲”欠序时进度，其中“甲”（华明街道）差2个节点。", "本季度节点目标未按期完成的有“甲”。"]
+    assert q.problems(f) == ["“甲”（华明街道）欠序时进度2个节点。", "本季度节点目标未按期完成的有“甲”。"]
     assert q.suggestions(f)[:2] == ["对欠进度的1个项目逐项明确追赶措施、责任人和完成时限，下季度按月调度。",
                                     "对评价为“差”的项目开展专项督查，必要时下发督办单，并约谈牵头单位负责人。"]
+    f.projects.append(line(pace.BEHIND, quarter_state=q.MISSED, shortfall=1, name="丁"))
+    assert q.problems(f)[0] == "“甲”、“丁”欠序时进度，其中“甲”（华明街道）差2个节点。"
 
 
 def test_nothing_to_evaluate_and_nothing_wrong_are_said_not_left_empty():
