@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.portal import opendata, profiles, publishing_pages, rectification, results, views
+from jixiao.portal import opendata, profiles, publishing_pages, rectification, results, search, views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("results/", results.results, name="results"),
     path("units/", profiles.unit_list, name="units"),
     path("units/<str:code>/", profiles.unit_detail, name="unit_detail"),
+    path("search/", search.search_page, name="search"),
 ]
 urlpatterns += publishing_pages.urlpatterns  # 通知公告, 政策文件, … (publishing_pages.py)
 urlpatterns += opendata.urlpatterns  # 数据开放 (opendata.py)
