@@ -22,6 +22,7 @@ from jixiao.org.tests.access_cases import CASES as ORG_CASES
 from jixiao.portal.tests.access_profiles import CASES as PORTAL_PROFILE_CASES
 from jixiao.portal.tests.access_publishing import CASES as PUBLISHING_CASES
 from jixiao.portal.tests.access_rectification import CASES as PORTAL_RECTIFICATION_CASES
+from jixiao.portal.tests.access_search import CASES as PORTAL_SEARCH_CASES
 from jixiao.reporting.tests.access_cases import CASES as REPORTING_CASES
 from jixiao.results.tests.access_cases import CASES as RESULTS_CASES
 from jixiao.scoring.tests.access_cases import CASES as SCORING_CASES
@@ -87,6 +88,7 @@ MATRIX.update({name: Case(**spec) for name, spec in ANALYSIS_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in PORTAL_PROFILE_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in PORTAL_RECTIFICATION_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in PUBLISHING_CASES.items()})
+MATRIX.update({name: Case(**spec) for name, spec in PORTAL_SEARCH_CASES.items()})
 
 # Each app's cases build that app's own world in the cast; worlds of different apps may not share one database.
 CASE_SOURCES = {"indicators": INDICATOR_CASES, "org": ORG_CASES, "reporting": REPORTING_CASES,
