@@ -19,9 +19,24 @@ def _closed_item(c) -> dict:
     return {"pk": item.pk}
 
 
+def _comment(c) -> dict:
+    from django.utils import timezone
+
+    from jixiao.results.models import RectificationRating
+
+    item = _closed_item(c)["pk"]
+    rating = RectificationRating.objects.create(rectification_id=item, verdict="basic", comment="还可以",
+                                                created_at=timezone.now())
+    return {"pk": rating.pk}
+
+
 CASES = {
     "portal:rectification": {"allowed": EVERYONE, "public": True},
     "portal:rectification_detail": {"allowed": EVERYONE, "public": True, "kwargs": _closed_item},
     "portal:rectification_rate": {"allowed": EVERYONE, "public": True, "kwargs": _closed_item, "method": "post",
                                   "ok": (400,)},
+    # The office reviews the comments in the back office; no other role, and no visitor, reaches it.
+    "portal_reratings:list": {"allowed": {"office"}},
+    "portal_reratings:review": {"allowed": {"office"}, "kwargs": _comment, "method": "post", "data": {"approve": "1"},
+                                "ok": (302,)},
 }

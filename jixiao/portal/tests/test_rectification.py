@@ -132,3 +132,23 @@ def test_the_re_rating_refuses_bots_missing_consent_and_open_items(cast, client)
                             {"started": token, "verdict": "satisfied", "consent": "on"})
         assert other.status_code == 422 and "尚未完成整改" in other.content.decode()
     assert RectificationRating.objects.count() == 0
+
+
+def test_the_office_approves_and_withdraws_a_comment_and_each_decision_is_audited(cast, client, login):
+    from jixiao.audit.models import Event
+
+    _, _, done = _world(cast)
+    rating = RectificationRating.objects.create(rectification=done, verdict="unsatisfied", comment="路面又坏了",
+                                                created_at=timezone.now())
+    public = reverse("portal:rectification_detail", args=[done.pk])
+    assert "路面又坏了" not in client.get(public).content.decode()
+    office = login(cast.office)
+    listing = office.get(reverse("portal_reratings:list")).content.decode()
+    assert "路面又坏了" in listing
+    review = reverse("portal_reratings:review", args=[rating.pk])
+    assert office.post(review, {"approve": "1"}).status_code == 302
+    assert "不满意：路面又坏了" in client.get(public).content.decode()
+    assert "路面又坏了" in office.get(reverse("portal_reratings:list"), {"show": "approved"}).content.decode()
+    office.post(review, {"approve": "0"})
+    assert "路面又坏了" not in client.get(public).content.decode()
+    assert Event.objects.filter(code="rectification.rerating_comment_reviewed").count() == 2
