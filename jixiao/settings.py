@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 
 from jixiao.lib.env import SettingError, env_bool, env_int, env_list, env_str
+from jixiao.portal.framing import origins as frame_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JIXIAO_VAR_DIR", str(BASE_DIR / "var")))
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jixiao.portal.framing.PortalFramingMiddleware",  # the 专栏: /p/ may be framed by listed sites
     "django_htmx.middleware.HtmxMiddleware",
     "jixiao.audit.middleware.RequestContextMiddleware",
     "jixiao.accounts.middleware.NoStoreWhenSignedInMiddleware",
@@ -198,6 +200,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
+# The 专栏: parent sites that may show the portal's public pages (/p/) in a frame, space-separated origins such
+# as https://www.example.gov.cn; every other page refuses every frame (jixiao/portal/framing.py, docs/portal.md).
+PORTAL_FRAME_ANCESTORS = frame_origins(env_str("JIXIAO_PORTAL_FRAME_ANCESTORS"))
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
