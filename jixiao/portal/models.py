@@ -184,3 +184,6 @@ class UnitProfile(models.Model):
 
     def __str__(self):
         return f"部门公开信息 {self.unit}"
+
+
+from jixiao.portal.messages_models import PublicMessage  # noqa: E402, F401  互动交流 (messages_models.py)
