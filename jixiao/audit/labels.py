@@ -226,6 +226,13 @@ EVENT_LABELS: dict[str, str] = {
     "article.withdraw_refused": "撤回门户信息被拒",
     "unit_profile.updated": "修改部门公开信息",
     "unit_profile.update_refused": "修改部门公开信息被拒",
+    "hudong.received": "收到互动交流留言",
+    "hudong.routed": "转办留言",
+    "hudong.closed": "留言不予受理",
+    "hudong.replied": "答复留言",
+    "hudong.reply_approved": "审核通过留言答复",
+    "hudong.reply_returned": "退回留言答复",
+    "hudong.refused": "互动交流办理被拒",
 }
 
 # The first part of a code names its area; the search offers these as prefixes.
@@ -261,6 +268,7 @@ PREFIX_LABELS: dict[str, str] = {
     "backup.": "备份与恢复",
     "article.": "门户信息",
     "unit_profile.": "部门公开信息",
+    "hudong.": "互动交流",
 }
 
 

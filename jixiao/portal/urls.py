@@ -17,3 +17,6 @@ urlpatterns = [
 urlpatterns += publishing_pages.urlpatterns  # 通知公告, 政策文件, … (publishing_pages.py)
 urlpatterns += opendata.urlpatterns  # 数据开放 (opendata.py)
 urlpatterns += rectification._urls()  # 整改公开 (rectification.py)
+from jixiao.portal import hudong  # noqa: E402  互动交流 (hudong.py)
+
+urlpatterns += hudong.urlpatterns
