@@ -11,6 +11,7 @@ MENU = [
     ("首页", "portal:index"),
     ("绩效结果", "portal:results"),
     ("部门绩效", "portal:units"),
+    ("整改公开", "portal:rectification"),
     ("参加评议", "portal:evaluate"),
     ("通知公告", "portal:notices"),
     ("政策文件", "portal:policies"),

@@ -32,6 +32,8 @@ def _comment(c) -> dict:
 
 CASES = {
     "portal:rectification": {"allowed": EVERYONE, "public": True},
+    # The 长辈版 switch sets a cookie and sends everyone back to the portal home (no `next` given).
+    "portal:elder": {"allowed": EVERYONE, "public": True, "ok": (302,)},
     "portal:rectification_detail": {"allowed": EVERYONE, "public": True, "kwargs": _closed_item},
     "portal:rectification_rate": {"allowed": EVERYONE, "public": True, "kwargs": _closed_item, "method": "post",
                                   "ok": (400,)},
