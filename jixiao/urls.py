@@ -17,6 +17,7 @@ urlpatterns = [
     path("profiles/", include("jixiao.portal.profile_office_urls")),
     path("publishing/", include("jixiao.portal.publishing_views")),
     path("reratings/", include("jixiao.portal.rectification_office")),
+    path("hudong-office/", include("jixiao.portal.hudong_office")),
 ]
 
 # Chinese error pages in the shell's or the portal's layout (ui/errors.py); 500 needs no database.

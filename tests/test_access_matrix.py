@@ -19,6 +19,7 @@ from jixiao.evaluation.tests.access_cases import CASES as EVALUATION_CASES
 from jixiao.indicators.tests.access_cases import CASES as INDICATOR_CASES
 from jixiao.keywork.tests.access_cases import CASES as KEYWORK_CASES
 from jixiao.org.tests.access_cases import CASES as ORG_CASES
+from jixiao.portal.tests.access_hudong import CASES as PORTAL_HUDONG_CASES
 from jixiao.portal.tests.access_profiles import CASES as PORTAL_PROFILE_CASES
 from jixiao.portal.tests.access_publishing import CASES as PUBLISHING_CASES
 from jixiao.portal.tests.access_rectification import CASES as PORTAL_RECTIFICATION_CASES
@@ -89,6 +90,7 @@ MATRIX.update({name: Case(**spec) for name, spec in PORTAL_PROFILE_CASES.items()
 MATRIX.update({name: Case(**spec) for name, spec in PORTAL_RECTIFICATION_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in PUBLISHING_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in PORTAL_SEARCH_CASES.items()})
+MATRIX.update({name: Case(**spec) for name, spec in PORTAL_HUDONG_CASES.items()})
 
 # Each app's cases build that app's own world in the cast; worlds of different apps may not share one database.
 CASE_SOURCES = {"indicators": INDICATOR_CASES, "org": ORG_CASES, "reporting": REPORTING_CASES,

@@ -95,6 +95,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "analysis.quality": frozenset({R.OFFICE_ADMIN, R.LEADER, R.ASSESSOR}),
     # Portal publishing (门户信息发布): office users draft, and another office user approves (maker-checker).
     "portal.publish": frozenset({R.OFFICE_ADMIN}),
+    # 互动交流: the office routes, closes and approves residents' messages; a unit's people reply to those routed
+    # to their unit (the object's `unit` keeps another unit's message out of reach).
+    "portal.messages": frozenset({R.OFFICE_ADMIN, R.REPORTER, R.REVIEWER}),
 }
 
 SESSION_KEY = "active_membership_id"

@@ -142,3 +142,39 @@ def test_days_to_answer_counts_calendar_days(cast):
     message.received_at = timezone.make_aware(datetime.datetime(2026, 3, 1, 23, 0))
     message.answered_at = timezone.make_aware(datetime.datetime(2026, 3, 16, 8, 0))
     assert message.days_to_answer == 15
+
+
+def test_the_office_routes_the_department_replies_and_the_office_approves_in_the_back_office(cast, client, login):
+    message, code = _message(cast)
+    login(cast.office)
+    assert "考核结果何时公布" in client.get(reverse("portal_hudong:list")).content.decode()
+    response = client.post(reverse("portal_hudong:route", args=[message.pk]), {"unit": cast.fgw.code})
+    assert response.status_code == 302
+    login(cast.reporter)
+    assert "考核结果何时公布" in client.get(reverse("portal_hudong:list")).content.decode()
+    client.post(reverse("portal_hudong:reply", args=[message.pk]), {"reply": "将于3月底前公布。"})
+    login(cast.street_reporter)
+    assert client.get(reverse("portal_hudong:detail", args=[message.pk])).status_code == 404
+    assert "考核结果何时公布" not in client.get(reverse("portal_hudong:list"), {"show": "pending"}).content.decode()
+    login(cast.office)
+    page = client.get(reverse("portal_hudong:detail", args=[message.pk])).content.decode()
+    assert "将于3月底前公布" in page and 'data-testid="approve-form"' in page
+    client.post(reverse("portal_hudong:approve", args=[message.pk]), {"publish": "1"})
+    message.refresh_from_db()
+    assert message.status == MessageStatus.ANSWERED and message.published and message.replied_by == cast.reporter
+    assert "将于3月底前公布" in client.get(reverse("portal:hudong")).content.decode()
+
+
+def test_a_refused_step_is_shown_in_chinese_and_audited(cast, client, login):
+    message, _ = _message(cast)
+    login(cast.office)
+    response = client.post(reverse("portal_hudong:close", args=[message.pk]), {"reason": "other"}, follow=True)
+    assert "请写明原因" in response.content.decode()
+    assert Event.objects.filter(code="hudong.refused", outcome="failure").count() == 1
+    response = client.post(reverse("portal_hudong:route", args=[message.pk]), {"unit": cast.village.code},
+                           follow=True)
+    assert "请选择承办单位" in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.NEW
+    login(cast.reporter)  # a new message is not yet the department's, even were it in reach
+    assert client.get(reverse("portal_hudong:detail", args=[message.pk])).status_code == 404
