@@ -178,3 +178,10 @@ def test_a_refused_step_is_shown_in_chinese_and_audited(cast, client, login):
     assert message.status == MessageStatus.NEW
     login(cast.reporter)  # a new message is not yet the department's, even were it in reach
     assert client.get(reverse("portal_hudong:detail", args=[message.pk])).status_code == 404
+
+
+def test_the_portal_menu_leads_to_hudong_and_marks_it_on_its_pages(db):
+    from jixiao.portal import menu
+
+    current = [e["label"] for e in menu.entries(reverse("portal:hudong_new")) if e["current"]]
+    assert current == ["互动交流"]
