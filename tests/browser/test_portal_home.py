@@ -77,7 +77,7 @@ def test_the_keyboard_alone_reaches_the_menu_and_the_evaluation(whole_demo, live
     assert _focused(page) == "跳到正文"
     expect(page.get_by_role("link", name="跳到正文")).to_be_visible()  # shown once focused
     seen = []
-    for _ in range(8):
+    for _ in range(12):  # the brand, 长辈版, the search box and its button, then the menu
         page.keyboard.press("Tab")
         seen.append(_focused(page))
         if seen[-1] == "参加评议":
