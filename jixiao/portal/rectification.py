@@ -107,7 +107,7 @@ def rectification_detail(request, pk: int):
 
     item = item_or_404(pk)
     context = detail_context(item, timezone.localdate())
-    if item.status == RectificationStatus.CLOSED:
+    if item.status == RectificationStatus.CLOSED and not request.GET.get("rated"):  # no second form after a rating
         context["form"] = rectification_rating.blank_form(pk)
     return render(request, "portal/rectification/detail.html", context)
 

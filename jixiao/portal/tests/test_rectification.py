@@ -104,6 +104,7 @@ def test_a_resident_re_rates_a_completed_item_and_the_comment_waits_for_approval
         assert response.status_code == 302
         html = client.get(response["Location"]).content.decode()
         assert "满意 0 人，基本满意 1 人，不满意 0 人" in html and "提交成功" in html
+        assert 'data-testid="rating-form"' not in html
         assert "好多了但还要坚持" not in html  # not approved yet
         RectificationRating.objects.update(comment_approved=True)
         assert "好多了但还要坚持" in client.get(url.replace("rate/", "")).content.decode()
