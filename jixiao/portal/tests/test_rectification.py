@@ -111,6 +111,9 @@ def test_a_resident_re_rates_a_completed_item_and_the_comment_waits_for_approval
         again = client.post(url, {"started": token, "verdict": "satisfied", "consent": "on"})
         assert again.status_code == 422 and "今天已对该事项进行过复评" in again.content.decode()
     assert RectificationRating.objects.count() == 1
+    from jixiao.audit.models import Event
+
+    assert Event.objects.filter(code="rectification.rerated").count() == 1
 
 
 def test_the_re_rating_refuses_bots_missing_consent_and_open_items(cast, client):
