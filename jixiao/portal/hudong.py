@@ -126,11 +126,16 @@ def new_message(request):
     return render(request, "portal/hudong/received.html", {"message": message, "code": code})
 
 
+def _lookups_over(request) -> bool:
+    """Count one 查询码 look-up from this address bucket (by URL or by the list's box); True past the limit."""
+    bucket = privacy.address_bucket(client_ip(request), timezone.localdate())
+    return guards.over(f"hudong-lookup:{bucket}", LOOKUP_LIMIT, LOOKUP_WINDOW)
+
+
 @never_cache
 @require_GET
 def lookup(request, code: str):
-    bucket = privacy.address_bucket(client_ip(request), timezone.localdate())
-    if guards.over(f"hudong-lookup:{bucket}", LOOKUP_LIMIT, LOOKUP_WINDOW):
+    if _lookups_over(request):
         return render(request, "portal/hudong/lookup.html", {"busy": BUSY}, status=429)
     message = hudong_actions.by_code(code)
     if message is None:
@@ -159,6 +164,8 @@ def response_times(answered) -> list[dict]:
 @require_GET
 def public_list(request):
     if code := request.GET.get("code", "").strip():
+        if _lookups_over(request):
+            return render(request, "portal/hudong/list.html", _list_context(request, BUSY), status=429)
         found = hudong_actions.by_code(code) if len(code) <= 20 else None
         if found is not None:
             return redirect("portal:hudong_lookup", code=code.upper())

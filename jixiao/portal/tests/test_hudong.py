@@ -185,3 +185,14 @@ def test_the_portal_menu_leads_to_hudong_and_marks_it_on_its_pages(db):
 
     current = [e["label"] for e in menu.entries(reverse("portal:hudong_new")) if e["current"]]
     assert current == ["互动交流"]
+
+
+def test_looking_codes_up_is_rate_limited_by_url_and_by_the_box(cast, client):
+    _, code = _message(cast)
+    for _ in range(hudong.LOOKUP_LIMIT // 2):
+        assert client.get(reverse("portal:hudong_lookup", args=["AAAAAAAAAAAA"])).status_code == 404
+        assert client.get(reverse("portal:hudong"), {"code": "AAAAAAAAAAAA"}).status_code == 404
+    busy = client.get(reverse("portal:hudong_lookup", args=[code]))
+    assert busy.status_code == 429 and "操作过于频繁" in busy.content.decode()
+    busy = client.get(reverse("portal:hudong"), {"code": code})
+    assert busy.status_code == 429 and "操作过于频繁" in busy.content.decode()
