@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -119,7 +120,12 @@ def unit_row(unit, query: str) -> dict:
 
 
 def result_row(result, query: str) -> dict:
-    return {"url_name": "portal:unit_detail", "url_arg": result.unit.code, "title": highlight(result.unit.name, query),
+    """A published result; it links to the unit's profile while the unit has one (not retired), else to the year's
+    results page."""
+    unit = result.unit
+    listed = unit.valid_to is None and unit.kind not in profiles.NOT_ASSESSED
+    return {"url": reverse("portal:unit_detail", args=[unit.code]) if listed
+            else reverse("portal:results") + f"?cycle={result.run.cycle.year}", "title": highlight(unit.name, query),
             "year": result.run.cycle.year, "group": result.group.name, "total": result.total, "rank": result.rank,
             "group_size": result.group_size, "grade": result.get_grade_display()}
 

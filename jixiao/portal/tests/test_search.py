@@ -141,3 +141,14 @@ def test_the_header_search_box_is_on_every_public_page(db, client):
     page = lxml.html.fromstring(client.get(reverse("portal:index")).content)
     [form] = page.xpath('//form[@data-testid="header-search"]')
     assert form.get("action") == reverse("portal:search") and form.xpath('.//input[@name="q"]')
+
+
+def test_a_retired_units_result_links_to_the_years_results_not_to_a_missing_profile(cast, client):
+    run = builders.scored(cast, publish=True)
+    cast.street.valid_to = datetime.date(2026, 12, 1)
+    cast.street.save()
+    page = lxml.html.fromstring(find(client, cast.street.name))
+    hrefs = page.xpath('//section[@data-testid="search-group-results"]//a/@href')
+    assert hrefs and all(h == reverse("portal:results") + f"?cycle={run.cycle.year}" for h in hrefs)
+    for href in hrefs:
+        assert client.get(href).status_code == 200
