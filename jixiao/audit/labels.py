@@ -204,6 +204,8 @@ EVENT_LABELS: dict[str, str] = {
     "rectification.returned": "整改被退回",
     "rectification.closed": "整改销号",
     "rectification.disclosure": "整改公开",
+    "rectification.rerated": "公众复评整改",
+    "rectification.rerating_comment_reviewed": "审核整改复评意见",
     "cadre.exported": "导出干部档案",
     "cadre.records_written": "生成干部实绩记录",
     "cadre.talk_recorded": "记录组织谈话",
