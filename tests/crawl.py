@@ -202,12 +202,42 @@ def client_for(role: Role):
     return client
 
 
-def walk(client, start: str = "/", limit: int = MAX_PAGES, check=None, per_shape_limit: int = PER_SHAPE):
-    """Visit every page reachable from `start` (breadth-first); yield a Page for each, checked by `check`."""
+def public_client(elder: bool = False):
+    """An anonymous visitor of the portal, in its ordinary layout or in its 长辈版 (the switch's cookie set)."""
+    from django.test import Client
+
+    from jixiao.portal import elder as elder_mode
+
+    client = Client(raise_request_exception=False)
+    if elder:
+        client.cookies[elder_mode.COOKIE] = "1"
+    return client
+
+
+def walk_public(client, limit: int = MAX_PAGES, check=None):
+    """Every public page reachable from the portal home, in the layout the client's cookie chose: the walk keeps
+    to /p/ and never follows the 长辈版 switch, so one walk reads one layout."""
+    from django.urls import reverse
+
+    return walk(client, reverse("portal:index"), limit, check, keep=_public_page)
+
+
+def _public_page(url: str) -> bool:
+    from django.urls import reverse
+
+    return url.startswith(reverse("portal:index")) and not url.startswith(reverse("portal:elder"))
+
+
+def walk(client, start: str = "/", limit: int = MAX_PAGES, check=None, per_shape_limit: int = PER_SHAPE,
+         keep=None):
+    """Visit every page reachable from `start` (breadth-first); yield a Page for each, checked by `check`.
+    `keep(url)`, when given, says which addresses the walk may visit at all."""
     queue, seen, per_shape = deque([start]), {start}, {}
     visited = 0
     while queue and visited < limit:
         url = queue.popleft()
+        if keep is not None and not keep(url):
+            continue
         response = client.get(url)
         visited += 1
         page = Page(url, response.status_code)

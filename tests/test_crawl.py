@@ -72,3 +72,15 @@ def test_role_reads_no_raw_code_on_any_page(username, role, checks):
     failures = [f"{page.url}: {'; '.join(page.problems)}" for page in pages if page.problems]
     assert len(pages) > 1, f"{target.label} reached no page beyond its home"
     assert failures == [], f"{target.label}: {len(failures)} of {len(pages)} pages\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["ordinary", "elder"])
+def test_public_reads_no_raw_code_on_any_portal_page(elder, checks):
+    """The portal's visitor, in each layout: every public page reached from /p/ is in plain Chinese, no error."""
+    client = crawl.public_client(elder)
+    assert ("elder.css" in client.get("/p/").content.decode()) == elder  # the walk reads the layout it names
+    pages = list(crawl.walk_public(client, check=checks))
+    failures = [f"{page.url}: {'; '.join(page.problems)}" for page in pages if page.problems]
+    reached = {crawl.shape(page.url) for page in pages if page.html}
+    assert len(reached) > 10, f"the portal's visitor reached only {sorted(reached)}"
+    assert failures == [], f"{len(failures)} of {len(pages)} public pages\n" + "\n".join(failures)
