@@ -16,6 +16,7 @@ MENU = [
     ("通知公告", "portal:notices"),
     ("政策文件", "portal:policies"),
     ("数据开放", "portal:data"),
+    ("分析报告", "portal:reports"),
     ("互动交流", "portal:hudong"),
 ]
 

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from jixiao.portal import elder, opendata, profiles, publishing_pages, rectification, results, search, views
+from jixiao.portal import (
+    elder,
+    opendata,
+    profiles,
+    publishing_pages,
+    rectification,
+    reports,
+    results,
+    search,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -18,6 +28,7 @@ urlpatterns += publishing_pages.urlpatterns  # 通知公告, 政策文件, … (
 urlpatterns += opendata.urlpatterns  # 数据开放 (opendata.py)
 urlpatterns += rectification._urls()  # 整改公开 (rectification.py)
 urlpatterns += elder.urlpatterns  # 长辈版 (elder.py)
+urlpatterns += reports.urlpatterns  # 绩效分析报告 (reports.py)
 from jixiao.portal import hudong  # noqa: E402  互动交流 (hudong.py)
 
 urlpatterns += hudong.urlpatterns

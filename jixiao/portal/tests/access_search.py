@@ -11,4 +11,7 @@ CASES = {
     # The cast has no published run: a year without one answers 404 to everyone, signed in or not.
     "portal:data_results": {"allowed": EVERYONE, "public": True, "ok": (404,),
                             "kwargs": lambda c: {"year": c.cycle.year, "fmt": "csv"}},
+    # 绩效分析报告 (reports.py): the list is public; the cast has no issued report, so any id is 404 to everyone.
+    "portal:reports": {"allowed": EVERYONE, "public": True},
+    "portal:report_pdf": {"allowed": EVERYONE, "public": True, "ok": (404,), "kwargs": lambda c: {"pk": 1}},
 }
