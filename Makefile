@@ -5,8 +5,9 @@ UV := $(PYTHON_BIN) -m uv
 PY := .venv/bin/python
 PORT ?= 8000
 # Two test processes on two cores; an idle one takes over half of the busy one's queue (worksteal), so the slow
-# browser tests at the end do not leave a core idle. Override with PYTEST_ARGS= for a serial run.
-PYTEST_ARGS ?= -n 2 --dist worksteal
+# browser tests at the end do not leave a core idle; the 30 slowest tests are listed at the end, to keep CI short.
+# Override with PYTEST_ARGS= for a serial run.
+PYTEST_ARGS ?= -n 2 --dist worksteal --durations=30
 WORKERS ?= 2
 THREADS ?= 4
 export UV_PYTHON_DOWNLOADS := never
