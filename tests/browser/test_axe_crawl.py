@@ -60,27 +60,27 @@ def test_every_page_of_every_role_passes_axe(whole_demo, live_server, browser, s
     assert failures == [], f"{len(failures)} violations on {checked} pages\n" + "\n".join(failures)
 
 
-@pytest.mark.parametrize("elder", [False, True], ids=["ordinary", "elder"])
-def test_every_public_page_passes_axe(elder, whole_demo, live_server, browser, shot):
-    """The portal for an anonymous visitor, in its ordinary layout and in 长辈版, at 1366 px and at 320 px."""
+@pytest.mark.parametrize(("elder", "width"), [(False, 1366), (True, 320)], ids=["ordinary-1366", "elder-320"])
+def test_every_public_page_passes_axe(elder, width, whole_demo, live_server, browser, shot):
+    """The portal for an anonymous visitor: its ordinary layout on a desktop, and 长辈版 on the narrowest phone,
+    where large text most often overflows (the pages' own browser tests also run axe on both layouts at 320 px)."""
     from jixiao.portal import elder as elder_mode
 
     done = set()
     urls = [page.url for page in crawl.walk_public(crawl.public_client(elder))
             if page.html and page.status == 200 and crawl.shape(page.url) not in done
             and not done.add(crawl.shape(page.url))]
-    failures, checked = [], 0
-    for width in (1366, 320):
-        context = browser.new_context(bypass_csp=True, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                      viewport={"width": width, "height": 900})
-        if elder:
-            context.add_cookies([{"name": elder_mode.COOKIE, "value": "1", "url": live_server.url}])
-        page = context.new_page()
-        for url in urls:
-            page.goto(live_server.url + url, wait_until="load")
-            failures += [f"{width}px {url} {failure}" for failure in axe_failures(page)]
-            checked += 1
-        shot(f"axe-crawl-public-{'elder' if elder else 'ordinary'}-{width}-last", on=page)
-        context.close()
-    assert checked > 20, checked
+    failures = []
+    context = browser.new_context(bypass_csp=True, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  viewport={"width": width, "height": 900})
+    if elder:
+        context.add_cookies([{"name": elder_mode.COOKIE, "value": "1", "url": live_server.url}])
+    page = context.new_page()
+    for url in urls:
+        page.goto(live_server.url + url, wait_until="load")
+        failures += [f"{width}px {url} {failure}" for failure in axe_failures(page)]
+    shot(f"axe-crawl-public-{'elder' if elder else 'ordinary'}-{width}-last", on=page)
+    context.close()
+    checked = len(urls)
+    assert checked > 10, checked
     assert failures == [], f"{len(failures)} violations on {checked} pages\n" + "\n".join(failures)
