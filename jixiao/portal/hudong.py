@@ -12,7 +12,6 @@ from collections import defaultdict
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jixiao.audit.middleware import client_ip
 from jixiao.evaluation import guards, privacy
 from jixiao.org.models import Unit, UnitKind
-from jixiao.portal import hudong_actions
+from jixiao.portal import form_clock, hudong_actions
 from jixiao.portal.messages_models import TEXT_MAX, TITLE_MAX, MessageKind, MessageStatus, PublicMessage
 
 SIGNER_SALT = "jixiao.portal.hudong"
@@ -79,17 +78,12 @@ class MessageForm(forms.Form):
 
 
 def _token() -> str:
-    return signing.TimestampSigner(salt=SIGNER_SALT).sign("hudong")
+    return form_clock.start(SIGNER_SALT, "hudong")
 
 
 def dwell_seconds(token: str) -> int | None:
     """Seconds since the form was shown, or None when the token is forged or stale."""
-    try:
-        signing.TimestampSigner(salt=SIGNER_SALT).unsign(token, max_age=FORM_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    issued = signing.b62_decode(token.rsplit(":", 2)[1])
-    return max(0, int(timezone.now().timestamp()) - issued)
+    return form_clock.dwell_seconds(token, salt=SIGNER_SALT, value="hudong", max_age=FORM_MAX_AGE)
 
 
 def _form_page(request, form, errors=(), status=200):

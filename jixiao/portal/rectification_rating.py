@@ -7,7 +7,6 @@ stored; a comment waits for the office's approval before the portal shows it (`c
 """
 
 from django import forms
-from django.core import signing
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from jixiao.audit import log
 from jixiao.audit.middleware import client_ip
 from jixiao.evaluation import guards, privacy
-from jixiao.portal import rectification
+from jixiao.portal import form_clock, rectification
 from jixiao.results.models import RatingVerdict, RectificationRating, RectificationStatus
 
 SIGNER_SALT = "jixiao.portal.rerate"
@@ -42,7 +41,7 @@ class RatingForm(forms.Form):
 
 
 def _token(pk: int) -> str:
-    return signing.TimestampSigner(salt=SIGNER_SALT).sign(str(pk))
+    return form_clock.start(SIGNER_SALT, str(pk))
 
 
 def blank_form(pk: int) -> RatingForm:
@@ -51,15 +50,7 @@ def blank_form(pk: int) -> RatingForm:
 
 def dwell_seconds(token: str, pk: int) -> int | None:
     """Seconds since the form was shown, or None when the token is forged, stale or for another item."""
-    signer = signing.TimestampSigner(salt=SIGNER_SALT)
-    try:
-        value = signer.unsign(token, max_age=FORM_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if value != str(pk):
-        return None
-    issued = signing.b62_decode(token.rsplit(":", 2)[1])
-    return max(0, int(timezone.now().timestamp()) - issued)
+    return form_clock.dwell_seconds(token, salt=SIGNER_SALT, value=str(pk), max_age=FORM_MAX_AGE)
 
 
 @transaction.atomic

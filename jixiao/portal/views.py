@@ -6,7 +6,6 @@ dwell), consent, a per-phone rate limit, and finally the atomic use of the code 
 """
 
 from django.conf import settings
-from django.core import signing
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -17,7 +16,7 @@ from jixiao.evaluation import actions, codes, guards, privacy, scale
 from jixiao.evaluation.forms import PublicAnswerForm, parse_matrix
 from jixiao.evaluation.models import COMMENT_MAX, Scale
 from jixiao.lib.crypto import normalize_phone
-from jixiao.portal import home
+from jixiao.portal import form_clock, home
 
 SIGNER_SALT = "jixiao.portal.evaluate"
 FORM_MAX_AGE = 4 * 3600  # a questionnaire page stays valid for four hours
@@ -65,7 +64,7 @@ def evaluate(request):
     except actions.EvaluationError as exc:
         return _code_page(request, str(exc), text, status=422)
     campaign = scope.campaign
-    started = signing.TimestampSigner(salt=SIGNER_SALT).sign(codes.digest(text)[:32])
+    started = form_clock.start(SIGNER_SALT, codes.digest(text)[:32])
     form = PublicAnswerForm(initial={"code": codes.normalize(text), "started": started})
     return _questionnaire(request, campaign, scope, form)
 
@@ -85,15 +84,8 @@ def _questionnaire(request, campaign, scope, form, values=None, comments=None, e
 
 def _dwell_seconds(token: str, code_text: str) -> int | None:
     """Seconds since the questionnaire was shown, or None when the token is forged, stale or for another code."""
-    signer = signing.TimestampSigner(salt=SIGNER_SALT)
-    try:
-        value = signer.unsign(token, max_age=FORM_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if value != codes.digest(code_text)[:32]:
-        return None
-    issued = signing.b62_decode(token.rsplit(":", 2)[1])
-    return max(0, int(timezone.now().timestamp()) - issued)
+    return form_clock.dwell_seconds(token, salt=SIGNER_SALT, value=codes.digest(code_text)[:32],
+                                    max_age=FORM_MAX_AGE)
 
 
 @never_cache
