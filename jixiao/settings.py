@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jixiao.results",
     "jixiao.portal",
     "jixiao.analysis",
+    "jixiao.cadres",
     "jixiao.notifications",
     "jixiao.schedule",
     "jixiao.backup",
