@@ -86,6 +86,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "results.rectify": frozenset({R.REPORTER, R.REVIEWER}),
     "results.cadres": frozenset({R.OFFICE_ADMIN, R.LEADER}),
     "results.unit": frozenset({R.OFFICE_ADMIN, R.LEADER, R.REPORTER, R.REVIEWER}),
+    # Cadres (领导班子和领导干部考核): personal data under PIPL. The office runs it; the committee (leaders) and the
+    # organisation department (组织部) read it, and the 组织部 reads nothing else; a cadre reads their own file
+    # through the link of their account (cadres/access.py), whatever their role.
+    "cadres.view": frozenset({R.OFFICE_ADMIN, R.LEADER, R.ORG_DEPT}),
+    "cadres.manage": frozenset({R.OFFICE_ADMIN}),
     # Analysis (绩效分析): the office and leaders compare every unit; the office keeps unit attributes, peer
     # weights and pace thresholds; a unit reads its own comparisons and pace.
     "analysis.view": frozenset({R.OFFICE_ADMIN, R.LEADER}),

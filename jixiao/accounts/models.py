@@ -25,6 +25,10 @@ class User(AbstractUser):
     # The last 30-second time step a code was accepted for, so a code cannot be replayed.
     totp_last_step = models.BigIntegerField("动态口令最近使用时间片", default=0)
     is_demo = models.BooleanField("示范账号", default=False)
+    # The cadre posts (org.Cadre rows) this person holds or held: one person, several posts over the years. It
+    # is what joins a cadre's posts into one performance file (实绩档案) and lets the cadre read their own.
+    cadre_posts = models.ManyToManyField("org.Cadre", blank=True, related_name="accounts",
+                                         verbose_name="任职记录（本人）")
 
     objects = CaseInsensitiveUserManager()
 

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
+    # 组织部: reads cadre assessments and performance files for selection and adjustment, and nothing else.
+    ORG_DEPT = "org_dept", _("组织部")
 
 
 # 三权分立: whoever holds one of these holds no other role at all.
