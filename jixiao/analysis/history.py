@@ -279,7 +279,7 @@ def satisfaction_history(line: Lineage, *, up_to: int, shown_years: set[int] | N
     from jixiao.evaluation import satisfaction
     from jixiao.evaluation.models import Campaign, RaterGroup, Rating
 
-    campaigns = {c.pk: c for c in Campaign.objects.filter(units__in=line.ids, cycle__year__lte=up_to)
+    campaigns = {c.pk: c for c in Campaign.objects.satisfaction().filter(units__in=line.ids, cycle__year__lte=up_to)
                  .select_related("cycle").distinct()}
     if shown_years is not None:
         campaigns = {pk: c for pk, c in campaigns.items() if c.cycle.year in shown_years}

@@ -231,7 +231,7 @@ class EvaluationProgress:
 
 def evaluation_progress(cycle) -> EvaluationProgress | None:
     """The cycle's open campaign (else its latest one) with the monitor's response rate per rater group."""
-    campaigns = Campaign.objects.filter(cycle=cycle).select_related("cycle").order_by("id")
+    campaigns = Campaign.objects.satisfaction().filter(cycle=cycle).select_related("cycle").order_by("id")
     campaign = campaigns.filter(status=CampaignStatus.OPEN).first() or campaigns.last()
     if campaign is None:
         return None

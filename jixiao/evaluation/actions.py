@@ -33,6 +33,7 @@ from jixiao.evaluation.models import (
     FollowUp,
     InvitationCode,
     PhoneClaim,
+    Purpose,
     Question,
     Questionnaire,
     RaterGroup,
@@ -53,6 +54,28 @@ DEFAULT_GROUPS = [
     (RaterKind.SERVICE, "服务对象", 15), (RaterKind.MEDIA, "新闻媒体", 5), (RaterKind.EXPERT, "专家学者", 5),
     (RaterKind.THIRD_PARTY, "第三方机构", 5),
 ]
+# 民主测评 (issue 18): the team on the four aspects of 《党政领导班子和领导干部年度考核办法》, each cadre on 德能勤绩廉.
+TEAM_DIMENSIONS = [
+    ("political", "政治思想建设", "班子坚定政治方向、加强思想建设的情况"),
+    ("leadership", "领导能力", "班子科学决策、推动落实、团结协作的能力"),
+    ("performance", "工作实绩", "班子完成年度目标任务、推动本单位发展的实绩"),
+    ("integrity", "党风廉政建设", "班子落实党风廉政建设责任、廉洁从政的情况"),
+]
+CADRE_DIMENSIONS = [
+    ("morality", "德", "政治品质和道德品行"),
+    ("ability", "能", "履行职责的业务素质和能力"),
+    ("diligence", "勤", "责任心、工作态度和工作作风"),
+    ("achievement", "绩", "完成工作的数量、质量、效率和所产生的效益"),
+    ("integrity", "廉", "廉洁自律的情况"),
+]
+DEMOCRATIC_GROUPS = [
+    (RaterKind.SUPERIOR, "上级领导", 30), (RaterKind.STAFF, "本单位干部职工", 50), (RaterKind.SERVICE, "服务对象", 20),
+]
+SETUP = {  # purpose -> (dimensions, groups, questionnaire intro)
+    Purpose.SATISFACTION: (DEFAULT_DIMENSIONS, DEFAULT_GROUPS, "请根据您的了解，对下列单位作出评价。"),
+    Purpose.TEAM: (TEAM_DIMENSIONS, DEMOCRATIC_GROUPS, "请根据您的了解，对该单位领导班子作出评价。"),
+    Purpose.CADRE: (CADRE_DIMENSIONS, DEMOCRATIC_GROUPS, "请根据您的了解，对该单位每位领导干部作出评价。"),
+}
 EVALUATED_KINDS = (UnitKind.DEPARTMENT, UnitKind.BUREAU)
 MAX_BATCH = 1000
 CONTACT_DAYS = 90  # phone numbers kept after close: the appeal window
@@ -69,25 +92,29 @@ class EvaluationError(Exception):
 # --- Campaign set-up ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def create_campaign(*, cycle, assessing_unit: Unit, name: str, opens_at, closes_at, scale_kind: str, by) -> Campaign:
-    """A campaign with the default groups, dimensions and questionnaires, evaluating all current departments."""
+def create_campaign(*, cycle, assessing_unit: Unit, name: str, opens_at, closes_at, scale_kind: str, by,
+                    purpose: str = Purpose.SATISFACTION) -> Campaign:
+    """A campaign with its purpose's groups, dimensions and questionnaires, evaluating all current departments."""
     if closes_at <= opens_at:
         raise EvaluationError("截止时间必须晚于开始时间。")
-    if Campaign.objects.filter(cycle=cycle, assessing_unit=assessing_unit).exists():
-        raise EvaluationError(f"{cycle.name}已有评议活动。")
+    if purpose not in SETUP:
+        raise EvaluationError("请选择测评类型。")
+    if Campaign.objects.filter(cycle=cycle, assessing_unit=assessing_unit, purpose=purpose).exists():
+        raise EvaluationError(f"{cycle.name}已有{Purpose(purpose).label}活动。")
+    dimensions, default_groups, intro = SETUP[purpose]
     campaign = Campaign.objects.create(
-        cycle=cycle, assessing_unit=assessing_unit, name=name, scale=scale_kind, opens_at=opens_at,
+        cycle=cycle, assessing_unit=assessing_unit, name=name, purpose=purpose, scale=scale_kind, opens_at=opens_at,
         closes_at=closes_at, contacts_keep_until=timezone.localdate(closes_at) + datetime.timedelta(days=CONTACT_DAYS),
     )
     dims = Dimension.objects.bulk_create(
-        [Dimension(campaign=campaign, code=c, name=n, sort_order=i) for i, (c, n, _) in enumerate(DEFAULT_DIMENSIONS)])
+        [Dimension(campaign=campaign, code=c, name=n, sort_order=i) for i, (c, n, _) in enumerate(dimensions)])
     groups = RaterGroup.objects.bulk_create(
         [RaterGroup(campaign=campaign, kind=k, name=n, weight=Decimal(w), sort_order=i)
-         for i, (k, n, w) in enumerate(DEFAULT_GROUPS)])
+         for i, (k, n, w) in enumerate(default_groups)])
     for group in groups:
-        questionnaire = Questionnaire.objects.create(rater_group=group, intro="请根据您的了解，对下列单位作出评价。")
+        questionnaire = Questionnaire.objects.create(rater_group=group, intro=intro)
         Question.objects.bulk_create([Question(questionnaire=questionnaire, dimension=d, text=text, sort_order=i)
-                                      for i, (d, (_, _, text)) in enumerate(zip(dims, DEFAULT_DIMENSIONS, strict=True))])
+                                      for i, (d, (_, _, text)) in enumerate(zip(dims, dimensions, strict=True))])
     day = timezone.localdate(opens_at)
     campaign.units.set(Unit.objects.filter(kind__in=EVALUATED_KINDS).valid_on(day).exclude(pk=assessing_unit.pk))
     record("evaluation.campaign_created", campaign, after=snapshot(campaign), user=by)
@@ -219,7 +246,7 @@ def issue_codes(campaign: Campaign, group: RaterGroup, *, size: int, unit: Unit 
     if not 1 <= size <= MAX_BATCH:
         raise EvaluationError(f"每批邀请码数量须在1到{MAX_BATCH}之间。")
     if group.per_unit and (unit is None or not campaign.units.filter(pk=unit.pk).exists()):
-        raise EvaluationError("服务对象的邀请码须指定本次被评议的一个单位。")
+        raise EvaluationError(f"{group.name}的邀请码须指定本次被评议的一个单位。")
     if not group.per_unit:
         unit = None
     batch = CodeBatch.objects.create(campaign=campaign, rater_group=group, unit=unit, size=size, created_by=by,
@@ -342,8 +369,10 @@ def campaign_for_code(text: str) -> Campaign | None:
     return Campaign.objects.filter(codes__digest=digest).select_related("cycle").first() if digest else None
 
 
-def resolve_code(campaign: Campaign | None, text: str, now=None) -> CodeScope:
+def resolve_code(campaign: Campaign | None, text: str, now=None, *, democratic: bool = False) -> CodeScope:
     """Look a code up (in `campaign`, or in any) without using it; EvaluationError says why it cannot be used.
+
+    A code of a 民主测评 works only on its own page (`democratic=True`), a satisfaction code only on the other.
 
     One query (`lookup.find_code`): the code with its campaign, group and department, and the id of the
     group's current questionnaire; the questionnaire and the unit list then come from `frozen` (per process).
@@ -355,6 +384,9 @@ def resolve_code(campaign: Campaign | None, text: str, now=None) -> CodeScope:
     if code.used_on is not None:
         raise EvaluationError("该邀请码已经使用过，每个邀请码只能提交一次。")
     campaign = code.campaign
+    if campaign.is_democratic != democratic:
+        raise EvaluationError("该邀请码用于民主测评，请在民主测评页面填写。" if campaign.is_democratic
+                              else "该邀请码用于满意度评议，请在公众网上评议页面填写。")
     if not campaign.accepts_answers(now):
         raise EvaluationError("本次评议不在开放时间内，邀请码已失效。")
     questionnaire = frozen.questionnaire(questionnaire_pk)

@@ -75,7 +75,7 @@ def unit_scores(campaign: Campaign) -> dict[int, satisfaction.UnitScore]:
 def campaign_results(campaign: Campaign, *, history_years: int = 5) -> CampaignResults:
     groups = list(campaign.groups.all())
     scores = satisfaction.compute(cells(campaign), specs(groups))
-    earlier = list(Campaign.objects.filter(assessing_unit_id=campaign.assessing_unit_id,
+    earlier = list(Campaign.objects.filter(assessing_unit_id=campaign.assessing_unit_id, purpose=campaign.purpose,
                                            cycle__year__lt=campaign.cycle.year)
                    .select_related("cycle").order_by("-cycle__year")[:history_years])
     history: dict[int, dict[int, Decimal | None]] = {}
@@ -96,7 +96,7 @@ def block_scores(cycle, assessing_unit=None) -> dict[int, Decimal]:
 
     Departments without any counted group are left out: the engine decides what a missing score means.
     """
-    campaigns = Campaign.objects.filter(cycle=cycle)
+    campaigns = Campaign.objects.satisfaction().filter(cycle=cycle)
     if assessing_unit is not None:
         campaigns = campaigns.filter(assessing_unit=assessing_unit)
     out: dict[int, Decimal] = {}

@@ -25,12 +25,30 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+class Purpose(models.TextChoices):
+    """What a campaign rates: departments' satisfaction, or a unit's leadership team or its cadres (民主测评)."""
+
+    SATISFACTION = "satisfaction", _("满意度测评")
+    TEAM = "team", _("班子民主测评")
+    CADRE = "cadre", _("干部民主测评")
+
+
+DEMOCRATIC_PURPOSES = frozenset({Purpose.TEAM, Purpose.CADRE})
+
+
+class CampaignQuerySet(models.QuerySet):
+    def satisfaction(self):
+        """The satisfaction campaigns: the only ones the scoring engine and the public results read."""
+        return self.filter(purpose=Purpose.SATISFACTION)
+
+
 class Campaign(models.Model):
-    """One evaluation campaign (评议活动) of an assessing unit in a cycle."""
+    """One evaluation campaign (评议活动) of an assessing unit in a cycle, for one purpose."""
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="campaigns", verbose_name="考核年度")
     assessing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="考核主体")
     name = models.CharField("名称", max_length=80)
+    purpose = models.CharField("测评类型", max_length=12, choices=Purpose.choices, default=Purpose.SATISFACTION)
     scale = models.CharField("评分方式", max_length=8, choices=Scale.choices, default=Scale.FIVE_LEVEL)
     status = models.CharField("状态", max_length=8, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     opens_at = models.DateTimeField("开始时间")
@@ -40,12 +58,14 @@ class Campaign(models.Model):
     units = models.ManyToManyField(Unit, related_name="evaluation_campaigns", verbose_name="被评议单位")
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
+    objects = CampaignQuerySet.as_manager()
+
     class Meta:
         verbose_name = "评议活动"
         verbose_name_plural = "评议活动"
         ordering = ["-cycle__year", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "assessing_unit"], name="campaign_one_per_cycle_unit"),
+            models.UniqueConstraint(fields=["cycle", "assessing_unit", "purpose"], name="campaign_one_per_purpose"),
             models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="campaign_dates_ordered"),
         ]
 
@@ -56,6 +76,11 @@ class Campaign(models.Model):
         """Open and inside its window: codes and ballots work only now."""
         now = now or timezone.now()
         return self.status == CampaignStatus.OPEN and self.opens_at <= now < self.closes_at
+
+    @property
+    def is_democratic(self) -> bool:
+        """A 民主测评 of teams or cadres: rated per unit by code holders, tallied into cadres.DemocraticResult."""
+        return self.purpose in DEMOCRATIC_PURPOSES
 
     @property
     def is_frozen(self) -> bool:
@@ -79,9 +104,14 @@ class RaterKind(models.TextChoices):
     MEDIA = "media", _("新闻媒体")
     EXPERT = "expert", _("专家学者")
     THIRD_PARTY = "third_party", _("第三方机构")
+    SUPERIOR = "superior", _("上级领导")  # 民主测评: the leaders above the unit
+    STAFF = "staff", _("本单位干部职工")  # 民主测评: the unit's own cadres and staff
 
 
 INTERNAL_KINDS = frozenset({RaterKind.LEADER, RaterKind.DEPARTMENT})
+# Groups whose codes name one unit: service recipients rate the department that served them; in a 民主测评
+# every group rates the team or the cadres of one unit only.
+PER_UNIT_KINDS = frozenset({RaterKind.SERVICE, RaterKind.SUPERIOR, RaterKind.STAFF})
 
 
 class RaterGroup(models.Model):
@@ -111,8 +141,9 @@ class RaterGroup(models.Model):
 
     @property
     def per_unit(self) -> bool:
-        """Service recipients rate only the department that served them: their codes name it."""
-        return self.kind == RaterKind.SERVICE
+        """Service recipients rate only the department that served them, 民主测评 raters only one unit's team
+        or cadres: their codes name the unit."""
+        return self.kind in PER_UNIT_KINDS
 
 
 class Dimension(models.Model):
@@ -254,7 +285,7 @@ class Answer(models.Model):
 
 
 class Rating(models.Model):
-    """One score (0–100) an answer gives one department on one dimension."""
+    """One score (0–100) an answer gives one department (or, in a 干部民主测评, one of its cadres) on one dimension."""
 
     # The biggest table: one composite index serves the aggregation, the unique constraint serves the answer;
     # single-column foreign-key indexes would only slow the inserts down.
@@ -263,13 +294,19 @@ class Rating(models.Model):
     rater_group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="+", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Only in a 干部民主测评 (docs/decisions/0014-cadres.md): the unit is then the cadre's unit.
+    cadre = models.ForeignKey("org.Cadre", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              db_index=False)
     value = models.PositiveSmallIntegerField("得分")
 
     class Meta:
         verbose_name = "评分"
         verbose_name_plural = "评分"
         constraints = [
-            models.UniqueConstraint(fields=["answer", "unit", "dimension"], name="rating_once_per_cell"),
+            models.UniqueConstraint(fields=["answer", "unit", "dimension"], condition=models.Q(cadre__isnull=True),
+                                    name="rating_once_per_cell"),
+            models.UniqueConstraint(fields=["answer", "cadre", "dimension"], condition=models.Q(cadre__isnull=False),
+                                    name="rating_once_per_cadre_cell"),
             models.CheckConstraint(condition=models.Q(value__lte=100), name="rating_value_range"),
         ]
         indexes = [models.Index(fields=["campaign", "unit", "rater_group"], name="rating_campaign_unit_idx")]

@@ -27,14 +27,14 @@ from jixiao.lib import refusals
 def rate_home(request):
     access.require(request.user, "evaluation.rate")
     membership = access.active_membership(request)
-    campaigns = Campaign.objects.filter(status=CampaignStatus.OPEN).select_related("cycle").order_by("-cycle__year")
+    campaigns = Campaign.objects.satisfaction().filter(status=CampaignStatus.OPEN).select_related("cycle").order_by("-cycle__year")
     ballots = {b.campaign_id: b for b in Ballot.objects.filter(user=request.user)}
     rows = [(c, ballots.get(c.pk), actions.group_for(c, membership)) for c in campaigns]
     return render(request, "evaluation/rate_home.html", {"rows": rows, "now": timezone.now()})
 
 
 def _rating_campaign(pk) -> Campaign:
-    return get_object_or_404(Campaign.objects.select_related("cycle"), pk=pk,
+    return get_object_or_404(Campaign.objects.satisfaction().select_related("cycle"), pk=pk,
                              status__in=[CampaignStatus.OPEN, CampaignStatus.CLOSED])
 
 

@@ -95,7 +95,7 @@ def rectification(day) -> dict:
 
 
 def open_campaigns(now) -> list[Campaign]:
-    return list(Campaign.objects.filter(status=CampaignStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
+    return list(Campaign.objects.satisfaction().filter(status=CampaignStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
                 .order_by("closes_at", "id"))
 
 

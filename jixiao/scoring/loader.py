@@ -357,7 +357,8 @@ def _milestones(cycle, as_of) -> dict[int, tuple[int, int, int]]:
 
 def _evaluated_units(cycle, assessing_unit) -> set[int] | None:
     """The units the cycle's evaluation campaigns of `assessing_unit` evaluate; None when there is no campaign."""
-    rows = list(Campaign.objects.filter(cycle=cycle, assessing_unit=assessing_unit).values_list("pk", "units"))
+    rows = list(Campaign.objects.satisfaction().filter(cycle=cycle, assessing_unit=assessing_unit)
+                .values_list("pk", "units"))
     if not rows:
         return None
     return {unit_id for _pk, unit_id in rows if unit_id is not None}

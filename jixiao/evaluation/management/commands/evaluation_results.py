@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 输出（供程序读取）")
 
     def handle(self, *args, **options):
-        campaigns = list(Campaign.objects.filter(cycle__year=options["cycle"]).select_related("cycle"))
+        campaigns = list(Campaign.objects.satisfaction().filter(cycle__year=options["cycle"]).select_related("cycle"))
         if not campaigns:
             raise CommandError(f"{options['cycle']}年度没有评议活动。")
         outcome = [campaign_results.as_json(campaign_results.campaign_results(c)) for c in campaigns]
