@@ -12,6 +12,7 @@ urlpatterns = [
     path("evaluation/", include("jixiao.evaluation.urls")),
     path("scoring/", include("jixiao.scoring.urls")),
     path("results/", include("jixiao.results.urls")),
+    path("cadres/", include("jixiao.cadres.urls")),
     path("analysis/", include("jixiao.analysis.urls")),
     path("p/", include("jixiao.portal.urls")),
     path("profiles/", include("jixiao.portal.profile_office_urls")),
