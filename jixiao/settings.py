@@ -247,6 +247,17 @@ TASKS = {
     }
 }
 
+# --- Caches ---------------------------------------------------------------------------------------
+# "portal": anonymous visitors' portal pages, local memory in each server process; a version row in the database
+# names them, so a publication is seen by every process at once (jixiao/portal/cache.py, docs/portal.md).
+# PORTAL_CACHE_SECONDS is the longest a page is kept (0: no caching; tests turn it on where they test it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "portal": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal",
+               "OPTIONS": {"MAX_ENTRIES": 2000}},
+}
+PORTAL_CACHE_SECONDS = env_int("JIXIAO_PORTAL_CACHE_SECONDS", 0 if TESTING else 60, minimum=0)
+
 # --- Mail (optional) ------------------------------------------------------------------------------
 EMAIL_HOST = env_str("JIXIAO_SMTP_HOST")
 EMAIL_PORT = env_int("JIXIAO_SMTP_PORT", 25)
