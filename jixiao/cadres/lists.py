@@ -99,12 +99,17 @@ def for_cycle(cycle: Cycle) -> dict[str, list[Entry]]:
     return lists.result()
 
 
+def _unit_grade(a, grades, record) -> str:
+    """The unit's grade for the cadre: as their cadre record holds it, else from the released results."""
+    return record.grade if record is not None and record.unit_id == a.unit_id else grades.get(a.unit_id, "")
+
+
 def _entry(a, teams, grades, record):
     team = teams.get(a.unit_id)
     return lambda: Entry(unit=a.unit, cadre=a.cadre, title=a.title, post_label=CadrePost(a.post).label
                          if a.post in CadrePost.values else a.post, cadre_grade=a.get_grade_display(),
                          team_grade=team.get_grade_display() if team and team.grade else "",
-                         unit_grade=GRADE_LABELS.get(grades.get(a.unit_id, ""), ""),
+                         unit_grade=GRADE_LABELS.get(_unit_grade(a, grades, record), ""),
                          talk=getattr(record, "talk", None) if record else None)
 
 
@@ -120,7 +125,7 @@ def _team_entries(lists, teams, grades):
 
 def _cadre_entries(lists, a, teams, grades, record):
     make, key = _entry(a, teams, grades, record), ("cadre", a.cadre_id)
-    unit_grade = grades.get(a.unit_id)
+    unit_grade = _unit_grade(a, grades, record)
     if a.post == CadrePost.MAIN_LEADER and unit_grade in queries.AVERAGE_OR_WORSE:
         lists.add(TALK, key, make, f"主要领导，单位绩效考核等次为“{GRADE_LABELS[unit_grade]}”")
     if a.grade in BASIC_OR_WORSE:
