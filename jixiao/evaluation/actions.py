@@ -434,7 +434,7 @@ def submit_with_code(campaign: Campaign, answer_in: CodeAnswer, now=None, scope:
                                 phone_cipher=privacy.encrypt_phone(answer_in.phone, campaign.pk),
                                 phone_masked=mask_phone(answer_in.phone),
                                 keep_until=campaign.contacts_keep_until or day + datetime.timedelta(days=CONTACT_DAYS)))
-        rows += _flags_for(answer, answer_in, scope, now)
+        rows += flags_for(answer, answer_in, scope, now)
         inserts.insert_rows(rows)  # one statement on PostgreSQL: answer, ratings, comments, follow-ups, contact, flags
     return answer
 
@@ -448,7 +448,7 @@ def _claim_phone(campaign: Campaign, scope: CodeScope, phone: str) -> None:
         raise EvaluationError("该手机号码已参加过本项评议，每人只能评议一次。感谢您的支持！") from None
 
 
-def _flags_for(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, now) -> list[Flag]:
+def flags_for(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, now) -> list[Flag]:
     """The flags a new public answer gets (not saved). Bumps the burst and same-source counters."""
     day = timezone.localdate(now)
     found = guards.content_flags(answer_in.values, answer_in.seconds)

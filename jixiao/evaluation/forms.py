@@ -3,8 +3,9 @@
 import re
 
 from django import forms
+from django.db import models
 
-from jixiao.evaluation.models import COMMENT_MAX, Campaign, Scale
+from jixiao.evaluation.models import COMMENT_MAX, Campaign, Purpose, Scale
 from jixiao.lib.cells import validate_name
 from jixiao.org.models import Cycle
 
@@ -38,6 +39,8 @@ def parse_matrix(data) -> tuple[dict, dict, list[str]]:
 class CampaignForm(forms.Form):
     cycle = forms.ModelChoiceField(label="考核年度", queryset=Cycle.objects.none(),
                                    widget=forms.Select(attrs={"class": "form-select"}))
+    purpose = forms.ChoiceField(label="测评类型", choices=Purpose.choices, initial=Purpose.SATISFACTION,
+                                widget=forms.Select(attrs={"class": "form-select"}))
     name = forms.CharField(label="活动名称", max_length=80, validators=[validate_name],
                            widget=forms.TextInput(attrs={"class": "form-control"}))
     scale = forms.ChoiceField(label="评分方式", choices=Scale.choices, widget=forms.Select(attrs={"class": "form-select"}))
@@ -46,8 +49,10 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        taken = Campaign.objects.values("cycle_id")
-        self.fields["cycle"].queryset = Cycle.objects.exclude(pk__in=taken).order_by("-year")
+        # A cycle is offered while one of the purposes still has no campaign in it.
+        taken = Campaign.objects.values("cycle_id").annotate(n=models.Count("purpose", distinct=True))
+        full = taken.filter(n__gte=len(Purpose.choices)).values("cycle_id")
+        self.fields["cycle"].queryset = Cycle.objects.exclude(pk__in=full).order_by("-year")
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,7 @@ import datetime
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from jixiao.evaluation import privacy
 from jixiao.evaluation.models import Counter, FlagKind
 
 # Public channel limits (per client-address bucket and per phone key).
@@ -77,3 +78,11 @@ def content_flags(values: dict, seconds: int | None) -> list[tuple[str, str]]:
     if count >= STRAIGHT_MIN_RATINGS and len(set(values.values())) == 1:
         flags.append((FlagKind.STRAIGHT, f"{count} 项评分全部相同"))
     return flags
+
+
+def address_over_limit(ip: str | None, now: datetime.datetime | None = None) -> bool:
+    """Count a code check or submission from this client address (bucketed under the day's salt) against the
+    public channel's limit; shared by every public form that takes a code."""
+    now = now or timezone.now()
+    bucket = privacy.address_bucket(ip, timezone.localdate(now))
+    return over(f"ip:{bucket}", ADDRESS_LIMIT, ADDRESS_WINDOW, now)

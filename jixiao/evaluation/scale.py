@@ -17,6 +17,8 @@ class Scale(models.TextChoices):
 
 
 FIVE_LEVELS = [(100, "非常满意"), (80, "满意"), (60, "基本满意"), (40, "不满意"), (20, "非常不满意")]
+# A 民主测评 asks the same five values in the words of an appraisal rather than of satisfaction.
+DEMOCRATIC_LEVELS = [(100, "优秀"), (80, "良好"), (60, "一般"), (40, "较差"), (20, "差")]
 FIVE_LEVEL_VALUES = frozenset(v for v, _ in FIVE_LEVELS)
 SATISFIED = 80  # 满意: what the rater's matrix fills in one tap before the exceptions are adjusted
 FOLLOW_UP_FIVE_LEVEL = 40  # 不满意 or worse

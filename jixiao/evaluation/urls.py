@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.evaluation import rate_views, review_views, views
+from jixiao.evaluation import democratic_views, rate_views, review_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -25,4 +25,9 @@ urlpatterns = [
     path("rate/<int:pk>/", rate_views.rate, name="rate"),
     path("rate/<int:pk>/draft/", rate_views.rate_draft, name="rate_draft"),
     path("feedback/", rate_views.feedback, name="feedback"),
+    path("<int:pk>/democratic-results/", views.democratic_record, name="democratic_record"),
+    # 民主测评 by code: public, like the portal's evaluation.
+    path("ceping/", democratic_views.democratic_code, name="democratic_code"),
+    path("ceping/submit/", democratic_views.democratic_submit, name="democratic_submit"),
+    path("ceping/done/", democratic_views.democratic_done, name="democratic_done"),
 ]

@@ -11,12 +11,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts import access
+from jixiao.cadres import democratic as democratic_tally
 from jixiao.evaluation import actions, sheets
 from jixiao.evaluation.forms import CampaignEditForm, CampaignForm, CodeBatchForm
 from jixiao.evaluation.models import Answer, Campaign, CodeBatch, RaterGroup
 from jixiao.lib import refusals
 from jixiao.lib.responses import download
 from jixiao.org.models import Unit, UnitKind
+
+
+def _entry(campaign) -> str:
+    """Where a code of this campaign is typed in: the public evaluation, or the 民主测评 page."""
+    return "evaluation:democratic_code" if campaign.is_democratic else "portal:evaluate"
 
 
 def _campaign(request, pk, action="evaluation.view") -> Campaign:
@@ -50,7 +56,7 @@ def campaign_create(request):
             campaign = actions.create_campaign(
                 cycle=form.cleaned_data["cycle"], assessing_unit=district, name=form.cleaned_data["name"],
                 opens_at=form.cleaned_data["opens_at"], closes_at=form.cleaned_data["closes_at"],
-                scale_kind=form.cleaned_data["scale"], by=request.user)
+                scale_kind=form.cleaned_data["scale"], purpose=form.cleaned_data["purpose"], by=request.user)
         except actions.EvaluationError as exc:
             refusals.refuse(request, "evaluation.campaign_refused", None, exc, form=form)
         else:
@@ -73,13 +79,16 @@ def campaign_detail(request, pk):
     edit_form = CampaignEditForm(initial={
         "name": campaign.name, "opens_at": timezone.localtime(campaign.opens_at),
         "closes_at": timezone.localtime(campaign.closes_at), "contacts_keep_until": campaign.contacts_keep_until})
+    codes = [d.code for d in campaign.dimensions.all()]
+    tallies = democratic_tally.tally(campaign) if campaign.is_democratic and campaign.is_frozen else []
     return render(request, "evaluation/campaign_detail.html", {
+        "tallies": [(t, [t.dimensions.get(c) for c in codes]) for t in tallies],
         "campaign": campaign, "groups": [(g, questionnaires[g.pk]) for g in groups],
         "weight_sum": sum(g.weight for g in groups), "dimensions": campaign.dimensions.all(),
         "units": campaign.units.order_by("sort_order", "code"), "batches": batches,
         "batch_form": CodeBatchForm(campaign), "edit_form": edit_form,
         "can_manage": access.can(request.user, "evaluation.manage"),
-        "public_url": request.build_absolute_uri(reverse("portal:evaluate")),
+        "public_url": request.build_absolute_uri(reverse(_entry(campaign))),
     })
 
 
@@ -188,7 +197,7 @@ def codes_issue(request, pk):
     except actions.EvaluationError as exc:
         refusals.refuse(request, "evaluation.codes_refused", campaign, exc)
         return redirect("evaluation:campaign_detail", pk=pk)
-    base = request.build_absolute_uri(reverse("portal:evaluate"))
+    base = request.build_absolute_uri(reverse(_entry(campaign)))
     data = sheets.bundle(campaign.name, group.name, unit.name if unit else "", codes, base)
     return download(data, f"invitation-codes-{batch.pk}.zip")
 
@@ -204,3 +213,17 @@ def codes_void(request, pk):
     except actions.EvaluationError as exc:
         refusals.refuse(request, "evaluation.codes_refused", batch, exc)
     return redirect("evaluation:campaign_detail", pk=batch.campaign_id)
+
+
+@login_required
+@require_POST
+def democratic_record(request, pk):
+    """写入民主测评结果: the closed campaign's tally becomes the cycle's DemocraticResult rows."""
+    campaign = _campaign(request, pk, "evaluation.manage")
+    try:
+        written = democratic_tally.record_online_results(campaign, request.user)
+    except actions.EvaluationError as exc:
+        refusals.refuse(request, "evaluation.democratic_refused", campaign, exc)
+    else:
+        messages.success(request, f"已写入{len(written)}条民主测评结果。")
+    return redirect("evaluation:campaign_detail", pk=pk)

@@ -81,6 +81,12 @@ CASES = {
     "evaluation:rate": {"allowed": RATERS, "kwargs": _campaign},
     "evaluation:rate_draft": {"allowed": RATERS, "kwargs": _campaign, "method": "post", "ok": (200,)},
     "evaluation:feedback": {"allowed": UNITS},
+    # A satisfaction campaign's results cannot be written as democratic results: refused, back to the page.
+    "evaluation:democratic_record": {"allowed": OFFICE, "kwargs": _campaign, "method": "post", "ok": (302,)},
+    # 民主测评 by code: public like the portal's evaluation; a submit without a code is refused (422).
+    "evaluation:democratic_code": {"allowed": EVERYONE, "public": True},
+    "evaluation:democratic_submit": {"allowed": EVERYONE, "public": True, "method": "post", "ok": (422,)},
+    "evaluation:democratic_done": {"allowed": EVERYONE, "public": True},
     # The public channel: no login, everyone.
     "portal:index": {"allowed": EVERYONE, "public": True},
     "portal:evaluate": {"allowed": EVERYONE, "public": True},
