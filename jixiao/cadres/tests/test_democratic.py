@@ -10,7 +10,16 @@ import time_machine
 from jixiao.audit.models import Event
 from jixiao.cadres.democratic import record_online_results, tally
 from jixiao.cadres.models import DemocraticResult, DemocraticSource
-from jixiao.cadres.tests.democratic_world import NOW, SERVICE, STAFF, SUPERIOR, answer, cadres, campaign, codes
+from jixiao.cadres.tests.democratic_world import (
+    NOW,
+    SERVICE,
+    STAFF,
+    SUPERIOR,
+    answer,
+    cadres,
+    campaign,
+    codes,
+)
 from jixiao.evaluation import actions, democratic
 from jixiao.evaluation.campaign_results import block_scores
 from jixiao.evaluation.models import Answer, InvitationCode, Purpose, RaterKind, Rating, Scale
