@@ -86,6 +86,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "results.rectify": frozenset({R.REPORTER, R.REVIEWER}),
     "results.cadres": frozenset({R.OFFICE_ADMIN, R.LEADER}),
     "results.unit": frozenset({R.OFFICE_ADMIN, R.LEADER, R.REPORTER, R.REVIEWER}),
+    # 考核委员会审定: the office submits final results and records the meeting's decision (`results.manage`);
+    # the committee's members (区级领导) read the reviews they sit on and vote — the leader's only power here.
+    "results.committee": frozenset({R.OFFICE_ADMIN, R.LEADER}),
+    "results.committee_vote": frozenset({R.LEADER}),
     # Cadres (领导班子和领导干部考核): personal data under PIPL. The office runs it; the committee (leaders) and the
     # organisation department (组织部) read it, and the 组织部 reads nothing else; a cadre reads their own file
     # through the link of their account (cadres/access.py), whatever their role.

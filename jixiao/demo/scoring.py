@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from jixiao.accounts.models import User
 from jixiao.accounts.roles import Role
+from jixiao.demo import committee
 from jixiao.indicators.models import AdjustmentCategory, Scheme, VetoCondition
 from jixiao.org.models import Unit
 from jixiao.scoring import actions, engine, loader
@@ -60,6 +61,7 @@ def _score(rng, scheme, office, reporter, counts) -> None:
         _appeals(run, units, unit_rows, deductions[0], office, reporter, counts)
     final = actions.compute(scheme, Stage.FINAL, by=office, now=_at(year + 1, 1, 20),
                             inputs=loader.with_ledger(inputs, scheme))
+    committee.sign_off(final, office)  # 考核委员会审定 before publication (demo/committee.py)
     actions.publish(final, by=office, now=_at(year + 1, 1, 25))
     counts["runs"] += 1
     counts["published"] += 1

@@ -219,3 +219,105 @@ class Commendation(models.Model):
 
     def __str__(self):
         return f"{self.cycle.year} {self.unit}"
+
+
+# --- Committee sign-off (考核委员会审定) -------------------------------------------------------------------
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("待审定")
+    APPROVED = "approved", _("审定通过")
+    RETURNED = "returned", _("退回修改")
+
+
+class VoteVerdict(models.TextChoices):
+    APPROVE = "approve", _("同意")
+    OBJECT = "object", _("有异议")
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("通过")
+    RETURNED = "returned", _("退回修改")
+
+
+class CommitteeReview(models.Model):
+    """A final run submitted to the assessment committee before publication (提请审定), with its members."""
+
+    run = models.ForeignKey("scoring.ScoreRun", on_delete=models.PROTECT, related_name="committee_reviews",
+                            verbose_name="计算批次")
+    cycle = models.ForeignKey("org.Cycle", on_delete=models.PROTECT, related_name="committee_reviews",
+                              verbose_name="考核年度")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="committee_reviews",
+                                     verbose_name="委员会成员")
+    note = models.TextField("提请说明", blank=True)
+    status = models.CharField("状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="提请人")
+    submitted_at = models.DateTimeField("提请时间")
+
+    class Meta:
+        verbose_name = "考核委员会审定"
+        verbose_name_plural = "考核委员会审定"
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # A run is before the committee once at a time: a returned review may be followed by a new one.
+            models.UniqueConstraint(fields=["run"], condition=~models.Q(status="returned"),
+                                    name="committee_review_open_once_per_run"),
+        ]
+
+    def __str__(self):
+        return f"审定 {self.run}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("results:committee_detail", args=[self.pk])
+
+
+class CommitteeVote(models.Model):
+    """One member's opinion on a review (委员意见): 同意, or 有异议 with a reason; changeable until the decision."""
+
+    review = models.ForeignKey(CommitteeReview, on_delete=models.PROTECT, related_name="votes",
+                               verbose_name="审定")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="委员")
+    verdict = models.CharField("意见", max_length=8, choices=VoteVerdict.choices)
+    reason = models.TextField("异议理由", blank=True)
+    voted_at = models.DateTimeField("表态时间")
+
+    class Meta:
+        verbose_name = "委员意见"
+        verbose_name_plural = "委员意见"
+        ordering = ["review", "voted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "member"], name="committee_vote_once_per_member"),
+            models.CheckConstraint(condition=models.Q(verdict="approve") | ~models.Q(reason=""),
+                                   name="committee_objection_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.get_verdict_display()}"
+
+
+class CommitteeDecision(models.Model):
+    """The meeting's decision on a review, recorded by the office (审定决定), with the minutes (会议纪要)."""
+
+    review = models.OneToOneField(CommitteeReview, on_delete=models.PROTECT, related_name="decision",
+                                  verbose_name="审定")
+    meeting_date = models.DateField("会议日期")
+    outcome = models.CharField("决定", max_length=10, choices=DecisionOutcome.choices)
+    notes = models.TextField("决定事项", blank=True)
+    minutes = models.FileField("会议纪要", upload_to="results/committee/%Y/")
+    original_name = models.CharField("原文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="录入人")
+    recorded_at = models.DateTimeField("录入时间")
+
+    class Meta:
+        verbose_name = "审定决定"
+        verbose_name_plural = "审定决定"
+        ordering = ["-meeting_date", "-id"]
+
+    def __str__(self):
+        return f"{self.review} {self.get_outcome_display()}"

@@ -32,3 +32,15 @@ urlpatterns += [
     path("mine/", rv.my_results, name="my_results"),
     path("units/<int:pk>/", rv.unit_results, name="unit_results"),
 ]
+
+from jixiao.results import committee_views as cv  # noqa: E402
+
+urlpatterns += [
+    path("committee/", cv.committee_list, name="committee_list"),
+    path("committee/runs/<int:run_pk>/submit/", cv.committee_submit, name="committee_submit"),
+    path("committee/<int:pk>/", cv.committee_detail, name="committee_detail"),
+    path("committee/<int:pk>/vote/", cv.committee_vote, name="committee_vote"),
+    path("committee/<int:pk>/decide/", cv.committee_decide, name="committee_decide"),
+    path("committee/<int:pk>/minutes-draft.docx", cv.committee_draft, name="committee_draft"),
+    path("committee/<int:pk>/minutes.docx", cv.committee_minutes, name="committee_minutes"),
+]

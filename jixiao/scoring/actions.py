@@ -218,6 +218,9 @@ def publish(run: ScoreRun, *, by, now=None) -> ScoreRun:
         raise ValidationError("该方案的考核结果已发布，不能重复发布")
     if run.stage != Stage.FINAL or run.status == RunStatus.SUPERSEDED:
         raise ValidationError("只能发布当前的最终结果")
+    from jixiao.results import committee  # results builds on scoring; the sign-off gates publication here
+
+    committee.require_approval(run)
     run.published, run.published_at, run.published_by, run.status = True, now or timezone.now(), by, \
         RunStatus.PUBLISHED
     run.save(update_fields=["published", "published_at", "published_by", "status"])

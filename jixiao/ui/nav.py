@@ -42,6 +42,7 @@ NAV = [
     NavItem("参加评议", "evaluation:rate_home", "ui-checks-grid", "evaluation.rate", "综合评议"),
     NavItem("评议意见", "evaluation:feedback", "chat-left-text", "evaluation.feedback", "综合评议"),
     NavItem("整改事项", "results:rectification_list", "tools", "results.rectification", "结果运用"),
+    NavItem("考核委员会审定", "results:committee_list", "people-fill", "results.committee", "结果运用"),
     NavItem("结果发布", "results:publication", "megaphone-fill", "results.view", "结果运用"),
     NavItem("干部实绩档案", "results:cadre_records", "person-vcard", "results.cadres", "结果运用"),
     NavItem("本单位历年结果", "results:my_results", "graph-up", "results.own_unit", "结果运用"),

@@ -33,6 +33,20 @@ def scored_world(cast):
     return found
 
 
+def committee_world(cast):
+    """A 2024 final run (not published) put before the committee, with a 通过 decision and its minutes recorded."""
+    found = world(cast)
+    if "review" not in found:
+        _preliminary, final = builders.unreleased_final(cast)
+        decision = builders.approve(final, cast.office)
+        found.update(final=final, review=decision.review)
+    return found
+
+
+def _committee(key):
+    return lambda cast: {"pk": committee_world(cast)[key].pk}
+
+
 def _pk(key):
     return lambda cast: {"pk": world(cast)[key].pk}
 
@@ -82,5 +96,16 @@ CASES = {
                                     "ok": (302,), "denied": 404,
                                     "denied_by_role": {"leader": 403, "street_reporter": 403}},
     "results:my_results": {"allowed": UNITS, "ok": (302,)},
+    # 考核委员会审定: the office submits and records the decision; leaders (the committee) read and vote — and only
+    # that: they cannot submit, record a decision, take the draft minutes, or publish (scoring:publish is office's).
+    "results:committee_list": {"allowed": DISTRICT},
+    "results:committee_submit": {"allowed": {"office"}, "method": "post", "ok": (302,),
+                                 "kwargs": lambda cast: {"run_pk": committee_world(cast)["final"].pk}},
+    "results:committee_detail": {"allowed": DISTRICT, "kwargs": _committee("review")},
+    "results:committee_vote": {"allowed": {"leader"}, "method": "post", "ok": (422,), "kwargs": _committee("review")},
+    "results:committee_decide": {"allowed": {"office"}, "method": "post", "ok": (422,),
+                                 "kwargs": _committee("review")},
+    "results:committee_draft": {"allowed": {"office"}, "kwargs": _committee("review")},
+    "results:committee_minutes": {"allowed": DISTRICT, "kwargs": _committee("review")},
     "portal:results": {"allowed": EVERYONE, "public": True},
 }

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from jixiao.audit.models import Event
 from jixiao.indicators.models import AdjustmentCategory, VetoCondition
 from jixiao.org.models import CycleStatus
+from jixiao.results.tests.builders import approve
 from jixiao.scoring import actions, engine, loader
 from jixiao.scoring.models import AppealStatus, RunStatus, ScoreLine, ScoreResult, Stage
 from jixiao.scoring.tests.world import scheme_world
@@ -110,6 +111,7 @@ def test_appeal_window_final_and_publication(cast, scheme):
         final = actions.compute(scheme, Stage.FINAL, by=cast.office)
         with pytest.raises(ValidationError, match="已生成最终结果"):
             actions.compute(scheme, Stage.PRELIMINARY, by=cast.office)
+        approve(final, cast.office)  # the committee's sign-off (results/committee.py) comes before publication
         actions.publish(final, by=cast.office)
         with pytest.raises(ValidationError, match="不能重复发布"):
             actions.publish(final, by=cast.office)
