@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jixiao.audit.middleware import client_ip
 from jixiao.evaluation import guards, privacy
 from jixiao.org.models import Unit, UnitKind
-from jixiao.portal import form_clock, hudong_actions
+from jixiao.portal import cache, form_clock, hudong_actions
 from jixiao.portal.messages_models import TEXT_MAX, TITLE_MAX, MessageKind, MessageStatus, PublicMessage
 
 SIGNER_SALT = "jixiao.portal.hudong"
@@ -156,6 +156,7 @@ def response_times(answered) -> list[dict]:
 
 
 @require_GET
+@cache.public_page("page")
 def public_list(request):
     if code := request.GET.get("code", "").strip():
         if _lookups_over(request):

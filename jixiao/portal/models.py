@@ -186,4 +186,19 @@ class UnitProfile(models.Model):
         return f"部门公开信息 {self.unit}"
 
 
+class PublicGeneration(models.Model):
+    """The version of everything the portal shows (one row): raised after each change, it names the cached pages.
+
+    Kept in the database so that every server process sees a change at once (jixiao/portal/cache.py)."""
+
+    value = models.BigIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = "门户公开内容版本"
+        verbose_name_plural = "门户公开内容版本"
+
+    def __str__(self):
+        return f"门户公开内容版本 {self.value}"
+
+
 from jixiao.portal.messages_models import PublicMessage  # noqa: E402, F401  互动交流 (messages_models.py)

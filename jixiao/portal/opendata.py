@@ -32,7 +32,7 @@ from jixiao.accounts import access
 from jixiao.lib.excel import FORMULA_PREFIXES, Sheet
 from jixiao.lib.responses import download, download_workbook
 from jixiao.org.models import Cycle
-from jixiao.portal import glance, profiles
+from jixiao.portal import cache, glance, profiles
 from jixiao.portal import publishing_queries as queries
 from jixiao.portal.models import Kind
 from jixiao.results import publication
@@ -194,6 +194,7 @@ def results_dataset(request, year, fmt):
 
 
 @require_GET
+@cache.public_page()
 def data_page(request):
     """The list of datasets, each with its three formats, and the terms of use."""
     entries = [{"title": f"{year}年度考核结果", "slug": f"results-{year}", "year": year,

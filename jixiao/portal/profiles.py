@@ -20,7 +20,7 @@ from jixiao.keywork import board
 from jixiao.keywork.models import KeyTask
 from jixiao.lib import cycles
 from jixiao.org.models import Cycle, Group, GroupPurpose, Unit, UnitKind
-from jixiao.portal import glance, home
+from jixiao.portal import cache, glance, home
 from jixiao.portal.models import UnitProfile
 from jixiao.results import publication, queries
 from jixiao.results.models import Rectification, RectificationStatus
@@ -79,6 +79,7 @@ def groups_of(cycle) -> list[dict]:
 
 
 @require_GET
+@cache.public_page()
 def unit_list(request):
     cycle = running_cycle()
     grades = latest_grades()
@@ -128,6 +129,7 @@ def rectifications(unit) -> list:
 
 
 @require_GET
+@cache.public_page()
 def unit_detail(request, code):
     unit = unit_or_404(code)
     profile = UnitProfile.objects.filter(unit=unit).first()

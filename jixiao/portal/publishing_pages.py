@@ -12,7 +12,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from jixiao.lib.responses import download
-from jixiao.portal import publishing_feed, publishing_html
+from jixiao.portal import cache, publishing_feed, publishing_html
 from jixiao.portal import publishing_queries as queries
 from jixiao.portal.models import Kind
 from jixiao.portal.publishing_forms import PolicyFilter
@@ -24,6 +24,7 @@ LIST_URLS = {Kind.NOTICE: "portal:notices", Kind.NEWS: "portal:news", Kind.POLIC
 
 
 @require_GET
+@cache.public_page("page", "topic", "issuing_body", "validity", "year")
 def article_list(request, kind):
     revisions = queries.public(kind)
     context = {"district_name": settings.DISTRICT_NAME, "kind": kind, "kind_label": Kind(kind).label}
@@ -41,6 +42,7 @@ def article_list(request, kind):
 
 
 @require_GET
+@cache.public_page()
 def article_detail(request, pk):
     revision = queries.public_revision(pk)
     article = revision.article

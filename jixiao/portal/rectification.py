@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from jixiao.portal import profiles
+from jixiao.portal import cache, profiles
 from jixiao.results import publication
 from jixiao.results.models import Rectification, RectificationStatus
 
@@ -63,6 +63,7 @@ def _rating_counts(queryset):
 
 
 @require_GET
+@cache.public_page("status", "unit")
 def rectification_list(request):
     """/p/rectification/: disclosed items by unit, filtered by 进行中/已完成/逾期 and, from a profile, by unit."""
     day = timezone.localdate()

@@ -16,7 +16,7 @@ from jixiao.evaluation import actions, codes, guards, privacy, scale
 from jixiao.evaluation.forms import PublicAnswerForm, parse_matrix
 from jixiao.evaluation.models import COMMENT_MAX, Scale
 from jixiao.lib.crypto import normalize_phone
-from jixiao.portal import form_clock, home
+from jixiao.portal import cache, form_clock, home
 
 SIGNER_SALT = "jixiao.portal.evaluate"
 FORM_MAX_AGE = 4 * 3600  # a questionnaire page stays valid for four hours
@@ -25,6 +25,7 @@ REJECTED = "提交未成功，请刷新页面后重新填写。"
 
 
 @require_GET
+@cache.public_page()
 def index(request):
     """The portal home: the district's performance at a glance and the way to evaluate (portal/home.py)."""
     return render(request, "portal/index.html", {"district_name": settings.DISTRICT_NAME, **home.context()})
