@@ -1,9 +1,23 @@
 """URLs of the team and cadre assessment under /cadres/ (office pages; readers through cadres/access.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jixiao.cadres import views
 
 app_name = "cadres"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.index, name="index"),
+    path("assess/", views.assess, name="assess"),
+    path("export/", views.export, name="export"),
+    path("rules/", views.rules, name="rules"),
+    path("assessments/<int:pk>/calibrate/", views.calibrate, name="calibrate"),
+    path("democratic/", views.democratic, name="democratic"),
+    path("democratic/template/", views.democratic_template, name="democratic_template"),
+    path("democratic/import/", views.democratic_import, name="democratic_import"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/upload/", views.report_upload, name="report_upload"),
+    path("reports/<int:pk>/", views.report_download, name="report_download"),
+]
 
 # --- The use of the results (实绩档案, 结果运用名单, 问责): files_views, lists_views, accountability_views ----------
 from jixiao.cadres import accountability_views, files_views, lists_views  # noqa: E402
