@@ -88,10 +88,10 @@ def export(request):
     teams = TeamAssessment.objects.filter(cycle=cycle).select_related("unit").order_by("unit__sort_order", "unit__code")
     cadres = (CadreAssessment.objects.filter(cycle=cycle).select_related("cadre", "unit")
               .order_by("unit__sort_order", "unit__code", "post", "cadre_id"))
-    team_rows = [[t.unit.code, t.unit.name, t.performance_score, t.democratic_score, t.score,
+    team_rows = [[t.unit.code, t.unit.name, _num(t.performance_score), _num(t.democratic_score), _num(t.score),
                   t.get_grade_display() or "未定等次", "；".join(t.reasons)] for t in teams]
-    cadre_rows = [[c.unit.name, c.cadre.name, c.title, "主要领导" if c.post == "main" else "班子成员", c.unit_score,
-                   c.keytask_score, c.democratic_score, c.score, c.get_computed_grade_display() or "未定等次",
+    cadre_rows = [[c.unit.name, c.cadre.name, c.title, "主要领导" if c.post == "main" else "班子成员", _num(c.unit_score),
+                   _num(c.keytask_score), _num(c.democratic_score), _num(c.score), c.get_computed_grade_display() or "未定等次",
                    c.get_grade_display() or "未定等次", c.calibration_reason, "；".join(c.reasons)] for c in cadres]
     log.record("cadre.assessments_exported", None, user=request.user, object_repr=f"{cycle.year}年度班子和干部考核",
                after={"cycle": cycle.year, "teams": len(team_rows), "cadres": len(cadre_rows)})
@@ -100,6 +100,11 @@ def export(request):
         Sheet("领导干部", ["单位", "姓名", "职务", "岗位类别", "单位绩效(百分制)", "分管重点工作", "民主测评", "综合得分",
                        "计算等次", "确定等次", "校准理由", "定等理由"], cadre_rows),
     ], f"{cycle.year}年度班子和干部考核结果.xlsx")
+
+
+def _num(value):
+    """A score as an Excel number (xlsxwriter writes a Decimal as text)."""
+    return None if value is None else float(value)
 
 
 # --- Rules --------------------------------------------------------------------------------------------------
