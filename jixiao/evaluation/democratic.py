@@ -67,6 +67,8 @@ def check(scope: CodeScope, found: list[Subject], values: Values) -> list[str]:
     errors += [e for e in actions.check_answer(scope.campaign, scope.questionnaire, set(names), rest, {},
                                                required=set(names), unit_names=names)
                if e != "请至少评价一个单位。"]  # the per-row "尚未评价" says it better here
+    # Every subject must be rated in full here: a row left out is not an option, unlike the public evaluation.
+    errors = [e.replace("，或全部留空。", "。") for e in errors]
     return list(dict.fromkeys(errors))
 
 

@@ -10,7 +10,7 @@ from jixiao.accounts import access
 from jixiao.evaluation import actions, campaign_results, charts, monitor
 from jixiao.evaluation.forms import DecisionForm
 from jixiao.evaluation.models import Answer, Contact, Flag, FlagStatus, FollowUp
-from jixiao.evaluation.views import _campaign
+from jixiao.evaluation.views import _campaign, _satisfaction_campaign
 from jixiao.lib import refusals
 from jixiao.lib.responses import download
 
@@ -79,7 +79,7 @@ def review_decide(request, pk):
 @login_required
 @require_GET
 def results(request, pk):
-    campaign = _campaign(request, pk)
+    campaign = _satisfaction_campaign(request, pk)
     outcome = campaign_results.campaign_results(campaign)
     rows = outcome.rows()
     top = [r for r in rows if r[2] is not None and r[2].score is not None]
@@ -94,7 +94,7 @@ def results(request, pk):
 @login_required
 @require_GET
 def results_export(request, pk):
-    campaign = _campaign(request, pk)
+    campaign = _satisfaction_campaign(request, pk)
     data = campaign_results.workbook(campaign_results.campaign_results(campaign))
     return download(data, f"evaluation-{campaign.cycle.year}.xlsx")
 
@@ -102,7 +102,7 @@ def results_export(request, pk):
 @login_required
 @require_GET
 def follow_ups(request, pk):
-    campaign = _campaign(request, pk)
+    campaign = _satisfaction_campaign(request, pk)
     items = (FollowUp.objects.filter(campaign=campaign, answer__excluded=False)
              .select_related("campaign", "unit", "dimension", "rater_group", "answer__contact")
              .order_by("unit__sort_order", "dimension__sort_order", "created_on", "id"))

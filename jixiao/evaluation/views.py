@@ -30,6 +30,12 @@ def _campaign(request, pk, action="evaluation.view") -> Campaign:
     return get_object_or_404(Campaign.objects.select_related("cycle", "assessing_unit"), pk=pk)
 
 
+def _satisfaction_campaign(request, pk) -> Campaign:
+    """A campaign whose results are satisfaction scores by department; a 民主测评 has its tally instead."""
+    access.require(request.user, "evaluation.view")
+    return get_object_or_404(Campaign.objects.satisfaction().select_related("cycle", "assessing_unit"), pk=pk)
+
+
 @login_required
 @require_GET
 def campaign_list(request):

@@ -127,3 +127,12 @@ def test_recording_a_satisfaction_campaign_is_refused_on_the_page(client, login,
     response = login(cast.office).post(reverse("evaluation:democratic_record", args=[satisfaction.pk]), follow=True)
     assert "只有班子民主测评或干部民主测评可以写入民主测评结果。" in response.content.decode()
     assert not DemocraticResult.objects.exists()
+
+
+def test_a_democratic_campaign_has_no_satisfaction_results_pages(client, login, cast):
+    team = campaign(cast, Purpose.TEAM)
+    office = login(cast.office)
+    for name in ("evaluation:results", "evaluation:results_export", "evaluation:follow_ups"):
+        assert office.get(reverse(name, args=[team.pk])).status_code == 404
+    page = office.get(reverse("evaluation:campaign_detail", args=[team.pk])).content.decode()
+    assert "民主测评统计" in page and reverse("evaluation:results", args=[team.pk]) not in page
