@@ -2,11 +2,13 @@
 thresholds (数据质量预警) per cycle, the half-year analysis and quarterly key-project reports and
 the improvement targets (绩效改进目标)."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from jixiao.analysis.report_quarter_content import QUARTERS
 from jixiao.org.models import Cycle
@@ -58,6 +60,10 @@ class ReportStatus(models.TextChoices):
 
 
 PENDING = [ReportStatus.QUEUED, ReportStatus.RUNNING]
+# The phase of a finished report whose PDF is still being laid out (its .docx is already there to download).
+PDF_PHASE = "排版 PDF"
+# A PDF still "being laid out" after this long was lost with its worker: the page stops waiting for it.
+PDF_PATIENCE = datetime.timedelta(minutes=10)
 
 
 class AnalysisReport(models.Model):
@@ -130,6 +136,12 @@ class AnalysisReport(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in PENDING
+
+    @property
+    def pdf_pending(self) -> bool:
+        """The .docx is made and its PDF is being laid out after it (report_actions.generate)."""
+        return (not self.pending and not self.pdf and self.phase == PDF_PHASE and self.generated_at is not None
+                and timezone.now() - self.generated_at < PDF_PATIENCE)
 
 
 class QualityRule(models.Model):

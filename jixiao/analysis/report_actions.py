@@ -26,7 +26,7 @@ from jixiao.analysis import (
     report_quarter_queries,
     report_queries,
 )
-from jixiao.analysis.models import AnalysisReport, ReportKind, ReportScope, ReportStatus
+from jixiao.analysis.models import PDF_PHASE, AnalysisReport, ReportKind, ReportScope, ReportStatus
 from jixiao.analysis.pace_queries import NOT_REPORTING
 from jixiao.audit import log
 from jixiao.evaluation.campaign_results import block_scores
@@ -112,14 +112,18 @@ def _progress(report, percent: int, phase: str) -> None:
 
 
 def generate(report: AnalysisReport) -> AnalysisReport:
-    """Build the report's file (a .docx, or a zip of one .docx per unit); on failure record why."""
+    """Build the report's file (a .docx, or a zip of one .docx per unit); on failure record why.
+
+    A single report's PDF is laid out after its .docx is saved (`_add_pdf`), in the same job: the office can open
+    the .docx at once, and the page shows the PDF as being laid out (`AnalysisReport.pdf_pending`) until it is there.
+    """
     AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, phase="读取数据", progress=5)
     try:
-        pdf = None
+        outline = None
         if report.scope == ReportScope.ALL_UNITS:
             data, name, as_of = _all_units(report)
         else:
-            data, pdf, as_of = _one(report, report.unit)
+            data, outline, as_of = _one(report, report.unit)
             name = f"{report.title}.docx"
     except Exception as error:  # the row must say it failed, whatever went wrong; the log keeps the trace
         logger.exception("analysis report %s failed", report.pk)
@@ -131,23 +135,40 @@ def generate(report: AnalysisReport) -> AnalysisReport:
                    after={"message": f"{type(error).__name__}: {error}"[:500]})
         return report
     old = [f.name for f in (report.file, report.pdf) if f]
+    with_pdf = outline is not None and report_pdf.available()
     with transaction.atomic():
         report.file.save(name, ContentFile(data), save=False)
-        if pdf is not None:
-            report.pdf.save(name.removesuffix(".docx") + ".pdf", ContentFile(pdf), save=False)
-        else:
-            report.pdf = None
+        report.pdf = None
         AnalysisReport.objects.filter(pk=report.pk).update(
-            status=ReportStatus.DRAFT, phase="已完成", progress=100, file=report.file.name, pdf=report.pdf.name or "",
-            as_of=as_of, problems=report.problems, suggestions=report.suggestions, generated_at=timezone.now(),
-            error="")
+            status=ReportStatus.DRAFT, phase=PDF_PHASE if with_pdf else "已完成", progress=100,
+            file=report.file.name, pdf="", as_of=as_of, problems=report.problems, suggestions=report.suggestions,
+            generated_at=timezone.now(), error="")
         log.record("analysis_report.generated", report, user=report.requested_by,
-                   after={"file": report.file.name, "pdf": report.pdf.name or "", "as_of": as_of.isoformat()})
+                   after={"file": report.file.name, "as_of": as_of.isoformat()})
     for name in old:
-        if name not in (report.file.name, report.pdf.name):
+        if name != report.file.name:
             report.file.storage.delete(name)  # the draft before the office's edit
+    if with_pdf:
+        _add_pdf(report, outline)
     report.refresh_from_db()
     return report
+
+
+def _add_pdf(report: AnalysisReport, outline) -> None:
+    """Lay out the PDF of the .docx just saved and attach it, unless the report was rebuilt in the meantime (the
+    office edited its text): a PDF is only ever stored beside the .docx it was made with."""
+    pdf = _pdf(outline)
+    docx = report.file.name
+    if pdf is None:
+        AnalysisReport.objects.filter(pk=report.pk, file=docx, phase=PDF_PHASE).update(phase="已完成")
+        return
+    stored = report.pdf.storage.save(docx.removesuffix(".docx") + ".pdf", ContentFile(pdf))
+    with transaction.atomic():
+        attached = AnalysisReport.objects.filter(pk=report.pk, file=docx, pdf="").update(pdf=stored, phase="已完成")
+        if attached:
+            log.record("analysis_report.pdf_attached", report, user=report.requested_by, after={"pdf": stored})
+    if not attached:
+        report.pdf.storage.delete(stored)
 
 
 def build_file(cycle, half: int | None, unit=None, *, pdf: bool = False, quarter: int | None = None) -> bytes | None:
@@ -182,19 +203,17 @@ def _facts(report, unit, **shared):
     return report_queries.facts(report.cycle, report.half, unit, **shared)
 
 
-def _one(report, unit) -> tuple[bytes, bytes | None, object]:
-    """One report's .docx and PDF (None without WeasyPrint); the generated text of 问题/建议 unless the office has
-    edited it."""
+def _one(report, unit) -> tuple[bytes, report_document.Outline, object]:
+    """One report's .docx and the outline it was written from (for its PDF); the generated text of 问题/建议 unless
+    the office has edited it."""
     facts = _facts(report, unit)
     _progress(report, 40, "生成文字与图表")
     if not report.text_edited:
         report.problems, report.suggestions = generated_text(facts)
     outline = _outline(facts, report.problems, report.suggestions)
     data = report_document.to_docx(outline, on=timezone.localdate())
-    _progress(report, 70, "生成 PDF")
-    pdf = _pdf(outline)
     _progress(report, 90, "保存文件")
-    return data, pdf, facts.as_of
+    return data, outline, facts.as_of
 
 
 def _pdf(outline) -> bytes | None:

@@ -43,6 +43,7 @@ EVENT_LABELS: dict[str, str] = {
     "analysis_report.requested": "申请生成分析报告",
     "analysis_report.request_refused": "申请生成分析报告被拒",
     "analysis_report.generated": "生成分析报告",
+    "analysis_report.pdf_attached": "分析报告 PDF 排版完成",
     "analysis_report.failed": "生成分析报告失败",
     "analysis_report.edited": "修改分析报告的问题与建议",
     "analysis_report.edit_refused": "修改分析报告被拒",

@@ -5,7 +5,7 @@ import io
 import docx
 import pytest
 
-from jixiao.analysis import report_actions
+from jixiao.analysis import report_actions, report_pdf
 from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
 from jixiao.analysis.tests.test_report_document import world  # noqa: F401 - the fixture
 from jixiao.audit.models import Event
@@ -42,7 +42,7 @@ def test_the_office_generates_edits_issues_and_downloads(cast, office, django_ca
     assert "（二）对标金桥街道。" in texts and "（一）数据报送不及时。" in texts
     codes = set(Event.objects.filter(code__startswith="analysis_report.").values_list("code", flat=True))
     assert codes == {"analysis_report.requested", "analysis_report.generated", "analysis_report.edited",
-                     "analysis_report.issued"}
+                     "analysis_report.issued"} | ({"analysis_report.pdf_attached"} if report_pdf.available() else set())
 
 
 def test_an_issued_report_is_not_edited_nor_issued_again(cast, office, django_capture_on_commit_callbacks):
@@ -85,12 +85,12 @@ def test_the_status_part_polls_while_pending_and_stops_when_done(cast, office):
     report = AnalysisReport.objects.create(cycle=cast.cycle, half=1, scope=ReportScope.DISTRICT, key="k",
                                            requested_by=cast.office, requested_at="2026-08-15T10:00Z", progress=40,
                                            status=ReportStatus.RUNNING, phase="生成文字与图表")
-    polled = office.get(f"/analysis/reports/{report.pk}/", headers={"HX-Request": "true"})
+    polled = office.get(f"/analysis/reports/{report.pk}/?polling=job", headers={"HX-Request": "true"})
     part = polled.content.decode()
-    assert 'hx-trigger="every 1s"' in part and "生成文字与图表" in part and "40%" in part
+    assert 'hx-trigger="every 1s"' in part and "?polling=job" in part and "生成文字与图表" in part and "40%" in part
     assert "HX-Refresh" not in polled
     AnalysisReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error="生成时出现内部错误，详情已记入系统日志。")
-    polled = office.get(f"/analysis/reports/{report.pk}/", headers={"HX-Request": "true"})
+    polled = office.get(f"/analysis/reports/{report.pk}/?polling=job", headers={"HX-Request": "true"})
     assert "hx-trigger" not in polled.content.decode() and "生成时出现内部错误，详情已记入系统日志。可重新生成" in polled.content.decode()
     assert polled["HX-Refresh"] == "true"  # the whole page again, once
 

@@ -68,6 +68,54 @@ def test_generating_stores_the_pdf_beside_the_docx(cast, world, django_capture_o
     assert report.pdf.name != first and not report.pdf.storage.exists(first)  # rebuilt with the text; the old one gone
 
 
+def test_the_docx_is_there_before_the_pdf_and_the_page_waits_for_the_pdf(cast, world, login, monkeypatch,  # noqa: F811
+                                                                          django_capture_on_commit_callbacks):
+    seen = {}
+
+    def lay_out(outline):  # the moment the PDF is laid out: the .docx is saved and readable already
+        report = AnalysisReport.objects.get()
+        seen["while"] = (report.status, bool(report.file), bool(report.pdf), report.pdf_pending)
+        seen["page"] = login(cast.office).get(f"/analysis/reports/{report.pk}/").content.decode()
+        return b"%PDF-1.7 stand-in"
+
+    monkeypatch.setattr(report_pdf, "_html_class", lambda: object)  # "available"
+    monkeypatch.setattr(report_actions, "_pdf", lay_out)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_actions.request_report(cast.cycle, 1, ReportScope.DISTRICT, by=cast.office)
+    assert seen["while"] == (ReportStatus.DRAFT, True, False, True)
+    assert 'data-testid="report-download"' in seen["page"] and "PDF 版本正在排版" in seen["page"]
+    assert "?polling=pdf" in seen["page"]
+    report.refresh_from_db()
+    assert report.pdf and not report.pdf_pending and report.phase == "已完成"
+    polled = login(cast.office).get(f"/analysis/reports/{report.pk}/?polling=pdf", headers={"HX-Request": "true"})
+    assert 'data-testid="report-pdf"' in polled.content.decode() and "HX-Refresh" not in polled
+    assert "hx-trigger" not in polled.content.decode()
+
+
+def test_a_pdf_made_for_a_docx_since_replaced_is_not_attached(cast, world, monkeypatch,  # noqa: F811
+                                                             django_capture_on_commit_callbacks):
+    monkeypatch.setattr(report_pdf, "_html_class", lambda: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_actions.request_report(cast.cycle, 1, ReportScope.DISTRICT, by=cast.office)
+    report.refresh_from_db()
+    stale = AnalysisReport.objects.get(pk=report.pk)
+    stale.file.name = "analysis/reports/an-earlier-draft.docx"  # the office's edit rebuilt the .docx meanwhile
+    monkeypatch.setattr(report_actions, "_pdf", lambda outline: b"%PDF-1.7 stale")
+    before = set(report.file.storage.listdir("analysis/reports")[1])
+    report_actions._add_pdf(stale, outline=None)
+    report.refresh_from_db()
+    assert not report.pdf
+    assert set(report.file.storage.listdir("analysis/reports")[1]) == before  # the stale PDF was not kept
+
+
+def test_a_pdf_lost_with_its_worker_is_not_waited_for_forever(cast, world):  # noqa: F811
+    report = AnalysisReport.objects.create(cycle=cast.cycle, half=1, scope=ReportScope.DISTRICT, key="k",
+                                           requested_by=cast.office, requested_at="2026-08-15T10:00Z",
+                                           status=ReportStatus.DRAFT, phase="排版 PDF", file="analysis/reports/x.docx",
+                                           generated_at=datetime.datetime(2026, 1, 5, 10, tzinfo=datetime.UTC))
+    assert not report.pdf_pending  # generated long before now: the worker that was laying it out is gone
+
+
 def test_without_weasyprint_the_report_is_made_without_pdf_and_says_why(cast, world, monkeypatch, login,  # noqa: F811
                                                                       django_capture_on_commit_callbacks):
     monkeypatch.setattr(report_pdf, "_html_class", lambda: None)

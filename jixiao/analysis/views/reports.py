@@ -73,8 +73,8 @@ def report_detail(request, pk):
                "pdf_missing": report_pdf.MISSING}
     if request.htmx:
         response = render(request, "analysis/_report_status.html", context)
-        if not report.pending:  # finished while the page polled: reload it whole, with the text form for a draft
-            response["HX-Refresh"] = "true"
+        if request.GET.get("polling") == "job" and not report.pending:
+            response["HX-Refresh"] = "true"  # finished while the page polled: reload it whole, with the text form
         return response
     context["form"] = TextForm(initial={"problems": report.problems, "suggestions": report.suggestions},
                                quarterly=report.kind == ReportKind.QUARTER)
