@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jixiao.analysis.tests.access_cases import CASES as ANALYSIS_CASES
 from jixiao.audit.tests.access_cases import CASES as AUDIT_CASES
 from jixiao.cadres.tests.access_cases import CASES as CADRES_CASES
+from jixiao.cadres.tests.access_use import CASES as CADRES_USE_CASES
 from jixiao.evaluation.tests.access_cases import CASES as EVALUATION_CASES
 from jixiao.indicators.tests.access_cases import CASES as INDICATOR_CASES
 from jixiao.keywork.tests.access_cases import CASES as KEYWORK_CASES
@@ -93,6 +94,7 @@ MATRIX.update({name: Case(**spec) for name, spec in PUBLISHING_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in PORTAL_SEARCH_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in PORTAL_HUDONG_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in CADRES_CASES.items()})
+MATRIX.update({name: Case(**spec) for name, spec in CADRES_USE_CASES.items()})
 
 # Each app's cases build that app's own world in the cast; worlds of different apps may not share one database.
 CASE_SOURCES = {"indicators": INDICATOR_CASES, "org": ORG_CASES, "reporting": REPORTING_CASES,
