@@ -45,6 +45,7 @@ NAV = [
     NavItem("考核委员会审定", "results:committee_list", "people-fill", "results.committee", "结果运用"),
     NavItem("结果发布", "results:publication", "megaphone-fill", "results.view", "结果运用"),
     NavItem("干部实绩档案", "results:cadre_records", "person-vcard", "results.cadres", "结果运用"),
+    NavItem("班子和干部考核", "cadres:index", "people", "cadres.view", "干部考核"),
     NavItem("干部考核档案", "cadres:file_list", "person-lines-fill", "cadres.view", "干部考核"),
     NavItem("结果运用名单", "cadres:lists", "list-ol", "cadres.view", "干部考核"),
     NavItem("问责记录", "cadres:accountability_list", "exclamation-octagon", "cadres.view", "干部考核"),
