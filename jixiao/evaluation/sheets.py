@@ -26,7 +26,7 @@ def link(base_url: str, code: str) -> str:
 
 def sms_text(campaign_name: str, unit_name: str, url: str, code: str) -> str:
     about = f"对{unit_name}" if unit_name else ""
-    return (f"【{campaign_name}】诚邀您{about}进行满意度评议，请打开 {url} 作答（邀请码 {code}，仅可使用一次，"
+    return (f"【{campaign_name}】诚邀您{about}进行评议，请打开 {url} 作答（邀请码 {code}，仅可使用一次，"
             f"评议截止后失效）。")
 
 

@@ -47,8 +47,8 @@ def test_a_rater_rates_a_units_cadres_and_the_office_writes_the_results(world, l
     dims = list(world.campaign.dimensions.all())
     page.set_viewport_size({"width": 320, "height": 800})
     with time_machine.travel(timezone.now(), tick=True) as clock:
-        page.goto(base + reverse("evaluation:democratic_code"))
-        page.get_by_label("邀请码").fill(world.codes[0].lower())
+        page.goto(base + reverse("evaluation:democratic_code") + "#" + world.codes[0])  # the sheet's QR link
+        expect(page.get_by_label("邀请码")).to_have_value(world.codes[0])
         page.get_by_role("button", name="开始测评").click()
         expect(page.get_by_test_id("unit")).to_have_text("区发展和改革委员会")
         subjects = page.get_by_test_id("subject")

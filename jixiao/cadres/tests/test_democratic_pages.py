@@ -136,3 +136,26 @@ def test_a_democratic_campaign_has_no_satisfaction_results_pages(client, login, 
         assert office.get(reverse(name, args=[team.pk])).status_code == 404
     page = office.get(reverse("evaluation:campaign_detail", args=[team.pk])).content.decode()
     assert "民主测评统计" in page and reverse("evaluation:results", args=[team.pk]) not in page
+
+
+def test_the_address_limit_of_the_public_channel_holds_here_too(client, cast, people, monkeypatch):
+    from jixiao.evaluation import guards
+
+    cadre = campaign(cast, Purpose.CADRE)
+    code = codes(cast, cadre, STAFF, cast.fgw)[0]
+    monkeypatch.setattr(guards, "ADDRESS_LIMIT", 2)
+    assert [_open(client, code)[0].status_code for _ in range(3)] == [200, 200, 429]
+    assert "操作过于频繁，请稍后再试。" in _open(client, code)[0].content.decode()
+    assert _post(client, code, "", {}).status_code == 429
+
+
+def test_the_code_sheet_sends_raters_to_the_democratic_page(login, cast, people):
+    import io
+    import zipfile
+
+    cadre = campaign(cast, Purpose.CADRE)
+    response = login(cast.office).post(reverse("evaluation:codes_issue", args=[cadre.pk]), {
+        "group": cadre.groups.get(kind=STAFF).pk, "unit": cast.fgw.pk, "size": 2})
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sms = archive.read("邀请码短信.csv").decode("utf-8-sig")
+    assert reverse("evaluation:democratic_code") + "#" in sms and "满意度" not in sms
