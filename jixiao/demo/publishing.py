@@ -1,5 +1,5 @@
-"""Demo portal items (示范数据): notices, work news, two policy documents (the older repealed and replaced), an
-explanation, a result announcement, and one notice waiting for approval.
+"""Demo portal items (示范数据): a year of notices and work news (about one a month), two policy documents (the
+older repealed and replaced), an explanation, a result announcement, and one notice waiting for approval.
 
 Each published item was written by the office's second admin (马文涛, a demo account without a password: he
 cannot sign in) and approved by the demo office user 林静怡, or the other way round; the notice waiting for
@@ -42,6 +42,26 @@ ITEMS = [
     (Kind.NOTICE, 20, "关于开展2026年度综合评议网上评议的公告", "市民凭邀请码在线参加评议。",
      _p("2026年度综合评议网上评议已经开始。收到邀请码的市民、企业和服务对象代表，可通过本网站“参加评议”栏目在线填写评议表。",
         "评议实行匿名，评议结果只用于绩效考核。"), None),
+    (Kind.NOTICE, 325, "关于2025年度绩效考核结果复核工作的通知", "对初步结果有异议的单位可在5个工作日内申请复核。",
+     _p("各单位对2025年度绩效考核初步结果有异议的，可在结果反馈后5个工作日内通过绩效管理平台提出复核申请，并附佐证材料。",
+        "区绩效办在10个工作日内作出复核决定并反馈申请单位。"), None),
+    (Kind.NEWS, 270, "区绩效办开展2026年度指标设置培训", "",
+     _p("区绩效办组织区直部门和街道的绩效联络员开展指标设置培训，讲解指标口径、目标值确定和佐证材料要求。"), None),
+    (Kind.NOTICE, 240, "关于报送2026年度重点工作推进计划的通知", "各牵头单位于4月底前报送分月推进计划。",
+     _p("各重点工作牵头单位须于4月30日前在绩效管理平台填报全年推进计划和季度节点，作为序时进度考核的依据。"), None),
+    (Kind.NEWS, 210, "区绩效办开展一季度重点工作进展调度", "",
+     _p("区绩效办对一季度重点工作进展进行调度，对滞后事项逐项分析原因，督促牵头单位加快推进。"), None),
+    (Kind.NOTICE, 185, "关于公布2025年度整改事项办理情况的通告", "2025年度考核发现问题的整改进展向社会公开。",
+     _p("2025年度绩效考核中发现的问题已全部交有关单位整改，整改承诺、进展和完成情况见本网站“整改公开”栏目，欢迎市民评价整改成效。"),
+     None),
+    (Kind.NEWS, 130, "示范区上线绩效管理门户网站", "",
+     _p("示范区绩效管理门户网站正式上线，集中公开考核结果、政策文件、部门绩效和整改情况，并开设互动交流栏目。"), None),
+    (Kind.NOTICE, 70, "关于开展2026年度部门整改满意度复评的公告", "市民可对已完成的整改事项进行满意度评价。",
+     _p("对已完成整改并公开的事项，市民可在“整改公开”栏目中对整改成效作出满意、基本满意或不满意的评价，并留下意见。"), None),
+    (Kind.NEWS, 55, "区领导调研街道绩效管理工作", "",
+     _p("区领导到街道调研绩效管理工作，要求把群众满意度作为检验工作成效的重要标准。"), None),
+    (Kind.NOTICE, 8, "关于做好2026年度绩效考核年终报件工作的通知", "年终报件于次年1月10日前完成。",
+     _p("各单位须于次年1月10日前完成全年指标数值和佐证材料的报送，逾期未报的指标按未完成处理。"), None),
     (Kind.NEWS, 100, "区绩效办召开2026年度绩效管理工作推进会", "",
      _p("近日，区绩效办召开2026年度绩效管理工作推进会，通报上半年指标完成情况，部署下半年重点工作。",
         "会议要求各单位对照序时进度查找差距，对欠进度指标逐项制定措施。"), None),

@@ -18,10 +18,19 @@ def demo(db, settings):
 
 def test_the_demo_publishes_a_few_items_and_keeps_one_waiting(demo, client):
     kinds = sorted(r.article.kind for r in queries.public())
-    assert kinds.count(Kind.NOTICE) == 3 and kinds.count(Kind.POLICY) == 2 and kinds.count(Kind.EXPLANATION) == 1
+    assert kinds.count(Kind.NOTICE) == 8 and kinds.count(Kind.POLICY) == 2 and kinds.count(Kind.EXPLANATION) == 1
     text = client.get(reverse("portal:notices")).content.decode()
     assert "关于开展2026年度综合评议网上评议的公告" in text and "示范数据" in text
     assert "第三季度重点工作进展" not in text
+
+
+def test_the_demo_notices_and_news_span_the_year_about_one_a_month(demo):
+    from django.utils import timezone
+
+    news = [r for r in queries.public() if r.article.kind in (Kind.NOTICE, Kind.NEWS)]
+    months = {(r.first_published.year, r.first_published.month) for r in news}
+    ages = [(timezone.now() - r.first_published).days for r in news]
+    assert len(months) >= 10 and max(ages) >= 300 and min(ages) <= 30
 
 
 def test_the_repealed_demo_document_links_the_one_that_replaced_it(demo, client):
