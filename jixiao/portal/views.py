@@ -32,11 +32,13 @@ def index(request):
 
 
 @require_GET
+@cache.public_page()
 def privacy_notice(request):
     return render(request, "portal/privacy.html", {"district_name": settings.DISTRICT_NAME})
 
 
 @require_GET
+@cache.public_page()
 def done(request):
     return render(request, "portal/done.html", {"district_name": settings.DISTRICT_NAME})
 
