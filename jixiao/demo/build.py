@@ -36,12 +36,14 @@ def steps():
         profiles,
         publishing,
         reporting,
+        residents,
         results,
         scoring,
     )
 
     return [org.build, accounts.build, keywork.build, evaluation.build, indicators.build, reporting.build, scoring.build,
-            results.build, analysis.build, publishing.build, profiles.build]
+            results.build, analysis.build, publishing.build, profiles.build,
+            residents.build]
 
 
 def step_name(step) -> str:
