@@ -107,7 +107,7 @@ def start_server(port: int) -> subprocess.Popen:
          "--port", str(port), "--workers", str(WORKERS), "--blocking-threads", str(THREADS),
          "--backpressure", str(THREADS)],
         cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
+    for _ in range(600):  # up to two minutes: on a loaded machine Django takes long to start
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
@@ -116,6 +116,10 @@ def start_server(port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)  # the server is still starting (a bench, not a test)
     server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()  # a granian still starting may ignore SIGTERM and outlive the bench
     raise SystemExit("granian did not answer /healthz")
 
 
