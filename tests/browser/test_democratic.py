@@ -10,8 +10,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.session import log_in
+from tests.browser.test_axe_crawl import axe_failures
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """axe is injected as a script: the page's CSP would refuse it."""
+    return {**browser_context_args, "bypass_csp": True}
 
 
 @pytest.fixture
@@ -66,6 +73,7 @@ def test_a_rater_rates_a_units_cadres_and_the_office_writes_the_results(world, l
         expect(page.locator("#form-errors")).to_contain_text("请对“李晓梅”的全部评议维度作出评价。")
         page.locator(f"#r-{deputy.pk}-{dims[-1].pk}").select_option(label="良好")
         shot("democratic-rating-320")
+        assert axe_failures(page) == []
         page.get_by_role("button", name="提交测评").click()
         expect(page.get_by_role("heading", name="提交成功，感谢您的参与！")).to_be_visible()
         shot("democratic-done-320")
@@ -90,6 +98,7 @@ def test_a_rater_rates_a_units_cadres_and_the_office_writes_the_results(world, l
     page.get_by_test_id("democratic-record").click()
     expect(page.get_by_text("已写入2条民主测评结果。")).to_be_visible()
     shot("democratic-recorded-office")
+    assert axe_failures(page) == []
     assert dict(DemocraticResult.objects.values_list("cadre__name", "score")) == {"王建国": 84, "李晓梅": 64}
     assert external_requests == []
     assert re.search(r"/evaluation/\d+/$", page.url)
