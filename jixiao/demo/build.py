@@ -29,6 +29,7 @@ def steps():
     from jixiao.demo import (
         accounts,
         analysis,
+        cadres,
         evaluation,
         indicators,
         keywork,
@@ -42,7 +43,7 @@ def steps():
     )
 
     return [org.build, accounts.build, keywork.build, evaluation.build, indicators.build, reporting.build, scoring.build,
-            results.build, analysis.build, publishing.build, profiles.build,
+            results.build, cadres.build, analysis.build, publishing.build, profiles.build,
             residents.build]
 
 
