@@ -159,3 +159,21 @@ def test_the_code_sheet_sends_raters_to_the_democratic_page(login, cast, people)
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         sms = archive.read("邀请码短信.csv").decode("utf-8-sig")
     assert reverse("evaluation:democratic_code") + "#" in sms and "满意度" not in sms
+
+
+def test_the_progress_and_review_pages_work_for_a_democratic_campaign(login, cast, people):
+    cadre = campaign(cast, Purpose.CADRE)
+    for code in codes(cast, cadre, STAFF, cast.fgw, 2):
+        answer(cadre, code, {people["director"].pk: [80] * 5, people["deputy"].pk: [60] * 5})
+    office = login(cast.office)
+    for name in ("evaluation:monitor", "evaluation:review"):
+        response = office.get(reverse(name, args=[cadre.pk]))
+        assert response.status_code == 200, name
+        assert "本单位干部职工" in response.content.decode()
+
+
+def test_the_campaign_list_names_each_campaigns_purpose(login, cast):
+    campaign(cast, Purpose.SATISFACTION, open_it=False)
+    campaign(cast, Purpose.TEAM, open_it=False)
+    page = login(cast.office).get(reverse("evaluation:campaign_list")).content.decode()
+    assert "<td class=\"small\">满意度测评</td>" in page and "<td class=\"small\">班子民主测评</td>" in page
