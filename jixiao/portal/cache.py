@@ -24,7 +24,7 @@ import re
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
@@ -49,9 +49,15 @@ PLACEHOLDER = b"@@portal-csrf@@"
 
 
 def generation() -> int:
+    """The current generation, read on every cached page: one fixed statement on a one-row table. Compiling it
+    through the ORM each time was a third of a cache hit's CPU (0.67 of 2.09 s for 300 hits under cProfile)."""
     from jixiao.portal.models import PublicGeneration
 
-    return PublicGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    table = connection.ops.quote_name(PublicGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608  (a quoted table name only)
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def bump(using: str = "default") -> None:
