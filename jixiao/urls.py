@@ -1,6 +1,9 @@
 from django.urls import include, path
 
 urlpatterns = [
+    # The public portal first: on evaluation day nearly every request is under /p/, and a path is matched
+    # against the patterns in order (the two includes at "" below are tried pattern by pattern).
+    path("p/", include("jixiao.portal.urls")),
     path("", include("jixiao.ui.urls")),
     path("", include("jixiao.accounts.urls")),
     path("org/", include("jixiao.org.urls")),
@@ -14,7 +17,6 @@ urlpatterns = [
     path("results/", include("jixiao.results.urls")),
     path("cadres/", include("jixiao.cadres.urls")),
     path("analysis/", include("jixiao.analysis.urls")),
-    path("p/", include("jixiao.portal.urls")),
     path("profiles/", include("jixiao.portal.profile_office_urls")),
     path("publishing/", include("jixiao.portal.publishing_views")),
     path("reratings/", include("jixiao.portal.rectification_office")),
