@@ -131,7 +131,7 @@ def calibrate(assessment: CadreAssessment, *, grade: str, reason: str, by) -> Ca
         raise ValidationError("请填写校准理由。")
     standing = dict(CadreAssessment.objects.filter(cycle=assessment.cycle).exclude(computed_grade="")
                     .values_list("cadre_id", "grade"))
-    problem = grading.calibration_problem(compute.as_rules(rules), standing, assessment.cadre_id, grade)
+    problem = grading.calibration_problem(compute.as_rules(rules), standing, _as_input(assessment), grade)
     if problem:
         raise ValidationError(problem)
     fields = ["grade", "calibrated_by", "calibrated_at", "calibration_reason"]
@@ -142,6 +142,15 @@ def calibrate(assessment: CadreAssessment, *, grade: str, reason: str, by) -> Ca
     log.record("cadre.calibrated", assessment, before=before,
                after={**log.snapshot(assessment, fields), "computed_grade": assessment.computed_grade}, user=by)
     return assessment
+
+
+def _as_input(assessment: CadreAssessment) -> grading.CadreInput:
+    """What the binding rules read of a graded cadre: post, the unit's team grade and veto."""
+    team = TeamAssessment.objects.filter(cycle=assessment.cycle_id, unit=assessment.unit_id).first()
+    result = compute.final_results(assessment.cycle).get(assessment.unit_id)
+    return grading.CadreInput(assessment.cadre_id, assessment.unit_id, assessment.post,
+                              compute.on_hundred(result) if result else None, (), assessment.democratic_score,
+                              team.grade if team else "")
 
 
 # --- Inputs: democratic results from paper ballots, work reports -------------------------------------------

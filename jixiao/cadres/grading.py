@@ -302,10 +302,17 @@ def _cadre(rules: Rules, cadre: CadreInput) -> CadreOutcome:
     return CadreOutcome(cadre.cadre, unit_score, tasks, cadre.democratic, score, grade, tuple(reasons + caps))
 
 
-def calibration_problem(rules: Rules, grades: dict[int, str], cadre: int, grade: str) -> str:
-    """Why moving `cadre` to `grade` is refused ("" when it is allowed): the 优秀 count after the move must stay
-    within the quota of the graded cadres. `grades` maps each graded cadre to its standing grade."""
-    if grade != EXCELLENT or grades.get(cadre) == EXCELLENT:
+def calibration_problem(rules: Rules, grades: dict[int, str], cadre: CadreInput, grade: str) -> str:
+    """Why moving `cadre` to `grade` is refused ("" when it is allowed). A calibration is bound by the same rules as
+    the computation: a main leader of a unit whose team is 较差, or of a vetoed unit, cannot be 优秀; and the 优秀
+    count after the move must stay within the quota of the graded cadres (`grades`: each one's standing grade)."""
+    if grade != EXCELLENT:
+        return ""
+    if cadre.post == MAIN_LEADER and cadre.team_grade == POOR:
+        return "本单位领导班子等次为“较差”，主要领导不能校准为“优秀”。"
+    if cadre.post == MAIN_LEADER and cadre.result is not None and cadre.result.vetoed:
+        return "本单位绩效考核被一票否决，主要领导不能校准为“优秀”。"
+    if grades.get(cadre.cadre) == EXCELLENT:
         return ""
     allowed = places(len(grades), rules.excellent_percent)
     count = sum(1 for g in grades.values() if g == EXCELLENT) + 1

@@ -117,6 +117,16 @@ def test_calibration_keeps_the_computed_grade_and_checks_the_quota(cast, full):
     assert Event.objects.filter(code="cadre.calibrated").count() == 2
 
 
+def test_calibration_keeps_the_binding_rules(cast, full):
+    actions.assess(cast.cycle, by=cast.office)
+    wang = CadreAssessment.objects.get(cadre=full["s02_main"])  # main leader of the vetoed S02
+    with pytest.raises(ValidationError, match="本单位绩效考核被一票否决，主要领导不能校准为“优秀”。"):
+        actions.calibrate(wang, grade="excellent", reason="x", by=cast.office)
+    zhao = CadreAssessment.objects.get(cadre=full["b01_main"])  # main leader of B01, whose team is 较差
+    with pytest.raises(ValidationError, match="本单位领导班子等次为“较差”"):
+        actions.calibrate(zhao, grade="excellent", reason="x", by=cast.office)
+
+
 def test_calibration_needs_a_reason_and_a_graded_cadre(cast, full):
     actions.assess(cast.cycle, by=cast.office)
     zhao = CadreAssessment.objects.get(cadre=full["b01_main"])

@@ -170,8 +170,19 @@ def test_missing_democratic_result_is_not_graded_never_zero():
 def test_calibration_within_and_over_the_quota():
     grades = {i: g.COMPETENT for i in range(1, 11)}
     grades[1] = g.EXCELLENT
-    assert g.calibration_problem(RULES, grades, 2, g.EXCELLENT) == ""  # 2 of 2 places
+    assert g.calibration_problem(RULES, grades, cadre(2, "80", "80"), g.EXCELLENT) == ""  # 2 of 2 places
     grades[2] = g.EXCELLENT
-    problem = g.calibration_problem(RULES, grades, 3, g.EXCELLENT)
+    problem = g.calibration_problem(RULES, grades, cadre(3, "80", "80"), g.EXCELLENT)
     assert problem == "校准后“优秀”将有 3 名，超过比例上限 20%（10 名干部中至多 2 名），不能校准为“优秀”。"
-    assert g.calibration_problem(RULES, grades, 3, g.BASIC) == ""  # moving down is always within the quota
+    assert g.calibration_problem(RULES, grades, cadre(3, "80", "80"), g.BASIC) == ""  # moving down is always allowed
+
+
+def test_calibration_keeps_the_binding_rules():
+    grades = {i: g.COMPETENT for i in range(1, 11)}
+    poor_team = cadre(1, "80", "80", post="main", team_grade="poor")
+    assert g.calibration_problem(RULES, grades, poor_team, g.EXCELLENT) == (
+        "本单位领导班子等次为“较差”，主要领导不能校准为“优秀”。")
+    vetoed = cadre(1, "80", "80", post="main", vetoed=True)
+    assert g.calibration_problem(RULES, grades, vetoed, g.EXCELLENT) == "本单位绩效考核被一票否决，主要领导不能校准为“优秀”。"
+    member = cadre(1, "80", "80", post="member", team_grade="poor", vetoed=True)
+    assert g.calibration_problem(RULES, grades, member, g.EXCELLENT) == ""
