@@ -55,6 +55,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("sysadmin", "Demo#2026xitong", "冯立新", ((Role.SYSTEM_ADMIN, DISTRICT_CODE),)),
     DemoAccount("secadmin", "Demo#2026anquan", "蒋德胜", ((Role.SECURITY_ADMIN, DISTRICT_CODE),)),
     DemoAccount("auditor", "Demo#2026shenji", "唐颖", ((Role.AUDIT_ADMIN, DISTRICT_CODE),)),
+    DemoAccount("orgdept", "Demo#2026zuzhi", "何雅琴", ((Role.ORG_DEPT, "M07"),), "区委组织部干部科"),
 )
 
 
