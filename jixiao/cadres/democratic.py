@@ -83,9 +83,12 @@ def record_online_results(campaign: Campaign, user) -> list[DemocraticResult]:
     replaced = earlier.count()
     earlier.delete()
     now = timezone.now()
+    # Keyed by the dimension's name (德, 政治思想建设 …) with the score as text, as the paper ballots' import writes
+    # them (cadres/ballots.py), so a result reads the same whichever way it came in.
+    names = dict(campaign.dimensions.values_list("code", "name"))
     written = DemocraticResult.objects.bulk_create([
         DemocraticResult(cycle=campaign.cycle, unit=t.unit, cadre=t.cadre, score=t.score,
-                         dimensions={code: float(v) for code, v in t.dimensions.items()}, raters=t.raters,
+                         dimensions={names[code]: str(v) for code, v in t.dimensions.items()}, raters=t.raters,
                          source=DemocraticSource.ONLINE, campaign=campaign, recorded_by=user, recorded_at=now)
         for t in scored])
     record("cadres.democratic_recorded", campaign, user=user, before={"rows": replaced},

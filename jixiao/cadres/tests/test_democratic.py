@@ -213,7 +213,7 @@ def test_results_are_written_once_the_campaign_closed_replacing_the_subjects_row
     assert row.pk != paper.pk
     assert (row.score, row.raters, row.source, row.campaign, row.recorded_by) == (
         Decimal("80.00"), 12, DemocraticSource.ONLINE, team, cast.office)
-    assert row.dimensions == {"political": 91.25, "leadership": 83.75, "performance": 76.25, "integrity": 68.75}
+    assert row.dimensions == {"政治思想建设": "91.25", "领导能力": "83.75", "工作实绩": "76.25", "党风廉政建设": "68.75"}
     assert DemocraticResult.objects.filter(pk=cadre_row.pk).exists()  # a cadre's row is not the team's
     assert not DemocraticResult.objects.filter(unit=cast.tjj).exists()  # too few raters: nothing written
     event = Event.objects.filter(code="cadres.democratic_recorded").get()
@@ -233,6 +233,7 @@ def test_cadre_results_replace_that_cadres_row_only(cast, people):
     rows = {r.cadre_id: r for r in DemocraticResult.objects.filter(cadre__isnull=False)}
     assert {k: (v.score, v.raters) for k, v in rows.items()} == {
         people["director"].pk: (Decimal("80.00"), 5), people["deputy"].pk: (Decimal("60.00"), 5)}
+    assert rows[people["deputy"].pk].dimensions == dict.fromkeys(["德", "能", "勤", "绩", "廉"], "60.00")
     assert DemocraticResult.objects.filter(pk=team_row.pk).exists()
 
 
