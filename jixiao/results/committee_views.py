@@ -26,9 +26,9 @@ def committee_list(request):
     """The office: the cycle's final runs, each to submit or with its review; a leader: the reviews they sit on."""
     access.require(request.user, "results.committee")
     reviews = committee.reviews_for(request.user)
-    pick = cycles.pick(request, open_work=reviews.filter(status=ReviewStatus.PENDING), work="有待审定的结果")
-    cycle = pick.cycle
     can_manage = access.can(request.user, "results.manage")
+    pick = _pick(request, reviews, can_manage)
+    cycle = pick.cycle
     runs = []
     if can_manage and cycle is not None:
         runs = list(access.visible_runs(request.user).filter(cycle=cycle, stage=Stage.FINAL)
@@ -43,6 +43,19 @@ def committee_list(request):
     return render(request, "results/committee_list.html", {
         "pick": pick, "cycle": cycle, "reviews": rows, "runs": runs, "can_manage": can_manage,
         "form": SubmitForm()})
+
+
+def _pick(request, reviews, can_manage) -> cycles.CyclePick:
+    """Without ?cycle=: the latest year with work waiting (a pending review; for the office also a final run not
+    yet submitted or published), else the latest year with any review, else the current year."""
+    waiting = set(reviews.filter(status=ReviewStatus.PENDING).values_list("cycle__year", flat=True))
+    if can_manage:
+        waiting |= set(access.visible_runs(request.user).filter(stage=Stage.FINAL, published=False)
+                       .exclude(status=RunStatus.SUPERSEDED).exclude(committee_reviews__status__in=[
+                           ReviewStatus.PENDING, ReviewStatus.APPROVED]).values_list("cycle__year", flat=True))
+    years = waiting or set(reviews.values_list("cycle__year", flat=True))
+    return cycles.pick(request, open_work=lambda cycle: cycle.year in years,
+                       work="有待审定的结果" if waiting else "有审定记录")
 
 
 @login_required

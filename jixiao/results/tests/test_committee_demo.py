@@ -4,6 +4,7 @@ with minutes, and 2025's district scheme carries one recorded objection (issue 1
 import io
 
 import pytest
+from django.urls import reverse
 from docx import Document
 
 from jixiao.accounts.models import User
@@ -41,5 +42,9 @@ def test_every_published_demo_run_was_signed_off_and_2025_has_one_objection(demo
                      + [c.text for t in minutes.tables for row in t.rows for c in row.cells])
     assert demo_committee.OBJECTION in text and "有异议 1 名" in text
     leader = User.objects.get(username="leader")
-    page = login(leader).get(objection.review.get_absolute_url())
+    client = login(leader)
+    page = client.get(objection.review.get_absolute_url())
     assert page.status_code == 200 and demo_committee.OBJECTION in page.content.decode()
+    # Nothing waits for the leader: the list opens on the latest year with a review, not on the empty 2026.
+    listing = client.get(reverse("results:committee_list")).content.decode()
+    assert objection.review.get_absolute_url() in listing and "2025" in listing
