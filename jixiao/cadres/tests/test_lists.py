@@ -82,3 +82,25 @@ def test_the_export_is_a_workbook_and_is_audited(world, login):
 def test_an_export_of_a_cycle_that_does_not_exist_is_a_404_and_not_audited(world, login):
     assert login(world.orgdept).get(reverse("cadres:lists_export"), {"cycle": "abc"}).status_code == 404
     assert not Event.objects.filter(code="cadre.lists_exported").exists()
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(world, cast, login, django_assert_max_num_queries):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from jixiao.org.models import Cadre
+
+    client = login(world.orgdept)
+    client.get(reverse("cadres:lists"), {"cycle": 2025})
+    with django_assert_max_num_queries(25) as few:
+        client.get(reverse("cadres:lists"), {"cycle": 2025})
+    for n in range(12):  # twelve more cadres on the lists, each graded 不称职
+        cadre = Cadre.objects.create(unit=cast.village, name=f"干部{n}", post="member", title="委员",
+                                     tenure_from=datetime.date(2020, 1, 1))
+        CadreAssessment.objects.create(cycle=world.c2025, cadre=cadre, unit=cast.village, post="member", title="委员",
+                                       score=Decimal("50"), grade="incompetent", computed_at=timezone.now())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("cadres:lists"), {"cycle": 2025})
+    assert "拟调整名单（14）" in page.content.decode()
