@@ -44,6 +44,30 @@ def test_the_tables_show_inputs_scores_grades_and_reasons(cast, office, computed
     assert "定等 6 名，“优秀”1 名，比例上限内至多 1 名。" in page
 
 
+def test_the_tables_query_count_does_not_grow_with_rows(cast, office, computed):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.org.models import Cadre
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert office.get(reverse("cadres:index"), {"cycle": 2026}).status_code == 200
+        return len(queries)
+
+    before = count()
+    for n in range(6):
+        cadre = Cadre.objects.create(unit=cast.fgw, name=f"新{n}", post="member", title="副主任",
+                                     tenure_from=datetime.date(2025, 1, 1))
+        world.democratic(cast.cycle, cast.fgw, "85", cadre)
+    actions.assess(cast.cycle, by=cast.office)
+    actions.calibrate(CadreAssessment.objects.get(cadre__name="新0"), grade="basic", reason="审定", by=cast.office)
+    assert CadreAssessment.objects.filter(cycle=cast.cycle).count() == 13
+    assert count() == before
+
+
 def test_the_leader_reads_but_cannot_compute(cast, login, computed):
     page = login(cast.leader).get(reverse("cadres:index"), {"cycle": 2026}).content.decode()
     assert "张华" in page and 'data-testid="assess-form"' not in page and "校准</a>" not in page
