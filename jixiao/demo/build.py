@@ -27,6 +27,7 @@ def already_loaded() -> bool:
 def steps():
     """The steps in order. A later stage appends its module's `build` here (indicators, reports, …)."""
     from jixiao.demo import (
+        accountability,
         accounts,
         analysis,
         cadres,
@@ -43,7 +44,7 @@ def steps():
     )
 
     return [org.build, accounts.build, keywork.build, evaluation.build, indicators.build, reporting.build, scoring.build,
-            results.build, cadres.build, analysis.build, publishing.build, profiles.build,
+            results.build, cadres.build, accountability.build, analysis.build, publishing.build, profiles.build,
             residents.build]
 
 

@@ -65,3 +65,35 @@ def test_no_unit_user_reads_any_cadre_by_any_id(world, cast, login, role):
             response = client.get(reverse(name, args=[cadre.pk]))
             assert response.status_code in (403, 404), (role, name, response.status_code)
             assert "张三" not in response.content.decode(errors="replace")
+
+
+@pytest.mark.skipif(crawl.SKIP_CRAWLS, reason=crawl.SKIPPED_BECAUSE)
+def test_the_demo_district_shows_its_cadre_results_to_the_org_dept_and_none_on_the_portal(db, settings, login):
+    """The whole demo on its day: the 不称职 cadre's accountability case and lists for the 组织部, and the portal
+    walked in full shows no personal grade and nothing of the case."""
+    import time_machine
+
+    from jixiao.accounts.models import User
+    from jixiao.cadres import lists
+    from jixiao.cadres.models import Accountability, CadreAssessment
+    from jixiao.demo import accountability, build
+    from jixiao.demo.accounts import account
+    from tests.browser.conftest import DEMO_DAY
+
+    settings.DEMO_MODE = True
+    with time_machine.travel(DEMO_DAY, tick=False):
+        build.load()
+        case = Accountability.objects.select_related("cadre", "cycle").get()
+        assert case.reason == accountability.REASON and case.cycle.year == 2025
+        assert CadreAssessment.objects.get(cycle=case.cycle, cadre=case.cadre).grade == "incompetent"
+        found = lists.for_cycle(case.cycle)
+        for kind in (lists.TALK, lists.ADJUST):
+            assert case.cadre in [e.cadre for e in found[kind]], kind
+        reader = login(User.objects.get(username=account("orgdept").username))
+        page = reader.get(reverse("cadres:file_detail", args=[case.cadre.pk]))
+        assert page.status_code == 200 and accountability.DECISION in page.content.decode()
+        texts = [p.text for p in crawl.walk_public(crawl.public_client()) if p.html]
+    assert len(texts) > 20
+    leaks = sorted({secret for text in texts for secret in ("基本称职", "不称职", accountability.REASON,
+                                                            accountability.DECISION, "实绩档案") if secret in text})
+    assert leaks == []
