@@ -79,3 +79,12 @@ def tally(review) -> dict:
         "members": members,
     }
 
+
+
+def waiting_for(user) -> list:
+    """Pending reviews that wait for this user: a member's those without their vote; the office's every one (to
+    record the decision). Shown on the home page."""
+    reviews = reviews_for(user).filter(status=ReviewStatus.PENDING).order_by("submitted_at", "id")
+    if not access.can(user, "results.manage"):
+        reviews = reviews.exclude(votes__member=user)
+    return list(reviews)

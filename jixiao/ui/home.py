@@ -13,6 +13,7 @@ from jixiao.audit import feed
 from jixiao.audit.labels import label_for
 from jixiao.audit.models import Event
 from jixiao.org.models import Cadre, Cycle, CycleStatus, Unit, UnitKind
+from jixiao.results import committee
 from jixiao.ui import todo
 
 
@@ -60,6 +61,7 @@ def office_home(user, membership):
         "current_cycle": next((c for c in cycles if c.status == CycleStatus.RUNNING), None),
         "events": feed.recent() if membership.role == Role.OFFICE_ADMIN else None,
         "overview": overview.build(user),
+        "committee_waiting": committee.waiting_for(user),
     }
 
 

@@ -330,7 +330,7 @@ def make_reporter(cast):
 
 # --- Query count ----------------------------------------------------------------------------------------
 
-MAX_QUERIES = 43  # the whole home page of a leader, however many missed periods are listed
+MAX_QUERIES = 44  # the whole home page of a leader, however many missed periods are listed (+1: reviews awaiting the committee)
 
 
 def more_units(cast, n: int) -> list[Unit]:

@@ -274,3 +274,16 @@ def test_members_are_the_leaders_of_the_assessing_unit_and_above(cast, final):
     type(final.scheme).objects.filter(pk=final.scheme_id).update(assessing_unit=cast.street)
     final.scheme.refresh_from_db()
     assert {u.username for u in committee.members_for(final.scheme)} == {"leader", "street_leader"}
+
+
+def test_the_home_page_says_what_waits_for_the_committee(cast, login, final):
+    home = reverse("ui:home")
+    assert "committee-waiting" not in login(cast.leader).get(home).content.decode()
+    review = committee_actions.submit(final, by=cast.office)
+    leader_home = login(cast.leader).get(home).content.decode()
+    assert "待您表态" in leader_home and review.get_absolute_url() in leader_home
+    committee_actions.vote(review, by=cast.leader, verdict="approve")
+    assert "committee-waiting" not in login(cast.leader).get(home).content.decode()  # voted: nothing waits
+    assert "待录入会议决定" in login(cast.office).get(home).content.decode()
+    _decide(review, cast)
+    assert "committee-waiting" not in login(cast.office).get(home).content.decode()
