@@ -38,8 +38,8 @@ def minutes_draft(review) -> bytes:
 
 def _results(doc, run) -> None:
     d.add_heading(doc, "一、考核结果")
-    for group in queries.by_group(queries.results_of([run])):
-        d.add_heading(doc, f"（{group['name']}）", level=2)
+    for n, group in enumerate(queries.by_group(queries.results_of([run])), start=1):
+        d.add_heading(doc, f"（{'一二三四五六七八九十'[n - 1] if n <= 10 else n}）{group['name']}", level=2)
         d.add_table(doc, ["名次", "单位", "得分", "等次"],
                     [[r.rank, r.unit.name, r.total, r.get_grade_display()] for r in group["rows"]],
                     widths_mm=[20, 76, 30, 30])
