@@ -40,6 +40,15 @@ class FileRow:
         return self.post.unit
 
     @property
+    def grade_reasons(self) -> list[str]:
+        """Why the cadre has their grade: the grading's reasons, then the calibration's, if the office moved it."""
+        a = self.assessment
+        if a is None:
+            return []
+        calibrated = [f"校准为“{a.get_grade_display()}”：{a.calibration_reason}"] if a.calibration_reason else []
+        return [str(r) for r in a.reasons] + calibrated
+
+    @property
     def talk(self):
         return getattr(self.record, "talk", None) if self.record else None
 

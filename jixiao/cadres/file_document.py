@@ -50,6 +50,9 @@ def performance_material(file: PerformanceFile) -> bytes:
     if file.rows:
         d.add_table(doc, ["年度", "单位", "职务", "单位绩效（得分、名次、等次）", "班子等次", "个人等次"],
                     _years(file), widths_mm=[14, 36, 26, 40, 16, 24])
+        for row in file.rows:
+            if row.grade_reasons:
+                d.add_body(doc, f"{row.cycle.year}年度（{row.unit.name}）定等理由：{'；'.join(row.grade_reasons)}")
     else:
         d.add_body(doc, "尚无考核记录。")
     d.add_heading(doc, "三、分管重点工作")

@@ -56,7 +56,8 @@ def test_the_org_dept_reads_a_file_and_each_reading_is_audited(world, login):
     page = login(world.orgdept).get(reverse("cadres:file_detail", args=[world.zhang.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    for shown in ["张三 · 实绩档案", "71.37", "基本称职", "老旧小区改造", "单位绩效下滑", "诫勉谈话", "78.40"]:
+    for shown in ["张三 · 实绩档案", "71.37", "基本称职", "老旧小区改造", "单位绩效下滑", "诫勉谈话", "78.40",
+                  use_world.ZHANG_REASON, f"校准为“基本称职”：{use_world.ZHANG_CALIBRATION}"]:
         assert shown in text, shown
     assert "关联登录账号" not in text and "记录问责" not in text  # read-only
     event = Event.objects.get(code="cadre.file_viewed")
@@ -71,7 +72,8 @@ def test_the_docx_material_is_the_file_and_its_export_is_audited(world, login):
     assert "attachment" in response["Content-Disposition"]
     text = _docx_text(response.content)
     for shown in ["张三同志实绩材料", "华明街道", "71.37分，基本称职", "78.40分，第3/4名，一般", "老旧小区改造",
-                  "区委组织部部长", "诫勉谈话", "仅供干部选拔任用工作使用"]:
+                  "区委组织部部长", "诫勉谈话", "仅供干部选拔任用工作使用",
+                  f"2025年度（华明街道）定等理由：{use_world.ZHANG_REASON}；校准为“基本称职”：{use_world.ZHANG_CALIBRATION}"]:
         assert shown in text, shown
     assert Event.objects.filter(code="cadre.file_exported", user_id=world.orgdept.pk,
                                 object_id=str(world.zhang.pk)).count() == 1

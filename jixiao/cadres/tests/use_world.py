@@ -21,6 +21,8 @@ from tests.cast import grant, make_user
 
 # Distinctive figures: nothing else in the cast shows them.
 ZHANG_SCORE_2025, LI_SCORE_2025 = Decimal("71.37"), Decimal("93.19")
+ZHANG_REASON = "综合得分71.37分，达到“称职”分数线70分"
+ZHANG_CALIBRATION = "考核委员会审定：分管重点项目连续两季度滞后"
 
 
 def _cycle(year):
@@ -63,7 +65,8 @@ def build(cast) -> SimpleNamespace:
                                   computed_at=now)
     TeamAssessment.objects.create(cycle=c2024, unit=cast.fgw, score=Decimal("55.00"), grade="poor", computed_at=now)
     _assess(c2024, zhang, "basic", Decimal("74.00"))
-    _assess(c2025, zhang, "basic", ZHANG_SCORE_2025)
+    _assess(c2025, zhang, "basic", ZHANG_SCORE_2025, reasons=[ZHANG_REASON], calibration_reason=ZHANG_CALIBRATION,
+            calibrated_by=cast.office, calibrated_at=now)
     _assess(c2024, li_fgw, "competent", Decimal("85.00"))
     _assess(c2025, li_street, "excellent", LI_SCORE_2025)
     _assess(c2025, wang, "incompetent", Decimal("52.00"))
