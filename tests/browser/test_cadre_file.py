@@ -60,3 +60,30 @@ def test_org_dept_reads_a_file_and_exports_the_material(world, live_server, page
     expect(page.get_by_test_id("list-commend")).to_contain_text("金桥街道领导班子")
     shot("cadre-lists-org-dept")
     assert external_requests == []
+
+
+def test_office_records_an_accountability_case_after_a_refused_date(world, live_server, page, shot):
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    base = live_server.url
+    today = timezone.localdate()  # the server's day, whatever the clock of the machine running the test
+    log_in(page, base, "office", world.password)
+    page.goto(base + reverse("cadres:file_detail", args=[world.use.wang.pk]))
+    page.get_by_role("link", name="记录问责").click()
+    page.get_by_label("问责类型").select_option(label="行政问责")
+    page.get_by_label("涉及考核年度").select_option("2025")
+    tomorrow = today + datetime.timedelta(days=1)
+    page.get_by_label("决定日期").fill(f"{tomorrow:%Y-%m-%d}")
+    page.get_by_label("问责事由").fill("推诿扯皮，群众反映问题长期未解决")
+    page.get_by_label("处理决定").fill("责令作出书面检查")
+    page.get_by_role("button", name="登记").click()
+    expect(page.get_by_test_id("form-errors")).to_contain_text("晚于今天")
+    shot("cadre-accountability-refused")
+    page.get_by_label("决定日期").fill(f"{today:%Y-%m-%d}")
+    page.get_by_role("button", name="登记").click()
+    expect(page.get_by_text("问责记录已登记。")).to_be_visible()
+    expect(page.get_by_test_id("accountabilities")).to_contain_text("责令作出书面检查")
+    shot("cadre-accountability-recorded")
