@@ -6,6 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from jixiao.portal.tests.test_browser import axe_violations
 from tests.browser.conftest import ARTIFACTS
@@ -70,7 +71,7 @@ def test_a_citizen_reads_re_rates_and_switches_to_the_senior_mode(live_server, t
         page.keyboard.press("Enter")
         page.get_by_role("link", name="退出长辈版").wait_for()
         assert page.url.split("?")[0] == detail
-        assert page.evaluate("getComputedStyle(document.body).fontSize") == "20px"
+        expect(page.locator("body")).to_have_css("font-size", "20px")  # waits for elder.css to load
         assert axe_violations(page) == []
         page.screenshot(path=str(ARTIFACTS / "portal-rectification-elder-1366.png"), full_page=True)
         cookies = context.cookies()
