@@ -87,7 +87,8 @@ def changed(using: str = "default") -> None:
     if connection.in_atomic_block and any(
             isinstance(entry[1], _Raise) and entry[1].pending for entry in connection.run_on_commit):
         return
-    transaction.on_commit(_Raise(using), using=using)
+    # robust: a failed raise is logged, never turned into an error page for a change that is already committed
+    transaction.on_commit(_Raise(using), using=using, robust=True)
 
 
 def _on_change(sender, using="default", **kwargs):
