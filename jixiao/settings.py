@@ -254,7 +254,7 @@ TASKS = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "portal": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal",
-               "OPTIONS": {"MAX_ENTRIES": 2000}},
+               "OPTIONS": {"MAX_ENTRIES": 1000}},  # pages of 5–60 kB: at most some 50 MB a process
 }
 PORTAL_CACHE_SECONDS = env_int("JIXIAO_PORTAL_CACHE_SECONDS", 0 if TESTING else 60, minimum=0)
 
