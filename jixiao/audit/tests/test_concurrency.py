@@ -17,9 +17,9 @@ EVENTS_EACH = 15
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
-def test_concurrent_writers_on_a_sqlite_file(tmp_path):
+def test_concurrent_writers_on_a_sqlite_file(migrated_sqlite):
     env = {k: v for k, v in os.environ.items() if k != "JIXIAO_DATABASE_URL"}
-    env.update(JIXIAO_SQLITE_PATH=str(tmp_path / "concurrent.sqlite3"), JIXIAO_DEMO_MODE="true")
+    env.update(JIXIAO_SQLITE_PATH=str(migrated_sqlite), JIXIAO_DEMO_MODE="true")
     script = Path(concurrent_writers.__file__)
     done = subprocess.run(
         [sys.executable, str(script), str(THREADS), str(EVENTS_EACH)],

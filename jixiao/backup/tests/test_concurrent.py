@@ -22,9 +22,9 @@ def check(result: dict) -> None:
     assert result["intact"] and result["verdict"], result["message"]
 
 
-def test_a_backup_while_writers_run_on_a_sqlite_file(tmp_path):
+def test_a_backup_while_writers_run_on_a_sqlite_file(migrated_sqlite, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "JIXIAO_DATABASE_URL"}
-    env.update(JIXIAO_SQLITE_PATH=str(tmp_path / "live.sqlite3"), JIXIAO_MEDIA_ROOT=str(tmp_path / "media"),
+    env.update(JIXIAO_SQLITE_PATH=str(migrated_sqlite), JIXIAO_MEDIA_ROOT=str(tmp_path / "media"),
                JIXIAO_AUDIT_ANCHOR_FILE=str(tmp_path / "anchors.jsonl"), JIXIAO_DEMO_MODE="true",
                PYTHONPATH=str(settings.BASE_DIR))
     done = subprocess.run([sys.executable, concurrent_backup.__file__, str(tmp_path)], cwd=settings.BASE_DIR,

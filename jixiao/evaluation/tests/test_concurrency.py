@@ -13,9 +13,9 @@ from jixiao.evaluation.tests import concurrent_codes
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
-def test_one_code_many_threads_on_a_sqlite_file(tmp_path):
+def test_one_code_many_threads_on_a_sqlite_file(migrated_sqlite):
     env = {k: v for k, v in os.environ.items() if k != "JIXIAO_DATABASE_URL"}
-    env.update(JIXIAO_SQLITE_PATH=str(tmp_path / "codes.sqlite3"), JIXIAO_DEMO_MODE="true",
+    env.update(JIXIAO_SQLITE_PATH=str(migrated_sqlite), JIXIAO_DEMO_MODE="true",
                PYTHONPATH=str(settings.BASE_DIR))
     done = subprocess.run([sys.executable, str(Path(concurrent_codes.__file__)), "50"], cwd=settings.BASE_DIR,
                           env=env, capture_output=True, text=True, timeout=300, check=False)
