@@ -16,7 +16,8 @@ from jixiao.keywork.models import KeyTask, Milestone, Progress
 from jixiao.keywork.status import MilestoneFact, ProgressFact, judge
 from jixiao.lib import cycles
 from jixiao.org.models import Cycle
-from jixiao.portal import glance
+from jixiao.portal import glance, publishing_queries
+from jixiao.portal.models import Kind
 from jixiao.results import queries
 from jixiao.results.models import Rectification, RectificationStatus
 from jixiao.scoring.models import ScoreResult
@@ -111,4 +112,17 @@ def context() -> dict:
         "work": work, "work_chart": glance.counts_option(work["counts"], "项数") if work["total"] else None,
         "rectification": rectification(timezone.localdate()),
         "campaigns": open_campaigns(now),
+        "latest": latest_items(now),
     }
+
+
+HOME_ITEMS = 6  # the newest items of each column on the home page
+HOME_COLUMNS = ((Kind.NOTICE, "通知公告", "portal:notices"), (Kind.POLICY, "政策文件", "portal:policies"),
+                (Kind.NEWS, "工作动态", "portal:news"))
+
+
+def latest_items(now) -> list[dict]:
+    """The newest notices, policy documents and work news the public reads now, a column each (信息发布)."""
+    return [{"kind": kind, "label": label, "url": url,
+             "items": list(publishing_queries.public(kind, now=now)[:HOME_ITEMS])}
+            for kind, label, url in HOME_COLUMNS]

@@ -108,3 +108,21 @@ def test_the_query_count_does_not_grow_with_the_data(cast, client):
     _grow(cast, 8)
     assert _count(client) == once
     assert once <= 16
+
+
+def test_the_newest_notices_and_policy_documents_are_on_the_home_page_and_nothing_unpublished(cast, client):
+    from jixiao.portal.models import Kind
+    from jixiao.portal.tests import publishing_builders as items
+
+    approver = items.checker(cast)
+    items.published(cast, approver, Kind.NOTICE, title="关于开展年度评议的通知")
+    items.published(cast, approver, Kind.POLICY, title="示范区绩效管理办法")
+    items.drafted(cast, Kind.NOTICE, title="尚未审核的通知")
+    items.published(cast, approver, Kind.NOTICE, title="明天才发布的通知",
+                    publish_at=datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=1))
+    _, page = _page(client)
+    notices = [a.text_content() for a in page.xpath('//ul[@data-testid="home-latest-notice"]//a')]
+    policies = [a.text_content() for a in page.xpath('//ul[@data-testid="home-latest-policy"]//a')]
+    assert notices == ["关于开展年度评议的通知"] and policies == ["示范区绩效管理办法"]
+    assert "示政办发〔2026〕1号" in page.xpath('//ul[@data-testid="home-latest-policy"]')[0].text_content()
+    assert "暂无工作动态" in page.xpath('//div[@data-testid="home-latest"]')[0].text_content()
