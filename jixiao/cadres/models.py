@@ -62,8 +62,8 @@ class DemocraticSource(models.TextChoices):
 class DemocraticResult(models.Model):
     """The democratic evaluation (民主测评) of a unit's team (cadre empty) or of one cadre, as 0–100 scores.
 
-    `dimensions` maps a dimension code to its 0–100 score: for a team 政治思想建设/领导能力/工作实绩/党风廉政建设,
-    for a cadre 德/能/勤/绩/廉. Written by the online evaluation or by the office's import of paper ballots."""
+    `dimensions` maps a dimension's name to its 0–100 score (a string, as written): for a team
+    政治思想建设/领导能力/工作实绩/党风廉政建设, for a cadre 德/能/勤/绩/廉. Written by the online evaluation or by the office's import of paper ballots."""
 
     cycle = models.ForeignKey("org.Cycle", on_delete=models.PROTECT, related_name="+", verbose_name="考核年度")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="单位")
