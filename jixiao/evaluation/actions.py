@@ -5,6 +5,7 @@ is precisely what an answer must not be linkable to. The office's actions on ans
 a phone number) are audited.
 """
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -406,10 +407,11 @@ def check_code_answer(campaign: Campaign, scope: CodeScope, values: Values, comm
 
 
 def submit_with_code(campaign: Campaign, answer_in: CodeAnswer, now=None, scope: CodeScope | None = None) -> Answer:
-    """Store a public answer. The code is consumed by a conditional UPDATE in the same transaction as the insert.
+    """Store a public answer. The code's single use, the flag counters and the answer's rows are one statement
+    on PostgreSQL (`inserts.insert_once`); with a phone number, its claim joins them in a transaction.
 
     `scope` is the caller's earlier `resolve_code` of the same code (saves the look-up); whatever happened in
-    between, the conditional UPDATE decides.
+    between, the conditional UPDATE in that statement decides.
     """
     now = now or timezone.now()
     day = timezone.localdate(now)
@@ -420,22 +422,21 @@ def submit_with_code(campaign: Campaign, answer_in: CodeAnswer, now=None, scope:
         errors.append("如需回访，请填写手机号码。")
     if errors:
         raise EvaluationError(errors[0], errors)
-    with transaction.atomic():
+    answer, rows = _answer_rows(campaign, scope.group, scope.questionnaire, channel=Channel.CODE,
+                                values=answer_in.values, comments=answer_in.comments, seconds=answer_in.seconds,
+                                day=day)
+    if answer_in.phone and answer_in.follow_up:
+        rows.append(Contact(answer=answer, campaign=campaign,
+                            phone_cipher=privacy.encrypt_phone(answer_in.phone, campaign.pk),
+                            phone_masked=mask_phone(answer_in.phone),
+                            keep_until=campaign.contacts_keep_until or day + datetime.timedelta(days=CONTACT_DAYS)))
+    rows += answer_flags(answer, answer_in, now)
+    # A plain answer is that one statement alone, atomic by itself; a phone claim needs the transaction.
+    with transaction.atomic() if answer_in.phone else contextlib.nullcontext():
         if answer_in.phone:
             _claim_phone(campaign, scope, answer_in.phone)
-        consumed = lookup.consume_code(scope.code.pk, day)  # UPDATE … WHERE used_on IS NULL AND NOT voided
-        if consumed != 1:
+        if not inserts.insert_once(scope.code.pk, day, rows, counted_flags(answer, answer_in, scope, now), now):
             raise EvaluationError("该邀请码已经使用过，每个邀请码只能提交一次。")
-        answer, rows = _answer_rows(campaign, scope.group, scope.questionnaire, channel=Channel.CODE,
-                                    values=answer_in.values, comments=answer_in.comments, seconds=answer_in.seconds,
-                                    day=day)
-        if answer_in.phone and answer_in.follow_up:
-            rows.append(Contact(answer=answer, campaign=campaign,
-                                phone_cipher=privacy.encrypt_phone(answer_in.phone, campaign.pk),
-                                phone_masked=mask_phone(answer_in.phone),
-                                keep_until=campaign.contacts_keep_until or day + datetime.timedelta(days=CONTACT_DAYS)))
-        rows += flags_for(answer, answer_in, scope, now)
-        inserts.insert_rows(rows)  # one statement on PostgreSQL: answer, ratings, comments, follow-ups, contact, flags
     return answer
 
 
@@ -448,8 +449,8 @@ def _claim_phone(campaign: Campaign, scope: CodeScope, phone: str) -> None:
         raise EvaluationError("该手机号码已参加过本项评议，每人只能评议一次。感谢您的支持！") from None
 
 
-def flags_for(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, now) -> list[Flag]:
-    """The flags a new public answer gets (not saved). Bumps the burst and same-source counters."""
+def answer_flags(answer: Answer, answer_in: CodeAnswer, now) -> list[Flag]:
+    """The flags that follow from the answer and the answers stored before it (not saved)."""
     day = timezone.localdate(now)
     found = guards.content_flags(answer_in.values, answer_in.seconds)
     if len(answer_in.values) >= guards.DUPLICATE_MIN_RATINGS:
@@ -457,16 +458,28 @@ def flags_for(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, now) -> l
                                        vector_digest=answer.vector_digest).exclude(pk=answer.pk).count())
         if twins:
             found.append((FlagKind.DUPLICATE, f"与同组另外 {twins} 份答卷的全部评分完全相同"))
-    burst_key = f"burst:{answer.campaign_id}:{scope.group.pk}:{scope.code.unit_id or 0}"
-    source_key = f"src:{answer.campaign_id}:{privacy.address_bucket(answer_in.client_ip, day)}"
-    # The counter rows are shared by every answer to a department: bumped late, held only until the commit.
-    hits = guards.bump_many([(burst_key, guards.BURST_WINDOW), (source_key, guards.SAME_SOURCE_WINDOW)], now)
-    burst, same = hits[burst_key], hits[source_key]
-    if burst > guards.BURST_LIMIT:
-        found.append((FlagKind.BURST, f"10分钟内同一评议主体收到第 {burst} 份答卷"))
-    if same > guards.SAME_SOURCE_LIMIT:
-        found.append((FlagKind.SAME_SOURCE, f"1小时内同一网络来源提交的第 {same} 份答卷"))
     return [Flag(answer=answer, campaign=answer.campaign, kind=k, detail=d[:200], created_on=day) for k, d in found]
+
+
+def counted_flags(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, now) -> list[guards.CountedFlag]:
+    """The burst and same-source counters a new public answer bumps, and the flag each gives past its limit."""
+    day = timezone.localdate(now)
+    return [
+        guards.CountedFlag(f"burst:{answer.campaign_id}:{scope.group.pk}:{scope.code.unit_id or 0}",
+                           guards.BURST_WINDOW, guards.BURST_LIMIT, FlagKind.BURST,
+                           "10分钟内同一评议主体收到第 %s 份答卷", answer, day),
+        guards.CountedFlag(f"src:{answer.campaign_id}:{privacy.address_bucket(answer_in.client_ip, day)}",
+                           guards.SAME_SOURCE_WINDOW, guards.SAME_SOURCE_LIMIT, FlagKind.SAME_SOURCE,
+                           "1小时内同一网络来源提交的第 %s 份答卷", answer, day),
+    ]
+
+
+def flags_for(answer: Answer, answer_in: CodeAnswer, scope: CodeScope, now) -> list[Flag]:
+    """All the flags a new answer gets (not saved), bumping the counters now (the 民主测评's path)."""
+    counted = counted_flags(answer, answer_in, scope, now)
+    # The counter rows are shared by every answer to a department: bumped late, held only until the commit.
+    hits = guards.bump_many([(c.key, c.window) for c in counted], now)
+    return answer_flags(answer, answer_in, now) + [c.flag(hits[c.key]) for c in counted if hits[c.key] > c.limit]
 
 
 # --- Internal raters ------------------------------------------------------------------------------------

@@ -11,12 +11,13 @@ current windows.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from jixiao.evaluation import privacy
-from jixiao.evaluation.models import Counter, FlagKind
+from jixiao.evaluation.models import Counter, Flag, FlagKind
 
 # Public channel limits (per client-address bucket and per phone key).
 ADDRESS_LIMIT, ADDRESS_WINDOW = 60, 600  # requests that check or submit a code, per 10 minutes
@@ -43,18 +44,44 @@ def bump(key: str, seconds: int, now: datetime.datetime | None = None) -> int:
 
 def bump_many(keys: list[tuple[str, int]], now: datetime.datetime | None = None) -> dict[str, int]:
     """Count one hit for each (key, window seconds) in one statement; returns key → the window's total."""
-    now = now or timezone.now()
-    rows = sorted({key: window_start(now, seconds) for key, seconds in keys}.items())
-    conn = connections[DEFAULT_DB_ALIAS]
-    table, qn = Counter._meta.db_table, conn.ops.quote_name
-    values = ", ".join(["(%s, %s, 1)"] * len(rows))
-    params = [p for key, start in rows for p in (key, conn.ops.adapt_datetimefield_value(start))]
-    k, w, h = qn("key"), qn("window_start"), qn("hits")  # only quoted names and placeholders go into the text
-    sql = (f"INSERT INTO {qn(table)} ({k}, {w}, {h}) VALUES {values} ON CONFLICT ({k}, {w}) "  # noqa: S608
-           f"DO UPDATE SET {h} = {qn(table)}.{h} + 1 RETURNING {k}, {h}")
+    conn, params = connections[DEFAULT_DB_ALIAS], []
+    sql = bump_sql(conn, keys, now or timezone.now(), params)
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())
+
+
+def bump_sql(conn, keys: list[tuple[str, int]], now: datetime.datetime, params: list, only_if: str = "") -> str:
+    """The upsert of `bump_many` (returning key, hits), its parameters appended to `params`; with `only_if`
+    (a CTE's name, PostgreSQL) it bumps only when that CTE returned a row."""
+    rows = sorted({key: window_start(now, seconds) for key, seconds in keys}.items())
+    table, qn = Counter._meta.db_table, conn.ops.quote_name
+    params += [p for key, start in rows for p in (key, conn.ops.adapt_datetimefield_value(start))]
+    k, w, h = qn("key"), qn("window_start"), qn("hits")  # only quoted names and placeholders go into the text
+    if only_if:
+        values = ", ".join(["(%s::varchar, %s::timestamptz)"] * len(rows))
+        source = f"SELECT v.*, 1 FROM (VALUES {values}) v WHERE EXISTS (SELECT FROM {only_if}) ORDER BY 1"  # noqa: S608
+    else:
+        source = "VALUES " + ", ".join(["(%s, %s, 1)"] * len(rows))
+    return (f"INSERT INTO {qn(table)} ({k}, {w}, {h}) {source} ON CONFLICT ({k}, {w}) "  # noqa: S608
+            f"DO UPDATE SET {h} = {qn(table)}.{h} + 1 RETURNING {k}, {h}")
+
+
+@dataclass
+class CountedFlag:
+    """A flag an answer earns when a counter bumped with it passes its limit; `detail` has %s for the count."""
+
+    key: str
+    window: int
+    limit: int
+    kind: str
+    detail: str
+    answer: object
+    day: datetime.date
+
+    def flag(self, hits: int) -> Flag:
+        return Flag(answer=self.answer, campaign_id=self.answer.campaign_id, kind=self.kind,
+                    detail=(self.detail % hits)[:200], created_on=self.day)
 
 
 def over(key: str, limit: int, seconds: int, now: datetime.datetime | None = None) -> bool:

@@ -7,11 +7,17 @@ Foreign keys are deferred to the commit, as for every Django table on PostgreSQL
 statement does not matter. Values are prepared by each field exactly as the ORM's own insert prepares them.
 (Measured: one array per column, `SELECT * FROM UNNEST(%s::integer[], …)`, as Django's bulk insert does for
 many rows, costs twice the CPU for the handful of rows of one answer, on both sides.)
+
+`insert_once` goes one step further for a public answer: the code's single use, the flag counters and every
+row are one statement, so a plain answer needs no transaction of its own (see its docstring).
 """
 
+import re
 from itertools import groupby
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from jixiao.evaluation import guards, lookup
 
 AUTO_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField"}
 
@@ -20,14 +26,32 @@ def _columns(model):
     return [f for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type() in AUTO_FIELDS)]
 
 
-def _insert_sql(conn, model, objs, params: list) -> str:
+def _insert_sql(conn, model, objs, params: list, only_if: str = "") -> str:
+    """`INSERT … VALUES` of the objects; with `only_if` (a CTE's name), only when that CTE returned a row."""
     qn = conn.ops.quote_name
     fields = _columns(model)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    if only_if:  # outside a plain VALUES list a literal needs its type: the column's, without a length
+        row = "(" + ", ".join(f"%s::{_base_type(f, conn)}" for f in fields) + ")"
+    else:
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     for obj in objs:
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields)
-    columns = ", ".join(qn(f.column) for f in fields)
-    return f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES {', '.join([row] * len(objs))}"  # noqa: S608
+    columns, values = ", ".join(qn(f.column) for f in fields), ", ".join([row] * len(objs))
+    table = qn(model._meta.db_table)
+    if only_if:
+        return f"INSERT INTO {table} ({columns}) SELECT * FROM (VALUES {values}) v WHERE EXISTS (SELECT FROM {only_if})"  # noqa: S608
+    return f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
+
+
+_base_types: dict = {}
+
+
+def _base_type(field, conn) -> str:
+    """`varchar(12)` → `varchar`: a cast to the full type would cut a long text instead of refusing it."""
+    found = _base_types.get(field)
+    if found is None:
+        found = _base_types[field] = re.sub(r"\(.*\)", "", field.db_type(conn))
+    return found
 
 
 def insert_rows(rows: list) -> None:
@@ -45,3 +69,55 @@ def insert_rows(rows: list) -> None:
             cursor.execute(f"WITH {ctes} {parts[-1]}" if ctes else parts[-1], params)
     for obj in rows:
         obj._state.adding, obj._state.db = False, conn.alias
+
+
+def insert_once(code_id: int, day, rows: list, counted: list[guards.CountedFlag], now) -> bool:
+    """Use the code and, only if that took, bump the counters and store the rows with the flags they earn.
+
+    False (and nothing written) when the code was used or voided meanwhile. On PostgreSQL this is one
+    statement — `WITH used AS (UPDATE code … WHERE used_on IS NULL), hits AS (INSERT INTO counter … ON CONFLICT
+    … RETURNING), i0 AS (INSERT … WHERE EXISTS (SELECT FROM used)), … SELECT count(*) FROM used` — atomic by
+    itself: a second writer of the same code waits for the row, re-checks `used_on` and changes nothing.
+    Elsewhere the same steps run one by one in a transaction.
+    """
+    conn = connections[DEFAULT_DB_ALIAS]
+    keys = [(c.key, c.window) for c in counted]
+    if conn.vendor != "postgresql":
+        with transaction.atomic(savepoint=False):  # the caller's transaction, if any, is enough
+            if lookup.consume_code(code_id, day) != 1:
+                return False
+            hits = guards.bump_many(keys, now)
+            insert_rows(rows + [c.flag(hits[c.key]) for c in counted if hits[c.key] > c.limit])
+        return True
+    params: list = [conn.ops.adapt_datefield_value(day), code_id, False]
+    used = f"used AS ({lookup.consume_sql(conn)} RETURNING 1)"
+    hits = f"hits AS ({guards.bump_sql(conn, keys, now, params, only_if='used')})"
+    parts = [_insert_sql(conn, model, list(objs), params, only_if="used") for model, objs in groupby(rows, key=type)]
+    parts += [_counted_flag_sql(conn, c, params) for c in counted]
+    ctes = [used, hits] + [f"i{n} AS ({sql})" for n, sql in enumerate(parts)]
+    with conn.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT count(*) FROM used", params)  # noqa: S608
+        if cursor.fetchone()[0] != 1:
+            return False
+    for obj in rows:
+        obj._state.adding, obj._state.db = False, conn.alias
+    return True
+
+
+def _counted_flag_sql(conn, counted: guards.CountedFlag, params: list) -> str:
+    """The flag row of a counter past its limit, its detail filled with the count the statement itself made."""
+    qn = conn.ops.quote_name
+    flag = counted.flag(0)
+    fields = _columns(type(flag))
+    values = []
+    for f in fields:
+        if f.attname == "detail":
+            values.append(f"left(format(%s, hits.{qn('hits')}), {f.max_length})")
+            params.append(counted.detail)
+        else:
+            values.append(f"%s::{_base_type(f, conn)}")
+            params.append(f.get_db_prep_save(f.pre_save(flag, True), conn))
+    params += [counted.key, counted.limit]
+    columns = ", ".join(qn(f.column) for f in fields)
+    return (f"INSERT INTO {qn(flag._meta.db_table)} ({columns}) SELECT {', '.join(values)} FROM hits "  # noqa: S608
+            f"WHERE hits.{qn('key')} = %s AND hits.{qn('hits')} > %s")

@@ -93,6 +93,11 @@ def find_code(digest: str, campaign_id: int | None = None) -> tuple[InvitationCo
     return _statement(conn).run(conn, digest, campaign_id)
 
 
+def consume_sql(conn) -> str:
+    """The single use's `UPDATE`; parameters: the day (adapted), the code's id, False."""
+    return _statement(conn).consume
+
+
 def consume_code(code_id: int, day) -> int:
     """Mark an unused, valid code as used on `day`; the number of rows changed (1, or 0 when it was taken)."""
     conn = connections[DEFAULT_DB_ALIAS]
