@@ -12,12 +12,13 @@ many rows, costs twice the CPU for the handful of rows of one answer, on both si
 row are one statement, so a plain answer needs no transaction of its own (see its docstring).
 """
 
-import re
+import json
 from itertools import groupby
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from jixiao.evaluation import guards, lookup
+from jixiao.evaluation.models import Flag
 
 AUTO_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField"}
 
@@ -26,32 +27,38 @@ def _columns(model):
     return [f for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type() in AUTO_FIELDS)]
 
 
-def _insert_sql(conn, model, objs, params: list, only_if: str = "") -> str:
-    """`INSERT … VALUES` of the objects; with `only_if` (a CTE's name), only when that CTE returned a row."""
+def _insert_sql(conn, model, objs, params: list) -> str:
     qn = conn.ops.quote_name
     fields = _columns(model)
-    if only_if:  # outside a plain VALUES list a literal needs its type: the column's, without a length
-        row = "(" + ", ".join(f"%s::{_base_type(f, conn)}" for f in fields) + ")"
-    else:
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     for obj in objs:
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields)
-    columns, values = ", ".join(qn(f.column) for f in fields), ", ".join([row] * len(objs))
-    table = qn(model._meta.db_table)
-    if only_if:
-        return f"INSERT INTO {table} ({columns}) SELECT * FROM (VALUES {values}) v WHERE EXISTS (SELECT FROM {only_if})"  # noqa: S608
-    return f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
+    columns = ", ".join(qn(f.column) for f in fields)
+    return f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES {', '.join([row] * len(objs))}"  # noqa: S608
 
 
-_base_types: dict = {}
+def _insert_json_sql(conn, model, objs, params: list, condition: str, select: str = "") -> str:
+    """`INSERT … SELECT` of the objects from one JSON parameter (`jsonb_populate_recordset` types each value
+    by its column, row alias `r`), under `condition` (`WHERE EXISTS (SELECT FROM used)`: only when the code's
+    use took, see `insert_once`). One parameter per table keeps the statement's
+    text the same from answer to answer, so psycopg parses it once per process instead of once per answer
+    (it stops caching past 50 parameters)."""
+    qn = conn.ops.quote_name
+    fields, table = _columns(model), qn(model._meta.db_table)
+    params.append(json.dumps([{f.column: _json_value(f, obj, conn) for f in fields} for obj in objs]))
+    columns = ", ".join(qn(f.column) for f in fields)
+    return (f"INSERT INTO {table} ({columns}) SELECT {select or columns} "  # noqa: S608
+            f"FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb) r {condition}")
 
 
-def _base_type(field, conn) -> str:
-    """`varchar(12)` → `varchar`: a cast to the full type would cut a long text instead of refusing it."""
-    found = _base_types.get(field)
-    if found is None:
-        found = _base_types[field] = re.sub(r"\(.*\)", "", field.db_type(conn))
-    return found
+def _json_value(field, obj, conn):
+    value = field.pre_save(obj, True)
+    if value is None:
+        return None
+    if field.get_internal_type() == "BinaryField":
+        return "\\x" + bytes(value).hex()  # bytea's input format
+    value = field.get_db_prep_save(value, conn)
+    return value if isinstance(value, bool | int | str) else str(value)  # dates, UUIDs, decimals: their text
 
 
 def insert_rows(rows: list) -> None:
@@ -92,7 +99,8 @@ def insert_once(code_id: int, day, rows: list, counted: list[guards.CountedFlag]
     params: list = [conn.ops.adapt_datefield_value(day), code_id, False]
     used = f"used AS ({lookup.consume_sql(conn)} RETURNING 1)"
     hits = f"hits AS ({guards.bump_sql(conn, keys, now, params, only_if='used')})"
-    parts = [_insert_sql(conn, model, list(objs), params, only_if="used") for model, objs in groupby(rows, key=type)]
+    parts = [_insert_json_sql(conn, model, list(objs), params, "WHERE EXISTS (SELECT FROM used)")
+             for model, objs in groupby(rows, key=type)]
     parts += [_counted_flag_sql(conn, c, params) for c in counted]
     ctes = [used, hits] + [f"i{n} AS ({sql})" for n, sql in enumerate(parts)]
     with conn.cursor() as cursor:
@@ -108,16 +116,11 @@ def _counted_flag_sql(conn, counted: guards.CountedFlag, params: list) -> str:
     """The flag row of a counter past its limit, its detail filled with the count the statement itself made."""
     qn = conn.ops.quote_name
     flag = counted.flag(0)
-    fields = _columns(type(flag))
-    values = []
-    for f in fields:
-        if f.attname == "detail":
-            values.append(f"left(format(%s, hits.{qn('hits')}), {f.max_length})")
-            params.append(counted.detail)
-        else:
-            values.append(f"%s::{_base_type(f, conn)}")
-            params.append(f.get_db_prep_save(f.pre_save(flag, True), conn))
+    flag.detail = counted.detail  # the template: format() below puts the count in
+    detail = f"left(format(r.{qn('detail')}, hits.{qn('hits')}), {Flag._meta.get_field('detail').max_length})"
+    select = ", ".join(detail if f.attname == "detail" else f"r.{qn(f.column)}" for f in _columns(Flag))
+    # The row only when its counter, bumped in the same statement, passed the limit.
+    sql = _insert_json_sql(conn, Flag, [flag], params, f"JOIN hits ON hits.{qn('key')} = %s WHERE hits.{qn('hits')} > %s",
+                           select)
     params += [counted.key, counted.limit]
-    columns = ", ".join(qn(f.column) for f in fields)
-    return (f"INSERT INTO {qn(flag._meta.db_table)} ({columns}) SELECT {', '.join(values)} FROM hits "  # noqa: S608
-            f"WHERE hits.{qn('key')} = %s AND hits.{qn('hits')} > %s")
+    return sql

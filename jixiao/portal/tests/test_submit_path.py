@@ -164,3 +164,26 @@ def test_counted_flags_carry_the_count_made_in_the_same_statement(campaign, issu
     assert flag.detail == f"10分钟内同一评议主体收到第 {guards.BURST_LIMIT + 1} 份答卷"
     assert InvitationCode.objects.get(pk=scope.code.pk).used_on == now.date()
     assert Counter.objects.get(key=counted[1].key).hits == 1
+
+
+def test_the_answer_statement_is_parsed_once_per_process(campaign, issue, clock, cast):
+    """psycopg caches a statement's parsing only up to 4,096 characters and 50 parameters, keyed by its text:
+    two answers with other values must send the same text, within both limits."""
+    if not ON_POSTGRESQL:
+        return  # the single statement is PostgreSQL's
+    seen = []
+
+    def keep(execute, sql, params, many, context):
+        if sql.startswith("WITH used AS"):
+            seen.append((sql, len(params)))
+        return execute(sql, params, many, context)
+
+    for value, code_text in zip((80, 40), issue(campaign, RaterKind.SERVICE, n=2, unit=cast.fgw), strict=True):
+        scope, answer, answer_in, rows, now = _one_answer(campaign, code_text, clock)
+        for rating in rows[1:]:
+            rating.value = value
+        with connection.execute_wrapper(keep):
+            assert inserts.insert_once(scope.code.pk, now.date(), rows,
+                                       actions.counted_flags(answer, answer_in, scope, now), now)
+    assert len(seen) == 2 and seen[0][0] == seen[1][0]
+    assert len(seen[0][0]) <= 4096 and seen[0][1] <= 50
