@@ -163,7 +163,9 @@ def import_democratic(cycle, rows: list, *, by, file_name: str = "") -> int:
     A row replaces an earlier imported result of the same team or cadre; an online result (网上测评) is never
     overwritten by paper ballots."""
     lock_rules(cycle)
-    existing = {(r.unit_id, r.cadre_id): r for r in DemocraticResult.objects.select_for_update().filter(cycle=cycle)}
+    # Ordered by pk: the model's ordering joins the nullable cadre, and PostgreSQL locks no row of an outer join.
+    locked = DemocraticResult.objects.select_for_update().filter(cycle=cycle).order_by("pk")
+    existing = {(r.unit_id, r.cadre_id): r for r in locked}
     online = [row for row in rows if (found := existing.get((row.unit.pk, row.cadre_id))) is not None
               and found.source == DemocraticSource.ONLINE]
     if online:
