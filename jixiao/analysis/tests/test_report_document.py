@@ -12,7 +12,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from jixiao.analysis import report_actions, report_charts, report_document, report_queries
+from jixiao.analysis import report_actions, report_charts, report_document, report_pdf, report_queries
 from jixiao.analysis.models import AnalysisReport, ReportScope, ReportStatus
 from jixiao.analysis.tests.test_compare import streets, verified
 from jixiao.analysis.tests.test_pace_queries import task
@@ -119,7 +119,8 @@ def test_requesting_generates_a_draft_in_the_background(cast, world, django_capt
     assert report.problems.startswith("（一）有1项指标")
     assert report.file.name.endswith(".docx")
     codes = list(Event.objects.filter(code__startswith="analysis_report.").order_by("pk").values_list("code", flat=True))
-    assert codes == ["analysis_report.requested", "analysis_report.generated"]
+    assert codes == ["analysis_report.requested", "analysis_report.generated"] + (
+        ["analysis_report.pdf_attached"] if report_pdf.available() else [])  # the PDF after the .docx
 
 
 def test_all_units_make_one_zip_of_one_report_each(cast, world, django_capture_on_commit_callbacks):
