@@ -52,13 +52,14 @@ def _insert_json_sql(conn, model, objs, params: list, condition: str, select: st
 
 
 def _json_value(field, obj, conn):
+    """The value the ORM would send for `field`, as JSON: numbers, texts and booleans as they are (the ORM's
+    preparation returns them unchanged), bytes in bytea's hex form, dates, UUIDs and decimals as their text."""
     value = field.pre_save(obj, True)
-    if value is None:
-        return None
-    if field.get_internal_type() == "BinaryField":
-        return "\\x" + bytes(value).hex()  # bytea's input format
-    value = field.get_db_prep_save(value, conn)
-    return value if isinstance(value, bool | int | str) else str(value)  # dates, UUIDs, decimals: their text
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, bytes | memoryview):
+        return "\\x" + bytes(value).hex()
+    return str(field.get_db_prep_save(value, conn))
 
 
 def insert_rows(rows: list) -> None:
