@@ -38,6 +38,7 @@ TEAM_THRESHOLDS = ((GOOD, Decimal(90)), (FAIRLY_GOOD, Decimal(80)), (AVERAGE, De
 
 EXCELLENT, COMPETENT, BASIC, INCOMPETENT = "excellent", "competent", "basic", "incompetent"
 CADRE_LABELS = {EXCELLENT: "优秀", COMPETENT: "称职", BASIC: "基本称职", INCOMPETENT: "不称职"}
+GRADE_WORDS = TEAM_LABELS | CADRE_LABELS
 CADRE_ORDER = [EXCELLENT, COMPETENT, BASIC, INCOMPETENT]
 CADRE_THRESHOLDS = ((EXCELLENT, Decimal(90)), (COMPETENT, Decimal(70)), (BASIC, Decimal(60)))
 
@@ -198,21 +199,8 @@ def team_caps(team: TeamInput, grade: str) -> tuple[str, list[str]]:
 
 def grade_teams(rules: Rules, teams: list[TeamInput]) -> list[TeamOutcome]:
     """Every team's score, grade and reasons (module docstring, teams 1–4)."""
-    outcomes = [_team(rules, team) for team in teams]
-    graded = [o for o in outcomes if o.grade]
-    allowed = places(len(graded), rules.team_good_percent)
-    good = {o.unit: o.score for o in graded if o.grade == GOOD}
-    keep = quota_keepers(good, allowed)
-    tied = tied_score(good, allowed)
-    result = []
-    for o in outcomes:
-        if o.grade == GOOD and o.unit not in keep:
-            why = "与其他单位同分并列于名额边界，同分者均" if o.score == tied else ""
-            o = replace(o, grade=FAIRLY_GOOD, reasons=o.reasons + (
-                f"“好”等次比例上限 {pct(rules.team_good_percent)}（{len(graded)} 个班子中至多 {allowed} 个），"
-                f"{why}调为“较好”。",))
-        result.append(o)
-    return result
+    return _within_quota([_team(rules, team) for team in teams], rules.team_good_percent, GOOD, FAIRLY_GOOD,
+                         key=lambda o: o.unit, counted="个班子", tied="与其他单位")
 
 
 def tied_score(scores: dict[int, Decimal], allowed: int) -> Decimal | None:
@@ -271,19 +259,27 @@ def binding_cap(cadre: CadreInput, grade: str) -> tuple[str, list[str]]:
 
 def grade_cadres(rules: Rules, cadres: list[CadreInput]) -> list[CadreOutcome]:
     """Every cadre's score, grade and reasons (module docstring, cadres 1–4)."""
-    outcomes = [_cadre(rules, cadre) for cadre in cadres]
+    return _within_quota([_cadre(rules, cadre) for cadre in cadres], rules.excellent_percent, EXCELLENT, COMPETENT,
+                         key=lambda o: o.cadre, counted="名干部", tied="与他人")
+
+
+def _within_quota(outcomes: list, percent: Decimal, top: str, lower: str, *, key, counted: str, tied: str) -> list:
+    """The outcomes with the `top` grade kept to `percent` of the graded ones (rounded down); those left out, and
+    all who share the score at the boundary, go to `lower` with the reason. `counted` names the graded
+    ("个班子"), `tied` who shares the score ("与他人")."""
     graded = [o for o in outcomes if o.grade]
-    allowed = places(len(graded), rules.excellent_percent)
-    excellent = {o.cadre: o.score for o in graded if o.grade == EXCELLENT}
-    keep = quota_keepers(excellent, allowed)
-    tied = tied_score(excellent, allowed)
+    allowed = places(len(graded), percent)
+    scores = {key(o): o.score for o in graded if o.grade == top}
+    keep = quota_keepers(scores, allowed)
+    boundary = tied_score(scores, allowed)
+    label, lower_label = GRADE_WORDS[top], GRADE_WORDS[lower]
     result = []
     for o in outcomes:
-        if o.grade == EXCELLENT and o.cadre not in keep:
-            why = "与他人同分并列于名额边界，同分者均" if o.score == tied else ""
-            o = replace(o, grade=COMPETENT, reasons=o.reasons + (
-                f"“优秀”比例上限 {pct(rules.excellent_percent)}（{len(graded)} 名干部中至多 {allowed} 名），"
-                f"{why}调为“称职”。",))
+        if o.grade == top and key(o) not in keep:
+            why = f"{tied}同分并列于名额边界，同分者均" if o.score == boundary else ""
+            o = replace(o, grade=lower, reasons=o.reasons + (
+                f"“{label}”比例上限 {pct(percent)}（{len(graded)} {counted}中至多 {allowed} {counted[0]}），"
+                f"{why}调为“{lower_label}”。",))
         result.append(o)
     return result
 
