@@ -32,8 +32,7 @@ def require_read(user) -> None:
 
 
 def require_manage(user) -> None:
-    if not can_manage(user):
-        raise PermissionDenied("您当前的角色无权执行此操作")
+    access.require(user, "cadres.manage")
 
 
 def own_post_ids(user) -> set[int]:

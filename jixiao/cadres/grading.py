@@ -200,7 +200,7 @@ def team_caps(team: TeamInput, grade: str) -> tuple[str, list[str]]:
 def grade_teams(rules: Rules, teams: list[TeamInput]) -> list[TeamOutcome]:
     """Every team's score, grade and reasons (module docstring, teams 1–4)."""
     return _within_quota([_team(rules, team) for team in teams], rules.team_good_percent, GOOD, FAIRLY_GOOD,
-                         key=lambda o: o.unit, counted="个班子", tied="与其他单位")
+                         key=lambda o: o.unit, counted="班子", measure="个", tied="与其他单位")
 
 
 def tied_score(scores: dict[int, Decimal], allowed: int) -> Decimal | None:
@@ -260,13 +260,14 @@ def binding_cap(cadre: CadreInput, grade: str) -> tuple[str, list[str]]:
 def grade_cadres(rules: Rules, cadres: list[CadreInput]) -> list[CadreOutcome]:
     """Every cadre's score, grade and reasons (module docstring, cadres 1–4)."""
     return _within_quota([_cadre(rules, cadre) for cadre in cadres], rules.excellent_percent, EXCELLENT, COMPETENT,
-                         key=lambda o: o.cadre, counted="名干部", tied="与他人")
+                         key=lambda o: o.cadre, counted="干部", measure="名", tied="与他人")
 
 
-def _within_quota(outcomes: list, percent: Decimal, top: str, lower: str, *, key, counted: str, tied: str) -> list:
+def _within_quota(outcomes: list, percent: Decimal, top: str, lower: str, *, key, counted: str, measure: str,
+                  tied: str) -> list:
     """The outcomes with the `top` grade kept to `percent` of the graded ones (rounded down); those left out, and
-    all who share the score at the boundary, go to `lower` with the reason. `counted` names the graded
-    ("个班子"), `tied` who shares the score ("与他人")."""
+    all who share the score at the boundary, go to `lower` with the reason. `counted` names the graded ("班子"),
+    `measure` is its measure word ("个"), `tied` who shares the score ("与他人")."""
     graded = [o for o in outcomes if o.grade]
     allowed = places(len(graded), percent)
     scores = {key(o): o.score for o in graded if o.grade == top}
@@ -278,7 +279,7 @@ def _within_quota(outcomes: list, percent: Decimal, top: str, lower: str, *, key
         if o.grade == top and key(o) not in keep:
             why = f"{tied}同分并列于名额边界，同分者均" if o.score == boundary else ""
             o = replace(o, grade=lower, reasons=o.reasons + (
-                f"“{label}”比例上限 {pct(percent)}（{len(graded)} {counted}中至多 {allowed} {counted[0]}），"
+                f"“{label}”比例上限 {pct(percent)}（{len(graded)} {measure}{counted}中至多 {allowed} {measure}），"
                 f"{why}调为“{lower_label}”。",))
         result.append(o)
     return result
