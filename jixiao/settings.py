@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jixiao.portal",
     "jixiao.analysis",
     "jixiao.cadres",
+    "jixiao.api",
     "jixiao.notifications",
     "jixiao.schedule",
     "jixiao.backup",
@@ -237,6 +238,8 @@ BACKUP_DIR = env_str("JIXIAO_BACKUP_DIR")
 BACKUP_KEEP = env_int("JIXIAO_BACKUP_KEEP", 7, minimum=1)
 UPLOAD_MAX_BYTES = env_int("JIXIAO_UPLOAD_MAX_MB", 10, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Requests one API token may make a minute (jixiao/api/tokens.py), counted across every app server.
+API_RATE_PER_MINUTE = env_int("JIXIAO_API_RATE_PER_MINUTE", 600, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Background tasks -----------------------------------------------------------------------------

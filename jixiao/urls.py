@@ -4,6 +4,7 @@ urlpatterns = [
     # The public portal first: on evaluation day nearly every request is under /p/, and a path is matched
     # against the patterns in order (the two includes at "" below are tried pattern by pattern).
     path("p/", include("jixiao.portal.urls")),
+    path("api/", include("jixiao.api.urls")),
     path("", include("jixiao.ui.urls")),
     path("", include("jixiao.accounts.urls")),
     path("org/", include("jixiao.org.urls")),
