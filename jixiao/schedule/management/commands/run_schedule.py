@@ -2,9 +2,13 @@
 
 Without --loop: run every job once and exit (non-zero when one failed) — for cron or a systemd timer.
 With --loop: run at start, then every day at JIXIAO_SCHEDULE_AT (local time); `make run` starts it this way.
+A looping process runs the jobs only while it holds the schedule lock (jixiao/schedule/lock.py); a second one
+started beside it waits in standby, tries again every --standby-retry seconds, and takes over (running the day's
+jobs at once, as at a start) when the first stops. The jobs are idempotent, so such a second run changes nothing.
 """
 
 import datetime
+import os
 import signal
 import threading
 
@@ -13,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jixiao.schedule import jobs
+from jixiao.schedule.lock import schedule_lock
 
 
 class Command(BaseCommand):
@@ -22,6 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--loop", action="store_true", help="常驻运行：启动时运行一次，此后每天定时运行。")
         parser.add_argument("--date", help="按指定日期运行（YYYY-MM-DD），默认今天。")
         parser.add_argument("--only", help="只运行所列任务（逗号分隔）：" + "、".join(c for c, _, _ in jobs.JOBS))
+        parser.add_argument("--standby-retry", type=float, default=30, metavar="SECONDS",
+                            help="常驻运行时，若另一进程已在运行定时任务，本进程待命并每隔多少秒重试（默认 30）。")
 
     def handle(self, *args, **options):
         day = _date(options["date"])
@@ -35,9 +42,28 @@ class Command(BaseCommand):
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         self.stdout.write(f"定时任务已启动：每天 {at:%H:%M} 运行。")
-        while not stop.is_set():
-            self._run(day, only)
-            stop.wait(jobs.seconds_until(at, timezone.localtime()))
+        self._loop(stop, at, day, only, options["standby_retry"])
+
+    def _loop(self, stop: threading.Event, at: datetime.time, day, only, retry: float) -> None:
+        """Run the jobs now and every day at `at` while holding the lock; otherwise stand by and retry."""
+        lock, leading = schedule_lock(), None
+        try:
+            while not stop.is_set():
+                if not lock.acquire():
+                    if leading is not False:
+                        holder = lock.holder() or "另一进程"
+                        self.stdout.write(f"定时任务待命：{holder}正在运行定时任务，本进程每 {retry:g} 秒重试一次。")
+                    leading = False
+                    stop.wait(retry)
+                    continue
+                if not leading:
+                    self.stdout.write(f"本进程（{os.getpid()}）负责运行定时任务。")
+                leading = True
+                self._run(day, only)
+                self.stdout.write(f"定时任务运行完毕，下次：{at:%H:%M}。")
+                stop.wait(jobs.seconds_until(at, timezone.localtime()))
+        finally:
+            lock.release()
 
     def _run(self, day, only) -> bool:
         outcomes = jobs.run_all(day, only)
