@@ -62,3 +62,6 @@ def me(request):
     return {"username": token.user.get_username(), "role": token.membership.role,
             "unit_code": token.membership.unit.code, "scopes": token.scope_list,
             "expires_at": token.expires_at.isoformat()}
+
+
+api.add_router("/", "jixiao.api.read_api.router")
