@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from jixiao.analysis.tests.access_cases import CASES as ANALYSIS_CASES
+from jixiao.api.tests.access_stats import CASES as STATS_MAPPING_CASES
 from jixiao.audit.tests.access_cases import CASES as AUDIT_CASES
 from jixiao.cadres.tests.access_cases import CASES as CADRES_CASES
 from jixiao.cadres.tests.access_use import CASES as CADRES_USE_CASES
@@ -95,6 +96,7 @@ MATRIX.update({name: Case(**spec) for name, spec in PORTAL_SEARCH_CASES.items()}
 MATRIX.update({name: Case(**spec) for name, spec in PORTAL_HUDONG_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in CADRES_CASES.items()})
 MATRIX.update({name: Case(**spec) for name, spec in CADRES_USE_CASES.items()})
+MATRIX.update({name: Case(**spec) for name, spec in STATS_MAPPING_CASES.items()})
 
 # Each app's cases build that app's own world in the cast; worlds of different apps may not share one database.
 CASE_SOURCES = {"indicators": INDICATOR_CASES, "org": ORG_CASES, "reporting": REPORTING_CASES,
