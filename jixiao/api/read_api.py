@@ -64,9 +64,12 @@ def require_any(user, *actions: str) -> None:
 
 
 def token_units(request: HttpRequest) -> set[int] | None:
-    """The units the request's token is limited to, or None: no limit of its own (or no token)."""
-    token = getattr(request, "api_token", None)
-    return tokens.unit_ids(token) if token is not None else None
+    """The units the request's token is limited to, or None: no limit of its own (or no token). Read once a
+    request."""
+    if not hasattr(request, "_api_unit_ids"):
+        token = getattr(request, "api_token", None)
+        request._api_unit_ids = tokens.unit_ids(token) if token is not None else None
+    return request._api_unit_ids
 
 
 def units_in_reach(request: HttpRequest):

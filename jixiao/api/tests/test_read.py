@@ -149,6 +149,25 @@ def test_values_query_count_is_flat_in_the_list_length(world, cast, client):
     assert one[1] == many[1] == more[1]
 
 
+@pytest.mark.parametrize("path", ["/units", "/indicators", "/schemes", "/values", "/results", "targets"])
+@pytest.mark.parametrize("limited", [False, True])
+def test_every_list_reads_a_fixed_number_of_queries(world, cast, client, path, limited):
+    """One row or every row of the world: the same queries (a limited token's units are read once a request)."""
+    if path == "targets":
+        path = f"/schemes/{world['published'].scheme_id}/targets"
+    secret = issue(cast.office, units=[cast.district] if limited else None)
+
+    def count(limit):
+        with CaptureQueriesContext(connection) as queries:
+            status, body = get(client, path, secret, limit=limit)
+        assert status == 200, body
+        return len(body["items"]), len(queries)
+
+    (one, few), (many, more) = count(1), count(1000)
+    assert one == 1 and many > 1
+    assert few == more
+
+
 # --- Published results and comparisons ---------------------------------------------------------------------
 
 
