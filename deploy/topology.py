@@ -333,6 +333,30 @@ def load(port: int, kill) -> dict:
     }
 
 
+def warm(port: int) -> None:
+    """Each page a few times from LOAD_CLIENTS threads at once, before the clock: nginx then holds connections to
+    every granian worker, and each worker has rendered each page once (a first rendering takes seconds)."""
+    failed = []
+
+    def client(_):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        for path in LOAD_PATHS * 3:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                failed.append(f"GET {path}: {response.status}")
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(LOAD_CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise Failed(f"warming up through nginx: {failed[:3]}")
+
+
 def rejoins(port: int, server: str, seconds: float = 40) -> float:
     """Seconds until nginx sends a request to `server` again (it waits fail_timeout after the failure)."""
     started = time.monotonic()
@@ -481,8 +505,7 @@ def run(tmp: Path, database: str) -> dict:
             topology.kill(apps[0])
             return f"127.0.0.1:{ports[0]}"
 
-        for path in LOAD_PATHS * 2 * len(ports):  # each page's first rendering in each server, before the clock
-            browser.expect("GET", path, 200)
+        warm(port)
         summary["load"] = load(port, kill)
         topology.processes[apps[0]].wait(timeout=10)
         browser.expect("GET", "/analysis/reports/", 200)
