@@ -10,6 +10,7 @@ from django.conf import settings
 
 from jixiao.api.connectors import bulk, mapping, nbs, workbook
 from jixiao.api.connectors.records import FileProblem
+from jixiao.lib.cells import MAX_LISTED
 
 FORMATS = {"nbs": nbs.parse, "workbook": workbook.parse}
 STRATEGIES = ("create", "update", "create_and_update", "delete")
@@ -38,18 +39,21 @@ def run(data: bytes, *, format: str, user, strategy: str = "create_and_update", 
     conflicts = parsed.conflicts + conflicts
     summary = bulk.import_rows(rows, user=user, strategy=strategy, dry_run=dry_run or bool(conflicts))
     if conflicts:
-        summary = _refused(summary, conflicts, dry_run)
+        summary = _refused(summary, conflicts, dry_run, parsed.records - parsed.skipped)
     summary["stats"] = {"format": format, "source": source, "records": parsed.records, "skipped": parsed.skipped,
                         "rows": len(rows)}
     return summary
 
 
-def _refused(summary: dict, conflicts: list[dict], dry_run: bool) -> dict:
-    """The bulk path's dry-run summary of the mapped rows, made the summary of a refused file: nothing counted as
-    written, the file's conflicts and the bulk path's together in the file's order."""
+def _refused(summary: dict, conflicts: list[dict], dry_run: bool, total: int) -> dict:
+    """The bulk path's dry-run summary of the mapped rows, made the summary of a refused file: nothing written
+    (every figure counted as ignored, as the bulk path counts a refused payload), the file's conflicts and the bulk
+    path's together in the file's order."""
     together = sorted(conflicts + list(summary.get("conflicts", [])), key=lambda c: c.get("line") or 0)
-    counts = {key: 0 for key in summary.get("importCount", {"imported": 0, "updated": 0, "ignored": 0, "deleted": 0})}
-    return {**summary, "status": "ERROR", "dryRun": dry_run, "importCount": counts, "conflicts": together}
+    count = len(conflicts) + summary.get("conflictCount", len(summary.get("conflicts", [])))
+    return {**summary, "status": "ERROR", "dryRun": dry_run, "description": f"发现 {count} 处问题，未写入任何数据。",
+            "importCount": {"imported": 0, "updated": 0, "ignored": total, "deleted": 0},
+            "conflicts": together[:MAX_LISTED], "conflictCount": count}
 
 
 def describe(summary: dict) -> str:
@@ -58,7 +62,8 @@ def describe(summary: dict) -> str:
     held = (f"文件共 {stats.get('records', 0)} 条数据，无数据跳过 {stats.get('skipped', 0)} 条，"
             f"对照成功 {stats.get('rows', 0)} 条")
     if summary.get("status") == "ERROR":
-        return f"导入失败：{held}，发现 {len(summary.get('conflicts', []))} 处问题，未写入任何数据。"
+        count = summary.get("conflictCount", len(summary.get("conflicts", [])))
+        return f"导入失败：{held}，发现 {count} 处问题，未写入任何数据。"
     done = (f"新增 {counts.get('imported', 0)} 项，修改 {counts.get('updated', 0)} 项，"
             f"忽略 {counts.get('ignored', 0)} 项，删除 {counts.get('deleted', 0)} 项")
     if summary.get("dryRun"):

@@ -48,3 +48,7 @@ def conflict(line: int, obj: str, code: str, value, message: str) -> dict:
 
 class FileProblem(Exception):
     """A file the connector cannot read at all (truncated, not the bureau's shape, too big); Chinese message."""
+
+
+class ImportRefused(Exception):
+    """The bulk path refused the import whole, before any row (e.g. the user's role may not write values)."""

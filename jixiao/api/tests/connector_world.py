@@ -104,6 +104,7 @@ class FakeBulk:
         self.module = types.ModuleType("jixiao.api.exchange")
         self.module.DataValue = FakeDataValue
         self.module.import_rows = self.import_rows
+        self.module.ExchangeError = type("ExchangeError", (Exception,), {})
 
     def import_rows(self, rows, *, user, strategy="create_and_update", dry_run=False, token=None, source="api"):
         self.calls.append({"rows": list(rows), "user": user, "strategy": strategy, "dry_run": dry_run,

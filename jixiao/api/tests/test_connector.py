@@ -154,7 +154,8 @@ def test_an_unmapped_code_is_a_conflict_naming_it_and_nothing_is_written(cast, b
     assert call["dry_run"] is True  # the mapped rows are still checked, so every problem is named at once
     assert _rows(call) == [("K01", "2026Q3", "S01", "356.7", 1)]
     assert summary["status"] == "ERROR" and summary["dryRun"] is False
-    assert summary["importCount"] == {"imported": 0, "updated": 0, "ignored": 0, "deleted": 0}
+    assert summary["importCount"] == {"imported": 0, "updated": 0, "ignored": 2, "deleted": 0}
+    assert (summary["conflictCount"], summary["description"]) == (1, "发现 1 处问题，未写入任何数据。")
     unmapped, = summary["conflicts"]
     assert (unmapped["line"], unmapped["code"], unmapped["value"]) == (2, "E_STATS_UNMAPPED", "A0B0101")
     assert "统计指标编码“A0B0101”（规模以上工业增加值增速_累计(%)）未在统计指标对照表（来源 nbs）中对照" \

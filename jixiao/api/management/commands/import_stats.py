@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jixiao.accounts.models import User
 from jixiao.api.connectors import importer, workbook
-from jixiao.api.connectors.records import E_FILE, FileProblem, conflict
+from jixiao.api.connectors.records import E_FILE, FileProblem, ImportRefused, conflict
 from jixiao.lib import refusals
 from jixiao.lib.excel import WorkbookError
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                                    unit=options["unit"].strip(), regions=_regions(options["region"]))
         except FileNotFoundError as exc:
             raise CommandError(f"找不到文件：{path}") from exc
-        except (FileProblem, WorkbookError) as exc:
+        except (FileProblem, WorkbookError, ImportRefused) as exc:
             self._refused(exc, user, path, options["json"])
         self._report(summary, user, path, options["json"])
 
@@ -56,9 +56,10 @@ class Command(BaseCommand):
             for item in summary.get("conflicts", []):
                 self.stderr.write(f"[{item.get('code', '')}] {item.get('message', '')}")
         if summary.get("status") == "ERROR":
-            first = summary["conflicts"][0]["message"] if summary.get("conflicts") else ""
-            refusals.record("api.stats_import_refused", None, first, user=user, file=str(path)[-100:],
-                            problems=len(summary.get("conflicts", [])))
+            own = [c for c in summary.get("conflicts", []) if c.get("code", "").startswith("E_STATS_")]
+            if own and not summary.get("dryRun"):  # the bulk path records the refusals it makes itself
+                refusals.record("api.stats_import_refused", None, own[0]["message"], user=user,
+                                file=str(path)[-100:], problems=summary.get("conflictCount", len(own)))
             raise CommandError(importer.describe(summary))
         if not as_json:
             self.stdout.write(importer.describe(summary))
