@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", include("jixiao.api.urls")),
     path("", include("jixiao.ui.urls")),
     path("", include("jixiao.accounts.urls")),
+    path("security/api-tokens/", include("jixiao.api.page_urls")),
     path("stats-mapping/", include("jixiao.api.connectors.urls")),
     path("org/", include("jixiao.org.urls")),
     path("notices/", include("jixiao.notifications.urls")),

@@ -50,6 +50,12 @@ class Case:
     public: bool = False
 
 
+def _api_token(cast):
+    from jixiao.api import tokens
+
+    return tokens.issue(user=cast.reporter, scopes=["read"], name="矩阵令牌", by=cast.secadmin).token
+
+
 MATRIX: dict[str, Case] = {
     "ui:home": Case(LOGGED_IN),
     "ui:healthz": Case(EVERYONE, public=True),
@@ -77,6 +83,12 @@ MATRIX: dict[str, Case] = {
                                      data={"active": "1"}, ok=(302,)),
     "accounts:user_reset_totp": Case({"secadmin"}, kwargs=lambda c: {"pk": c.reporter.pk}, method="post",
                                      ok=(302,)),
+    # API tokens: the security admin's page (jixiao/api/views.py); the token is the reporter's.
+    "api_tokens:list": Case({"secadmin"}),
+    "api_tokens:create": Case({"secadmin"}),
+    "api_tokens:detail": Case({"secadmin"}, kwargs=lambda c: {"pk": _api_token(c).pk}),
+    "api_tokens:revoke": Case({"secadmin"}, kwargs=lambda c: {"pk": _api_token(c).pk}, method="post",
+                              data={"confirm": "1"}, ok=(302,)),
 }
 
 # The indicators app keeps its cases next to its own tests (jixiao/indicators/tests/access_cases.py).

@@ -27,6 +27,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "cycle.manage": frozenset({R.OFFICE_ADMIN}),
     # Accounts: the security admin grants; nobody else does.
     "accounts.manage": frozenset({R.SECURITY_ADMIN}),
+    # API tokens (接口令牌) for other systems: the security admin issues and revokes them.
+    "api.tokens": frozenset({R.SECURITY_ADMIN}),
     # Audit log: the audit admin reads it, and nothing else.
     "audit.view": frozenset({R.AUDIT_ADMIN}),
     # System: health, backups, tasks.

@@ -12,18 +12,18 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jixiao.accounts.models import Membership
 from jixiao.accounts.roles import SEPARATED_ROLES
 from jixiao.api.models import ApiToken, Scope
 from jixiao.audit import log
+from jixiao.audit.models import Outcome
 from jixiao.org.models import Unit
-from jixiao.org.tree import descendants_of
 
 MAX_DAYS = 366
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_DAYS = 90
 
 
@@ -69,12 +69,12 @@ def issue(*, user, scopes: list[str], name: str, by, membership: Membership | No
     if membership.role in SEPARATED_ROLES:
         raise TokenError("系统管理员、安全管理员、审计管理员的账号不能创建接口令牌。", 400)
     name = (name or "").strip()[:80] or f"{user.get_username()} 的接口令牌"
-    prefix = secrets.token_hex(5)
+    prefix, now = secrets.token_hex(5), timezone.now()
     secret = f"jx_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
         name=name, user=user, membership=membership, scopes=",".join(parse_scopes(",".join(scopes))),
-        prefix=prefix, digest=digest_of(secret), created_by=by,
-        expires_at=timezone.now() + datetime.timedelta(days=days))
+        prefix=prefix, digest=digest_of(secret), created_by=by, created_at=now,
+        expires_at=now + datetime.timedelta(days=days))
     if units:
         token.units.set(units)
     log.record("api.token_created", token, user=by, after={
@@ -94,45 +94,71 @@ def revoke(token: ApiToken, *, by) -> ApiToken:
 
 
 def authenticate(secret: str, *, method: str, path: str) -> ApiToken:
-    """The usable token that `secret` is, counted against its rate limit and audited; TokenError otherwise."""
+    """The usable token that `secret` is, counted against its rate limit and audited; TokenError otherwise.
+
+    Every presented token we know counts against its limit, usable or not: a system still calling with a revoked
+    token is refused and audited (`api.token_refused`) at most API_RATE_PER_MINUTE times a minute, then answered
+    429 without a row. An unknown secret writes nothing (it names no token, and anyone can send one)."""
     token = (ApiToken.objects.select_related("user", "membership__unit")
              .filter(digest=digest_of(secret.strip())).first())
     if token is None:
         raise TokenError("接口令牌无效。")
-    if token.revoked_at is not None:
-        raise TokenError("接口令牌已被吊销。")
     now = timezone.now()
-    if token.expires_at <= now:
-        raise TokenError("接口令牌已过期，请联系安全管理员重新签发。")
-    membership = token.membership
-    if not token.user.is_active or membership.revoked_at is not None or membership.unit.valid_to is not None:
-        raise TokenError("令牌所属账号或角色已停用。")
-    needed = Scope.READ if method in ("GET", "HEAD", "OPTIONS") else Scope.WRITE
-    if not token.allows(needed):
-        raise TokenError(f"该令牌没有“{Scope(needed).label}”权限。", 403)
-    if _count(token, now) > settings.API_RATE_PER_MINUTE:
+    refusal = refusal_of(token, method, now)
+    if _count(token, used_at=None if refusal else now) > settings.API_RATE_PER_MINUTE:
         raise TokenError(f"请求过于频繁：每个令牌每分钟最多 {settings.API_RATE_PER_MINUTE} 次，请稍后再试。", 429)
-    log.record("api.token_used", token, user=token.user,
-               after={"prefix": token.prefix, "method": method, "path": path[:200]})
+    where = {"prefix": token.prefix, "role": token.membership.role, "unit": token.membership.unit.code,
+             "method": method, "path": path[:200]}
+    if refusal is not None:
+        log.record("api.token_refused", token, user=token.user, outcome=Outcome.DENIED,
+                   after={"message": str(refusal), "status": refusal.status, **where})
+        raise refusal
+    log.record("api.token_used", token, user=token.user, after=where)
     return token
 
 
-def _count(token: ApiToken, now) -> int:
-    """Count one request in the token's fixed one-minute window, in one UPDATE that every process shares."""
+def refusal_of(token: ApiToken, method: str, now) -> TokenError | None:
+    """Why `token` may not make a `method` request now (revoked, expired, its person or role gone, out of scope)."""
+    if token.revoked_at is not None:
+        return TokenError("接口令牌已被吊销。")
+    if token.expires_at <= now:
+        return TokenError("接口令牌已过期，请联系安全管理员重新签发。")
+    membership = token.membership
+    if not token.user.is_active or membership.revoked_at is not None or membership.unit.valid_to is not None:
+        return TokenError("令牌所属账号或角色已停用。")
+    needed = Scope.READ if method in READ_METHODS else Scope.WRITE
+    if not token.allows(needed):
+        return TokenError(f"该令牌没有“{Scope(needed).label}”权限。", 403)
+    return None
+
+
+def _count(token: ApiToken, *, used_at) -> int:
+    """Count one request in the token's fixed one-minute window and return the window's count, in one statement.
+
+    The counter lives in the token's row, so every app server shares it. UPDATE … RETURNING (SQLite ≥ 3.35,
+    PostgreSQL) reads back the count this very statement wrote: an UPDATE and then a SELECT could read a count that
+    concurrent requests had already raised, refusing a request that was within the limit. Django's `update()`
+    returns no columns, hence the one raw statement here. `used_at` None leaves `last_used_at` alone (a refused
+    request is counted but is no use)."""
+    table, quote = ApiToken._meta.db_table, connection.ops.quote_name
     window = int(time.time()) // 60
-    ApiToken.objects.filter(pk=token.pk).update(
-        window_count=Case(When(window=window, then=F("window_count") + 1), default=Value(1)),
-        window=window, last_used_at=now)
-    return ApiToken.objects.filter(pk=token.pk).values_list("window_count", flat=True).get()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET window_count = CASE WHEN {quote('window')} = %s THEN window_count + 1 "  # noqa: S608
+            f"ELSE 1 END, {quote('window')} = %s, last_used_at = COALESCE(%s, last_used_at) WHERE id = %s "
+            "RETURNING window_count", [window, window, connection.ops.adapt_datetimefield_value(used_at), token.pk])
+        return cursor.fetchone()[0]
 
 
 def unit_ids(token: ApiToken) -> set[int] | None:
-    """The units a token is limited to (each listed unit and everything below it), or None: no limit of its own."""
-    roots = list(token.units.all())
-    if not roots:
+    """The units a token is limited to (each listed unit and everything below it), or None: no limit of its own.
+
+    One query a level of the tree (a district's tree is three or four deep), not the whole tree each request."""
+    found = set(token.units.values_list("id", flat=True))
+    if not found:
         return None
-    everyone = list(Unit.objects.only("id", "parent_id"))
-    found = {u.pk for u in roots}
-    for root in roots:
-        found |= descendants_of(root, everyone)
+    level = found
+    while level:
+        level = set(Unit.objects.filter(parent_id__in=level).values_list("id", flat=True)) - found
+        found |= level
     return found

@@ -66,6 +66,8 @@ EVENT_LABELS: dict[str, str] = {
     "api.token_created": "签发接口令牌",
     "api.token_revoked": "吊销接口令牌",
     "api.token_used": "使用接口令牌",
+    "api.token_refused": "接口令牌被拒绝使用",
+    "api.token_create_refused": "签发接口令牌被拒",
     "api.stats_import_refused": "导入统计局数据被拒",
     "api.stats_mapping_imported": "导入统计指标对照表",
     "api.stats_mapping_refused": "导入统计指标对照表被拒",
@@ -309,6 +311,7 @@ PREFIX_LABELS: dict[str, str] = {
     "article.": "门户信息",
     "unit_profile.": "部门公开信息",
     "hudong.": "互动交流",
+    "api.": "数据接口",
 }
 
 

@@ -70,6 +70,7 @@ NAV = [
     NavItem("整改复评意见", "portal_reratings:list", "chat-square-text", "portal.publish", "门户网站"),
     NavItem("互动交流留言", "portal_hudong:list", "chat-dots", "portal.messages", "门户网站"),
     NavItem("用户与授权", "accounts:user_list", "people", "accounts.manage", "安全管理"),
+    NavItem("接口令牌", "api_tokens:list", "key", "api.tokens", "安全管理"),
     NavItem("审计日志", "audit:event_list", "journal-text", "audit.view", "审计"),
     NavItem("系统状态", "ui:system", "hdd-stack", "system.view", "系统"),
 ]
