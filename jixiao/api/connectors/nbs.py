@@ -86,10 +86,10 @@ def _names(wdnodes) -> dict[str, dict[str, str]]:
 
 
 def _read_node(parsed: Parsed, line: int, node, names) -> None:
+    parsed.records += 1
     dimensions = _dimensions(parsed, line, node)
     if dimensions is None:
         return
-    parsed.records += 1
     data = node.get("data")
     if not isinstance(data, dict):
         parsed.conflicts.append(conflict(line, "value", E_VALUE, "", f"第 {line} 条数据缺少 data（数值）。"))

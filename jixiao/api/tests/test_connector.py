@@ -107,7 +107,7 @@ def test_an_unknown_dimension_is_a_conflict_naming_it():
     odd = world.node("A010102", "2026C", 356.7)
     odd["wds"].insert(1, {"valuecode": "B01", "wdcode": "hy"})
     parsed = nbs.parse(world.easyquery([world.node("A01030101", "202609", 101.2), odd]))
-    assert len(parsed.rows) == 1
+    assert (len(parsed.rows), parsed.records) == (1, 2)
     only, = parsed.conflicts
     assert (only["line"], only["code"], only["value"]) == (2, "E_STATS_DIMENSION", "hy")
     assert "未知维度“hy”" in only["message"]
