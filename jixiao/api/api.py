@@ -65,3 +65,4 @@ def me(request):
 
 
 api.add_router("/", "jixiao.api.read_api.router")
+api.add_router("/", "jixiao.api.values_api.router")

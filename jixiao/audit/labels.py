@@ -66,6 +66,8 @@ EVENT_LABELS: dict[str, str] = {
     "api.token_created": "签发接口令牌",
     "api.token_revoked": "吊销接口令牌",
     "api.token_used": "使用接口令牌",
+    "api.values_refused": "通过接口导入数值被拒",
+    "api.values_deleted": "通过接口删除数值",
     "api.token_refused": "接口令牌被拒绝使用",
     "api.token_create_refused": "签发接口令牌被拒",
     "api.stats_import_refused": "导入统计局数据被拒",
