@@ -30,6 +30,7 @@ def steps():
         accountability,
         accounts,
         analysis,
+        api_tokens,
         cadres,
         evaluation,
         indicators,
@@ -45,7 +46,7 @@ def steps():
 
     return [org.build, accounts.build, keywork.build, evaluation.build, indicators.build, reporting.build, scoring.build,
             results.build, cadres.build, accountability.build, analysis.build, publishing.build, profiles.build,
-            residents.build]
+            residents.build, api_tokens.build]
 
 
 def step_name(step) -> str:
