@@ -52,33 +52,37 @@ def apply(parsed: Parsed, *, source: str, unit: str = "", regions: dict[str, str
     unit_of = _unit_rule(parsed, unit, regions)
     rows, conflicts, seen = [], [], {}
     for row in parsed.rows:
-        rule = table.get(row.code)
+        rule, org_unit = table.get(row.code), unit_of(row.region)
         where = f"第 {row.line} 行" if parsed.format == "workbook" else f"第 {row.line} 条数据"
-        if rule is None:
-            named = f"（{row.name[:40]}）" if row.name else ""
-            conflicts.append(conflict(row.line, "indicator", E_UNMAPPED, row.code,
-                                      f"{where}：统计指标编码“{row.code[:40]}”{named}未在统计指标对照表（来源 {source}）中"
-                                      "对照到本平台指标，请绩效办先维护对照表。"))
+        problem = _problem(row, rule, org_unit, seen, source, where)
+        if problem is not None:
+            conflicts.append(problem)
             continue
-        if rule.factor <= 0:
-            conflicts.append(conflict(row.line, "indicator", E_FACTOR, row.code,
-                                      f"{where}：统计指标编码“{row.code}”的换算系数为 {rule.factor.normalize():f}，"
-                                      "应大于 0，请绩效办更正对照表。"))
-            continue
-        org_unit = unit_of(row.region)
-        if not org_unit:
-            conflicts.append(conflict(row.line, "unit", E_REGION, row.region, f"{where}：{_no_unit(row.region)}"))
-            continue
-        key = (org_unit, rule.indicator_code, row.period)
-        if key in seen:
-            conflicts.append(conflict(row.line, "indicator", E_DUPLICATE, row.code,
-                                      f"{where}：单位 {org_unit} 指标 {rule.indicator_code} 时期 {row.period} 的数值"
-                                      f"与第 {seen[key]} 处重复（可能两个统计编码对照到同一指标）。"))
-            continue
-        seen[key] = row.line
+        seen[(org_unit, rule.indicator_code, row.period)] = row.line
         rows.append(bulk.data_value(data_element=rule.indicator_code, period=row.period, org_unit=org_unit,
                                     value=our_value(row.value, rule.factor), comment="", line=row.line))
     return rows, conflicts
+
+
+def _problem(row, rule: Rule | None, org_unit: str, seen: dict, source: str, where: str) -> dict | None:
+    """Why a figure cannot be mapped, as a conflict; None when it can."""
+    if rule is None:
+        named = f"（{row.name[:40]}）" if row.name else ""
+        return conflict(row.line, "indicator", E_UNMAPPED, row.code,
+                        f"{where}：统计指标编码“{row.code[:40]}”{named}未在统计指标对照表（来源 {source}）中对照到"
+                        "本平台指标，请绩效办先维护对照表。")
+    if rule.factor <= 0:
+        return conflict(row.line, "indicator", E_FACTOR, row.code,
+                        f"{where}：统计指标编码“{row.code}”的换算系数为 {rule.factor.normalize():f}，应大于 0，"
+                        "请绩效办更正对照表。")
+    if not org_unit:
+        return conflict(row.line, "unit", E_REGION, row.region, f"{where}：{_no_unit(row.region)}")
+    first = seen.get((org_unit, rule.indicator_code, row.period))
+    if first is not None:
+        return conflict(row.line, "indicator", E_DUPLICATE, row.code,
+                        f"{where}：单位 {org_unit} 指标 {rule.indicator_code} 时期 {row.period} 的数值与第 {first} "
+                        "处重复（可能两个统计编码对照到同一指标）。")
+    return None
 
 
 def our_value(value: Decimal, factor: Decimal) -> str:
