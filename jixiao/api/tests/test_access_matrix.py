@@ -7,7 +7,9 @@ other role gets `denied`. The three separated administrators and a user without 
 appears without an entry, and the project-wide matrix (tests/test_access_matrix.py) requires the same.
 """
 
+import json
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -42,10 +44,27 @@ class ApiCase:
     public: bool = False  # no token needed: the answer to anonymous callers is `ok`
     unit_keys: tuple = ("unit_code", "unit")  # keys of the items that name a unit, for the subtree check
     write_only_token: int = 403  # a token without the read scope on a GET; a read-only one on a write
+    body: object = None  # a write's body: bytes, or callable(world) -> bytes
+    content_type: str = "application/json"
 
 
 def _targets_kwargs(world):
     return {"scheme_id": world["published"].scheme_id}
+
+
+def _reporters_job(world):
+    """A finished import job of B01's reporter: only its owner reads it (values_api.job_status)."""
+    from jixiao.api.models import ExchangeJob
+
+    job = ExchangeJob.objects.create(user=world["cast"].reporter, body_digest="0" * 64, content_type="json",
+                                     strategy="create_and_update", dry_run=True, state="done")
+    return {"job_id": job.pk}
+
+
+# One row of B01's 2026 Q2 figure, imported as a dry run: checked, rolled back, nothing written.
+DRY_RUN_ROW = json.dumps({"dataValues": [
+    {"dataElement": "E202600", "period": "2026Q2", "orgUnit": "B01", "value": "5"}]}).encode()
+WRITERS = {"reporter", "street_reporter", "assessor"}  # reporting.enter, reporting.verify (exchange.writer_of)
 
 
 API_MATRIX: dict[str, ApiCase] = {
@@ -61,6 +80,10 @@ API_MATRIX: dict[str, ApiCase] = {
     "api-v1:values": ApiCase(READS_VALUES),
     "api-v1:results": ApiCase(EVERY_TOKEN_ROLE, public=True, anonymous=200),
     "api-v1:comparisons": ApiCase(COMPARES, params={"cycle": 2026, "indicator": "E202600", "peers": "G1"}),
+    # The VALUES helper's exchange (values_api.py): every role's export of the values its units' pages show.
+    "api-v1:export_values": ApiCase(EVERY_TOKEN_ROLE, unit_keys=("orgUnit",)),
+    "api-v1:import_values": ApiCase(WRITERS, method="post", params={"dryRun": "true"}, body=DRY_RUN_ROW),
+    "api-v1:job_status": ApiCase({"reporter"}, kwargs=_reporters_job, denied=404),
 }
 
 
@@ -88,17 +111,24 @@ def test_api_matrix_covers_every_api_url():
 @pytest.fixture
 def world(cast, settings):
     settings.API_RATE_PER_MINUTE = 1_000_000
-    return read_world.build(cast)
+    return {**read_world.build(cast), "cast": cast}
 
 
 def _request(client, name, case: ApiCase, world, secret=None):
     url = reverse(name, kwargs=case.kwargs(world) if case.kwargs else None)
     params = case.params(world) if callable(case.params) else case.params
-    return getattr(client, case.method)(url, params, **(bearer(secret) if secret else {}))
+    headers = bearer(secret) if secret else {}
+    if case.method == "get":
+        return client.get(url, params, **headers)
+    body = case.body(world) if callable(case.body) else case.body
+    return getattr(client, case.method)(f"{url}?{urlencode(params)}", body, content_type=case.content_type, **headers)
 
 
 def _units_named(body, keys) -> set[str]:
-    items = body.get("items", body.get("units", [])) if isinstance(body, dict) else []
+    """The units a list answer names: the items of a page, the rows of a comparison, the exported values."""
+    if not isinstance(body, dict):
+        return set()
+    items = body.get("items") or body.get("units") or body.get("dataValues") or []
     return {item[key] for item in items for key in keys if isinstance(item, dict) and item.get(key)}
 
 
