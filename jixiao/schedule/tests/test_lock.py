@@ -28,7 +28,7 @@ def test_a_file_lock_is_held_by_one_at_a_time(tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_lock_fits_the_database(settings):
+def test_the_lock_fits_the_database():
     chosen = lock.schedule_lock()
     if ON_POSTGRESQL:
         assert isinstance(chosen, lock.PostgresLock)
