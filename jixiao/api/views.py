@@ -51,7 +51,7 @@ class TokenForm(StyledForm):
                                        initial=[Scope.READ], error_messages={"required": "请至少选择一项权限。"},
                                        help_text="读取：GET 请求；写入：提交和删除数值")
     units = UnitChoice(label="限定单位（含下级）", queryset=Unit.objects.none(), required=False,
-                       help_text="可多选；不选则为该角色可见的全部单位")
+                       help_text="按住 Ctrl（Mac 为 ⌘）可多选；不选则为该角色可见的全部单位")
     days = forms.IntegerField(label="有效天数", initial=tokens.DEFAULT_DAYS, min_value=1, max_value=tokens.MAX_DAYS,
                               error_messages={"min_value": f"有效期应为 1–{tokens.MAX_DAYS} 天。",
                                               "max_value": f"有效期应为 1–{tokens.MAX_DAYS} 天。",
