@@ -11,6 +11,8 @@ read APIs' (`read_world`): published and unreleased runs, verified and unverifie
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
@@ -36,7 +38,18 @@ def dry_run_parameter(operation) -> str | None:
 
 
 @pytest.fixture
-def callers(cast, settings):
+def wsgi_in_the_test_transaction():
+    """The WSGI handler closes the database connection around each request, which ends the test's transaction on
+    PostgreSQL (SQLite's in-memory database ignores it): keep it open, as Django's test client does."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def callers(cast, settings, wsgi_in_the_test_transaction):
     """(label, headers, writes) of each caller: anonymous, and tokens of roles that read."""
     settings.API_RATE_PER_MINUTE = 1_000_000
     read_world.build(cast)
