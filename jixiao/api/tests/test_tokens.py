@@ -76,10 +76,14 @@ def test_a_read_token_may_not_write(cast, client):
         with pytest.raises(tokens.TokenError) as refused:
             tokens.authenticate(secret, method=method, path="/api/v1/datavaluesets")
         assert (refused.value.status, str(refused.value)) == (403, "该令牌没有“写入”权限。")
+    # Over HTTP, on the bulk path: refused before the body is read, nothing imported.
+    body = '{"dataValues": [{"dataElement": "X", "period": "2026M07", "orgUnit": "B01", "value": "1"}]}'
+    response = client.post("/api/v1/datavaluesets", body, content_type="application/json", **bearer(secret))
+    assert _refusal(response) == (403, "forbidden", "该令牌没有“写入”权限。")
     write_only = issue(cast.reporter, scopes=["write"])
     status, code, detail = _refusal(client.get("/api/v1/me", **bearer(write_only)))
     assert (status, code, detail) == (403, "forbidden", "该令牌没有“读取”权限。")
-    assert Event.objects.filter(code="api.token_refused", after__status=403).count() == 5
+    assert Event.objects.filter(code="api.token_refused", after__status=403).count() == 6
 
 
 def test_a_token_of_a_deactivated_account_or_revoked_role_is_refused(cast, client):
