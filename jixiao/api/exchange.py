@@ -156,11 +156,16 @@ def _by_period(rows, outcome: Outcome, allowed: set[int] | None) -> list[tuple[P
     and that the row's unit lies in the token's subtree."""
     units = dict(Unit.objects.values_list("code", "pk")) if allowed is not None else {}
     keyed: dict[tuple[int, str], list[DataValue]] = defaultdict(list)
+    forms: dict[str, tuple[int, str] | str] = {}  # a period as written -> its key, or why it is refused
     for row in rows:
-        try:
-            key = parse_period(row.period)
-        except PeriodProblem as problem:
-            outcome.add(row.line, "period", "E_PERIOD_FORMAT", row.period, str(problem))
+        key = forms.get(row.period)
+        if key is None:
+            try:
+                key = forms[row.period] = parse_period(row.period)
+            except PeriodProblem as problem:
+                key = forms[row.period] = str(problem)
+        if key.__class__ is str:
+            outcome.add(row.line, "period", "E_PERIOD_FORMAT", row.period, key)
             continue
         if allowed is not None and row.org_unit in units and units[row.org_unit] not in allowed:
             outcome.add(row.line, "orgUnit", "E_UNIT_TOKEN_SCOPE", row.org_unit,
@@ -207,28 +212,31 @@ def _import_period(period, group, unit, assessor, user, strategy, source, outcom
 def _sheet(group, scope, stored, strategy, outcome: Outcome) -> tuple[list[list], list[int], list[tuple]]:
     """The rows as the template's 数据 sheet (imports.READ columns), the payload line of each sheet row, and the
     (unit id, indicator id) of each value a delete clears. The strategy's own refusals are made here."""
-    numeric = _numeric_codes(scope)
+    indicators = _indicators(scope)
     subs = {uid: sub.pk for uid, sub in stored.submissions.items()}
+    held_values = stored.values
     sheet, lines, deleting = [list(imports.READ)], [], []
     for row in group:
+        code = row.data_element
         of_unit = scope.by_code.get(row.org_unit)
-        rule = of_unit.items.get(row.data_element) if of_unit is not None else None
-        value = None
-        if rule is not None:
-            value = stored.values.get((subs.get(of_unit.unit_id), rule.item.indicator_id))
+        indicator_id, numeric = indicators.get(code, (None, True))
+        due = of_unit is not None and code in of_unit.items
+        value = held_values.get((subs.get(of_unit.unit_id), indicator_id)) if due else None
         held = value is not None and (value.number is not None or value.text != "")
-        if rule is not None and not _strategy_allows(row, strategy, value, held, outcome):
+        if due and not _strategy_allows(row, strategy, value, held, outcome):
             continue
         if strategy == "delete":
-            if rule is not None:
-                deleting.append((of_unit.unit_id, rule.item.indicator_id))
-            sheet.append([row.org_unit, row.data_element, None, "", "", "", None])
-        elif numeric.get(row.data_element, True):
-            sheet.append([row.org_unit, row.data_element, _figure(row.value), "", row.comment, "",
-                          None if value is not None else 0.0])
+            if due:
+                deleting.append((of_unit.unit_id, indicator_id))
+            sheet.append([row.org_unit, code, None, "", "", "", None])
         else:
-            sheet.append([row.org_unit, row.data_element, None, row.value or "", row.comment, "",
-                          None if value is not None else 0.0])
+            # Version 0 says "not stored yet", as the template does, checked here under the submissions' lock;
+            # None (no version check) for a stored value, as the API has no version to compare.
+            version = None if value is not None else 0.0
+            if numeric:
+                sheet.append([row.org_unit, code, _figure(row.value), "", row.comment, "", version])
+            else:
+                sheet.append([row.org_unit, code, None, row.value or "", row.comment, "", version])
         lines.append(row.line)
     return sheet, lines, deleting
 
@@ -249,10 +257,12 @@ def _strategy_allows(row, strategy, value, held, outcome: Outcome) -> bool:
     return True
 
 
-def _numeric_codes(scope) -> dict[str, bool]:
-    """Indicator code -> whether its value is a figure (else the value is its text), over every unit in scope."""
+def _indicators(scope) -> dict[str, tuple[int, bool]]:
+    """Indicator code -> (its id, whether its value is a figure; else the value is its text), over every unit in
+    scope; read once a period rather than through each row's scheme item."""
     shared = {id(rows.items): rows.items for rows in scope.by_code.values()}
-    return {code: checks.is_numeric(rule.item.indicator) for items in shared.values() for code, rule in items.items()}
+    return {code: (rule.item.indicator_id, checks.is_numeric(rule.item.indicator))
+            for items in shared.values() for code, rule in items.items()}
 
 
 PLAIN_DECIMAL = re.compile(r"^-?\d{1,15}(?:\.\d{1,4})?$")

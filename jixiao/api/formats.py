@@ -78,14 +78,21 @@ def read_json(text: str) -> list[DataValue]:
     if not isinstance(rows, list):
         raise FormatError("JSON 中缺少数组 dataValues。", "E_JSON")
     shared = {key: _text(document.get(key)) for key in ("dataElement", "period", "orgUnit")}
-    found = []
-    for line, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise FormatError(f"dataValues 第 {line} 项不是对象。", "E_JSON")
-        found.append(DataValue(_text(row.get("dataElement")) or shared["dataElement"],
-                               _text(row.get("period")) or shared["period"],
-                               _text(row.get("orgUnit")) or shared["orgUnit"],
-                               _value(row.get("value")), _text(row.get("comment")), line))
+    if not all(isinstance(row, dict) for row in rows):
+        line = next(i for i, row in enumerate(rows, start=1) if not isinstance(row, dict))
+        raise FormatError(f"dataValues 第 {line} 项不是对象。", "E_JSON")
+    # One comprehension, the usual string fields read inline: a function call a field cost a third of the read.
+    de, pe, ou = shared["dataElement"], shared["period"], shared["orgUnit"]
+    found = [DataValue(a.strip() if (a := row.get("dataElement")).__class__ is str else _text(a) or de,
+                       b.strip() if (b := row.get("period")).__class__ is str else _text(b) or pe,
+                       c.strip() if (c := row.get("orgUnit")).__class__ is str else _text(c) or ou,
+                       v if (v := row.get("value")) is None or v.__class__ is str else _value(v),
+                       m.strip() if (m := row.get("comment")).__class__ is str else _text(m), line)
+             for line, row in enumerate(rows, start=1)]
+    if de or pe or ou:  # a set-wide identifier fills the values that leave it out (or leave it empty)
+        for value in found:
+            value.data_element, value.period = value.data_element or de, value.period or pe
+            value.org_unit = value.org_unit or ou
     return found
 
 
