@@ -23,7 +23,7 @@ from ninja.errors import HttpError
 from jixiao.accounts import access
 from jixiao.analysis import compare, stats
 from jixiao.analysis.management.commands.compare import record
-from jixiao.api import paging, tokens
+from jixiao.api import exchange, paging, tokens
 from jixiao.api.api import Problem
 from jixiao.api.auth import optional_auth
 from jixiao.indicators.models import (
@@ -77,13 +77,6 @@ def units_in_reach(request: HttpRequest):
     units = access.visible_units(request.user)
     limit = token_units(request)
     return units.filter(pk__in=limit) if limit is not None else units
-
-
-def narrowed(queryset, request: HttpRequest, field: str = "unit"):
-    """`queryset` limited to rows of units in reach; district-wide roles without a unit limit skip the filter."""
-    if access.role_of(request.user) in access.DISTRICT_WIDE_ROLES and token_units(request) is None:
-        return queryset
-    return queryset.filter(**{f"{field}__in": units_in_reach(request)})
 
 
 class Paged(Schema):
@@ -299,8 +292,11 @@ def value_row(value: Value) -> dict:
             summary="已核定数值：可按年度、期次（如 2026M07、2026Q2、2026H1、2026Y）、单位、指标筛选")
 def values(request, q: Query[ValueFilter]):
     require_any(request.user, "reporting.view", "reporting.verify")
-    # Verified (已核定 / 已锁定) and not changed since: what the leader's pages and the comparisons read.
-    found = narrowed(Value.objects.filter(verified_at__isnull=False, submission__status__in=DONE), request)
+    # The values the caller's reporting pages show (the exchange's one rule: its units', an assessor unit's items
+    # in any unit, within the token's units), verified (已核定 / 已锁定) and not changed since: what the leader's
+    # pages and the comparisons read.
+    found = exchange.visible_values(request.user, request.api_token)[0]
+    found = found.filter(verified_at__isnull=False, submission__status__in=DONE)
     if q.cycle is not None:
         found = found.filter(cycle__year=q.cycle)
     if q.period:

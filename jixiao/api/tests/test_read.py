@@ -131,6 +131,19 @@ def test_values_are_verified_only_and_of_visible_units(world, cast, client):
     assert get(client, "/values", issue(cast.rater))[0] == 403
 
 
+def test_an_assessor_reads_the_verified_values_of_the_items_it_assesses(world, cast, client):
+    """As its verification pages do: 区统计局 assesses the scheme's items, so it reads S01's verified value of one
+    of them; its reviewer reads only 区统计局's own values, none of them verified."""
+    from jixiao.indicators.models import SchemeItem
+    from jixiao.reporting.models import Value
+
+    item = SchemeItem.objects.get(scheme=world["published"].scheme, group__code="G1", indicator=world["indicator"])
+    Value.objects.filter(pk=world["values"][0].pk).update(item=item)
+    assert [v["unit_code"] for v in walk(client, "/values", issue(cast.assessor))] == ["S01"]
+    assert walk(client, "/values", issue(cast.reviewer)) == []
+    assert walk(client, "/values", issue(cast.assessor, units=[cast.other_street])) == []
+
+
 def test_values_query_count_is_flat_in_the_list_length(world, cast, client):
     secret = issue(cast.office)
 
