@@ -366,3 +366,12 @@ def test_a_bad_row_of_another_period_stops_the_good_period_too(cast, w, client):
                                 {"dataElement": b, "period": "2027Q1", "orgUnit": "S01", "value": "2"}]}).json()
     assert [(c["line"], c["code"]) for c in body["conflicts"]] == [(2, "E_PERIOD_UNKNOWN")]
     assert body["status"] == "ERROR" and not Value.objects.exists()
+
+
+def test_a_body_over_the_upload_limit_is_refused_with_413(cast, w, client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    a, _b = w["codes"]
+    body = values(*[("S01", a, str(i)) for i in range(100)])
+    response = post(client, issue(cast.street_reporter), body)
+    assert (response.status_code, response.json()["code"]) == (413, "too_large")
+    assert not Value.objects.exists()
