@@ -26,6 +26,7 @@ NAV = [
     NavItem("目标值", "indicators:target_list", "bullseye", "targets.view_all", "指标与目标"),
     NavItem("目标调整", "indicators:adjustment_queue", "arrow-left-right", "targets.decide_adjustment", "指标与目标"),
     NavItem("我考核的指标", "indicators:assessed", "clipboard-data", "indicators.view_assessed", "指标与目标"),
+    NavItem("统计指标对照", "stats_mapping:table", "arrow-left-right", "indicators.manage", "指标与目标"),
     NavItem("网上报件", "reporting:home", "pencil-square", "reporting.view", "网上报件"),
     NavItem("核定与直报", "reporting:assessor_home", "check2-square", "reporting.verify", "网上报件"),
     NavItem("报送情况", "reporting:board", "clipboard-data", "reporting.board", "网上报件"),
