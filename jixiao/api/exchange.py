@@ -22,7 +22,7 @@ from django.utils import timezone
 from jixiao.accounts import access
 from jixiao.api import formats, tokens
 from jixiao.api.formats import DataValue, FormatError
-from jixiao.api.models import ExchangeJob, JobState, ValueTombstone
+from jixiao.api.models import ApiToken, ExchangeJob, JobState, ValueTombstone
 from jixiao.indicators.models import Indicator
 from jixiao.lib import refusals
 from jixiao.lib.cells import MAX_LISTED
@@ -433,12 +433,18 @@ def run_job(job_id: int) -> ExchangeJob:
     elif (membership := Membership.objects.active().filter(user=user).first()) is not None:
         user._jixiao_active = membership
     try:
+        if job.token is not None and not ApiToken.objects.usable().filter(pk=job.token_id).exists():
+            raise ExchangeError("提交该任务的接口令牌已被吊销或已过期，任务未执行，未写入任何数据。", 401, "unauthorized")
         rows = formats.read(bytes(job.payload), job.content_type)
         summary = import_rows(rows, user=user, strategy=job.strategy, dry_run=job.dry_run, token=job.token)
     except (FormatError, ExchangeError) as error:
         summary = {"status": "ERROR", "description": str(error), "dryRun": job.dry_run, "strategy": job.strategy,
                    "importCount": {"imported": 0, "updated": 0, "ignored": 0, "deleted": 0}, "conflicts": [],
                    "conflictCount": 0}
+    except Exception:
+        # Nothing was written (the import is one transaction); whoever polls the job must not wait forever.
+        ExchangeJob.objects.filter(pk=job.pk).update(state=JobState.FAILED, finished_at=timezone.now(), payload=None)
+        raise
     summary["jobId"] = job.pk
     _finish(job, summary)
     return job

@@ -375,3 +375,32 @@ def test_a_body_over_the_upload_limit_is_refused_with_413(cast, w, client, setti
     response = post(client, issue(cast.street_reporter), body)
     assert (response.status_code, response.json()["code"]) == (413, "too_large")
     assert not Value.objects.exists()
+
+
+def test_a_job_whose_token_was_revoked_meanwhile_writes_nothing(cast, w, client):
+    from jixiao.api import tokens
+    from jixiao.api.models import ApiToken
+
+    a, _b = w["codes"]
+    secret = issue(cast.street_reporter)
+    job_id = post(client, secret, values(("S01", a, "1")), query="?async=true").json()["jobId"]
+    tokens.revoke(ApiToken.objects.get(), by=cast.secadmin)
+    job = exchange.run_job(job_id)
+    assert (job.state, job.summary["status"]) == (JobState.DONE, "ERROR")
+    assert "吊销" in job.summary["description"] and not Value.objects.exists()
+
+
+def test_a_job_that_crashes_is_marked_failed(cast, w, client, monkeypatch):
+    a, _b = w["codes"]
+    secret = issue(cast.street_reporter)
+    job_id = post(client, secret, values(("S01", a, "1")), query="?async=true").json()["jobId"]
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(exchange, "import_rows", crash)
+    with pytest.raises(RuntimeError):
+        exchange.run_job(job_id)
+    job = client.get(f"/api/v1/jobs/{job_id}", **bearer(secret)).json()
+    assert (job["state"], job["stateLabel"], job["summary"]) == ("failed", "失败", None)
+    assert not Value.objects.exists()
