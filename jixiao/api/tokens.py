@@ -99,10 +99,10 @@ def authenticate(secret: str, *, method: str, path: str) -> ApiToken:
     Every presented token we know counts against its limit, usable or not: a system still calling with a revoked
     token is refused and audited (`api.token_refused`) at most API_RATE_PER_MINUTE times a minute, then answered
     429 without a row. An unknown secret writes nothing (it names no token, and anyone can send one)."""
-    token = (ApiToken.objects.select_related("user", "membership__unit")
-             .filter(digest=digest_of(secret.strip())).first())
-    if token is None:
-        raise TokenError("接口令牌无效。")
+    try:
+        token = ApiToken.objects.select_related("user", "membership__unit").get(digest=digest_of(secret.strip()))
+    except ApiToken.DoesNotExist:
+        raise TokenError("接口令牌无效。") from None
     now = timezone.now()
     refusal = refusal_of(token, method, now)
     if _count(token, used_at=None if refusal else now) > settings.API_RATE_PER_MINUTE:
