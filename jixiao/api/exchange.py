@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jixiao.accounts import access
+from jixiao.accounts.roles import Role
 from jixiao.api import formats, tokens
 from jixiao.api.formats import DataValue, FormatError
 from jixiao.api.models import ApiToken, ExchangeJob, JobState, ValueTombstone
@@ -453,15 +454,18 @@ def run_job(job_id: int) -> ExchangeJob:
 # --- Delta export ------------------------------------------------------------------------------------
 
 
-def visible_values(user, token):
+def visible_values(user, token, *, unverified: bool = False):
     """The values the caller's page shows: its units' (access.visible_units) and, for an assessor unit, those of
-    the items it owns; within the token's units."""
+    the items it owns; within the token's units. A leader, like on the page, sees verified figures only unless
+    asking for unverified ones too (the page's “查看含未核定的全部数据”)."""
     membership = access.current_membership(user)
     where = Q(unit__in=access.visible_units(user))
     if membership is not None and access.can(user, "reporting.verify"):
         mine = membership.unit_id
         where |= Q(item__assessor_id=mine) | Q(item__assessor__isnull=True, item__version__default_assessor_id=mine)
     values = Value.objects.filter(where)
+    if access.role_of(user) == Role.LEADER and not unverified:
+        values = values.filter(verified_at__isnull=False)
     limited = tokens.unit_ids(token) if token is not None else None
     if limited is not None:
         values = values.filter(unit_id__in=limited)
@@ -469,10 +473,11 @@ def visible_values(user, token):
 
 
 def export(user, token, *, period: str = "", org_unit: str = "", data_element: str = "",
-           updated_after: datetime.datetime | None = None, cursor: str = "", limit: int = 1000) -> dict:
+           updated_after: datetime.datetime | None = None, cursor: str = "", limit: int = 1000,
+           unverified: bool = False) -> dict:
     """Values updated after `updated_after` (all when None) in keyset pages on (updated_at, id), and, on the first
     page, the deletions since then (ValueTombstone)."""
-    values, limited = visible_values(user, token)
+    values, limited = visible_values(user, token, unverified=unverified)
     values = values.exclude(number__isnull=True, text="", note="")  # a cleared value is reported as a deletion
     tombs = ValueTombstone.objects.all()
     if limited is not None:

@@ -153,6 +153,7 @@ class ExportQuery(Schema):
     cursor: str = Field("", description="上一页返回的 next")
     limit: int = Field(1000, ge=1, le=10000)
     format: str = Field("json", description="json 或 csv")
+    all: bool = Field(False, description="区级领导：同时导出未核定的数值（页面上的“查看含未核定的全部数据”）")
 
 
 @router.get("/datavaluesets", response={200: ExportOut, **ERRORS}, summary="增量导出数值（含删除记录）")
@@ -168,7 +169,7 @@ def export_values(request: HttpRequest, query: Query[ExportQuery]):
     try:
         found = exchange.export(request.user, request.api_token, period=query.period, org_unit=query.orgUnit,
                                 data_element=query.dataElement, updated_after=after, cursor=query.cursor,
-                                limit=query.limit)
+                                limit=query.limit, unverified=query.all)
     except exchange.ExchangeError as error:
         return Status(error.status, {"detail": str(error), "code": error.code})
     if query.format == "csv":

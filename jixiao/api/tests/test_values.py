@@ -404,3 +404,14 @@ def test_a_job_that_crashes_is_marked_failed(cast, w, client, monkeypatch):
     job = client.get(f"/api/v1/jobs/{job_id}", **bearer(secret)).json()
     assert (job["state"], job["stateLabel"], job["summary"]) == ("failed", "失败", None)
     assert not Value.objects.exists()
+
+
+def test_a_leader_exports_verified_figures_unless_asking_for_all_as_on_the_page(cast, w, client):
+    a, b = w["codes"]
+    post(client, issue(cast.assessor), values(("S01", a, "1")))  # verified on arrival
+    post(client, issue(cast.street_reporter), values(("S01", b, "2")))  # not verified yet
+    secret = issue(cast.leader)
+    shown = client.get(URL, **bearer(secret)).json()["dataValues"]
+    assert [(v["dataElement"], v["verified"]) for v in shown] == [(a, True)]
+    everything = client.get(URL, {"all": "true"}, **bearer(secret)).json()["dataValues"]
+    assert sorted((v["dataElement"], v["verified"]) for v in everything) == [(a, True), (b, False)]
