@@ -2,7 +2,8 @@
 
 A token reads `jx_<prefix>_<secret>`. The database keeps the prefix (to name the token in lists and logs) and the
 SHA-256 of the whole token: the secret is random (256 bits), so a plain digest cannot be reversed and needs no
-slow password hash. Each use is audited (`api.token_used`) and counted against the token's per-minute limit.
+slow password hash. Each request with a known token is counted against its per-minute limit and, within it,
+audited: `api.token_used`, or `api.token_refused` when the token is revoked, expired, orphaned or out of scope.
 """
 
 import datetime

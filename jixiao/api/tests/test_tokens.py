@@ -167,3 +167,38 @@ def test_issue_refuses_a_separated_role_and_days_out_of_range(cast):
     with pytest.raises(tokens.TokenError, match="没有可用的角色"):
         tokens.issue(user=cast.outsider, scopes=["read"], name="x", by=None)
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_get_exactly_the_limit(cast, settings):
+    """Ten requests at once against a limit of five: each UPDATE … RETURNING reads back its own count, so exactly
+    five pass (an UPDATE then a SELECT could read a count others had raised, and refuse more than it should)."""
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL; the test database of the SQLite pass is one in-memory file")
+    settings.API_RATE_PER_MINUTE = 5
+    secret = issue(cast.reporter)
+    start, answers = threading.Barrier(10), []
+
+    def call():
+        start.wait()
+        try:
+            tokens.authenticate(secret, method="GET", path="/api/v1/me")
+            answers.append(200)
+        except tokens.TokenError as error:
+            answers.append(error.status)
+        finally:
+            connections.close_all()
+
+    with time_machine.travel(NOW, tick=False):
+        threads = [threading.Thread(target=call) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(answers) == [200] * 5 + [429] * 5
+    assert ApiToken.objects.get().window_count == 10
+    assert Event.objects.filter(code="api.token_used").count() == 5
