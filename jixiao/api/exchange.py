@@ -476,7 +476,9 @@ def export(user, token, *, period: str = "", org_unit: str = "", data_element: s
            updated_after: datetime.datetime | None = None, cursor: str = "", limit: int = 1000,
            unverified: bool = False) -> dict:
     """Values updated after `updated_after` (all when None) in keyset pages on (updated_at, id), and, on the first
-    page, the deletions since then (ValueTombstone)."""
+    page, the deletions since then (ValueTombstone). Only roles whose pages show values may export them."""
+    if not (access.can(user, "reporting.view") or access.can(user, "reporting.verify")):
+        raise ExchangeError("当前角色不能查看填报数值，不能导出。", 403, "forbidden")
     values, limited = visible_values(user, token, unverified=unverified)
     values = values.exclude(number__isnull=True, text="", note="")  # a cleared value is reported as a deletion
     tombs = ValueTombstone.objects.all()

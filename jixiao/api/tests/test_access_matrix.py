@@ -80,8 +80,8 @@ API_MATRIX: dict[str, ApiCase] = {
     "api-v1:values": ApiCase(READS_VALUES),
     "api-v1:results": ApiCase(EVERY_TOKEN_ROLE, public=True, anonymous=200),
     "api-v1:comparisons": ApiCase(COMPARES, params={"cycle": 2026, "indicator": "E202600", "peers": "G1"}),
-    # The VALUES helper's exchange (values_api.py): every role's export of the values its units' pages show.
-    "api-v1:export_values": ApiCase(EVERY_TOKEN_ROLE, unit_keys=("orgUnit",)),
+    # The exchange's export: the values the caller's reporting pages show; a role whose pages show none is refused.
+    "api-v1:export_values": ApiCase(READS_VALUES, unit_keys=("orgUnit",)),
     "api-v1:import_values": ApiCase(WRITERS, method="post", params={"dryRun": "true"}, body=DRY_RUN_ROW),
     "api-v1:job_status": ApiCase({"reporter"}, kwargs=_reporters_job, denied=404),
 }
