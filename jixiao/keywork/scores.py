@@ -18,9 +18,13 @@ from jixiao.keywork.models import Assessment
 CENT = Decimal("0.01")
 
 
-def scores_for(cycle) -> dict[tuple[int, int], Decimal]:
+def scores_for(cycle, tasks=None) -> dict[tuple[int, int], Decimal]:
+    """(unit id, task id) → the task's score for the unit in `cycle`; only of `tasks` (ids) when given."""
     by_pair: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
-    rows = Assessment.objects.filter(task__cycle=cycle).values_list("unit_id", "task_id", "period_code", "score")
+    rows = Assessment.objects.filter(task__cycle=cycle)
+    if tasks is not None:  # one scheme's tasks: its run does not read every district's assessments
+        rows = rows.filter(task_id__in=tasks)
+    rows = rows.order_by().values_list("unit_id", "task_id", "period_code", "score")
     for unit_id, task_id, period_code, score in rows:
         by_pair[(unit_id, task_id)][period_code] = score
     return {pair: combine(periods) for pair, periods in by_pair.items()}

@@ -61,8 +61,10 @@ def is_due_from(targeted: bool, has_target: bool) -> bool:
 def target_pairs(cycle_id, indicator_ids) -> dict[int, set[int]]:
     """indicator id -> the units with a Target for it in the cycle (one query), for `is_due_from`."""
     pairs: dict[int, set[int]] = defaultdict(set)
+    # Unordered: Target's default ordering joins the cycle, indicator and unit and sorts every target of the
+    # indicators, which a province's scoring (bench/province.py) paid once per scheme, for a dict of sets.
     for indicator_id, unit_id in Target.objects.filter(cycle_id=cycle_id, indicator_id__in=indicator_ids) \
-            .values_list("indicator_id", "unit_id"):
+            .order_by().values_list("indicator_id", "unit_id"):
         pairs[indicator_id].add(unit_id)
     return pairs
 

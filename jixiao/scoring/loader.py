@@ -382,7 +382,7 @@ def _block_scores(scheme, cycle, blocks, kinds, unit_ids) -> tuple[t.BlockScore,
         tasks = {task_id: block_id for task_id, block_id, _p in rows}
         points = {task_id: p for task_id, _b, p in rows}
         earned: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-        for (unit_id, task_id), score in scores_for(cycle).items():
+        for (unit_id, task_id), score in scores_for(cycle, tasks).items():
             if task_id in tasks and unit_id in unit_ids and points[task_id] > 0:
                 row = earned[(unit_id, tasks[task_id])]
                 row[0] += score
