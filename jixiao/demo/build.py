@@ -42,11 +42,12 @@ def steps():
         residents,
         results,
         scoring,
+        stats,
     )
 
     return [org.build, accounts.build, keywork.build, evaluation.build, indicators.build, reporting.build, scoring.build,
             results.build, cadres.build, accountability.build, analysis.build, publishing.build, profiles.build,
-            residents.build, api_tokens.build]
+            residents.build, api_tokens.build, stats.build]
 
 
 def step_name(step) -> str:
