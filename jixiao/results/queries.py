@@ -6,7 +6,6 @@ from decimal import Decimal
 from jixiao.accounts import access
 from jixiao.indicators.models import Grade, Scheme
 from jixiao.scoring.models import RunStatus, ScoreLine, ScoreResult, ScoreRun
-from jixiao.scoring.queries import current_run
 
 AVERAGE_OR_WORSE = (Grade.AVERAGE, Grade.POOR)
 
@@ -17,8 +16,23 @@ def official_runs(cycle, runs=None, *, published_only: bool = False) -> list[Sco
     ones with `published_only` (what the public may read)."""
     if published_only:
         runs = access.visible_runs(access.PUBLIC)
-    found = [current_run(scheme, runs) for scheme in Scheme.objects.filter(cycle=cycle).order_by("id")]
+    runs = ScoreRun.objects.all() if runs is None else runs
+    # One read of the cycle's runs, then `current_run`'s choice per scheme: the query count stays the same however
+    # many schemes (districts) the installation holds.
+    candidates = (runs.filter(scheme__in=Scheme.objects.filter(cycle=cycle)).exclude(status=RunStatus.SUPERSEDED)
+                  .select_related("scheme", "cycle").order_by("-created_at", "-id"))
+    by_scheme: dict[int, list[ScoreRun]] = defaultdict(list)
+    for run in candidates:
+        by_scheme[run.scheme_id].append(run)
+    found = [standing(by_scheme[scheme_id]) for scheme_id in sorted(by_scheme)]
     return [r for r in found if r is not None]
+
+
+def standing(runs: list[ScoreRun]) -> ScoreRun | None:
+    """`current_run`'s choice among one scheme's runs, newest first: the published one, else the latest final,
+    else the latest preliminary."""
+    return (next((r for r in runs if r.published), None) or next((r for r in runs if r.stage == "final"), None)
+            or next((r for r in runs if r.stage == "preliminary"), None))
 
 
 def scored_years(runs) -> set[int]:
