@@ -186,6 +186,20 @@ def test_a_payload_with_another_units_rows_writes_nothing(cast, w, client):
     assert not Value.objects.exists()
 
 
+def test_a_payload_with_another_districts_units_writes_nothing(cast, w, client):
+    """One installation serving two districts: a district's assessor cannot write a street of the other."""
+    from jixiao.org.models import Unit, UnitKind
+
+    other = Unit.objects.create(code="D02", name="邻区", kind=UnitKind.DISTRICT)
+    Unit.objects.create(code="T01", name="邻区街道", kind=UnitKind.STREET, parent=other)
+    a, _b = w["codes"]
+    body = post(client, issue(cast.assessor), values(("S01", a, "1"), ("T01", a, "2"))).json()
+    assert body["status"] == "ERROR"
+    assert [(c["line"], c["object"], c["code"]) for c in body["conflicts"]] == [(2, "orgUnit", "E_UNIT_SCOPE")]
+    assert "T01" in body["conflicts"][0]["message"]
+    assert not Value.objects.exists()
+
+
 def test_assessor_writes_its_units_within_the_token_subtree(cast, w, client):
     a, b = w["codes"]
     limited = issue(cast.assessor, units=[cast.street])
