@@ -4,10 +4,19 @@ mounted here; each reads through `accounts.access` and the apps' querysets and w
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from jixiao.api.auth import token_auth
 
+
+class ChineseJSON(JSONRenderer):
+    """UTF-8 JSON as it reads: Chinese names and messages as themselves, not \\u escapes (half the bytes)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSON(),
     title="绩效管理平台数据接口",
     version="1",
     description="区绩效管理平台的数据接口（v1）：单位、指标、方案与目标、已核实数值、已公布结果和比较分析的读取，"

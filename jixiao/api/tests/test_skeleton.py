@@ -22,6 +22,8 @@ def test_no_token_and_a_wrong_token_are_refused_in_chinese(cast, client):
     wrong = client.get("/api/v1/me", **bearer("jx_0000000000_nothing"))
     assert (wrong.status_code, wrong.json()["code"]) == (401, "unauthorized")
     assert "无效" in wrong.json()["detail"]
+    assert "无效".encode() in wrong.content  # UTF-8 as it reads, not \\u escapes
+    assert wrong["Content-Type"] == "application/json; charset=utf-8"
 
 
 def test_command_prints_a_token_that_works(cast, client, capsys):
