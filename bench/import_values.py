@@ -8,13 +8,11 @@ is steadier when other work shares the machine (the write's disk waits are not i
 JSON object.
 """
 
-import datetime
 import os
 import statistics
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +30,6 @@ django.setup()
 import json  # noqa: E402
 
 from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 UNITS = int(os.environ.get("BENCH_UNITS", "500"))
@@ -43,30 +40,10 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 def build():
     """A published scheme: one group of UNITS streets, INDICATORS quarterly indicators owned by one assessor."""
     from jixiao.accounts.models import User
-    from jixiao.indicators.models import Indicator, IndicatorVersion, Scheme, SchemeBlock, SchemeItem
-    from jixiao.org.models import Cycle, Group, Unit
     from jixiao.reporting import actions
+    from jixiao.reporting.tests.builders import wide_world
 
-    district = Unit.objects.create(code="D01", name="示范区", kind="district")
-    assessor = Unit.objects.create(code="B02", name="区统计局", kind="bureau", parent=district, is_assessor=True)
-    units = Unit.objects.bulk_create([Unit(code=f"S{i:04d}", name=f"街道{i}", kind="street", parent=district)
-                                      for i in range(UNITS)])
-    cycle = Cycle.objects.create(year=2026, name="2026年度", status="running", starts_on=datetime.date(2026, 1, 1),
-                                 ends_on=datetime.date(2026, 12, 31))
-    group = Group.objects.create(cycle=cycle, code="G1", name="街道")
-    group.units.set(units)
-    inds = Indicator.objects.bulk_create([Indicator(code=f"E{i:03d}", name=f"指标{i}", category="economic_core",
-                                                    direction="higher_better", measure_unit="万元")
-                                          for i in range(INDICATORS)])
-    versions = IndicatorVersion.objects.bulk_create([IndicatorVersion(indicator=ind, valid_from_year=2026,
-                                                                      definition="口径", default_assessor=assessor)
-                                                     for ind in inds])
-    scheme = Scheme.objects.create(cycle=cycle, assessing_unit=district, code="D01-2026", name="方案",
-                                   status="published", published_at=timezone.now())
-    block = SchemeBlock.objects.create(scheme=scheme, code="A", name="指标", weight=Decimal(100))
-    SchemeItem.objects.bulk_create([SchemeItem(scheme=scheme, block=block, group=group, indicator=ind, version=ver,
-                                               points=Decimal(1), rule="completion_ratio", assessor=assessor)
-                                    for ind, ver in zip(inds, versions, strict=True)])
+    assessor, cycle = wide_world(UNITS, INDICATORS)
     user = User.objects.create(username="bench", full_name="统计局录入员")
     actions.generate_periods(cycle, by=user)
     return assessor, user

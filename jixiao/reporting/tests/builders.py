@@ -60,3 +60,34 @@ def history(cast, w, by_year: dict):
         sub = Submission.objects.create(unit=cast.street, period=period, cycle=cycle, status="locked")
         Value.objects.create(submission=sub, cycle=cycle, unit=cast.street, indicator=w["items"][0].indicator,
                              number=Decimal(number), verified_at=timezone.now())
+
+
+def wide_world(units: int, indicators: int):
+    """A published scheme over one group of `units` streets (S0000…) with `indicators` quarterly indicators
+    (E000…) all owned by one assessor unit (B02 区统计局): the 50,000-value template of bench/import_values.py and
+    bench/api_values.py, and the 100,000 rows of api/tests/test_values_big.py. Returns (assessor, cycle); the caller
+    makes its user and the cycle's periods (`actions.generate_periods`)."""
+    from jixiao.indicators.models import Indicator, IndicatorVersion, Scheme, SchemeBlock, SchemeItem
+    from jixiao.org.models import Cycle, Group, Unit
+
+    district = Unit.objects.create(code="D01", name="示范区", kind="district")
+    assessor = Unit.objects.create(code="B02", name="区统计局", kind="bureau", parent=district, is_assessor=True)
+    streets = Unit.objects.bulk_create([Unit(code=f"S{i:04d}", name=f"街道{i}", kind="street", parent=district)
+                                        for i in range(units)])
+    cycle = Cycle.objects.create(year=2026, name="2026年度", status="running", starts_on=datetime.date(2026, 1, 1),
+                                 ends_on=datetime.date(2026, 12, 31))
+    group = Group.objects.create(cycle=cycle, code="G1", name="街道")
+    group.units.set(streets)
+    inds = Indicator.objects.bulk_create([Indicator(code=f"E{i:03d}", name=f"指标{i}", category="economic_core",
+                                                    direction="higher_better", measure_unit="万元")
+                                          for i in range(indicators)])
+    versions = IndicatorVersion.objects.bulk_create([IndicatorVersion(indicator=ind, valid_from_year=2026,
+                                                                      definition="口径", default_assessor=assessor)
+                                                     for ind in inds])
+    scheme = Scheme.objects.create(cycle=cycle, assessing_unit=district, code="D01-2026", name="方案",
+                                   status="published", published_at=timezone.now())
+    block = SchemeBlock.objects.create(scheme=scheme, code="A", name="指标", weight=Decimal(100))
+    SchemeItem.objects.bulk_create([SchemeItem(scheme=scheme, block=block, group=group, indicator=ind, version=ver,
+                                               points=Decimal(1), rule="completion_ratio", assessor=assessor)
+                                    for ind, ver in zip(inds, versions, strict=True)])
+    return assessor, cycle
