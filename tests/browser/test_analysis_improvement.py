@@ -1,9 +1,11 @@
 """The office reads the demo's 2027 improvement targets, adjusts one, approves it and two more at once; the page says
 that 2027 is not set up yet and keeps the approvals."""
 
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from jixiao.demo.accounts import account
@@ -55,6 +57,10 @@ def test_office_adjusts_and_approves_improvement_targets(whole_demo, live_server
     approved = page.locator(f'[data-testid=improvement-row][data-unit="{unit}"][data-indicator="{indicator}"]')
     expect(approved).to_contain_text("123")
     page.set_viewport_size({"width": 375, "height": 800})
+    # The page is laid out again after the resize (the chart redraws to its new width): wait for that, up to 5 s.
+    fits = "document.documentElement.scrollWidth <= 375"
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below reports a page that never fits
+        page.wait_for_function(fits, timeout=5000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     shot("analysis-improvement-375")
     assert external_requests == [], external_requests
